@@ -1,0 +1,127 @@
+package incident
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/breachdesk/breachdesk/internal/fault"
+)
+
+var t0 = time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+
+func triaged() *Incident {
+	i := &Incident{ID: 7, Status: StatusReported, Steps: NewSteps()}
+	i.Report.DiscoveredAt = t0
+	i.ApplyTriage(Triage{Kind: KindBreach, Severity: SeverityMedium}, t0)
+	return i
+}
+
+func TestStepsFollowTheGuidance(t *testing.T) {
+	i := triaged()
+	if err := i.Start(Assess, t0); fault.CodeOf(err) != fault.Conflict {
+		t.Fatalf("assess before contain: %v", err)
+	}
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	must(i.Start(Contain, t0))
+	must(i.Start(Assess, t0))
+	must(i.Start(Notify, t0)) // Assess and Notify run together
+	if err := i.Complete(Notify, t0); err == nil || !strings.Contains(err.Error(), "Assess") {
+		t.Fatalf("notify cannot finish before assess: %v", err)
+	}
+	if err := i.Start(Review, t0); err == nil {
+		t.Fatal("review needs contain and assess done")
+	}
+	must(i.Complete(Contain, t0))
+	must(i.Complete(Assess, t0))
+	must(i.Reopen(Assess))
+	if i.Steps.State(Assess) != StepActive || i.Steps[Assess].DoneAt != nil {
+		t.Fatalf("reopened: %+v", i.Steps[Assess])
+	}
+	if err := i.Close("", false, t0); fault.CodeOf(err) != fault.Conflict {
+		t.Fatalf("close before review: %v", err)
+	}
+	if err := i.Close("  ", true, t0); fault.CodeOf(err) != fault.Invalid {
+		t.Fatalf("override without reason: %v", err)
+	}
+	must(i.Close("Board decided", true, t0))
+	if err := i.Start(Review, t0); fault.CodeOf(err) != fault.Conflict {
+		t.Fatalf("closed incident: %v", err)
+	}
+}
+
+func TestUntriagedAndNotBreach(t *testing.T) {
+	i := &Incident{Status: StatusReported, Steps: NewSteps()}
+	if err := i.Start(Contain, t0); err == nil {
+		t.Fatal("untriaged incident started")
+	}
+	i.ApplyTriage(Triage{Kind: KindNotBreach, Severity: SeverityLow}, t0)
+	if i.Status != StatusClosed || i.ClosedAt == nil {
+		t.Fatalf("not a breach should close: %+v", i)
+	}
+	if len(i.Clocks(nil)) != 0 {
+		t.Fatal("not a breach has no clocks")
+	}
+	if err := i.ApplyTriage(Triage{Kind: "maybe"}, t0); len(fault.FieldsOf(err)) != 2 {
+		t.Fatalf("want kind and severity errors: %v", err)
+	}
+}
+
+func TestClocks(t *testing.T) {
+	i := triaged()
+	cs := i.Clocks([]string{RegimeNZ, RegimeAU})
+	if len(cs) != 2 || !cs[0].Due.Equal(t0.Add(72*time.Hour)) || !cs[1].Due.Equal(t0.Add(720*time.Hour)) {
+		t.Fatalf("clocks: %+v", cs)
+	}
+	if len(i.Clocks(nil)) != 3 {
+		t.Fatal("no laws configured shows every clock")
+	}
+	now := t0.Add(73 * time.Hour)
+	if !i.Overdue([]string{RegimeEU}, now) || cs[0].Remaining(now) != "overdue by 1 hour" {
+		t.Fatalf("overdue: %v %q", i.Overdue(nil, now), cs[0].Remaining(now))
+	}
+	i.Start(Contain, t0)
+	i.Start(Assess, t0)
+	i.Start(Notify, t0)
+	i.Complete(Assess, t0.Add(time.Hour))
+	i.Complete(Notify, t0.Add(80*time.Hour))
+	c := i.Clocks([]string{RegimeEU})[0]
+	if c.MetAt == nil || !c.Overdue(now) || !strings.HasPrefix(c.Remaining(now), "met late, 8 hours") {
+		t.Fatalf("met late: %+v %q", c, c.Remaining(now))
+	}
+	if i.Overdue([]string{RegimeEU}, now) {
+		t.Fatal("a met clock is not overdue any more")
+	}
+}
+
+func TestReportValidation(t *testing.T) {
+	occ := t0.Add(time.Hour)
+	neg := -1
+	r := Report{WhatHappened: " ", DiscoveredAt: t0, OccurredAt: &occ, Ongoing: "perhaps", DataCategories: []string{"shoe_size"}, PeopleCount: &neg, Cause: "aliens"}
+	f := fault.FieldsOf(r.Validate("", t0.Add(2*time.Hour)))
+	for _, k := range []string{"title", "what_happened", "occurred_at", "ongoing", "data_categories", "people_count", "cause"} {
+		if f[k] == "" {
+			t.Errorf("no message for %s: %v", k, f)
+		}
+	}
+}
+
+func TestEscalationReasons(t *testing.T) {
+	i := triaged()
+	if len(i.EscalationReasons()) != 0 {
+		t.Fatalf("plain incident: %v", i.EscalationReasons())
+	}
+	n := 500
+	i.Report.PeopleCount, i.Report.DataCategories, i.Report.Cause = &n, []string{"health", "name"}, "malicious_external"
+	why := strings.Join(i.EscalationReasons(), "; ")
+	for _, w := range []string{"health information", "more than 100", "malicious"} {
+		if !strings.Contains(why, w) {
+			t.Errorf("%q missing from %q", w, why)
+		}
+	}
+}

@@ -1,0 +1,78 @@
+package incident
+
+import (
+	"context"
+	"time"
+)
+
+// Filter selects incidents for the list.
+type Filter struct {
+	Status   Status
+	Kind     Kind
+	Severity Severity
+	OwnerID  int64
+	// Overdue keeps open incidents whose 72-hour notification clock has run
+	// out before Notify was done, or whose 30-day assessment window has run
+	// out before Assess was done. OverdueAt is the time to judge that at.
+	Overdue   bool
+	OverdueAt time.Time
+	Laws      []string
+	Query     string // words searched in titles and descriptions
+	// VisibleTo restricts the list to what one user may see; nil for all.
+	VisibleTo *Visibility
+	Limit     int
+	Offset    int
+}
+
+// Visibility says which incidents a user may see when not all of them:
+// those they reported and, unless ReportsOnly, those they own or take part in.
+type Visibility struct {
+	UserID      int64
+	ReportsOnly bool
+}
+
+// Change describes what a mutation did, in words for the timeline and as an
+// action name for the audit log. Mutations return one so that the store can
+// write the change, its timeline entry and its audit entry in one
+// transaction.
+type Change struct {
+	Kind    TimelineKind
+	Text    string
+	Action  string
+	Details map[string]any
+}
+
+// Participant is a person taking part in an incident's response.
+type Participant struct {
+	UserID int64
+	Name   string
+	Role   string
+}
+
+// Store keeps incidents. Every mutating method records a timeline entry and
+// an audit entry in the same transaction as the change, so no change goes
+// unrecorded and no record describes a change that did not happen.
+type Store interface {
+	CreateIncident(ctx context.Context, by Actor, title string, r Report) (*Incident, error)
+	Incident(ctx context.Context, id int64) (*Incident, error)
+	Incidents(ctx context.Context, f Filter) ([]*Incident, int, error)
+	// UpdateIncident loads the incident, lets fn change it under the rules
+	// of this package, and stores the result with fn's Change recorded.
+	UpdateIncident(ctx context.Context, by Actor, id int64, fn func(*Incident) (Change, error)) (*Incident, error)
+
+	Tasks(ctx context.Context, incidentID int64) ([]Task, error)
+	AddTask(ctx context.Context, by Actor, t Task) (Task, error)
+	UpdateTask(ctx context.Context, by Actor, incidentID, taskID int64, fn func(*Task) (Change, error)) (Task, error)
+
+	Timeline(ctx context.Context, incidentID int64) ([]Entry, error)
+	AddNote(ctx context.Context, by Actor, incidentID int64, kind TimelineKind, text string) (Entry, error)
+
+	AddEvidence(ctx context.Context, by Actor, e Evidence) (Evidence, error)
+	EvidenceList(ctx context.Context, incidentID int64) ([]Evidence, error)
+	EvidenceItem(ctx context.Context, incidentID, evidenceID int64) (Evidence, error)
+
+	Participants(ctx context.Context, incidentID int64) ([]Participant, error)
+	AddParticipants(ctx context.Context, by Actor, incidentID int64, ps []Participant) error
+	// IsParticipant says whether the user reported, owns or takes part in it.
+	IsParticipant(ctx context.Context, incidentID, userID int64) (bool, error)
+}

@@ -1,0 +1,288 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/incident"
+)
+
+const incidentCols = `i.id, i.title, i.kind, i.status, i.triaged, i.severity, i.near_miss, i.what_happened, i.occurred_at,
+ i.discovered_at, i.ongoing, i.data_categories, i.people_count, i.cause, i.how_it_happened, i.where_it_went, i.recipient,
+ i.actions_taken, i.reporter_id, COALESCE(i.owner_id, 0), i.escalated, i.escalated_at, i.closed_at, i.close_reason,
+ i.created_at, i.updated_at, COALESCE(r.name, ''), COALESCE(o.name, '')`
+
+const incidentFrom = ` FROM incidents i LEFT JOIN users r ON r.id = i.reporter_id LEFT JOIN users o ON o.id = i.owner_id`
+
+type scanner interface{ Scan(...any) error }
+
+func scanIncident(s scanner) (*incident.Incident, error) {
+	var i incident.Incident
+	var occurred, escalated, closed sql.NullString
+	var discovered, cats, created, updated string
+	var people sql.NullInt64
+	err := s.Scan(&i.ID, &i.Title, &i.Kind, &i.Status, &i.Triaged, &i.Severity, &i.Report.NearMiss, &i.Report.WhatHappened,
+		&occurred, &discovered, &i.Report.Ongoing, &cats, &people, &i.Report.Cause, &i.Report.HowItHappened,
+		&i.Report.WhereItWent, &i.Report.Recipient, &i.Report.ActionsTaken, &i.ReporterID, &i.OwnerID, &i.Escalated,
+		&escalated, &closed, &i.CloseReason, &created, &updated, &i.ReporterName, &i.OwnerName)
+	if err != nil {
+		return nil, err
+	}
+	i.Report.OccurredAt = parseNTS(occurred)
+	i.Report.DiscoveredAt = parseTS(discovered)
+	i.Report.DataCategories = splitList(cats)
+	if people.Valid {
+		n := int(people.Int64)
+		i.Report.PeopleCount = &n
+	}
+	i.EscalatedAt, i.ClosedAt = parseNTS(escalated), parseNTS(closed)
+	i.CreatedAt, i.UpdatedAt = parseTS(created), parseTS(updated)
+	i.Steps = incident.NewSteps()
+	return &i, nil
+}
+
+func peopleArg(n *int) any {
+	if n == nil {
+		return nil
+	}
+	return *n
+}
+
+// CreateIncident stores a new report with its steps and seeded checklists.
+func (db *DB) CreateIncident(ctx context.Context, by incident.Actor, title string, r incident.Report) (*incident.Incident, error) {
+	now := db.Now()
+	if err := r.Validate(title, now); err != nil {
+		return nil, err
+	}
+	kind := incident.KindBreach
+	if r.NearMiss {
+		kind = incident.KindNearMiss
+	}
+	var id int64
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `INSERT INTO incidents (title, kind, status, near_miss, what_happened, occurred_at,
+ discovered_at, ongoing, data_categories, people_count, cause, how_it_happened, where_it_went, recipient, actions_taken,
+ reporter_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			strings.TrimSpace(title), kind, incident.StatusReported, r.NearMiss, strings.TrimSpace(r.WhatHappened), nts(r.OccurredAt),
+			ts(r.DiscoveredAt), r.Ongoing, strings.Join(r.DataCategories, ","), peopleArg(r.PeopleCount), r.Cause,
+			strings.TrimSpace(r.HowItHappened), strings.TrimSpace(r.WhereItWent), r.Recipient, strings.TrimSpace(r.ActionsTaken),
+			by.UserID, ts(now), ts(now))
+		if err != nil {
+			return err
+		}
+		if id, err = res.LastInsertId(); err != nil {
+			return err
+		}
+		for _, st := range incident.AllSteps {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO incident_steps (incident_id, step, state) VALUES (?,?,?)`, id, st, incident.StepPending); err != nil {
+				return err
+			}
+			for pos, t := range incident.Checklists[st] {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO tasks (incident_id, step, title, position, created_at) VALUES (?,?,?,?,?)`, id, st, t, pos, ts(now)); err != nil {
+					return err
+				}
+			}
+		}
+		what := "Reported as a suspected breach."
+		if r.NearMiss {
+			what = "Reported as a near miss."
+		}
+		if err := db.addEntry(ctx, tx, by, id, incident.EntryReport, what); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, by, "incident.report", "incident:"+itoa(id), id, map[string]any{"kind": kind})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Incident(ctx, id)
+}
+
+// Incident returns one incident with its steps.
+func (db *DB) Incident(ctx context.Context, id int64) (*incident.Incident, error) {
+	return db.incident(ctx, db.sql, id)
+}
+
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func (db *DB) incident(ctx context.Context, q querier, id int64) (*incident.Incident, error) {
+	inc, err := scanIncident(q.QueryRowContext(ctx, `SELECT `+incidentCols+incidentFrom+` WHERE i.id = ?`, id))
+	if err != nil {
+		return nil, notFound(err, "Incident %d was not found.", id)
+	}
+	if err := db.loadSteps(ctx, q, []*incident.Incident{inc}); err != nil {
+		return nil, err
+	}
+	return inc, nil
+}
+
+func (db *DB) loadSteps(ctx context.Context, q querier, incs []*incident.Incident) error {
+	if len(incs) == 0 {
+		return nil
+	}
+	byID := make(map[int64]*incident.Incident, len(incs))
+	ids := make([]int64, len(incs))
+	for k, inc := range incs {
+		byID[inc.ID], ids[k] = inc, inc.ID
+	}
+	ph, args := joinIDs(ids)
+	rows, err := q.QueryContext(ctx, `SELECT incident_id, step, state, started_at, done_at FROM incident_steps WHERE incident_id IN (`+ph+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var st incident.Step
+		var p incident.StepProgress
+		var started, done sql.NullString
+		if err := rows.Scan(&id, &st, &p.State, &started, &done); err != nil {
+			return err
+		}
+		p.StartedAt, p.DoneAt = parseNTS(started), parseNTS(done)
+		byID[id].Steps[st] = p
+	}
+	return rows.Err()
+}
+
+// Incidents lists incidents matching f, newest discovery first, with the
+// total count for paging.
+func (db *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Incident, int, error) {
+	var where []string
+	var args []any
+	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
+	if f.Status != "" {
+		add("i.status = ?", f.Status)
+	}
+	if f.Kind != "" {
+		add("i.kind = ?", f.Kind)
+	}
+	if f.Severity != "" {
+		add("i.severity = ?", f.Severity)
+	}
+	if f.OwnerID != 0 {
+		add("i.owner_id = ?", f.OwnerID)
+	}
+	if q := strings.TrimSpace(f.Query); q != "" {
+		for _, w := range strings.Fields(q) {
+			like := "%" + escapeLike(w) + "%"
+			add(`(i.title LIKE ? ESCAPE '\' OR i.what_happened LIKE ? ESCAPE '\' OR i.how_it_happened LIKE ? ESCAPE '\')`, like, like, like)
+		}
+	}
+	if v := f.VisibleTo; v != nil {
+		if v.ReportsOnly {
+			add("i.reporter_id = ?", v.UserID)
+		} else {
+			add("(i.reporter_id = ? OR i.owner_id = ? OR EXISTS (SELECT 1 FROM participants p WHERE p.incident_id = i.id AND p.user_id = ?))", v.UserID, v.UserID, v.UserID)
+		}
+	}
+	if f.Overdue {
+		cond, a := overdueCondition(f)
+		add(cond, a...)
+	}
+	w := ""
+	if len(where) > 0 {
+		w = " WHERE " + strings.Join(where, " AND ")
+	}
+	var total int
+	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM incidents i`+w, args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+incidentCols+incidentFrom+w+` ORDER BY i.discovered_at DESC, i.id DESC LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer rows.Close()
+	var out []*incident.Incident
+	for rows.Next() {
+		inc, err := scanIncident(rows)
+		if err != nil {
+			return nil, 0, err
+		}
+		out = append(out, inc)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, err
+	}
+	return out, total, db.loadSteps(ctx, db.sql, out)
+}
+
+// overdueCondition mirrors incident.Clocks in SQL so the overdue filter
+// pages through any number of incidents: the 72-hour clocks stop when
+// Notify is done, the 30-day window when Assess is done.
+func overdueCondition(f incident.Filter) (string, []any) {
+	probe := incident.Incident{Steps: incident.NewSteps()}
+	probe.Report.DiscoveredAt = f.OverdueAt
+	var parts []string
+	var args []any
+	for _, c := range probe.Clocks(f.Laws) {
+		window := c.Due.Sub(f.OverdueAt)
+		parts = append(parts, `(i.discovered_at <= ? AND NOT EXISTS (SELECT 1 FROM incident_steps s WHERE s.incident_id = i.id AND s.step = ? AND s.state = 'done'))`)
+		args = append(args, ts(f.OverdueAt.Add(-window)), c.StopsWhen)
+	}
+	if len(parts) == 0 {
+		return "0", nil
+	}
+	return `(i.status <> 'closed' AND (i.triaged = 0 OR i.kind = 'breach') AND (` + strings.Join(parts, " OR ") + `))`, args
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// UpdateIncident applies fn to the stored incident and saves the result,
+// the timeline entry and the audit entry together.
+func (db *DB) UpdateIncident(ctx context.Context, by incident.Actor, id int64, fn func(*incident.Incident) (incident.Change, error)) (*incident.Incident, error) {
+	err := db.tx(ctx, func(tx *sql.Tx) error {
+		inc, err := db.incident(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		ch, err := fn(inc)
+		if err != nil {
+			return err
+		}
+		if ch.Action == "" {
+			return fault.Errorf(fault.Internal, "change without an audit action")
+		}
+		r := inc.Report
+		if err := r.Validate(inc.Title, db.Now()); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE incidents SET title=?, kind=?, status=?, triaged=?, severity=?, what_happened=?,
+ occurred_at=?, discovered_at=?, ongoing=?, data_categories=?, people_count=?, cause=?, how_it_happened=?, where_it_went=?,
+ recipient=?, actions_taken=?, owner_id=?, escalated=?, escalated_at=?, closed_at=?, close_reason=?, updated_at=? WHERE id=?`,
+			inc.Title, inc.Kind, inc.Status, inc.Triaged, inc.Severity, r.WhatHappened, nts(r.OccurredAt), ts(r.DiscoveredAt),
+			r.Ongoing, strings.Join(r.DataCategories, ","), peopleArg(r.PeopleCount), r.Cause, r.HowItHappened, r.WhereItWent,
+			r.Recipient, r.ActionsTaken, nullID(inc.OwnerID), inc.Escalated, nts(inc.EscalatedAt), nts(inc.ClosedAt),
+			inc.CloseReason, ts(db.Now()), id)
+		if err != nil {
+			return err
+		}
+		for st, p := range inc.Steps {
+			if _, err := tx.ExecContext(ctx, `UPDATE incident_steps SET state=?, started_at=?, done_at=? WHERE incident_id=? AND step=?`,
+				p.State, nts(p.StartedAt), nts(p.DoneAt), id, st); err != nil {
+				return err
+			}
+		}
+		if ch.Text != "" {
+			if err := db.addEntry(ctx, tx, by, id, ch.Kind, ch.Text); err != nil {
+				return err
+			}
+		}
+		return db.appendAudit(ctx, tx, by, ch.Action, "incident:"+itoa(id), id, ch.Details)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.Incident(ctx, id)
+}

@@ -1,0 +1,38 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+
+	"github.com/breachdesk/breachdesk/internal/org"
+)
+
+// Organisation returns the organisation, NotFound before setup.
+func (db *DB) Organisation(ctx context.Context) (org.Organisation, error) {
+	var o org.Organisation
+	var laws, created string
+	err := db.sql.QueryRowContext(ctx, `SELECT name, contact_name, contact_email, contact_phone, nzbn, abn, sector, laws, time_zone, created_at FROM organisation WHERE id = 1`).
+		Scan(&o.Name, &o.ContactName, &o.ContactEmail, &o.ContactPhone, &o.NZBN, &o.ABN, &o.Sector, &laws, &o.TimeZone, &created)
+	o.Laws, o.CreatedAt = splitList(laws), parseTS(created)
+	return o, notFound(err, "The organisation has not been set up yet.")
+}
+
+// SaveOrganisation creates or replaces the organisation's details.
+func (db *DB) SaveOrganisation(ctx context.Context, by int64, o org.Organisation) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO organisation (id, name, contact_name, contact_email, contact_phone, nzbn, abn, sector, laws, time_zone, created_at)
+ VALUES (1,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET name=excluded.name, contact_name=excluded.contact_name,
+ contact_email=excluded.contact_email, contact_phone=excluded.contact_phone, nzbn=excluded.nzbn, abn=excluded.abn,
+ sector=excluded.sector, laws=excluded.laws, time_zone=excluded.time_zone`,
+			o.Name, strings.TrimSpace(o.ContactName), strings.TrimSpace(o.ContactEmail), strings.TrimSpace(o.ContactPhone),
+			o.NZBN, o.ABN, o.Sector, strings.Join(o.Laws, ","), o.TimeZone, ts(db.Now()))
+		if err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, db.actor(ctx, tx, by), "organisation.save", "organisation:1", 0, map[string]any{"laws": o.Laws})
+	})
+}
