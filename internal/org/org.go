@@ -42,7 +42,7 @@ var Sectors = []string{"Private sector", "Public sector", "Health", "Education",
 var digits = regexp.MustCompile(`^[0-9 ]+$`)
 
 // Location returns the organisation's time zone, UTC when unknown.
-func (o *Organisation) Location() *time.Location {
+func (o Organisation) Location() *time.Location {
 	if loc, err := time.LoadLocation(o.TimeZone); err == nil && o.TimeZone != "" {
 		return loc
 	}

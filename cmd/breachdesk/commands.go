@@ -1,0 +1,210 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/breachdesk/breachdesk/internal/audit"
+	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/demo"
+	"github.com/breachdesk/breachdesk/internal/dossier"
+	"github.com/breachdesk/breachdesk/internal/fault"
+)
+
+func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("migrate", stdout)
+	data := dataFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, applied, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if len(applied) == 0 {
+		fmt.Fprintln(stdout, "The database is up to date.")
+	} else {
+		fmt.Fprintln(stdout, "Applied migrations:", strings.Join(applied, ", "))
+	}
+	return nil
+}
+
+func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("demo", stdout)
+	data := dataFlag(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, _, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := demo.Load(ctx, demo.Stores{Incidents: db, Users: db, Org: db}, time.Now().UTC()); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "Demo loaded into %s. Accounts: ", *data)
+	for _, a := range demo.Accounts {
+		fmt.Fprintf(stdout, "%s (%s) ", a.Email, a.Role.Label())
+	}
+	fmt.Fprintf(stdout, "\nPassword for all: %s\n", demo.Password)
+	return nil
+}
+
+// readPassword takes the password from BREACHDESK_PASSWORD or the first
+// line of standard input, so scripts never put it on a command line.
+func readPassword(stdin io.Reader) (string, error) {
+	if pw := os.Getenv("BREACHDESK_PASSWORD"); pw != "" {
+		return pw, nil
+	}
+	line, err := bufio.NewReader(stdin).ReadString('\n')
+	if err != nil && !errors.Is(err, io.EOF) {
+		return "", err
+	}
+	return strings.TrimRight(line, "\r\n"), nil
+}
+
+func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 {
+		return &exitError{code: 2, err: errors.New("say add, passwd or list: breachdesk user add --email E --name N --role R")}
+	}
+	fs := newFlags("user "+args[0], stdout)
+	data := dataFlag(fs)
+	email := fs.String("email", "", "the account's email")
+	name := fs.String("name", "", "the person's name (add)")
+	role := fs.String("role", "reporter", "admin, privacy_officer, responder, viewer or reporter (add)")
+	team := fs.Bool("team", false, "core member of the response team (add)")
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	db, _, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	switch args[0] {
+	case "list":
+		users, err := db.Users(ctx)
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tEMAIL\tNAME\tROLE\tTEAM\tSTATUS")
+		for _, u := range users {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%v\t%s\n", u.ID, u.Email, u.Name, u.Role, u.ResponseTeam, map[bool]string{true: "disabled", false: "active"}[u.Disabled])
+		}
+		return tw.Flush()
+	case "add", "passwd":
+		pw, err := readPassword(stdin)
+		if err != nil {
+			return err
+		}
+		if err := auth.CheckPasswordStrength(pw, *email); err != nil {
+			return &exitError{code: 2, err: errors.New(fault.FieldsOf(err)["password"])}
+		}
+		hash, err := auth.HashPassword(pw)
+		if err != nil {
+			return err
+		}
+		if args[0] == "passwd" {
+			u, err := db.UserByEmail(ctx, *email)
+			if err != nil {
+				return err
+			}
+			u.PasswordHash = hash
+			if err := db.UpdateUser(ctx, 0, u); err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "Password changed for %s; their sessions have ended.\n", u.Email)
+			return nil
+		}
+		r, ok := auth.ParseRole(*role)
+		if !ok {
+			return &exitError{code: 2, err: fmt.Errorf("unknown role %q: use admin, privacy_officer, responder, viewer or reporter", *role)}
+		}
+		u, err := db.CreateUser(ctx, 0, auth.User{Email: *email, Name: *name, Role: r, ResponseTeam: *team, PasswordHash: hash})
+		if err != nil {
+			return &exitError{code: 2, err: errors.New(fault.MessageOf(err) + " " + fmt.Sprint(fault.FieldsOf(err)))}
+		}
+		fmt.Fprintf(stdout, "Added %s <%s> as %s (id %d).\n", u.Name, u.Email, u.Role.Label(), u.ID)
+		return nil
+	}
+	return &exitError{code: 2, err: fmt.Errorf("unknown user command %q: use add, passwd or list", args[0])}
+}
+
+func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "verify" {
+		return &exitError{code: 2, err: errors.New("usage: breachdesk audit verify [--data DIR]")}
+	}
+	fs := newFlags("audit verify", stdout)
+	data := dataFlag(fs)
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if _, err := os.Stat(*data); err != nil {
+		return fmt.Errorf("no data folder at %s", *data)
+	}
+	db, _, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	n, err := audit.Verify(ctx, db)
+	var br *audit.Break
+	if errors.As(err, &br) {
+		fmt.Fprintf(stdout, "BROKEN at entry %d: %s.\n%d entries before it are intact.\n", br.Seq, br.Reason, n)
+		return &exitError{code: 1}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "OK: the audit log's %d entries form an intact chain.\n", n)
+	return nil
+}
+
+func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := newFlags("export", stdout)
+	data := dataFlag(fs)
+	id := fs.Int64("id", 0, "the incident's number (INC-0012 is 12)")
+	format := fs.String("format", "json", "json or pdf")
+	out := fs.String("out", "", "file to write; standard output when empty")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *id <= 0 || (*format != "json" && *format != "pdf") {
+		return &exitError{code: 2, err: errors.New("usage: breachdesk export --id N [--format json|pdf] [--out FILE]")}
+	}
+	db, _, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	d, err := dossier.Collect(ctx, dossier.Sources{Incidents: db, Audit: db, Org: db}, *id, time.Now().UTC())
+	if err != nil {
+		return errors.New(fault.MessageOf(err))
+	}
+	w := stdout
+	if *out != "" {
+		f, err := os.OpenFile(*out, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		w = f
+	}
+	if *format == "pdf" {
+		return d.WritePDF(w)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(d)
+}

@@ -1,0 +1,91 @@
+// Command breachdesk runs the breach response platform and its tools:
+// the web application, account management, audit verification, exports
+// and the demo. Configuration comes from flags, each with a BREACHDESK_*
+// environment variable as its default.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	_ "time/tzdata" // time zones work on machines without a zoneinfo database
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const usage = `breachdesk: respond to personal-data breaches.
+
+Usage:
+  breachdesk serve [--addr HOST:PORT] [--data DIR] [--demo]   run the web application
+  breachdesk migrate [--data DIR]                             create or update the database schema
+  breachdesk demo [--data DIR]                                load the demo organisation into an empty database
+  breachdesk user add --email E --name N --role R [--team]    add an account (password from BREACHDESK_PASSWORD or standard input)
+  breachdesk user passwd --email E                            set an account's password
+  breachdesk user list                                        list accounts
+  breachdesk audit verify [--data DIR]                        check the audit log's hash chain
+  breachdesk export --id N [--format json|pdf] [--out FILE]   export an incident's dossier
+  breachdesk version                                          print the version
+
+Run 'breachdesk COMMAND --help' for a command's flags and their environment variables.
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+// exitError carries an exit status other than 1.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	var err error
+	switch cmd, rest := args[0], args[1:]; cmd {
+	case "serve":
+		err = cmdServe(ctx, rest, stdout, stderr)
+	case "migrate":
+		err = cmdMigrate(ctx, rest, stdout)
+	case "demo":
+		err = cmdDemo(ctx, rest, stdout)
+	case "user":
+		err = cmdUser(ctx, rest, stdin, stdout)
+	case "audit":
+		err = cmdAudit(ctx, rest, stdout)
+	case "export":
+		err = cmdExport(ctx, rest, stdout)
+	case "version", "--version":
+		fmt.Fprintln(stdout, "breachdesk", version)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "breachdesk: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if err == nil {
+		return 0
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil && ee.err.Error() != "" {
+			fmt.Fprintln(stderr, "breachdesk:", ee.err)
+		}
+		return ee.code
+	}
+	fmt.Fprintln(stderr, "breachdesk:", err)
+	return 1
+}

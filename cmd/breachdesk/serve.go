@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/breachdesk/breachdesk/internal/demo"
+	"github.com/breachdesk/breachdesk/internal/evidence"
+	"github.com/breachdesk/breachdesk/internal/notify"
+	"github.com/breachdesk/breachdesk/internal/store/sqlite"
+	"github.com/breachdesk/breachdesk/internal/web"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", stderr)
+	addr := fs.String("addr", env("BREACHDESK_ADDR", "127.0.0.1:8080"), "address to listen on (env BREACHDESK_ADDR)")
+	data := dataFlag(fs)
+	withDemo := fs.Bool("demo", envBool("BREACHDESK_DEMO", false), "load the demo organisation on first start (env BREACHDESK_DEMO)")
+	secure := fs.Bool("secure-cookies", envBool("BREACHDESK_SECURE_COOKIES", false), "mark cookies Secure; set when users reach breachdesk over HTTPS (env BREACHDESK_SECURE_COOKIES)")
+	baseURL := fs.String("base-url", env("BREACHDESK_BASE_URL", ""), "public address used in email links, e.g. https://breachdesk.example.org (env BREACHDESK_BASE_URL)")
+	maxUpload := fs.Int("max-upload-mb", atoiOr(env("BREACHDESK_MAX_UPLOAD_MB", "25"), 25), "largest evidence file accepted, in MB (env BREACHDESK_MAX_UPLOAD_MB)")
+	smtpAddr := fs.String("smtp-addr", env("BREACHDESK_SMTP_ADDR", ""), "SMTP server host:port for notification emails; empty turns email off (env BREACHDESK_SMTP_ADDR)")
+	smtpFrom := fs.String("smtp-from", env("BREACHDESK_SMTP_FROM", "breachdesk@localhost"), "sender address of notification emails (env BREACHDESK_SMTP_FROM)")
+	smtpUser := fs.String("smtp-username", env("BREACHDESK_SMTP_USERNAME", ""), "SMTP user name (env BREACHDESK_SMTP_USERNAME)")
+	smtpPass := env("BREACHDESK_SMTP_PASSWORD", "")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	db, applied, err := openData(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if len(applied) > 0 {
+		log.Info("database migrated", "versions", applied)
+	}
+	if *withDemo {
+		if n, _ := db.CountUsers(ctx); n == 0 {
+			if err := demo.Load(ctx, demo.Stores{Incidents: db, Users: db, Org: db}, time.Now().UTC()); err != nil {
+				return fmt.Errorf("loading the demo: %w", err)
+			}
+			fmt.Fprintf(stdout, "Demo organisation loaded. Sign in as privacy@demo.breachdesk.test (or admin@, responder@, viewer@, staff@) with password %s\n", demo.Password)
+		}
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
+	}
+	url := "http://" + ln.Addr().String()
+	if *baseURL == "" {
+		*baseURL = url
+	}
+	srv, err := newServer(db, *data, web.Config{SecureCookies: *secure, MaxUpload: int64(*maxUpload) << 20, BaseURL: *baseURL},
+		notify.SMTP{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: smtpPass}, log)
+	if err != nil {
+		return err
+	}
+	if n, _ := db.CountUsers(ctx); n == 0 {
+		fmt.Fprintf(stdout, "breachdesk is running at %s - open it to set up your organisation.\n", url)
+	} else {
+		fmt.Fprintf(stdout, "breachdesk is running at %s\n", url)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := hs.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+		fmt.Fprintln(stdout, "breachdesk stopped")
+		return nil
+	}
+}
+
+// newServer wires the web application to its stores; tests use it too.
+func newServer(db *sqlite.DB, dataDir string, cfg web.Config, smtp notify.SMTP, log *slog.Logger) (*web.Server, error) {
+	n := &notify.Notifier{Store: db, SMTP: smtp, BaseURL: cfg.BaseURL, Log: log}
+	files := &evidence.Files{Dir: filepath.Join(dataDir, "evidence"), MaxSize: cfg.MaxUpload}
+	return web.New(web.Stores{Incidents: db, Users: db, Org: db, Audit: db, Notifications: db}, cfg, files, n, log)
+}
+
+func atoiOr(s string, def int) int {
+	if n, err := strconv.Atoi(s); err == nil && n > 0 {
+		return n
+	}
+	return def
+}

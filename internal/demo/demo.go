@@ -1,0 +1,193 @@
+// Package demo loads a demonstration organisation whose incidents are the
+// examples of the guidance documents, so a newcomer sees a living system
+// at the first start: a report awaiting triage, a response under way with
+// an overdue clock, a closed near miss.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/org"
+)
+
+// Password is the password of every demo account. It is printed at start:
+// demo data is for trying breachdesk, never for real incidents.
+const Password = "demo-password-2026"
+
+// Accounts are the demo people, one per role.
+var Accounts = []auth.User{
+	{Email: "admin@demo.breachdesk.test", Name: "Alex Admin", Role: auth.Admin},
+	{Email: "privacy@demo.breachdesk.test", Name: "Priya Privacy", Role: auth.PrivacyOfficer, ResponseTeam: true},
+	{Email: "responder@demo.breachdesk.test", Name: "Ravi Responder", Role: auth.Responder, ResponseTeam: true},
+	{Email: "viewer@demo.breachdesk.test", Name: "Vera Viewer", Role: auth.Viewer},
+	{Email: "staff@demo.breachdesk.test", Name: "Sam Staff", Role: auth.Reporter},
+}
+
+// Stores are where the demo is written.
+type Stores struct {
+	Incidents incident.Store
+	Users     auth.Store
+	Org       org.Store
+}
+
+type story struct {
+	by       int // index into Accounts
+	title    string
+	report   incident.Report
+	ago      time.Duration
+	triage   *incident.Triage
+	escalate bool
+	start    []incident.Step
+	complete []incident.Step
+	ticks    int
+	notes    []string
+	close    string
+}
+
+func ptr(n int) *int { return &n }
+
+func stories(users []auth.User) []story {
+	po, resp := users[1].ID, users[2].ID
+	return []story{
+		{by: 4, title: "Client letter sent to another complainant's address", ago: 3 * time.Hour,
+			report: incident.Report{WhatHappened: "A reply to a complaint was posted to the home address of a different complainant with a similar name. The other person phoned to tell us.",
+				Ongoing: "no", DataCategories: []string{"name", "address", "communications"}, PeopleCount: ptr(1), Cause: "human_error",
+				HowItHappened: "The address was picked from the wrong record when the letter was prepared.", WhereItWent: "Another complainant, who still has the letter.",
+				Recipient: "individual", ActionsTaken: "Asked the recipient to return the letter in the prepaid envelope we are sending."}},
+		{by: 4, title: "Payment card details taken from the online shop", ago: 2 * time.Hour,
+			report: incident.Report{WhatHappened: "Our web developer found malicious code on the checkout page that sent card details to an outside server. Customer account details were also accessed.",
+				Ongoing: "unknown", DataCategories: []string{"name", "contact", "address", "payment_card"}, PeopleCount: ptr(4200), Cause: "malicious_external",
+				HowItHappened: "Skimming code was injected into the checkout page.", WhereItWent: "An unknown server controlled by the attacker.", Recipient: "malicious_actor",
+				ActionsTaken: "Checkout taken offline."}},
+		{by: 1, title: "Spreadsheet of student records attached to a class email", ago: 30 * time.Hour,
+			report: incident.Report{WhatHappened: "An email to a group of students about a field trip had a spreadsheet attached by mistake. It held the names, student numbers, dates of birth and health notes of 312 other students.",
+				Ongoing: "no", DataCategories: []string{"name", "date_of_birth", "education", "health"}, PeopleCount: ptr(312), Cause: "human_error",
+				WhereItWent: "27 students on the class list.", Recipient: "individual", ActionsTaken: "Recall attempted; IT is deleting the email from student mailboxes."},
+			triage: &incident.Triage{Kind: incident.KindBreach, Severity: incident.SeverityHigh, OwnerID: po}, escalate: true,
+			start: []incident.Step{incident.Contain, incident.Assess, incident.Notify}, complete: []incident.Step{incident.Contain}, ticks: 4,
+			notes: []string{"IT confirmed 24 of 27 copies deleted; 3 recipients opened the attachment and have been asked to delete it and confirm in writing."}},
+		{by: 1, title: "Family violence client records publicly accessible for two weeks", ago: 5 * 24 * time.Hour,
+			report: incident.Report{WhatHappened: "A subset of the client database of our family violence service was publicly accessible on the internet for two weeks because of a configuration error. We cannot tell whether anyone accessed it.",
+				Ongoing: "no", DataCategories: []string{"name", "address", "family_violence", "health"}, PeopleCount: ptr(85), Cause: "system_fault",
+				Recipient: "public", ActionsTaken: "Access closed as soon as it was found."},
+			triage: &incident.Triage{Kind: incident.KindBreach, Severity: incident.SeverityCritical, OwnerID: po}, escalate: true,
+			start: []incident.Step{incident.Contain, incident.Assess, incident.Notify}, complete: []incident.Step{incident.Contain, incident.Assess}, ticks: 9,
+			notes: []string{"Decision: notify every affected client. There is a possibility nobody accessed the records, but the harm if they were accessed is very high (seed guidance, OVIC example)."}},
+		{by: 2, title: "Former employee still logging in to the client system", ago: 20 * time.Hour,
+			report: incident.Report{WhatHappened: "An access review found that a staff member who left last month has logged in to the client management system three times since.",
+				Ongoing: "yes", DataCategories: []string{"name", "contact"}, Cause: "malicious_internal", Recipient: "individual",
+				ActionsTaken: "Reported to IT."},
+			triage: &incident.Triage{Kind: incident.KindBreach, Severity: incident.SeverityMedium, OwnerID: resp},
+			start: []incident.Step{incident.Contain}, ticks: 1},
+		{by: 4, title: "Bag of council documents lost, found an hour later", ago: 9 * 24 * time.Hour,
+			report: incident.Report{WhatHappened: "A bag with documents about a person who receives council services was lost on council premises. Police were told; another employee found the bag about an hour later.",
+				Ongoing: "no", DataCategories: []string{"name", "address"}, PeopleCount: ptr(1), Cause: "theft_or_loss", Recipient: "employee",
+				ActionsTaken: "Bag recovered; enquiries found no one had opened the documents."},
+			triage: &incident.Triage{Kind: incident.KindNearMiss, Severity: incident.SeverityLow, OwnerID: po},
+			notes: []string{"Satisfied there was no unauthorised access; the individual will not be notified. Reminder sent to staff about carrying files off-site."},
+			close: "No unauthorised access; lessons shared with staff."},
+	}
+}
+
+// Load writes the demo organisation, accounts and incidents. It refuses to
+// run on a database that already has accounts.
+func Load(ctx context.Context, st Stores, now time.Time) error {
+	if n, err := st.Users.CountUsers(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		return fmt.Errorf("the database already has accounts; the demo loads only into an empty one")
+	}
+	hash, err := auth.HashPassword(Password)
+	if err != nil {
+		return err
+	}
+	var users []auth.User
+	for _, a := range Accounts {
+		a.PasswordHash = hash
+		u, err := st.Users.CreateUser(ctx, 0, a)
+		if err != nil {
+			return err
+		}
+		users = append(users, u)
+	}
+	if err := st.Org.SaveOrganisation(ctx, users[0].ID, org.Organisation{Name: "Harbourview Community Services (demo)", ContactName: "Priya Privacy",
+		ContactEmail: "privacy@demo.breachdesk.test", ContactPhone: "+64 9 555 0100", Sector: "Not-for-profit",
+		Laws: []string{"nz_privacy_act", "au_ndb", "eu_gdpr"}, TimeZone: "Pacific/Auckland"}); err != nil {
+		return err
+	}
+	for _, s := range stories(users) {
+		if err := tell(ctx, st, users, s, now); err != nil {
+			return fmt.Errorf("demo incident %q: %w", s.title, err)
+		}
+	}
+	return nil
+}
+
+func tell(ctx context.Context, st Stores, users []auth.User, s story, now time.Time) error {
+	by := incident.Actor{UserID: users[s.by].ID, Name: users[s.by].Name}
+	po := incident.Actor{UserID: users[1].ID, Name: users[1].Name}
+	s.report.DiscoveredAt = now.Add(-s.ago)
+	occurred := s.report.DiscoveredAt.Add(-6 * time.Hour)
+	s.report.OccurredAt = &occurred
+	inc, err := st.Incidents.CreateIncident(ctx, by, s.title, s.report)
+	if err != nil || s.triage == nil {
+		return err
+	}
+	step := now.Add(-s.ago).Add(time.Hour)
+	_, err = st.Incidents.UpdateIncident(ctx, po, inc.ID, func(i *incident.Incident) (incident.Change, error) {
+		if err := i.ApplyTriage(*s.triage, step); err != nil {
+			return incident.Change{}, err
+		}
+		if s.escalate {
+			if err := i.Escalate(step); err != nil {
+				return incident.Change{}, err
+			}
+		}
+		for _, x := range s.start {
+			if err := i.Start(x, step); err != nil {
+				return incident.Change{}, err
+			}
+		}
+		for _, x := range s.complete {
+			if err := i.Complete(x, step.Add(4*time.Hour)); err != nil {
+				return incident.Change{}, err
+			}
+		}
+		if s.close != "" {
+			if err := i.Close(s.close, true, now); err != nil {
+				return incident.Change{}, err
+			}
+		}
+		return incident.Change{Kind: incident.EntryDecision, Action: "demo.load", Text: "Triaged and worked (demo history)."}, nil
+	})
+	if err != nil {
+		return err
+	}
+	if s.escalate {
+		if err := st.Incidents.AddParticipants(ctx, po, inc.ID, []incident.Participant{{UserID: users[2].ID, Name: users[2].Name, Role: "response team (IT support)"}}); err != nil {
+			return err
+		}
+	}
+	tasks, err := st.Incidents.Tasks(ctx, inc.ID)
+	if err != nil {
+		return err
+	}
+	for k := 0; k < s.ticks && k < len(tasks); k++ {
+		if _, err := st.Incidents.UpdateTask(ctx, po, inc.ID, tasks[k].ID, func(t *incident.Task) (incident.Change, error) {
+			t.Done, t.DoneAt, t.DoneBy = true, &step, po.Name
+			return incident.Change{Text: "Done: " + t.Title, Action: "task.done"}, nil
+		}); err != nil {
+			return err
+		}
+	}
+	for _, n := range s.notes {
+		if _, err := st.Incidents.AddNote(ctx, po, inc.ID, incident.EntryDecision, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,219 @@
+// Package dossier gathers everything recorded about one incident into the
+// document a privacy officer hands to a regulator or the board: as JSON for
+// other systems and as a PDF for people.
+package dossier
+
+import (
+	"context"
+	"time"
+
+	"github.com/breachdesk/breachdesk/internal/audit"
+	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/org"
+)
+
+// Schema names the dossier format so readers can tell versions apart.
+const Schema = "breachdesk/dossier/v1"
+
+// Dossier is the exported record of one incident.
+type Dossier struct {
+	Schema       string        `json:"schema"`
+	ExportedAt   time.Time     `json:"exported_at"`
+	Organisation Organisation  `json:"organisation"`
+	Incident     Incident      `json:"incident"`
+	Clocks       []Clock       `json:"clocks"`
+	Steps        []Step        `json:"steps"`
+	Tasks        []Task        `json:"tasks"`
+	Timeline     []Entry       `json:"timeline"`
+	Evidence     []Evidence    `json:"evidence"`
+	Participants []Participant `json:"participants"`
+	Decisions    []Entry       `json:"decisions"`
+	Audit        []AuditEntry  `json:"audit"`
+	timeZone     *time.Location
+}
+
+// Organisation is who the dossier is from.
+type Organisation struct {
+	Name    string   `json:"name"`
+	Contact string   `json:"contact"`
+	Email   string   `json:"email"`
+	Phone   string   `json:"phone,omitempty"`
+	NZBN    string   `json:"nzbn,omitempty"`
+	ABN     string   `json:"abn,omitempty"`
+	Laws    []string `json:"subject_to"`
+}
+
+// Incident holds the facts as reported and triaged.
+type Incident struct {
+	ID             int64      `json:"id"`
+	Ref            string     `json:"ref"`
+	Title          string     `json:"title"`
+	Kind           string     `json:"kind"`
+	Status         string     `json:"status"`
+	Severity       string     `json:"severity,omitempty"`
+	ReportedBy     string     `json:"reported_by"`
+	Owner          string     `json:"owner,omitempty"`
+	WhatHappened   string     `json:"what_happened"`
+	OccurredAt     *time.Time `json:"occurred_at,omitempty"`
+	DiscoveredAt   time.Time  `json:"discovered_at"`
+	Ongoing        string     `json:"ongoing"`
+	DataCategories []string   `json:"data_categories"`
+	PeopleCount    *int       `json:"people_count,omitempty"`
+	Cause          string     `json:"cause,omitempty"`
+	HowItHappened  string     `json:"how_it_happened,omitempty"`
+	WhereItWent    string     `json:"where_it_went,omitempty"`
+	Recipient      string     `json:"recipient,omitempty"`
+	ActionsTaken   string     `json:"actions_taken,omitempty"`
+	Escalated      bool       `json:"escalated"`
+	EscalatedAt    *time.Time `json:"escalated_at,omitempty"`
+	ReportedAt     time.Time  `json:"reported_at"`
+	ClosedAt       *time.Time `json:"closed_at,omitempty"`
+	CloseReason    string     `json:"close_reason,omitempty"`
+}
+
+// Clock is a deadline and whether it was met.
+type Clock struct {
+	Name  string     `json:"name"`
+	Basis string     `json:"basis"`
+	Due   time.Time  `json:"due"`
+	MetAt *time.Time `json:"met_at,omitempty"`
+	Late  bool       `json:"late"`
+}
+
+// Step is the progress of one response step.
+type Step struct {
+	Step      string     `json:"step"`
+	State     string     `json:"state"`
+	StartedAt *time.Time `json:"started_at,omitempty"`
+	DoneAt    *time.Time `json:"done_at,omitempty"`
+}
+
+// Task is one checklist item.
+type Task struct {
+	Step     string     `json:"step"`
+	Title    string     `json:"title"`
+	Done     bool       `json:"done"`
+	DoneAt   *time.Time `json:"done_at,omitempty"`
+	DoneBy   string     `json:"done_by,omitempty"`
+	Assignee string     `json:"assignee,omitempty"`
+	DueAt    *time.Time `json:"due_at,omitempty"`
+}
+
+// Entry is one timeline line.
+type Entry struct {
+	At   time.Time `json:"at"`
+	Kind string    `json:"kind"`
+	By   string    `json:"by"`
+	Text string    `json:"text"`
+}
+
+// Evidence describes an attached file; the file itself is not included.
+type Evidence struct {
+	Filename    string    `json:"filename"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"sha256"`
+	Description string    `json:"description,omitempty"`
+	UploadedBy  string    `json:"uploaded_by"`
+	UploadedAt  time.Time `json:"uploaded_at"`
+}
+
+// Participant is a member of the response.
+type Participant struct {
+	Name string `json:"name"`
+	Role string `json:"role"`
+}
+
+// AuditEntry is one entry of the hash-chained log about this incident.
+type AuditEntry struct {
+	Seq      int64     `json:"seq"`
+	At       time.Time `json:"at"`
+	Actor    string    `json:"actor"`
+	Action   string    `json:"action"`
+	Object   string    `json:"object"`
+	Details  string    `json:"details"`
+	PrevHash string    `json:"prev_hash"`
+	Hash     string    `json:"hash"`
+}
+
+// Sources are the stores a dossier is collected from.
+type Sources struct {
+	Incidents incident.Store
+	Audit     audit.Store
+	Org       org.Store
+}
+
+// Collect reads everything about one incident.
+func Collect(ctx context.Context, src Sources, id int64, now time.Time) (*Dossier, error) {
+	inc, err := src.Incidents.Incident(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	o, _ := src.Org.Organisation(ctx)
+	tasks, err := src.Incidents.Tasks(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	tl, err := src.Incidents.Timeline(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := src.Incidents.EvidenceList(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	parts, err := src.Incidents.Participants(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	au, err := src.Audit.AuditForIncident(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return Build(o, inc, tasks, tl, ev, parts, au, now), nil
+}
+
+// Build assembles a dossier from what was read.
+func Build(o org.Organisation, inc *incident.Incident, tasks []incident.Task, tl []incident.Entry, ev []incident.Evidence,
+	parts []incident.Participant, au []audit.Entry, now time.Time) *Dossier {
+	r := inc.Report
+	d := &Dossier{Schema: Schema, ExportedAt: now, timeZone: o.Location(),
+		Organisation: Organisation{Name: o.Name, Contact: o.ContactName, Email: o.ContactEmail, Phone: o.ContactPhone, NZBN: o.NZBN, ABN: o.ABN, Laws: o.Laws},
+		Incident: Incident{ID: inc.ID, Ref: inc.Ref(), Title: inc.Title, Kind: string(inc.Kind), Status: string(inc.Status), Severity: string(inc.Severity),
+			ReportedBy: inc.ReporterName, Owner: inc.OwnerName, WhatHappened: r.WhatHappened, OccurredAt: r.OccurredAt, DiscoveredAt: r.DiscoveredAt,
+			Ongoing: r.Ongoing, DataCategories: r.DataCategories, PeopleCount: r.PeopleCount, Cause: r.Cause, HowItHappened: r.HowItHappened,
+			WhereItWent: r.WhereItWent, Recipient: r.Recipient, ActionsTaken: r.ActionsTaken, Escalated: inc.Escalated, EscalatedAt: inc.EscalatedAt,
+			ReportedAt: inc.CreatedAt, ClosedAt: inc.ClosedAt, CloseReason: inc.CloseReason},
+		Clocks: []Clock{}, Steps: []Step{}, Tasks: []Task{}, Timeline: []Entry{}, Evidence: []Evidence{}, Participants: []Participant{}, Decisions: []Entry{}, Audit: []AuditEntry{},
+	}
+	if d.Incident.DataCategories == nil {
+		d.Incident.DataCategories = []string{}
+	}
+	for _, c := range inc.Clocks(o.Laws) {
+		d.Clocks = append(d.Clocks, Clock{Name: c.Name, Basis: c.Basis, Due: c.Due, MetAt: c.MetAt, Late: c.Overdue(now)})
+	}
+	for _, st := range incident.AllSteps {
+		p := inc.Steps[st]
+		d.Steps = append(d.Steps, Step{Step: string(st), State: string(p.State), StartedAt: p.StartedAt, DoneAt: p.DoneAt})
+	}
+	for _, t := range tasks {
+		d.Tasks = append(d.Tasks, Task{Step: string(t.Step), Title: t.Title, Done: t.Done, DoneAt: t.DoneAt, DoneBy: t.DoneBy, Assignee: t.AssigneeName, DueAt: t.DueAt})
+	}
+	for _, e := range tl {
+		x := Entry{At: e.At, Kind: string(e.Kind), By: e.ActorName, Text: e.Text}
+		d.Timeline = append(d.Timeline, x)
+		if e.Kind == incident.EntryDecision {
+			d.Decisions = append(d.Decisions, x)
+		}
+	}
+	for _, e := range ev {
+		d.Evidence = append(d.Evidence, Evidence{Filename: e.Filename, ContentType: e.ContentType, Size: e.Size, SHA256: e.SHA256, Description: e.Description, UploadedBy: e.UploadedBy, UploadedAt: e.UploadedAt})
+	}
+	for _, p := range parts {
+		d.Participants = append(d.Participants, Participant{Name: p.Name, Role: p.Role})
+	}
+	for _, a := range au {
+		d.Audit = append(d.Audit, AuditEntry{Seq: a.Seq, At: a.At, Actor: a.Actor, Action: a.Action, Object: a.Object, Details: a.Details, PrevHash: a.PrevHash, Hash: a.Hash})
+	}
+	return d
+}

@@ -1,0 +1,140 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/breachdesk/breachdesk/internal/audit"
+	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/fault"
+)
+
+func (s *Server) notifications(w http.ResponseWriter, r *http.Request) {
+	msgs, err := s.Notifications.Notifications(r.Context(), currentUser(r).ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, "notifications", "Notifications", map[string]any{"Messages": msgs})
+}
+
+func (s *Server) markRead(w http.ResponseWriter, r *http.Request) {
+	if err := s.Notifications.MarkRead(r.Context(), currentUser(r).ID); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/notifications", http.StatusSeeOther)
+}
+
+func (s *Server) users(w http.ResponseWriter, r *http.Request) {
+	s.usersPage(w, r, nil)
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, err error) {
+	users, lerr := s.Users.Users(r.Context())
+	if lerr != nil {
+		s.renderError(w, r, lerr)
+		return
+	}
+	var form = r.PostForm
+	s.renderForm(w, r, "users", "Users", map[string]any{"Users": users, "Roles": auth.Roles}, form, err)
+}
+
+func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
+	f := r.PostForm
+	role, _ := auth.ParseRole(f.Get("role"))
+	u := auth.User{Email: f.Get("email"), Name: f.Get("name"), Role: role, ResponseTeam: f.Get("response_team") == "1"}
+	if err := auth.CheckPasswordStrength(f.Get("password"), u.Email); err != nil {
+		s.usersPage(w, r, err)
+		return
+	}
+	hash, err := auth.HashPassword(f.Get("password"))
+	if err == nil {
+		u.PasswordHash = hash
+		_, err = s.Users.CreateUser(r.Context(), currentUser(r).ID, u)
+	}
+	if err != nil {
+		s.usersPage(w, r, err)
+		return
+	}
+	s.flash(w, "Account created for "+u.Name+". Give them their password in person or by phone.")
+	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+}
+
+func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PathValue("uid"), 10, 64)
+	u, err := s.Users.User(r.Context(), id)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	f := r.PostForm
+	me := currentUser(r)
+	if role, ok := auth.ParseRole(f.Get("role")); ok {
+		u.Role = role
+	}
+	u.ResponseTeam = f.Get("response_team") == "1"
+	u.Disabled = f.Get("disabled") == "1"
+	if u.ID == me.ID && (u.Disabled || u.Role != auth.Admin) {
+		s.usersPage(w, r, fault.Errorf(fault.Conflict, "You cannot disable yourself or remove your own administrator role; ask another administrator."))
+		return
+	}
+	if pw := f.Get("password"); pw != "" {
+		if err := auth.CheckPasswordStrength(pw, u.Email); err != nil {
+			s.usersPage(w, r, err)
+			return
+		}
+		if u.PasswordHash, err = auth.HashPassword(pw); err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+	}
+	if err := s.Users.UpdateUser(r.Context(), me.ID, u); err != nil {
+		s.usersPage(w, r, err)
+		return
+	}
+	s.flash(w, "Saved "+u.Name+".")
+	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+}
+
+func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) {
+	n, err := audit.Verify(r.Context(), s.Audit)
+	data := map[string]any{"Count": n, "OK": err == nil}
+	if err != nil {
+		data["Problem"] = err.Error()
+	}
+	s.render(w, r, "verify", "Audit log check", data)
+}
+
+func (s *Server) tokens(w http.ResponseWriter, r *http.Request) {
+	s.tokensPage(w, r, "", nil)
+}
+
+func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, created string, err error) {
+	ts, lerr := s.Users.APITokens(r.Context(), currentUser(r).ID)
+	if lerr != nil {
+		s.renderError(w, r, lerr)
+		return
+	}
+	s.renderForm(w, r, "tokens", "API tokens", map[string]any{"Tokens": ts, "Created": created}, r.PostForm, err)
+}
+
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
+	tok, hash := auth.NewToken("bd_")
+	_, err := s.Users.CreateAPIToken(r.Context(), auth.APIToken{UserID: currentUser(r).ID, Name: r.PostFormValue("name")}, hash)
+	if err != nil {
+		s.tokensPage(w, r, "", err)
+		return
+	}
+	s.tokensPage(w, r, tok, nil)
+}
+
+func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request) {
+	id, _ := strconv.ParseInt(r.PathValue("tid"), 10, 64)
+	if err := s.Users.DeleteAPIToken(r.Context(), currentUser(r).ID, id); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "Token revoked.")
+	http.Redirect(w, r, "/account/tokens", http.StatusSeeOther)
+}

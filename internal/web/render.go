@@ -1,0 +1,237 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/org"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// view is what every page template receives.
+type view struct {
+	Title   string
+	User    *auth.User
+	CSRF    string
+	Org     org.Organisation
+	Unread  int
+	Flash   string
+	Now     time.Time
+	Data    any
+	Form    url.Values
+	Errors  map[string]string
+	Message string
+}
+
+// Val returns a submitted form value, so a rejected form keeps what was typed.
+func (v view) Val(name string) string { return v.Form.Get(name) }
+
+// Has says whether a checkbox or option was submitted with that value.
+func (v view) Has(name, value string) bool {
+	for _, x := range v.Form[name] {
+		if x == value {
+			return true
+		}
+	}
+	return false
+}
+
+// Err returns the message for one field.
+func (v view) Err(name string) string { return v.Errors[name] }
+
+func parseTemplates() (map[string]*template.Template, error) {
+	funcs := template.FuncMap{
+		"stepLabel": func(s incident.Step) string { return s.Label() },
+		"choice":    incident.LabelOf,
+		"catLabel":  func(id string) string { return incident.LabelOf(incident.DataCategories, id) },
+		"causeLabel": func(id string) string {
+			return incident.LabelOf(incident.Causes, id)
+		},
+		"recipientLabel": func(id string) string { return incident.LabelOf(incident.Recipients, id) },
+		"human":          incident.Human,
+		"lower":          strings.ToLower,
+		"join":           strings.Join,
+		"deref": func(n *int) string {
+			if n == nil {
+				return "not known"
+			}
+			return itoa(int64(*n))
+		},
+		"add": func(a, b int) int { return a + b },
+	}
+	layout, err := templateFS.ReadFile("templates/layout.html")
+	if err != nil {
+		return nil, err
+	}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages := map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimSuffix(path.Base(n), ".html")
+		if name == "layout" {
+			continue
+		}
+		body, err := templateFS.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		t, err := template.New(name).Funcs(funcs).Parse(string(layout))
+		if err == nil {
+			_, err = t.Parse(string(body))
+		}
+		if err != nil {
+			return nil, err
+		}
+		pages[name] = t
+	}
+	return pages, nil
+}
+
+func (s *Server) view(w http.ResponseWriter, r *http.Request, title string, data any) view {
+	v := view{Title: title, User: currentUser(r), Org: s.orgOrDefault(r.Context()), Now: s.Now(), Data: data, Flash: s.takeFlash(w, r)}
+	if sess := currentSession(r); sess != nil {
+		v.CSRF = sess.CSRF
+	}
+	if v.User != nil {
+		v.Unread, _ = s.Notifications.UnreadCount(r.Context(), v.User.ID)
+	}
+	return v
+}
+
+// render writes a page; the status is whatever the handler set before.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title string, data any) {
+	s.renderView(w, r, name, s.view(w, r, title, data))
+}
+
+// renderForm re-shows a form with what was typed and what needs correcting.
+func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, name, title string, data any, form url.Values, err error) {
+	v := s.view(w, r, title, data)
+	v.Form = form
+	if v.Form == nil {
+		v.Form = url.Values{}
+	}
+	if err != nil {
+		v.Errors, v.Message = fault.FieldsOf(err), fault.MessageOf(err)
+		w.WriteHeader(statusOf(err))
+		s.logIfInternal(r, err)
+	}
+	s.renderView(w, r, name, v)
+}
+
+func (s *Server) renderView(w http.ResponseWriter, r *http.Request, name string, v view) {
+	t, ok := s.pages[name]
+	if !ok {
+		http.Error(w, "missing template "+name, http.StatusInternalServerError)
+		return
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		if s.Log != nil {
+			s.Log.Error("template", "page", name, "error", err)
+		}
+		http.Error(w, "Something went wrong on our side. It has been logged; please try again.", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	buf.WriteTo(w)
+}
+
+// statusOf maps an error's code to its HTTP status: the one place this is decided.
+func statusOf(err error) int {
+	switch fault.CodeOf(err) {
+	case fault.Invalid:
+		return http.StatusUnprocessableEntity
+	case fault.NotFound:
+		return http.StatusNotFound
+	case fault.Forbidden:
+		return http.StatusForbidden
+	case fault.Unauthorized:
+		return http.StatusUnauthorized
+	case fault.Conflict:
+		return http.StatusConflict
+	case fault.TooLarge:
+		return http.StatusRequestEntityTooLarge
+	case fault.RateLimited:
+		return http.StatusTooManyRequests
+	}
+	return http.StatusInternalServerError
+}
+
+func (s *Server) logIfInternal(r *http.Request, err error) {
+	if fault.CodeOf(err) == fault.Internal && s.Log != nil {
+		s.Log.Error("internal error", "route", r.Pattern, "error", err)
+	}
+}
+
+// renderError shows an error page a person can act on.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
+	s.logIfInternal(r, err)
+	w.WriteHeader(statusOf(err))
+	s.render(w, r, "error", "Cannot do that", map[string]any{"Message": fault.MessageOf(err), "Fields": fault.FieldsOf(err)})
+}
+
+// apiError is the JSON body of every API error.
+type apiError struct {
+	Code    fault.Code        `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields,omitempty"`
+}
+
+func writeAPIError(w http.ResponseWriter, err error) {
+	writeJSON(w, statusOf(err), apiError{Code: fault.CodeOf(err), Message: fault.MessageOf(err), Fields: fault.FieldsOf(err)})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func notFoundErr(msg string) error { return fault.Errorf(fault.NotFound, "%s", msg) }
+
+// T formats a time in the organisation's time zone.
+func (v view) T(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(v.Org.Location()).Format("Mon 2 Jan 2006 15:04 MST")
+}
+
+// TP formats an optional time.
+func (v view) TP(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return v.T(*t)
+}
+
+// Input formats a time for a datetime-local field.
+func (v view) Input(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.In(v.Org.Location()).Format("2006-01-02T15:04")
+}
+
+func itoa(i int64) string { return strconv.FormatInt(i, 10) }
