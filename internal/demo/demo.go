@@ -82,14 +82,14 @@ func stories(users []auth.User) []story {
 				Ongoing: "yes", DataCategories: []string{"name", "contact"}, Cause: "malicious_internal", Recipient: "individual",
 				ActionsTaken: "Reported to IT."},
 			triage: &incident.Triage{Kind: incident.KindBreach, Severity: incident.SeverityMedium, OwnerID: resp},
-			start: []incident.Step{incident.Contain}, ticks: 1},
+			start:  []incident.Step{incident.Contain}, ticks: 1},
 		{by: 4, title: "Bag of council documents lost, found an hour later", ago: 9 * 24 * time.Hour,
 			report: incident.Report{WhatHappened: "A bag with documents about a person who receives council services was lost on council premises. Police were told; another employee found the bag about an hour later.",
 				Ongoing: "no", DataCategories: []string{"name", "address"}, PeopleCount: ptr(1), Cause: "theft_or_loss", Recipient: "employee",
 				ActionsTaken: "Bag recovered; enquiries found no one had opened the documents."},
 			triage: &incident.Triage{Kind: incident.KindNearMiss, Severity: incident.SeverityLow, OwnerID: po},
-			notes: []string{"Satisfied there was no unauthorised access; the individual will not be notified. Reminder sent to staff about carrying files off-site."},
-			close: "No unauthorised access; lessons shared with staff."},
+			notes:  []string{"Satisfied there was no unauthorised access; the individual will not be notified. Reminder sent to staff about carrying files off-site."},
+			close:  "No unauthorised access; lessons shared with staff."},
 	}
 }
 

@@ -25,7 +25,6 @@ type clockView struct {
 	Late      bool
 }
 
-
 func (s *Server) clocks(inc *incident.Incident, laws []string) ([]clockView, bool) {
 	now := s.Now()
 	var out []clockView
@@ -85,7 +84,7 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) reportData() map[string]any {
-	return map[string]any{"Categories": incident.DataCategories, "Causes": incident.Causes, "Recipients": incident.Recipients}
+	return map[string]any{"Categories": incident.DataCategories, "Ongoing": incident.OngoingAnswers, "Causes": incident.Causes, "Recipients": incident.Recipients}
 }
 
 func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {

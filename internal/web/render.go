@@ -117,9 +117,14 @@ func (s *Server) view(w http.ResponseWriter, r *http.Request, title string, data
 	return v
 }
 
-// render writes a page; the status is whatever the handler set before.
+// render writes a page with status 200.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name, title string, data any) {
-	s.renderView(w, r, name, s.view(w, r, title, data))
+	s.renderStatus(w, r, http.StatusOK, name, title, data)
+}
+
+// renderStatus writes a page with the given status.
+func (s *Server) renderStatus(w http.ResponseWriter, r *http.Request, status int, name, title string, data any) {
+	s.renderView(w, r, status, name, s.view(w, r, title, data))
 }
 
 // renderForm re-shows a form with what was typed and what needs correcting.
@@ -129,15 +134,18 @@ func (s *Server) renderForm(w http.ResponseWriter, r *http.Request, name, title 
 	if v.Form == nil {
 		v.Form = url.Values{}
 	}
+	status := http.StatusOK
 	if err != nil {
 		v.Errors, v.Message = fault.FieldsOf(err), fault.MessageOf(err)
-		w.WriteHeader(statusOf(err))
+		status = statusOf(err)
 		s.logIfInternal(r, err)
 	}
-	s.renderView(w, r, name, v)
+	s.renderView(w, r, status, name, v)
 }
 
-func (s *Server) renderView(w http.ResponseWriter, r *http.Request, name string, v view) {
+// renderView executes the page into a buffer first, so a template error
+// becomes a clean 500 rather than half a page.
+func (s *Server) renderView(w http.ResponseWriter, r *http.Request, status int, name string, v view) {
 	t, ok := s.pages[name]
 	if !ok {
 		http.Error(w, "missing template "+name, http.StatusInternalServerError)
@@ -152,6 +160,7 @@ func (s *Server) renderView(w http.ResponseWriter, r *http.Request, name string,
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
 	buf.WriteTo(w)
 }
 
@@ -185,8 +194,7 @@ func (s *Server) logIfInternal(r *http.Request, err error) {
 // renderError shows an error page a person can act on.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	s.logIfInternal(r, err)
-	w.WriteHeader(statusOf(err))
-	s.render(w, r, "error", "Cannot do that", map[string]any{"Message": fault.MessageOf(err), "Fields": fault.FieldsOf(err)})
+	s.renderStatus(w, r, statusOf(err), "error", "Cannot do that", map[string]any{"Message": fault.MessageOf(err), "Fields": fault.FieldsOf(err)})
 }
 
 // apiError is the JSON body of every API error.

@@ -185,9 +185,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	keys := []string{"ip:" + clientIP(r), "email:" + email}
 	data := map[string]any{"Next": safeNext(r.PostFormValue("next")), "PreCSRF": s.preToken(w, r), "Email": email}
 	if !s.limiter.Allowed(keys...) {
-		w.WriteHeader(http.StatusTooManyRequests)
 		data["Error"] = "Too many failed attempts. Wait 15 minutes and try again, or ask an administrator to reset your password."
-		s.render(w, r, "login", "Sign in", data)
+		s.renderStatus(w, r, http.StatusTooManyRequests, "login", "Sign in", data)
 		return
 	}
 	u, err := s.Users.UserByEmail(r.Context(), email)
@@ -199,9 +198,8 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok {
 		s.limiter.Fail(keys...)
-		w.WriteHeader(http.StatusUnauthorized)
 		data["Error"] = "That email and password do not match an account."
-		s.render(w, r, "login", "Sign in", data)
+		s.renderStatus(w, r, http.StatusUnauthorized, "login", "Sign in", data)
 		return
 	}
 	s.limiter.Reset(keys...)

@@ -1,0 +1,187 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/incident"
+)
+
+// TestEveryRouteChecksAccess walks every route as anonymous, as each role
+// and as a reporter who did not make the report. Letters: A administrator,
+// P privacy officer, R responder not on the incident, V viewer, S the
+// staff member who reported it, T another staff member. Routes not allowed
+// answer 403, or 404 where even the incident's existence must not show.
+func TestEveryRouteChecksAccess(t *testing.T) {
+	f := newFixture(t).withOrg()
+	users := map[byte]auth.User{
+		'A': f.user("admin@example.org", auth.Admin, true),
+		'P': f.user("po@example.org", auth.PrivacyOfficer, true),
+		'R': f.user("resp@example.org", auth.Responder, false),
+		'V': f.user("view@example.org", auth.Viewer, false),
+		'S': f.user("staff@example.org", auth.Reporter, false),
+		'T': f.user("other@example.org", auth.Reporter, false),
+	}
+	inc := f.incident(users['S'], "Customer list emailed to the wrong supplier")
+	tasks, _ := f.db.Tasks(context.Background(), inc.ID)
+	st, err := f.srv.Files.Save("notes.txt", strings.NewReader("call log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ev, err := f.db.AddEvidence(context.Background(), incident.Actor{UserID: users['P'].ID, Name: "po"}, incident.Evidence{IncidentID: inc.ID, Filename: st.Filename, ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := "/incidents/" + strconv.FormatInt(inc.ID, 10)
+	api := "/api/v1" + x
+	taskPath := x + "/tasks/" + strconv.FormatInt(tasks[0].ID, 10)
+	routes := []struct {
+		method, path string
+		ok, hidden   string
+	}{
+		{"GET", "/incidents", "APRVST", ""},
+		{"GET", "/report", "APRVST", ""},
+		{"POST", "/report", "APRVST", ""},
+		{"GET", x, "APVS", "RT"},
+		{"POST", x + "/triage", "AP", ""},
+		{"POST", x + "/escalate", "AP", ""},
+		{"POST", x + "/steps/contain/start", "AP", "R"},
+		{"POST", x + "/tasks", "AP", "R"},
+		{"POST", taskPath, "AP", "R"},
+		{"POST", x + "/notes", "AP", "R"},
+		{"POST", x + "/evidence", "AP", "R"},
+		{"GET", x + "/evidence/" + strconv.FormatInt(ev.ID, 10), "APVS", "RT"},
+		{"GET", x + "/audit", "APV", "R"},
+		{"GET", x + "/export.json", "APV", "R"},
+		{"GET", x + "/export.pdf", "APV", "R"},
+		{"POST", x + "/close", "AP", ""},
+		{"POST", x + "/reopen", "AP", ""},
+		{"GET", "/notifications", "APRVST", ""},
+		{"POST", "/notifications/read", "APRVST", ""},
+		{"GET", "/admin/users", "A", ""},
+		{"POST", "/admin/users", "A", ""},
+		{"POST", "/admin/users/" + strconv.FormatInt(users['T'].ID, 10), "A", ""},
+		{"GET", "/admin/audit", "A", ""},
+		{"GET", "/account/tokens", "APR", ""},
+		{"POST", "/account/tokens", "APR", ""},
+		{"POST", "/account/tokens/999/delete", "APR", ""},
+		{"GET", "/api/v1/incidents", "APRVST", ""},
+		{"POST", "/api/v1/incidents", "APRVST", ""},
+		{"GET", api, "APVS", "RT"},
+		{"GET", api + "/tasks", "APVS", "RT"},
+		{"POST", api + "/tasks", "AP", "R"},
+		{"PATCH", api + "/tasks/" + strconv.FormatInt(tasks[0].ID, 10), "AP", "R"},
+		{"GET", api + "/timeline", "APVS", "RT"},
+		{"POST", api + "/timeline", "AP", "R"},
+		{"GET", api + "/evidence", "APVS", "RT"},
+		{"POST", api + "/evidence", "AP", "R"},
+	}
+	clients := map[byte]*client{}
+	for k, u := range users {
+		clients[k] = f.login(u.Email)
+	}
+	send := func(c *client, method, path string) *http.Response {
+		var req *http.Request
+		if strings.HasPrefix(path, "/api/") {
+			req, _ = http.NewRequest(method, f.ts.URL+path, strings.NewReader("{}"))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("X-CSRF-Token", c.csrf)
+		} else {
+			form := url.Values{"csrf": {c.csrf}}
+			req, _ = http.NewRequest(method, f.ts.URL+path, strings.NewReader(form.Encode()))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		resp := c.do(req)
+		resp.Body.Close()
+		return resp
+	}
+	for _, rt := range routes {
+		t.Run(rt.method+" "+rt.path, func(t *testing.T) {
+			resp := send(f.anon(), rt.method, rt.path)
+			if strings.HasPrefix(rt.path, "/api/") {
+				if resp.StatusCode != http.StatusUnauthorized {
+					t.Errorf("anonymous: status %d, want 401", resp.StatusCode)
+				}
+			} else if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+				t.Errorf("anonymous: status %d to %q, want a redirect to sign in", resp.StatusCode, resp.Header.Get("Location"))
+			}
+			for _, role := range []byte("APRVST") {
+				got := send(clients[role], rt.method, rt.path).StatusCode
+				switch {
+				case strings.IndexByte(rt.ok, role) >= 0:
+					if got == 401 || got == 403 || (got == 404 && !strings.Contains(rt.path, "999")) || got >= 500 {
+						t.Errorf("%c: status %d, want access", role, got)
+					}
+				case strings.IndexByte(rt.hidden, role) >= 0:
+					if got != http.StatusNotFound {
+						t.Errorf("%c: status %d, want 404", role, got)
+					}
+				default:
+					if got != http.StatusForbidden {
+						t.Errorf("%c: status %d, want 403", role, got)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestFormsWithoutCSRFTokenChangeNothing posts a valid report with a
+// missing and a wrong token.
+func TestFormsWithoutCSRFTokenChangeNothing(t *testing.T) {
+	f := newFixture(t).withOrg()
+	u := f.user("staff@example.org", auth.Reporter, false)
+	c := f.login(u.Email)
+	form := url.Values{"title": {"x"}, "what_happened": {"y"}, "discovered_at": {"2026-01-02T10:00"}}
+	for _, tok := range []string{"", "forged"} {
+		form.Set("csrf", tok)
+		req, _ := http.NewRequest("POST", f.ts.URL+"/report", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if resp := c.do(req); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("token %q: status %d, want 403", tok, resp.StatusCode)
+		}
+	}
+	if _, n, _ := f.db.Incidents(context.Background(), incident.Filter{}); n != 0 {
+		t.Fatalf("%d incidents stored from forged forms", n)
+	}
+}
+
+// TestParticipatingResponderMayWork: least privilege per incident.
+func TestParticipatingResponderMayWork(t *testing.T) {
+	f := newFixture(t).withOrg()
+	po := f.user("po@example.org", auth.PrivacyOfficer, true)
+	r := f.user("resp@example.org", auth.Responder, true)
+	inc := f.incident(po, "Laptop stolen from car")
+	c := f.login(r.Email)
+	path := "/incidents/" + strconv.FormatInt(inc.ID, 10)
+	if resp := c.post(path+"/notes", url.Values{"text": {"hello"}}); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("before joining: %d", resp.StatusCode)
+	}
+	f.db.AddParticipants(context.Background(), incident.Actor{UserID: po.ID}, inc.ID, []incident.Participant{{UserID: r.ID, Name: "resp", Role: "IT"}})
+	if resp := c.post(path+"/notes", url.Values{"text": {"Isolated the laptop's accounts."}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("after joining: %d", resp.StatusCode)
+	}
+}
+
+func TestLoginIsThrottled(t *testing.T) {
+	f := newFixture(t).withOrg()
+	f.user("po@example.org", auth.PrivacyOfficer, false)
+	c := f.anon()
+	tok := csrfField.FindStringSubmatch(c.get("/login"))[1]
+	var last int
+	for i := 0; i < 11; i++ {
+		last = c.post("/login", url.Values{"csrf": {tok}, "email": {"po@example.org"}, "password": {"wrong password " + strconv.Itoa(i)}}).StatusCode
+	}
+	if last != http.StatusTooManyRequests {
+		t.Fatalf("11th failed attempt: %d, want 429", last)
+	}
+	// Even the right password is refused while throttled.
+	if got := c.post("/login", url.Values{"csrf": {tok}, "email": {"po@example.org"}, "password": {testPassword}}).StatusCode; got != http.StatusTooManyRequests {
+		t.Fatalf("right password while throttled: %d", got)
+	}
+}

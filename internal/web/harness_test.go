@@ -1,0 +1,157 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/evidence"
+	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/notify"
+	"github.com/breachdesk/breachdesk/internal/org"
+	"github.com/breachdesk/breachdesk/internal/store/sqlite"
+)
+
+const testPassword = "correct horse battery staple"
+
+// fixture is a server on a fresh SQLite file, reachable over real HTTP.
+type fixture struct {
+	t   testing.TB
+	db  *sqlite.DB
+	srv *Server
+	ts  *httptest.Server
+	dir string
+}
+
+func newFixture(tb testing.TB) *fixture {
+	tb.Helper()
+	dir := tb.TempDir()
+	db, err := sqlite.Open(filepath.Join(dir, "breachdesk.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	files := &evidence.Files{Dir: filepath.Join(dir, "evidence"), MaxSize: 1 << 20}
+	srv, err := New(Stores{Incidents: db, Users: db, Org: db, Audit: db, Notifications: db}, Config{MaxUpload: 1 << 20},
+		files, &notify.Notifier{Store: db}, log)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ts := httptest.NewServer(srv)
+	tb.Cleanup(ts.Close)
+	return &fixture{t: tb, db: db, srv: srv, ts: ts, dir: dir}
+}
+
+// withOrg sets up the organisation as first-run setup would.
+func (f *fixture) withOrg() *fixture {
+	f.t.Helper()
+	if err := f.db.SaveOrganisation(context.Background(), 0, org.Organisation{Name: "Test Org", ContactName: "Pat Privacy", ContactEmail: "privacy@example.org", TimeZone: "Pacific/Auckland", Laws: []string{"nz_privacy_act", "au_ndb"}}); err != nil {
+		f.t.Fatal(err)
+	}
+	return f
+}
+
+var hashOnce string
+
+func (f *fixture) user(email string, role auth.Role, team bool) auth.User {
+	f.t.Helper()
+	if hashOnce == "" {
+		hashOnce, _ = auth.HashPassword(testPassword)
+	}
+	u, err := f.db.CreateUser(context.Background(), 0, auth.User{Email: email, Name: strings.Split(email, "@")[0], Role: role, ResponseTeam: team, PasswordHash: hashOnce})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return u
+}
+
+func (f *fixture) incident(by auth.User, title string) *incident.Incident {
+	f.t.Helper()
+	n := 12
+	inc, err := f.db.CreateIncident(context.Background(), incident.Actor{UserID: by.ID, Name: by.Name}, title, incident.Report{
+		WhatHappened: "Customer list emailed to the wrong supplier.", DiscoveredAt: time.Now().Add(-2 * time.Hour), PeopleCount: &n,
+		DataCategories: []string{"name", "contact"}, Cause: "human_error", Ongoing: "no"})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return inc
+}
+
+// client is a browser-like HTTP client with its own cookies.
+type client struct {
+	f    *fixture
+	http *http.Client
+	csrf string
+}
+
+func (f *fixture) anon() *client {
+	jar, _ := cookiejar.New(nil)
+	return &client{f: f, http: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// login signs in through the real form and keeps the session's CSRF token.
+func (f *fixture) login(email string) *client {
+	f.t.Helper()
+	c := f.anon()
+	body := c.get("/login")
+	m := csrfField.FindStringSubmatch(body)
+	if m == nil {
+		f.t.Fatalf("no csrf on login page: %s", body)
+	}
+	resp := c.post("/login", url.Values{"csrf": {m[1]}, "email": {email}, "password": {testPassword}})
+	if resp.StatusCode != http.StatusSeeOther {
+		f.t.Fatalf("login %s: status %d", email, resp.StatusCode)
+	}
+	m = csrfField.FindStringSubmatch(c.get("/incidents"))
+	if m == nil {
+		f.t.Fatal("no session csrf token after sign-in")
+	}
+	c.csrf = m[1]
+	return c
+}
+
+func (c *client) do(req *http.Request) *http.Response {
+	c.f.t.Helper()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.f.t.Fatal(err)
+	}
+	return resp
+}
+
+func (c *client) get(path string) string {
+	c.f.t.Helper()
+	req, _ := http.NewRequest("GET", c.f.ts.URL+path, nil)
+	resp := c.do(req)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return string(b)
+}
+
+func (c *client) post(path string, form url.Values) *http.Response {
+	c.f.t.Helper()
+	if form.Get("csrf") == "" && c.csrf != "" {
+		form.Set("csrf", c.csrf)
+	}
+	req, _ := http.NewRequest("POST", c.f.ts.URL+path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp := c.do(req)
+	resp.Body.Close()
+	return resp
+}
