@@ -1,0 +1,157 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	_ "modernc.org/sqlite"
+)
+
+func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(context.Background(), args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestDemoUserAuditAndExport(t *testing.T) {
+	data := t.TempDir()
+	if code, out, errs := runCLI(t, "", "demo", "--data", data); code != 0 || !strings.Contains(out, "demo-password-2026") {
+		t.Fatalf("demo: %d %s %s", code, out, errs)
+	}
+	if code, _, _ := runCLI(t, "", "demo", "--data", data); code != 1 {
+		t.Fatal("the demo must refuse a database that has accounts")
+	}
+	if code, out, _ := runCLI(t, "a long enough password\n", "user", "add", "--data", data, "--email", "new@example.org", "--name", "New Person", "--role", "responder"); code != 0 || !strings.Contains(out, "Responder") {
+		t.Fatalf("user add: %d %s", code, out)
+	}
+	if code, _, errs := runCLI(t, "short\n", "user", "add", "--data", data, "--email", "x@example.org", "--name", "X"); code != 2 || !strings.Contains(errs, "12 characters") {
+		t.Fatalf("weak password: %d %s", code, errs)
+	}
+	if code, _, errs := runCLI(t, "a long enough password\n", "user", "add", "--data", data, "--email", "y@example.org", "--name", "Y", "--role", "boss"); code != 2 || !strings.Contains(errs, "unknown role") {
+		t.Fatalf("bad role: %d %s", code, errs)
+	}
+	if code, out, _ := runCLI(t, "", "user", "list", "--data", data); code != 0 || !strings.Contains(out, "new@example.org") || !strings.Contains(out, "privacy@demo.breachdesk.test") {
+		t.Fatalf("user list: %s", out)
+	}
+	code, out, _ := runCLI(t, "", "audit", "verify", "--data", data)
+	if code != 0 || !strings.HasPrefix(out, "OK") {
+		t.Fatalf("verify intact: %d %s", code, out)
+	}
+
+	code, out, _ = runCLI(t, "", "export", "--data", data, "--id", "4")
+	var d map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &d) != nil || d["schema"] != "breachdesk/dossier/v1" {
+		t.Fatalf("export json: %d %.200s", code, out)
+	}
+	pdf := filepath.Join(data, "inc4.pdf")
+	if code, _, errs := runCLI(t, "", "export", "--data", data, "--id", "4", "--format", "pdf", "--out", pdf); code != 0 {
+		t.Fatalf("export pdf: %s", errs)
+	}
+	if b, _ := os.ReadFile(pdf); !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatal("not a PDF")
+	}
+	if p, err := exec.LookPath("pdftotext"); err == nil {
+		txt, err := exec.Command(p, pdf, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"Family violence client records", "Deadlines", "Audit trail", "Response steps and tasks"} {
+			if !bytes.Contains(txt, []byte(want)) {
+				t.Errorf("PDF text lacks %q", want)
+			}
+		}
+	} else if os.Getenv("CI") == "true" {
+		t.Fatal("CI=true but pdftotext (poppler-utils) is missing")
+	}
+	if code, _, errs := runCLI(t, "", "export", "--data", data, "--id", "999"); code != 1 || !strings.Contains(errs, "not found") {
+		t.Fatalf("missing incident: %d %s", code, errs)
+	}
+
+	// Someone with the file edits an entry behind the application's back.
+	db, err := sql.Open("sqlite", filepath.Join(data, "breachdesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`DROP TRIGGER audit_log_no_update`, `UPDATE audit_log SET actor = 'someone else' WHERE seq = 7`} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	code, out, _ = runCLI(t, "", "audit", "verify", "--data", data)
+	if code != 1 || !strings.Contains(out, "BROKEN at entry 7") {
+		t.Fatalf("verify tampered: %d %s", code, out)
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	if code, _, errs := runCLI(t, "", "frobnicate"); code != 2 || !strings.Contains(errs, "unknown command") {
+		t.Fatalf("unknown command: %d %s", code, errs)
+	}
+	if code, _, _ := runCLI(t, "", "serve", "--no-such-flag"); code != 2 {
+		t.Fatalf("bad flag: %d", code)
+	}
+	if code, _, errs := runCLI(t, "", "serve", "--help"); code != 0 || !strings.Contains(errs, "BREACHDESK_ADDR") {
+		t.Fatalf("serve --help: %d %s", code, errs)
+	}
+	if code, out, _ := runCLI(t, "", "version"); code != 0 || !strings.HasPrefix(out, "breachdesk") {
+		t.Fatalf("version: %s", out)
+	}
+}
+
+// syncBuffer lets the test read what serve prints while it runs.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestServeStartsWithDemoAndStops runs the README's first command.
+func TestServeStartsWithDemoAndStops(t *testing.T) {
+	data := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errb syncBuffer
+	done := make(chan int)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--demo"}, strings.NewReader(""), &out, &errb)
+	}()
+	var addr string
+	for i := 0; i < 200 && addr == ""; i++ {
+		if _, rest, ok := strings.Cut(out.String(), "running at "); ok {
+			addr = strings.Fields(rest)[0]
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	if addr == "" {
+		t.Fatalf("serve printed no address: %s %s", out.String(), errb.String())
+	}
+	resp, err := http.Get(addr + "/login")
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("sign-in page: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	cancel()
+	if code := <-done; code != 0 {
+		t.Fatalf("serve exited %d: %s", code, errb.String())
+	}
+	if strings.Contains(errb.String(), "demo.breachdesk.test") || strings.Contains(errb.String(), "Family violence") {
+		t.Fatal("the log contains personal data or incident details")
+	}
+}
