@@ -79,7 +79,9 @@ func benchPage(b *testing.B, path func(i int) string) {
 	}
 	b.StopTimer()
 	sort.Slice(durations, func(i, j int) bool { return durations[i] < durations[j] })
-	q := func(p float64) float64 { return float64(durations[int(p*float64(len(durations)-1))].Microseconds()) / 1000 }
+	q := func(p float64) float64 {
+		return float64(durations[int(p*float64(len(durations)-1))].Microseconds()) / 1000
+	}
 	b.ReportMetric(q(0.50), "p50-ms")
 	b.ReportMetric(q(0.99), "p99-ms")
 }

@@ -5,7 +5,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -185,5 +184,3 @@ func (s *Server) orgOrDefault(ctx context.Context) org.Organisation {
 	}
 	return o
 }
-
-var errHandled = errors.New("response already written")
