@@ -1,0 +1,21 @@
+package spec
+
+import (
+	"bytes"
+	"os"
+	"testing"
+)
+
+// TestContractsMatchTheSharedOriginals keeps the copies identical to the
+// shared contracts when those are beside the checkout.
+func TestContractsMatchTheSharedOriginals(t *testing.T) {
+	for name, ours := range map[string][]byte{"facts.schema.json": FactsSchema, "assessment.schema.json": AssessmentSchema} {
+		shared, err := os.ReadFile("../../shared/spec/" + name)
+		if err != nil {
+			t.Skipf("shared contracts not beside the checkout: %v", err)
+		}
+		if !bytes.Equal(shared, ours) {
+			t.Errorf("spec/%s differs from the shared contract", name)
+		}
+	}
+}
