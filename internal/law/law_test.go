@@ -1,0 +1,277 @@
+package law
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/breachdesk/breachdesk/internal/facts"
+)
+
+var aware = time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+
+func mustRules(t testing.TB) *Rules {
+	t.Helper()
+	r, err := Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func parse(t testing.TB, doc string) *facts.Facts {
+	t.Helper()
+	f, err := facts.Parse([]byte("schema: breachdesk/facts/v1\ntimeline: {discovered_at: 2026-03-02T09:00:00Z}\n" + doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+func find(a Assessment, rule string) *Obligation {
+	for i := range a.Obligations {
+		if a.Obligations[i].Rule == rule {
+			return &a.Obligations[i]
+		}
+	}
+	return nil
+}
+
+// The worked examples of the seed documents and the regulators' examples
+// in shared/legal, each with the decisions the source reaches.
+var cases = []struct {
+	source string
+	facts  string
+	want   map[string]string // rule id -> decision
+	level  string
+}{
+	{"seed 001: university emails a spreadsheet of other students' sensitive information to a group of students",
+		`organisation: {subject_to: [vic_pdp]}
+cause: human_error
+method: misdirected_email
+data: {categories: [name, date_of_birth, education, health]}
+people: {count: 312, groups: [students]}
+recipient: {kind: individual, accessed: unknown}`,
+		map[string]string{"vic.individuals": "recommended", "vic.ovic": "recommended"}, "high"},
+	{"seed 001: family-violence client database publicly accessible for two weeks, access unknown",
+		`organisation: {subject_to: [vic_pdp, nz_privacy_act]}
+cause: system_fault
+method: system_misconfiguration
+data: {categories: [name, address, family_violence]}
+people: {vulnerable: true, groups: [clients]}
+exposure: {publicly_available: true, hours: 336}
+recipient: {kind: public, accessed: unknown}`,
+		map[string]string{"vic.individuals": "recommended", "nz.commissioner": "required", "nz.individuals": "required"}, "very_high"},
+	{"seed 001: council bag lost on premises, recovered an hour later with no unauthorised access",
+		`organisation: {subject_to: [vic_pdp, nz_privacy_act]}
+cause: theft_or_loss
+method: lost_paper
+data: {categories: [name, address]}
+people: {count: 1, vulnerable: false}
+recipient: {kind: employee, accessed: "no"}
+remediation: {recovered: true}`,
+		map[string]string{"vic.individuals": "not_required", "vic.ovic": "not_required", "nz.commissioner": "not_required"}, "low"},
+	{"seed 003: retailer's website skimmed card details (option 2: notify those at risk)",
+		`organisation: {subject_to: [au_ndb]}
+cause: malicious_external
+method: malware
+data: {categories: [name, contact, payment_card]}
+people: {vulnerable: false}
+recipient: {kind: malicious_actor, accessed: "yes"}
+notification_constraints: {contact_details_available: true}`,
+		map[string]string{"au.assess": "required", "au.commissioner": "required", "au.individuals": "required", "au.public": "not_required"}, "very_high"},
+	{"seed 003: storage provider burgled; the medical practice has agreed to notify (s 26WM)",
+		`organisation: {subject_to: [au_ndb]}
+cause: malicious_external
+method: stolen_paper
+data: {categories: [name, health]}
+people: {vulnerable: false}
+recipient: {kind: malicious_actor}
+entities: [{name: Medical practice, relationship: client of the storage provider, notifies: true}]
+notification_constraints: {contact_details_available: true}`,
+		map[string]string{"au.commissioner": "not_required", "au.individuals": "not_required"}, "very_high"},
+	{"legal s 13 (OAIC via Dundas): laptop left in a taxi, access disabled at once",
+		`organisation: {subject_to: [au_ndb]}
+cause: theft_or_loss
+method: lost_device
+data: {categories: [name, employment, financial_account]}
+people: {vulnerable: false}
+recipient: {kind: unknown}
+remediation: {prevents_serious_harm: true}`,
+		map[string]string{"au.commissioner": "not_required", "au.individuals": "not_required", "au.assess": "required"}, ""},
+	{"legal s 12 (practitioner): encrypted laptop lost and wiped within minutes",
+		`organisation: {subject_to: [nz_privacy_act, eu_gdpr]}
+cause: theft_or_loss
+method: lost_device
+data: {categories: [name, contact, health]}
+people: {vulnerable: false}
+protection: {encrypted: true, key_compromised: false}
+recipient: {kind: unknown, accessed: unknown}`,
+		map[string]string{"nz.commissioner": "not_required", "eu.data_subjects": "not_required", "eu.authority": "not_required", "eu.record": "required"}, "low"},
+	{"legal s 12 (practitioner): spreadsheet of beneficiaries' contact details and benefit amounts emailed to the wrong external party",
+		`organisation: {subject_to: [nz_privacy_act]}
+cause: human_error
+method: misdirected_email
+data: {categories: [name, contact, income, financial_account]}
+people: {count: 900, vulnerable: true}
+recipient: {kind: other_organisation, accessed: "yes"}`,
+		map[string]string{"nz.commissioner": "required", "nz.individuals": "required"}, "high"},
+	{"GDPR art 33(2): a processor tells the controller, not the authority",
+		`organisation: {subject_to: [eu_gdpr], gdpr_role: processor}
+cause: malicious_external
+data: {categories: [name, contact]}
+recipient: {kind: malicious_actor}`,
+		map[string]string{"eu.authority": "not_required", "eu.data_subjects": "not_required", "eu.record": "required"}, ""},
+	{"GDPR art 34(3)(c): high risk but no contact details, so a public communication",
+		`organisation: {subject_to: [uk_gdpr]}
+cause: malicious_external
+data: {categories: [name, health]}
+people: {vulnerable: false}
+recipient: {kind: malicious_actor}
+notification_constraints: {contact_details_available: false}`,
+		map[string]string{"uk.authority": "required", "uk.data_subjects": "not_required", "uk.public": "required"}, "very_high"},
+}
+
+func TestWorkedExamples(t *testing.T) {
+	r := mustRules(t)
+	for _, c := range cases {
+		t.Run(c.source, func(t *testing.T) {
+			a := r.Assess(parse(t, c.facts), Options{At: aware.Add(time.Hour)})
+			if c.level != "" && a.Harm.Level != c.level {
+				t.Errorf("harm level %s, want %s; reasons: %s", a.Harm.Level, c.level, strings.Join(a.Harm.Reasons, " | "))
+			}
+			for rule, want := range c.want {
+				ob := find(a, rule)
+				if ob == nil {
+					t.Errorf("%s: no obligation", rule)
+					continue
+				}
+				if ob.Decision != want {
+					t.Errorf("%s: %s, want %s; reasons: %s; missing: %v", rule, ob.Decision, want, strings.Join(ob.Reasons, " | "), ob.MissingFacts)
+				}
+				if ob.Citation == "" || len(ob.Reasons) == 0 {
+					t.Errorf("%s: no citation or reasons", rule)
+				}
+			}
+		})
+	}
+}
+
+func TestMissingFactsAndCaution(t *testing.T) {
+	r := mustRules(t)
+	a := r.Assess(parse(t, "organisation: {subject_to: [nz_privacy_act, eu_gdpr]}\n"), Options{At: aware})
+	nz := find(a, "nz.commissioner")
+	if nz.Decision != "undetermined" || !contains(nz.MissingFacts, "data.categories") {
+		t.Fatalf("NZ with nothing known: %s %v", nz.Decision, nz.MissingFacts)
+	}
+	eu := find(a, "eu.authority")
+	if eu.Decision != "required" || len(eu.MissingFacts) == 0 || !strings.Contains(strings.Join(eu.Reasons, " "), "notify") {
+		t.Fatalf("GDPR art 33 is cautious when in doubt: %s %v", eu.Decision, eu.Reasons)
+	}
+	if rec := find(a, "eu.record"); rec.Decision != "required" || len(rec.MissingFacts) != 0 {
+		t.Fatalf("art 33(5) is always required: %+v", rec)
+	}
+}
+
+func TestDeadlines(t *testing.T) {
+	r := mustRules(t)
+	f := parse(t, "organisation: {subject_to: [eu_gdpr, au_ndb, nz_privacy_act]}\ncause: malicious_external\ndata: {categories: [name, health]}\npeople: {vulnerable: false}\nrecipient: {kind: malicious_actor}\nnotification_constraints: {contact_details_available: true}\n")
+	a := r.Assess(f, Options{At: aware.Add(73 * time.Hour), TargetHours: 48})
+	eu := find(a, "eu.authority")
+	if eu.Due == nil || !eu.Due.Equal(aware.Add(72*time.Hour)) || !eu.Overdue {
+		t.Fatalf("GDPR due 72 h after awareness and overdue at 73 h: %+v", eu)
+	}
+	nz := find(a, "nz.commissioner")
+	if nz.Due != nil || nz.Target == nil || !nz.Target.Equal(aware.Add(48*time.Hour)) || !strings.Contains(nz.DueRule, "Internal target") {
+		t.Fatalf("'as soon as practicable' has no due time but the organisation's target: %+v", nz)
+	}
+	if as := find(a, "au.assess"); as.Due == nil || !as.Due.Equal(aware.Add(30*24*time.Hour)) || as.Overdue {
+		t.Fatalf("AU 30-day assessment: %+v", as)
+	}
+	if notReq := find(a, "au.public"); notReq.Due != nil || notReq.Target != nil {
+		t.Fatal("an obligation that is not required has no deadline")
+	}
+}
+
+func TestApplicability(t *testing.T) {
+	r := mustRules(t)
+	a := r.Assess(parse(t, "people: {by_jurisdiction: {NZ: 10, FR: 3, AU-VIC: 2, US-CA: 4}}\n"), Options{At: aware})
+	var got []string
+	for _, g := range a.Regimes {
+		got = append(got, g.Regime)
+		if !strings.Contains(g.Reason, "Inferred") {
+			t.Errorf("%s: reason should say it was inferred: %s", g.Regime, g.Reason)
+		}
+	}
+	if strings.Join(got, ",") != "au_ndb,eu_gdpr,nz_privacy_act" {
+		t.Fatalf("inferred regimes %v", got)
+	}
+	a = r.Assess(parse(t, "organisation: {subject_to: [vic_pdp], is_tfn_recipient: true}\ndata: {categories: [name, tax_file_number]}\n"), Options{At: aware})
+	if len(a.Regimes) != 2 || a.Regimes[1].Regime != "au_ndb" || !strings.Contains(a.Regimes[1].Reason, "tax file number") {
+		t.Fatalf("Victorian TFN recipient: %+v", a.Regimes)
+	}
+	a = r.Assess(parse(t, "data: {categories: [name]}\n"), Options{At: aware})
+	if len(a.Regimes) != 5 || !contains(a.Obligations[0].MissingFacts, "organisation.subject_to") {
+		t.Fatalf("nothing known about the laws: %+v", a.Regimes)
+	}
+	old := parse(t, "organisation: {subject_to: [nz_privacy_act]}\n")
+	old.Timeline.DiscoveredAt = time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
+	if a := r.Assess(old, Options{At: aware}); len(a.Obligations) != 0 {
+		t.Fatalf("the 2020 Act does not apply to a 2019 breach: %+v", a.Obligations)
+	}
+}
+
+func TestENISAArithmeticIsExact(t *testing.T) {
+	r := mustRules(t)
+	// Health data (DPC 4) naming people (EI 1), sent to known recipients
+	// (confidentiality 0.25) by a malicious insider (0.5): 4 x 1 + 0.75 = 4.75.
+	a := r.Assess(parse(t, "cause: malicious_internal\ndata: {categories: [name, health]}\nrecipient: {kind: individual}\n"), Options{At: aware})
+	if e := a.Harm.ENISA; e.DPC != 4 || e.EI != "1" || e.CB != "0.75" || e.Score != "4.75" || e.Band != "very_high" {
+		t.Fatalf("ENISA %+v", e)
+	}
+	// Contact details (DPC 1), encrypted (EI 0.25), exposed widely (0.5): 1 x 0.25 + 0.5 = 0.75.
+	a = r.Assess(parse(t, "data: {categories: [contact]}\nprotection: {encrypted: true, key_compromised: false}\n"), Options{At: aware})
+	if e := a.Harm.ENISA; e.Score != "0.75" || e.Band != "low" {
+		t.Fatalf("ENISA %+v", e)
+	}
+}
+
+func TestOrganisationPackWithoutRecompiling(t *testing.T) {
+	dir := t.TempDir()
+	pack := `regime: org_policy
+title: Our incident policy
+always: true
+rules:
+  - id: org.insurer
+    audience: record
+    recipient: our cyber insurer
+    citation: "Policy 4.2"
+    quote: "Tell the insurer within 24 hours of any suspected breach."
+    effective: 2024-01-01
+    when:
+      - decision: required
+        reason: "Our policy: the insurer hears of every suspected breach within a day."
+    deadline: {rule: "Within 24 hours of becoming aware (policy 4.2).", hours: 24}
+`
+	if err := writeFile(dir+"/insurer.yaml", pack); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r.Version, "+org.") {
+		t.Fatalf("rules_version should show the organisation's packs: %s", r.Version)
+	}
+	a := r.Assess(parse(t, "organisation: {subject_to: [nz_privacy_act]}\ndata: {categories: [name]}\n"), Options{At: aware})
+	ob := find(a, "org.insurer")
+	if ob == nil || ob.Decision != "required" || ob.Recipient != "our cyber insurer" || !ob.Due.Equal(aware.Add(24*time.Hour)) {
+		t.Fatalf("insurer obligation: %+v", ob)
+	}
+	if err := writeFile(dir+"/bad.yaml", "regime: x\ntitle: x\nrules:\n  - {id: x.1, audience: record, citation: c, quote: q, effective: 2024-01-01, when: [{if: 'Levle == 1', decision: required}, {decision: not_required}]}\n"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "Levle") {
+		t.Fatalf("a misspelt name must fail at load: %v", err)
+	}
+}
