@@ -30,6 +30,7 @@ Usage:
   breachdesk user list                                        list accounts
   breachdesk audit verify [--data DIR]                        check the audit log's hash chain
   breachdesk export --id N [--format json|pdf] [--out FILE]   export an incident's dossier
+  breachdesk assess [--json] [--at TIME] [--rules DIR] FILE   decide what must be notified under each law (exit 2: invalid facts)
   breachdesk version                                          print the version
 
 Run 'breachdesk COMMAND --help' for a command's flags and their environment variables.
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdAudit(ctx, rest, stdout)
 	case "export":
 		err = cmdExport(ctx, rest, stdout)
+	case "assess":
+		err = cmdAssess(rest, stdin, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "breachdesk", version)
 	case "help", "-h", "--help":

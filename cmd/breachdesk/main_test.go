@@ -155,3 +155,22 @@ func TestServeStartsWithDemoAndStops(t *testing.T) {
 		t.Fatal("the log contains personal data or incident details")
 	}
 }
+
+func TestAssessCommand(t *testing.T) {
+	code, out, errs := runCLI(t, "", "assess", "--at", "2026-03-06T09:00:00Z", "../../examples/university-spreadsheet.yaml")
+	if code != 0 || !strings.Contains(out, "RISK OF HARM: HIGH") || !strings.Contains(out, "Tell the affected people: RECOMMENDED") {
+		t.Fatalf("report: %d %s %s", code, out, errs)
+	}
+	code, out, _ = runCLI(t, "", "assess", "--json", "../../examples/university-spreadsheet.yaml")
+	var a map[string]any
+	if code != 0 || json.Unmarshal([]byte(out), &a) != nil || a["schema"] != "breachdesk/assessment/v1" {
+		t.Fatalf("--json: %d %.300s", code, out)
+	}
+	code, _, errs = runCLI(t, `{"schema":"breachdesk/facts/v1","timeline":{"discovered_at":"2026-03-02T09:00:00Z"},"colour":"red"}`, "assess", "-")
+	if code != 2 || !strings.Contains(errs, "colour") {
+		t.Fatalf("invalid facts: %d %s", code, errs)
+	}
+	if code, _, _ := runCLI(t, "", "assess", "--at", "soon", "../../examples/university-spreadsheet.yaml"); code != 2 {
+		t.Fatalf("bad --at: %d", code)
+	}
+}

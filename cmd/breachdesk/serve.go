@@ -31,6 +31,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	smtpFrom := fs.String("smtp-from", env("BREACHDESK_SMTP_FROM", "breachdesk@localhost"), "sender address of notification emails (env BREACHDESK_SMTP_FROM)")
 	smtpUser := fs.String("smtp-username", env("BREACHDESK_SMTP_USERNAME", ""), "SMTP user name (env BREACHDESK_SMTP_USERNAME)")
 	smtpPass := env("BREACHDESK_SMTP_PASSWORD", "")
+	rulesDir := fs.String("rules", env("BREACHDESK_RULES", ""), "folder of the organisation's own rule packs (*.yaml) (env BREACHDESK_RULES)")
+	target := fs.Int("target-hours", atoiOr(env("BREACHDESK_TARGET_HOURS", "0"), 0), "internal target for 'as soon as practicable' notifications, in hours; default 72 (env BREACHDESK_TARGET_HOURS)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -59,7 +61,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *baseURL == "" {
 		*baseURL = url
 	}
-	srv, err := newServer(db, *data, web.Config{SecureCookies: *secure, MaxUpload: int64(*maxUpload) << 20, BaseURL: *baseURL},
+	srv, err := newServer(db, *data, web.Config{SecureCookies: *secure, MaxUpload: int64(*maxUpload) << 20, BaseURL: *baseURL, RulesDir: *rulesDir, TargetHours: *target},
 		notify.SMTP{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: smtpPass}, log)
 	if err != nil {
 		return err

@@ -40,8 +40,8 @@ func TestParseNamesEveryBadPath(t *testing.T) {
 	}
 	for name, doc := range map[string]string{
 		"empty": "", "not json": "{", "no discovered_at": `{"schema":"breachdesk/facts/v1","timeline":{}}`,
-		"wrong schema": `{"schema":"breachdesk/facts/v2","timeline":{"discovered_at":"2026-03-02T09:00:00Z"}}`,
-		"bad time": `{"schema":"breachdesk/facts/v1","timeline":{"discovered_at":"yesterday"}}`,
+		"wrong schema":   `{"schema":"breachdesk/facts/v2","timeline":{"discovered_at":"2026-03-02T09:00:00Z"}}`,
+		"bad time":       `{"schema":"breachdesk/facts/v1","timeline":{"discovered_at":"yesterday"}}`,
 		"unknown regime": `{"schema":"breachdesk/facts/v1","timeline":{"discovered_at":"2026-03-02T09:00:00Z"},"organisation":{"subject_to":["mars"]}}`,
 	} {
 		if _, err := Parse([]byte(doc)); fault.CodeOf(err) != fault.Invalid {

@@ -113,8 +113,7 @@ func Assess(f *facts.Facts) Assessment {
 
 func words(s string) string { return strings.ReplaceAll(s, "_", " ") }
 
-func isTrue(b *bool) bool  { return b != nil && *b }
-func isFalse(b *bool) bool { return b != nil && !*b }
+func isTrue(b *bool) bool { return b != nil && *b }
 
 func unintelligible(f *facts.Facts) bool {
 	return f.Protection != nil && isTrue(f.Protection.Encrypted) && !isTrue(f.Protection.KeyCompromised)

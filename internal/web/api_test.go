@@ -169,9 +169,33 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 		}
 	}
 	for _, r := range []string{"GET /incidents", "POST /incidents", "GET /incidents/{id}", "GET /incidents/{id}/tasks", "POST /incidents/{id}/tasks",
-		"PATCH /incidents/{id}/tasks/{task}", "GET /incidents/{id}/timeline", "POST /incidents/{id}/timeline", "GET /incidents/{id}/evidence", "POST /incidents/{id}/evidence"} {
+		"PATCH /incidents/{id}/tasks/{task}", "GET /incidents/{id}/timeline", "POST /incidents/{id}/timeline", "GET /incidents/{id}/evidence", "POST /incidents/{id}/evidence", "POST /assess"} {
 		if !documented[r] {
 			t.Errorf("%s is routed but not documented", r)
 		}
+	}
+}
+
+func TestAPIAssess(t *testing.T) {
+	f := newFixture(t).withOrg()
+	f.user("staff@example.org", auth.Reporter, false)
+	c := f.login("staff@example.org")
+	post := func(body string) (int, map[string]any) {
+		req, _ := http.NewRequest("POST", f.ts.URL+"/api/v1/assess", strings.NewReader(body))
+		req.Header.Set("X-CSRF-Token", c.csrf)
+		resp := c.do(req)
+		defer resp.Body.Close()
+		var out map[string]any
+		json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	status, a := post("schema: breachdesk/facts/v1\ntimeline: {discovered_at: 2026-03-02T09:00:00Z}\norganisation: {subject_to: [eu_gdpr]}\ncause: malicious_external\ndata: {categories: [name, health]}\nrecipient: {kind: malicious_actor}\n")
+	if status != 200 || a["schema"] != "breachdesk/assessment/v1" || len(a["obligations"].([]any)) != 4 {
+		t.Fatalf("assess: %d %v", status, a)
+	}
+	status, e := post(`{"schema":"breachdesk/facts/v1","timeline":{"discovered_at":"2026-03-02T09:00:00Z"},"cause":"aliens"}`)
+	fields, _ := e["fields"].(map[string]any)
+	if status != 422 || e["code"] != "invalid" || fields["/cause"] == nil {
+		t.Fatalf("invalid facts: %d %v", status, e)
 	}
 }

@@ -61,6 +61,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /api/v1/incidents/{id}/timeline", s.api(auth.WorkIncident, s.apiAddNote))
 	m.HandleFunc("GET /api/v1/incidents/{id}/evidence", s.api(auth.ViewIncident, s.apiListEvidence))
 	m.HandleFunc("POST /api/v1/incidents/{id}/evidence", s.api(auth.WorkIncident, s.apiUploadEvidence))
+	m.HandleFunc("POST /api/v1/assess", s.api(auth.ViewIncident, s.apiAssess))
 	m.HandleFunc("/api/", s.api(auth.ViewIncident, func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, notFoundErr("No such API route; see /api/v1/openapi.json."))
 	}))

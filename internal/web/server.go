@@ -14,6 +14,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/law"
 	"github.com/breachdesk/breachdesk/internal/notify"
 	"github.com/breachdesk/breachdesk/internal/org"
 )
@@ -35,6 +36,10 @@ type Config struct {
 	SessionTTL    time.Duration
 	MaxUpload     int64
 	BaseURL       string
+	// RulesDir holds the organisation's own rule packs, if any.
+	RulesDir string
+	// TargetHours is the organisation's target for "as soon as practicable".
+	TargetHours int
 }
 
 // Server is the web application.
@@ -43,7 +48,9 @@ type Server struct {
 	Config
 	Files    *evidence.Files
 	Notifier *notify.Notifier
-	Log      *slog.Logger
+	// Rules decide obligations per law (POST /api/v1/assess).
+	Rules *law.Rules
+	Log   *slog.Logger
 	// Now is the clock; tests control it.
 	Now func() time.Time
 
@@ -62,6 +69,11 @@ func New(st Stores, cfg Config, files *evidence.Files, n *notify.Notifier, log *
 	}
 	s := &Server{Stores: st, Config: cfg, Files: files, Notifier: n, Log: log,
 		Now: func() time.Time { return time.Now().UTC() }, limiter: auth.NewLimiter(10, 15*time.Minute), mux: http.NewServeMux()}
+	rules, err := law.Load(cfg.RulesDir)
+	if err != nil {
+		return nil, err
+	}
+	s.Rules = rules
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err

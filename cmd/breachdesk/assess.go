@@ -1,0 +1,132 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/breachdesk/breachdesk/internal/facts"
+	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/law"
+)
+
+func cmdAssess(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fs := newFlags("assess", stderr)
+	asJSON := fs.Bool("json", false, "print the assessment document (spec/assessment.schema.json) instead of the report")
+	at := fs.String("at", "", "judge deadlines as of this time (RFC 3339, e.g. 2026-03-05T09:00:00Z); default now")
+	rulesDir := fs.String("rules", env("BREACHDESK_RULES", ""), "folder of the organisation's own rule packs (*.yaml) (env BREACHDESK_RULES)")
+	target := fs.Int("target-hours", atoiOr(env("BREACHDESK_TARGET_HOURS", "0"), 0), "internal target for 'as soon as practicable', in hours; default each rule's own, 72 (env BREACHDESK_TARGET_HOURS)")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: breachdesk assess [--json] [--at TIME] [--rules DIR] FILE   (FILE is a facts document, JSON or YAML; - for standard input)")
+		fs.PrintDefaults()
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		fs.Usage()
+		return &exitError{code: 2, err: errors.New("give one facts file")}
+	}
+	when := time.Now().UTC()
+	if *at != "" {
+		t, err := time.Parse(time.RFC3339, *at)
+		if err != nil {
+			return &exitError{code: 2, err: fmt.Errorf("--at %q is not a time like 2026-03-05T09:00:00Z", *at)}
+		}
+		when = t.UTC()
+	}
+	var data []byte
+	var err error
+	if name := fs.Arg(0); name == "-" {
+		data, err = io.ReadAll(io.LimitReader(stdin, 10<<20))
+	} else {
+		data, err = os.ReadFile(name)
+	}
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	f, err := facts.Parse(data)
+	if err != nil {
+		return &exitError{code: 2, err: errors.New(fault.MessageOf(err))}
+	}
+	rules, err := law.Load(*rulesDir)
+	if err != nil {
+		return err
+	}
+	a := rules.Assess(f, law.Options{At: when, TargetHours: *target})
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(a)
+	}
+	writeReport(stdout, f, a)
+	return nil
+}
+
+var audienceWords = map[string]string{"regulator": "Tell the regulator", "individuals": "Tell the affected people", "public": "Public notice", "record": "Keep a record"}
+
+// writeReport prints the assessment for a person: per law, each decision
+// with its deadline, reasons, exceptions, missing facts and required content.
+func writeReport(w io.Writer, f *facts.Facts, a law.Assessment) {
+	title := f.Title
+	if title == "" {
+		title = "the breach"
+	}
+	fmt.Fprintf(w, "Assessment of %s\nAware since %s; judged as of %s; rules %s.\nA guide, not a final ruling: confirm or override each decision and record why.\n\n",
+		title, f.Timeline.DiscoveredAt.UTC().Format("2 Jan 2006 15:04 MST"), a.AssessedAt.Format("2 Jan 2006 15:04 MST"), a.RulesVersion)
+	fmt.Fprintf(w, "RISK OF HARM: %s (likelihood %s x severity %s)\n", upper(a.Harm.Level), words(a.Harm.Likelihood), words(a.Harm.Severity))
+	for _, r := range a.Harm.Reasons {
+		fmt.Fprintf(w, "  - %s\n", r)
+	}
+	fmt.Fprintf(w, "  ENISA severity: SE = %d x %s + %s = %s (%s)\n", a.Harm.ENISA.DPC, a.Harm.ENISA.EI, a.Harm.ENISA.CB, a.Harm.ENISA.Score, words(a.Harm.ENISA.Band))
+	for _, r := range a.Regimes {
+		fmt.Fprintf(w, "\n== %s ==\n%s\n", r.Title, r.Reason)
+		if r.Regulator != "" {
+			fmt.Fprintf(w, "Regulator: %s\n", r.Regulator)
+		}
+		for _, o := range a.Obligations {
+			if o.Regime != r.Regime {
+				continue
+			}
+			head := audienceWords[o.Audience]
+			if o.Recipient != "" {
+				head += " (" + o.Recipient + ")"
+			}
+			fmt.Fprintf(w, "\n  %s: %s  [%s]\n", head, upper(o.Decision), o.Citation)
+			if o.Due != nil {
+				state := ""
+				if o.Overdue {
+					state = "  OVERDUE"
+				}
+				fmt.Fprintf(w, "    Due: %s%s\n", o.Due.Format("2 Jan 2006 15:04 MST"), state)
+			} else if o.Overdue {
+				fmt.Fprintln(w, "    Past the internal target: OVERDUE")
+			}
+			if o.DueRule != "" {
+				fmt.Fprintf(w, "    When: %s\n", o.DueRule)
+			}
+			for _, r := range o.Reasons {
+				fmt.Fprintf(w, "    Why: %s\n", r)
+			}
+			if len(o.MissingFacts) > 0 {
+				fmt.Fprintf(w, "    Would change with: %s\n", strings.Join(o.MissingFacts, ", "))
+			}
+			for _, e := range o.Exceptions {
+				fmt.Fprintf(w, "    Exception or delay: %s\n", e)
+			}
+			if len(o.Content) > 0 && o.Decision != "not_required" {
+				fmt.Fprintln(w, "    The notice must contain:")
+				for _, c := range o.Content {
+					fmt.Fprintf(w, "      - %s\n", c)
+				}
+			}
+		}
+	}
+}
+
+func upper(s string) string { return strings.ToUpper(words(s)) }
+func words(s string) string { return strings.ReplaceAll(s, "_", " ") }
