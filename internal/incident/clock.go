@@ -2,6 +2,7 @@ package incident
 
 import (
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -17,6 +18,9 @@ type Clock struct {
 	StopsWhen Step
 	// MetAt is when the clock stopped, if it has.
 	MetAt *time.Time
+	// Target marks the organisation's own target for "as soon as
+	// practicable", as opposed to a deadline the law sets.
+	Target bool
 }
 
 // Overdue says whether the clock ran out before it was met.
@@ -51,12 +55,17 @@ const (
 	RegimeUK  = "uk_gdpr"
 )
 
-// Clocks returns the deadlines that run for this incident under the laws
-// the organisation is subject to (all of them when it has not said).
-// Near misses and incidents that were not breaches have none.
+// Clocks returns the deadlines that run for this incident. Once it has
+// been assessed, they are its obligations'; before that, the clocks every
+// privacy officer watches under the laws the organisation is subject to
+// (all of them when it has not said). Near misses and incidents that were
+// not breaches have none.
 func (i *Incident) Clocks(laws []string) []Clock {
 	if i.Triaged && i.Kind != KindBreach {
 		return nil
+	}
+	if len(i.Obligations) > 0 {
+		return i.obligationClocks()
 	}
 	has := func(ids ...string) bool {
 		if len(laws) == 0 {
@@ -129,4 +138,36 @@ func plural(n int, unit string) string {
 		return "1 " + unit
 	}
 	return fmt.Sprintf("%d %ss", n, unit)
+}
+
+func (i *Incident) obligationClocks() []Clock {
+	var cs []Clock
+	for k := range i.Obligations {
+		o := &i.Obligations[k]
+		d := o.Deadline()
+		if d == nil || (o.Status != ObligationPending && o.Status != ObligationDone) {
+			continue
+		}
+		basis := o.Citation + ": " + o.DueRule
+		cs = append(cs, Clock{Name: RegimeLabel(o.Regime) + ": " + strings.ToLower(o.AudienceLabel()[:1]) + o.AudienceLabel()[1:], Basis: basis, Due: *d,
+			MetAt: o.DoneAt, Target: o.DueAt == nil})
+	}
+	return cs
+}
+
+// RegimeLabel is a short name for a regime id.
+func RegimeLabel(id string) string {
+	switch id {
+	case RegimeNZ:
+		return "NZ"
+	case RegimeAU:
+		return "AU"
+	case RegimeVIC:
+		return "VIC"
+	case RegimeEU:
+		return "GDPR"
+	case RegimeUK:
+		return "UK GDPR"
+	}
+	return id
 }

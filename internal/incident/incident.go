@@ -109,10 +109,15 @@ type Incident struct {
 	Escalated    bool
 	EscalatedAt  *time.Time
 	Steps        Steps
-	ClosedAt     *time.Time
-	CloseReason  string
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Obligations are those of the latest assessment, loaded with the steps.
+	Obligations []Obligation
+	// Facts is the incident's facts document (spec/facts.schema.json) as
+	// last saved on the Assess step; empty until then.
+	Facts       string
+	ClosedAt    *time.Time
+	CloseReason string
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Ref is the reference people quote on the phone and in emails.

@@ -75,4 +75,25 @@ type Store interface {
 	AddParticipants(ctx context.Context, by Actor, incidentID int64, ps []Participant) error
 	// IsParticipant says whether the user reported, owns or takes part in it.
 	IsParticipant(ctx context.Context, incidentID, userID int64) (bool, error)
+
+	// SaveAssessment stores the facts and the assessment made of them, and
+	// brings the incident's obligations up to date, in one transaction.
+	SaveAssessment(ctx context.Context, by Actor, a Assessment) error
+	Assessments(ctx context.Context, incidentID int64) ([]Assessment, error)
+	UpdateObligation(ctx context.Context, by Actor, incidentID, obligationID int64, fn func(*Obligation) (Change, error)) (Obligation, error)
+}
+
+// Assessment is one run of the law engine on an incident's facts: what
+// went in, what came out and which rules decided, so an old decision can
+// be explained later.
+type Assessment struct {
+	ID           int64
+	IncidentID   int64
+	AssessedAt   time.Time
+	ActorName    string
+	RulesVersion string
+	Facts        string // the facts document, JSON
+	Result       string // the assessment document, JSON
+	Summary      string // one line for the timeline
+	Obligations  []Obligation
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/incident"
@@ -37,6 +38,14 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	due := time.Now().Add(time.Hour)
+	if err := f.db.SaveAssessment(context.Background(), incident.Actor{UserID: users['P'].ID, Name: "po"}, incident.Assessment{IncidentID: inc.ID,
+		AssessedAt: time.Now(), RulesVersion: "test", Facts: "{}", Result: "{}", Summary: "Assessed.",
+		Obligations: []incident.Obligation{{RuleID: "nz.commissioner", Regime: "nz_privacy_act", Audience: "regulator", Citation: "s 114", Decision: "required", TargetAt: &due}}}); err != nil {
+		t.Fatal(err)
+	}
+	assessed, _ := f.db.Incident(context.Background(), inc.ID)
+	hist, _ := f.db.Assessments(context.Background(), inc.ID)
 	x := "/incidents/" + strconv.FormatInt(inc.ID, 10)
 	api := "/api/v1" + x
 	taskPath := x + "/tasks/" + strconv.FormatInt(tasks[0].ID, 10)
@@ -59,6 +68,11 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 		{"GET", x + "/audit", "APV", "R"},
 		{"GET", x + "/export.json", "APV", "R"},
 		{"GET", x + "/export.pdf", "APV", "R"},
+		{"GET", x + "/assess", "APVS", "RT"},
+		{"POST", x + "/assess", "AP", "R"},
+		{"POST", x + "/assess/preview", "AP", "R"},
+		{"GET", x + "/assessments/" + strconv.FormatInt(hist[0].ID, 10), "APVS", "RT"},
+		{"POST", x + "/obligations/" + strconv.FormatInt(assessed.Obligations[0].ID, 10), "AP", "R"},
 		{"POST", x + "/close", "AP", ""},
 		{"POST", x + "/reopen", "AP", ""},
 		{"GET", "/notifications", "APRVST", ""},
@@ -80,6 +94,7 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 		{"POST", api + "/timeline", "AP", "R"},
 		{"GET", api + "/evidence", "APVS", "RT"},
 		{"POST", api + "/evidence", "AP", "R"},
+		{"POST", "/api/v1/assess", "APRVST", ""},
 	}
 	clients := map[byte]*client{}
 	for k, u := range users {

@@ -91,6 +91,15 @@ var signOut = chromedp.Steps(chromedp.Click(css(`form.logout button`)), chromedp
 
 func css(s string) chromedp.CSS { return chromedp.CSS(s) }
 
+// void runs an action for its effect, dropping its value.
+func void[T any](a chromedp.Action[T]) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := a(ctx, tg)
+		var v chromedp.Void
+		return v, err
+	}
+}
+
 func textOf(t *testing.T, ctx context.Context, sel string) string {
 	t.Helper()
 	s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
@@ -212,6 +221,30 @@ func TestBrowserWalkthrough(t *testing.T) {
 	if clocks := textOf(t, ctx, `section.clocks`); !strings.Contains(clocks, "GDPR") || !strings.Contains(clocks, "NZ") || strings.Contains(clocks, "AU:") {
 		t.Fatalf("clocks should follow the organisation's laws (NZ, GDPR): %q", clocks)
 	}
+	run(t, ctx, "open the Assess step",
+		chromedp.Navigate(base+"/incidents/1/assess"),
+		chromedp.WaitVisible(css(`#assessment .risk`)),
+	)
+	if risk := textOf(t, ctx, `#assessment .risk`); !strings.Contains(risk, "Risk of harm: high") {
+		t.Fatalf("assessment of the reported facts: %q", risk)
+	}
+	// The panel follows the form as it changes, before anything is saved.
+	setSelect := func(id, v string) chromedp.Action[chromedp.Void] {
+		return void(chromedp.Evaluate[bool](`(() => { const e = document.getElementById('` + id + `'); e.value = '` + v + `'; e.dispatchEvent(new Event('change', {bubbles: true})); return true })()`))
+	}
+	run(t, ctx, "live assessment follows the form",
+		setSelect("f-protection.encrypted", "yes"),
+		setSelect("f-protection.key_compromised", "no"),
+		void(chromedp.Poll[bool](`document.querySelector('#assessment .risk').innerText.includes('Risk of harm: low')`)),
+		setSelect("f-protection.encrypted", ""),
+		setSelect("f-protection.key_compromised", ""),
+		void(chromedp.Poll[bool](`document.querySelector('#assessment .risk').innerText.includes('Risk of harm: high')`)),
+		chromedp.Click(css(`#facts-form button.primary`)),
+		chromedp.WaitVisible(css(`#obligations`)),
+	)
+	if obs := strings.ToLower(textOf(t, ctx, `#obligations`)); !strings.Contains(obs, "tell the regulator") || !strings.Contains(obs, "gdpr") || !strings.Contains(obs, "pending") {
+		t.Fatalf("obligations after recording the assessment: %q", obs)
+	}
 	if shot := os.Getenv("BREACHDESK_SCREENSHOT"); shot != "" {
 		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		if err != nil {
@@ -243,6 +276,20 @@ func TestBrowserWalkthrough(t *testing.T) {
 		t.Fatal("the other reporter's page leaks the incident title")
 	}
 
+	run(t, ctx, "sign out", signOut)
+	run(t, ctx, "quick check without an account",
+		chromedp.Navigate(base+"/check"),
+		chromedp.WaitVisible(css(`form[action="/check"]`)),
+		chromedp.Click(css(`input[name="organisation.subject_to"][value=nz_privacy_act]`)),
+		chromedp.Click(css(`input[name="data.categories"][value=health]`)),
+		chromedp.Click(css(`input[name="data.categories"][value=name]`)),
+		chromedp.SetValue(css(`#f-recipient\.kind`), "malicious_actor"),
+		chromedp.Click(css(`form[action="/check"] button.primary`)),
+		chromedp.WaitVisible(css(`#assessment .risk`)),
+	)
+	if res := textOf(t, ctx, `aside`); !strings.Contains(res, "New Zealand Privacy Act 2020") || !strings.Contains(res, "REQUIRED") && !strings.Contains(res, "required") {
+		t.Fatalf("quick check result: %q", res)
+	}
 	inc, _ := f.db.Incident(context.Background(), 1)
 	if inc.Status != incident.StatusOpen || !inc.Escalated || inc.Steps.State(incident.Assess) != incident.StepActive || inc.OwnerID != po.ID {
 		t.Fatalf("stored incident after the walk: %+v", inc)

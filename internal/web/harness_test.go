@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/internal/audit"
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/incident"
@@ -155,3 +156,7 @@ func (c *client) post(path string, form url.Values) *http.Response {
 	resp.Body.Close()
 	return resp
 }
+
+type auditEntry = audit.Entry
+
+func bufCopy(w *strings.Builder, resp *http.Response) (int64, error) { return io.Copy(w, resp.Body) }

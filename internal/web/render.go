@@ -74,7 +74,18 @@ func parseTemplates() (map[string]*template.Template, error) {
 			}
 			return itoa(int64(*n))
 		},
-		"add": func(a, b int) int { return a + b },
+		"add":         func(a, b int) int { return a + b },
+		"field":       fieldOf,
+		"words":       func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+		"regimeLabel": incident.RegimeLabel,
+		"has": func(list []string, s string) bool {
+			for _, x := range list {
+				if x == s {
+					return true
+				}
+			}
+			return false
+		},
 	}
 	layout, err := templateFS.ReadFile("templates/layout.html")
 	if err != nil {
@@ -84,10 +95,21 @@ func parseTemplates() (map[string]*template.Template, error) {
 	if err != nil {
 		return nil, err
 	}
+	// Partials (_name.html) are parsed into every page.
+	var partials []string
+	for _, n := range names {
+		if strings.HasPrefix(path.Base(n), "_") {
+			b, err := templateFS.ReadFile(n)
+			if err != nil {
+				return nil, err
+			}
+			partials = append(partials, string(b))
+		}
+	}
 	pages := map[string]*template.Template{}
 	for _, n := range names {
 		name := strings.TrimSuffix(path.Base(n), ".html")
-		if name == "layout" {
+		if name == "layout" || strings.HasPrefix(name, "_") {
 			continue
 		}
 		body, err := templateFS.ReadFile(n)
@@ -95,6 +117,11 @@ func parseTemplates() (map[string]*template.Template, error) {
 			return nil, err
 		}
 		t, err := template.New(name).Funcs(funcs).Parse(string(layout))
+		for _, partial := range partials {
+			if err == nil {
+				_, err = t.Parse(partial)
+			}
+		}
 		if err == nil {
 			_, err = t.Parse(string(body))
 		}
@@ -243,3 +270,20 @@ func (v view) Input(t *time.Time) string {
 }
 
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }
+
+// fieldView is one question of the facts form, for the "tri" and "sel"
+// partials: its name, words, current value, options and error.
+type fieldView struct {
+	Name, Label, Value, Err string
+	Options                 []choice
+}
+
+// fieldOf builds a fieldView; options are written "id:Label".
+func fieldOf(v view, name, label string, options ...string) fieldView {
+	f := fieldView{Name: name, Label: label, Value: v.Val(name), Err: v.Err(name)}
+	for _, o := range options {
+		id, l, _ := strings.Cut(o, ":")
+		f.Options = append(f.Options, choice{id, l})
+	}
+	return f
+}

@@ -8,7 +8,8 @@ import (
 )
 
 // routes lists every route with the permission it requires. Public routes
-// are only the sign-in, first-run setup, static files and health check.
+// are only the sign-in, first-run setup, the quick check (which stores
+// nothing), static files and health check.
 func (s *Server) routes() {
 	m := s.mux
 	static, _ := fs.Sub(staticFS, "static")
@@ -17,6 +18,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /login", s.public(s.loginForm))
 	m.HandleFunc("POST /login", s.public(s.login))
 	m.HandleFunc("GET /setup", s.public(s.setupForm))
+	m.HandleFunc("GET /check", s.public(s.quickCheck))
+	m.HandleFunc("POST /check", s.public(s.quickCheck))
 	m.HandleFunc("POST /setup", s.public(s.setup))
 	m.HandleFunc("POST /logout", s.page(auth.ViewIncident, s.logout))
 	m.HandleFunc("GET /{$}", s.page(auth.ViewIncident, func(w http.ResponseWriter, r *http.Request) {
@@ -40,6 +43,11 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /incidents/{id}/export.pdf", s.page(auth.ExportIncident, s.exportPDF))
 	m.HandleFunc("POST /incidents/{id}/close", s.page(auth.CloseIncident, s.closeIncident))
 	m.HandleFunc("POST /incidents/{id}/reopen", s.page(auth.TriageIncident, s.reopenIncident))
+	m.HandleFunc("GET /incidents/{id}/assess", s.page(auth.ViewIncident, s.assessPage))
+	m.HandleFunc("POST /incidents/{id}/assess", s.page(auth.WorkIncident, s.saveAssessment))
+	m.HandleFunc("POST /incidents/{id}/assess/preview", s.page(auth.WorkIncident, s.previewAssessment))
+	m.HandleFunc("GET /incidents/{id}/assessments/{aid}", s.page(auth.ViewIncident, s.assessmentJSON))
+	m.HandleFunc("POST /incidents/{id}/obligations/{oid}", s.page(auth.WorkIncident, s.updateObligation))
 	m.HandleFunc("GET /notifications", s.page(auth.ViewIncident, s.notifications))
 	m.HandleFunc("POST /notifications/read", s.page(auth.ViewIncident, s.markRead))
 	m.HandleFunc("GET /admin/users", s.page(auth.ManageUsers, s.users))

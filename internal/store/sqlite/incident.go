@@ -12,7 +12,7 @@ import (
 const incidentCols = `i.id, i.title, i.kind, i.status, i.triaged, i.severity, i.near_miss, i.what_happened, i.occurred_at,
  i.discovered_at, i.ongoing, i.data_categories, i.people_count, i.cause, i.how_it_happened, i.where_it_went, i.recipient,
  i.actions_taken, i.reporter_id, COALESCE(i.owner_id, 0), i.escalated, i.escalated_at, i.closed_at, i.close_reason,
- i.created_at, i.updated_at, COALESCE(r.name, ''), COALESCE(o.name, '')`
+ i.created_at, i.updated_at, COALESCE(r.name, ''), COALESCE(o.name, ''), i.facts`
 
 const incidentFrom = ` FROM incidents i LEFT JOIN users r ON r.id = i.reporter_id LEFT JOIN users o ON o.id = i.owner_id`
 
@@ -26,7 +26,7 @@ func scanIncident(s scanner) (*incident.Incident, error) {
 	err := s.Scan(&i.ID, &i.Title, &i.Kind, &i.Status, &i.Triaged, &i.Severity, &i.Report.NearMiss, &i.Report.WhatHappened,
 		&occurred, &discovered, &i.Report.Ongoing, &cats, &people, &i.Report.Cause, &i.Report.HowItHappened,
 		&i.Report.WhereItWent, &i.Report.Recipient, &i.Report.ActionsTaken, &i.ReporterID, &i.OwnerID, &i.Escalated,
-		&escalated, &closed, &i.CloseReason, &created, &updated, &i.ReporterName, &i.OwnerName)
+		&escalated, &closed, &i.CloseReason, &created, &updated, &i.ReporterName, &i.OwnerName, &i.Facts)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +118,7 @@ func (db *DB) incident(ctx context.Context, q querier, id int64) (*incident.Inci
 	if err := db.loadSteps(ctx, q, []*incident.Incident{inc}); err != nil {
 		return nil, err
 	}
-	return inc, nil
+	return inc, db.loadObligations(ctx, q, []*incident.Incident{inc})
 }
 
 func (db *DB) loadSteps(ctx context.Context, q querier, incs []*incident.Incident) error {
@@ -213,26 +213,35 @@ func (db *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Inc
 	if err := rows.Err(); err != nil {
 		return nil, 0, err
 	}
-	return out, total, db.loadSteps(ctx, db.sql, out)
+	if err := db.loadSteps(ctx, db.sql, out); err != nil {
+		return nil, 0, err
+	}
+	return out, total, db.loadObligations(ctx, db.sql, out)
 }
 
 // overdueCondition mirrors incident.Clocks in SQL so the overdue filter
-// pages through any number of incidents: the 72-hour clocks stop when
-// Notify is done, the 30-day window when Assess is done.
+// pages through any number of incidents. An assessed incident is overdue
+// when one of its pending obligations is past its deadline or target; one
+// not yet assessed, when a default clock has run out: the 72-hour clocks
+// stop when Notify is done, the 30-day window when Assess is done.
 func overdueCondition(f incident.Filter) (string, []any) {
 	probe := incident.Incident{Steps: incident.NewSteps()}
 	probe.Report.DiscoveredAt = f.OverdueAt
-	var parts []string
-	var args []any
+	parts := []string{}
+	args := []any{}
 	for _, c := range probe.Clocks(f.Laws) {
 		window := c.Due.Sub(f.OverdueAt)
 		parts = append(parts, `(i.discovered_at <= ? AND NOT EXISTS (SELECT 1 FROM incident_steps s WHERE s.incident_id = i.id AND s.step = ? AND s.state = 'done'))`)
 		args = append(args, ts(f.OverdueAt.Add(-window)), c.StopsWhen)
 	}
-	if len(parts) == 0 {
-		return "0", nil
+	defaults := "0"
+	if len(parts) > 0 {
+		defaults = "(" + strings.Join(parts, " OR ") + ")"
 	}
-	return `(i.status <> 'closed' AND (i.triaged = 0 OR i.kind = 'breach') AND (` + strings.Join(parts, " OR ") + `))`, args
+	now := ts(f.OverdueAt)
+	return `(i.status <> 'closed' AND (i.triaged = 0 OR i.kind = 'breach') AND (
+ EXISTS (SELECT 1 FROM obligations ob WHERE ob.incident_id = i.id AND ob.status = 'pending' AND COALESCE(ob.due_at, ob.target_at) <= ?)
+ OR (NOT EXISTS (SELECT 1 FROM obligations ob WHERE ob.incident_id = i.id) AND ` + defaults + `)))`, append([]any{now}, args...)
 }
 
 func escapeLike(s string) string {

@@ -1,0 +1,229 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/facts"
+	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/law"
+	"github.com/breachdesk/breachdesk/internal/org"
+)
+
+// factsChoices are the lists the facts form offers, with the ids of
+// spec/facts.schema.json.
+func factsChoices() map[string]any {
+	return map[string]any{
+		"Laws": org.Laws, "Categories": incident.DataCategories, "Causes": incident.Causes, "Recipients": incident.Recipients,
+		"HarmTypes": HarmTypes,
+		"Methods": []choice{{"misdirected_email", "Email to the wrong person"}, {"misdirected_mail", "Letter to the wrong person"},
+			{"unintended_publication", "Published by mistake"}, {"lost_device", "Lost device"}, {"stolen_device", "Stolen device"},
+			{"lost_paper", "Lost papers"}, {"stolen_paper", "Stolen papers"}, {"improper_disposal", "Not disposed of securely"},
+			{"hacking", "Hacking"}, {"ransomware", "Ransomware"}, {"malware", "Malware"}, {"phishing", "Phishing"},
+			{"credential_stuffing", "Stolen or reused passwords"}, {"social_engineering", "Someone was tricked"},
+			{"unauthorised_staff_access", "Staff looked without need"}, {"former_staff_access", "Former staff still had access"},
+			{"system_misconfiguration", "System set up wrongly"}, {"other", "Other"}},
+		"Likelihoods": []string{"remote", "possible", "likely", "almost_certain"},
+		"Impacts":     []string{"minimal", "significant", "serious", "severe"},
+		"Groups":      []string{"customers", "employees", "patients", "students", "children", "clients", "members", "applicants", "public"},
+	}
+}
+
+// assessView is the Assess page: the facts form beside the assessment.
+type assessView struct {
+	Inc        *incident.Incident
+	Assessment *law.Assessment
+	Problem    string
+	History    []incident.Assessment
+	Choices    map[string]any
+	Action     string
+	Preview    string
+	CanWork    bool
+	PreCSRF    string // the quick check's form token (no session there)
+}
+
+// assessForm runs the engine on a form without storing anything.
+func (s *Server) assessForm(form url.Values, loc org.Organisation) (*facts.Facts, string, *law.Assessment, error) {
+	f, raw, err := factsFromForm(form, loc.Location())
+	if err != nil {
+		return nil, "", nil, err
+	}
+	a := s.Rules.Assess(f, law.Options{At: s.Now(), TargetHours: s.TargetHours})
+	return f, raw, &a, nil
+}
+
+func (s *Server) assessPage(w http.ResponseWriter, r *http.Request) {
+	inc, acc, err := s.incidentFor(r, auth.ReadAccess)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	o := s.orgOrDefault(r.Context())
+	form := formOfIncident(inc, o)
+	v := assessView{Inc: inc, Choices: factsChoices(), Action: "/incidents/" + itoa(inc.ID) + "/assess",
+		Preview: "/incidents/" + itoa(inc.ID) + "/assess/preview", CanWork: acc >= auth.WorkAccess && currentUser(r).Can(auth.WorkIncident)}
+	if _, _, a, err := s.assessForm(form, o); err == nil {
+		v.Assessment = a
+	} else {
+		v.Problem = fault.MessageOf(err)
+	}
+	v.History, _ = s.Incidents.Assessments(r.Context(), inc.ID)
+	s.renderForm(w, r, "assess", "Assess "+inc.Ref(), v, form, nil)
+}
+
+// summarise is the timeline line for an assessment.
+func summarise(a *law.Assessment) string {
+	by := map[string][]string{}
+	for _, o := range a.Obligations {
+		label := incident.RegimeLabel(o.Regime) + " " + o.Audience
+		by[o.Decision] = append(by[o.Decision], label)
+	}
+	parts := []string{fmt.Sprintf("Assessed (rules %s): risk of harm %s.", a.RulesVersion, strings.ReplaceAll(a.Harm.Level, "_", " "))}
+	for _, d := range []string{"required", "recommended", "undetermined"} {
+		if len(by[d]) > 0 {
+			parts = append(parts, strings.ToUpper(d[:1])+d[1:]+": "+strings.Join(by[d], ", ")+".")
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
+// obligationsOf turns the engine's obligations into the incident's.
+func obligationsOf(incID int64, a *law.Assessment) []incident.Obligation {
+	out := make([]incident.Obligation, len(a.Obligations))
+	for i, o := range a.Obligations {
+		out[i] = incident.Obligation{IncidentID: incID, RuleID: o.Rule, Regime: o.Regime, Audience: o.Audience, Recipient: o.Recipient,
+			Citation: o.Citation, Decision: o.Decision, DueAt: o.Due, TargetAt: o.Target, DueRule: o.DueRule, Reasons: strings.Join(o.Reasons, "\n")}
+	}
+	return out
+}
+
+func (s *Server) saveAssessment(w http.ResponseWriter, r *http.Request) {
+	inc, _, err := s.incidentFor(r, auth.WorkAccess)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	o := s.orgOrDefault(r.Context())
+	_, raw, a, err := s.assessForm(r.PostForm, o)
+	if err != nil {
+		v := assessView{Inc: inc, Choices: factsChoices(), Action: "/incidents/" + itoa(inc.ID) + "/assess", Preview: "/incidents/" + itoa(inc.ID) + "/assess/preview", CanWork: true}
+		v.History, _ = s.Incidents.Assessments(r.Context(), inc.ID)
+		s.renderForm(w, r, "assess", "Assess "+inc.Ref(), v, r.PostForm, err)
+		return
+	}
+	result, _ := json.Marshal(a)
+	err = s.Incidents.SaveAssessment(r.Context(), actor(r), incident.Assessment{IncidentID: inc.ID, AssessedAt: a.AssessedAt, RulesVersion: a.RulesVersion,
+		Facts: raw, Result: string(result), Summary: summarise(a), Obligations: obligationsOf(inc.ID, a)})
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "Assessment recorded. Its obligations are now tracked on the incident.")
+	http.Redirect(w, r, "/incidents/"+itoa(inc.ID)+"#obligations", http.StatusSeeOther)
+}
+
+// previewAssessment answers the Assess page's live preview: the assessment
+// panel for the facts as typed so far, stored nowhere.
+func (s *Server) previewAssessment(w http.ResponseWriter, r *http.Request) {
+	if _, _, err := s.incidentFor(r, auth.WorkAccess); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.renderAssessmentPanel(w, r)
+}
+
+func (s *Server) renderAssessmentPanel(w http.ResponseWriter, r *http.Request) {
+	v := assessView{}
+	if _, _, a, err := s.assessForm(r.PostForm, s.orgOrDefault(r.Context())); err != nil {
+		v.Problem = err.Error()
+	} else {
+		v.Assessment = a
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	if err := s.pages["assess"].ExecuteTemplate(w, "assessment", v); err != nil && s.Log != nil {
+		s.Log.Error("template", "page", "assessment", "error", err)
+	}
+}
+
+func (s *Server) assessmentJSON(w http.ResponseWriter, r *http.Request) {
+	inc, _, err := s.incidentFor(r, auth.ReadAccess)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	aid, _ := strconv.ParseInt(r.PathValue("aid"), 10, 64)
+	list, err := s.Incidents.Assessments(r.Context(), inc.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	for _, a := range list {
+		if a.ID == aid {
+			w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-assessment-%d.json"`, inc.Ref(), a.ID))
+			writeJSON(w, http.StatusOK, map[string]any{"rules_version": a.RulesVersion, "assessed_by": a.ActorName, "facts": json.RawMessage(a.Facts), "assessment": json.RawMessage(a.Result)})
+			return
+		}
+	}
+	s.renderError(w, r, notFoundErr("That assessment was not found."))
+}
+
+func (s *Server) updateObligation(w http.ResponseWriter, r *http.Request) {
+	inc, _, err := s.incidentFor(r, auth.WorkAccess)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	oid, _ := strconv.ParseInt(r.PathValue("oid"), 10, 64)
+	by := actor(r)
+	loc := s.orgOrDefault(r.Context()).Location()
+	_, err = s.Incidents.UpdateObligation(r.Context(), by, inc.ID, oid, func(o *incident.Obligation) (incident.Change, error) {
+		what := incident.RegimeLabel(o.Regime) + ": " + strings.ToLower(o.AudienceLabel())
+		switch r.PostFormValue("op") {
+		case "done":
+			f := fault.Fields{}
+			at := parseLocalTime(f, "done_at", r.PostFormValue("done_at"), loc)
+			if err := f.Err(); err != nil {
+				return incident.Change{}, err
+			}
+			if at == nil {
+				now := s.Now()
+				at = &now
+			}
+			return incident.Change{Action: "obligation.done", Text: fmt.Sprintf("Done: %s (%s), reference: %s.", what, o.Citation, r.PostFormValue("reference")),
+				Details: map[string]any{"rule": o.RuleID}}, o.MarkDone(*at, r.PostFormValue("reference"), by.Name, s.Now())
+		case "decide":
+			notify := r.PostFormValue("notify") == "yes"
+			verb := "Decided not to proceed with"
+			if notify {
+				verb = "Decided to proceed with"
+			}
+			return incident.Change{Action: "obligation.decide", Text: fmt.Sprintf("%s %s against the assessment (%s). Reason: %s", verb, what, o.Decision, r.PostFormValue("reason")),
+				Details: map[string]any{"rule": o.RuleID, "notify": notify, "assessment": o.Decision}}, o.Decide(notify, r.PostFormValue("reason"), by.Name)
+		case "reset":
+			o.Reset()
+			return incident.Change{Action: "obligation.reset", Text: "Handed " + what + " back to the assessment.", Details: map[string]any{"rule": o.RuleID}}, nil
+		}
+		return incident.Change{}, fault.Errorf(fault.Invalid, "Unknown change to an obligation.")
+	})
+	s.afterChange(w, r, inc.ID, "", err)
+}
+
+// quickCheck is the public self-assessment: no account, nothing stored.
+func (s *Server) quickCheck(w http.ResponseWriter, r *http.Request) {
+	v := assessView{Choices: factsChoices(), Action: "/check", PreCSRF: s.preToken(w, r)}
+	form := r.PostForm
+	var err error
+	if r.Method == http.MethodGet {
+		form = url.Values{}
+		form.Set("timeline.discovered_at", s.Now().Format("2006-01-02T15:04"))
+	} else {
+		_, _, v.Assessment, err = s.assessForm(form, org.Organisation{TimeZone: "UTC"})
+	}
+	s.renderForm(w, r, "check", "Does this breach need to be notified?", v, form, err)
+}
