@@ -66,7 +66,7 @@ func TestDemoUserAuditAndExport(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, want := range []string{"Family violence client records", "Deadlines", "Audit trail", "Response steps and tasks"} {
+		for _, want := range []string{"Family violence client records", "Deadlines", "Obligations under each law", "GDPR art 33(1)", "Audit trail", "Response steps and tasks"} {
 			if !bytes.Contains(txt, []byte(want)) {
 				t.Errorf("PDF text lacks %q", want)
 			}

@@ -6,8 +6,13 @@ package demo
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/breachdesk/breachdesk/internal/facts"
+	"github.com/breachdesk/breachdesk/internal/law"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/incident"
@@ -46,6 +51,9 @@ type story struct {
 	ticks    int
 	notes    []string
 	close    string
+	// facts, when set, is recorded as an assessment (YAML, without the
+	// schema, timeline and organisation, which are filled in).
+	facts string
 }
 
 func ptr(n int) *int { return &n }
@@ -69,14 +77,16 @@ func stories(users []auth.User) []story {
 				WhereItWent: "27 students on the class list.", Recipient: "individual", ActionsTaken: "Recall attempted; IT is deleting the email from student mailboxes."},
 			triage: &incident.Triage{Kind: incident.KindBreach, Severity: incident.SeverityHigh, OwnerID: po}, escalate: true,
 			start: []incident.Step{incident.Contain, incident.Assess, incident.Notify}, complete: []incident.Step{incident.Contain}, ticks: 4,
-			notes: []string{"IT confirmed 24 of 27 copies deleted; 3 recipients opened the attachment and have been asked to delete it and confirm in writing."}},
+			notes: []string{"IT confirmed 24 of 27 copies deleted; 3 recipients opened the attachment and have been asked to delete it and confirm in writing."},
+			facts: "cause: human_error\nmethod: misdirected_email\neffects: {confidentiality: \"yes\", exfiltrated: \"no\"}\ndata: {categories: [name, date_of_birth, education, health]}\npeople: {count: 312, groups: [students], vulnerable: false, by_jurisdiction: {NZ: 312}}\nrecipient: {kind: individual, relationship: 27 students on the class list, accessed: \"yes\"}\nremediation: {steps: [Recall attempted, IT deleted 24 of 27 copies]}\nnotification_constraints: {contact_details_available: true}\n"},
 		{by: 1, title: "Family violence client records publicly accessible for two weeks", ago: 5 * 24 * time.Hour,
 			report: incident.Report{WhatHappened: "A subset of the client database of our family violence service was publicly accessible on the internet for two weeks because of a configuration error. We cannot tell whether anyone accessed it.",
 				Ongoing: "no", DataCategories: []string{"name", "address", "family_violence", "health"}, PeopleCount: ptr(85), Cause: "system_fault",
 				Recipient: "public", ActionsTaken: "Access closed as soon as it was found."},
 			triage: &incident.Triage{Kind: incident.KindBreach, Severity: incident.SeverityCritical, OwnerID: po}, escalate: true,
 			start: []incident.Step{incident.Contain, incident.Assess, incident.Notify}, complete: []incident.Step{incident.Contain, incident.Assess}, ticks: 9,
-			notes: []string{"Decision: notify every affected client. There is a possibility nobody accessed the records, but the harm if they were accessed is very high (seed guidance, OVIC example)."}},
+			notes: []string{"Decision: notify every affected client. There is a possibility nobody accessed the records, but the harm if they were accessed is very high (seed guidance, OVIC example)."},
+			facts: "cause: system_fault\nmethod: system_misconfiguration\ndata: {categories: [name, address, family_violence, health]}\npeople: {count: 85, groups: [clients], vulnerable: true, by_jurisdiction: {NZ: 85}}\nexposure: {publicly_available: true, hours: 336}\nrecipient: {kind: public, accessed: unknown}\nnotification_constraints: {contact_details_available: true}\n"},
 		{by: 2, title: "Former employee still logging in to the client system", ago: 20 * time.Hour,
 			report: incident.Report{WhatHappened: "An access review found that a staff member who left last month has logged in to the client management system three times since.",
 				Ongoing: "yes", DataCategories: []string{"name", "contact"}, Cause: "malicious_internal", Recipient: "individual",
@@ -189,5 +199,37 @@ func tell(ctx context.Context, st Stores, users []auth.User, s story, now time.T
 			return err
 		}
 	}
-	return nil
+	if s.facts == "" {
+		return nil
+	}
+	return assess(ctx, st, po, inc.ID, s.title, s.report, s.facts, now)
+}
+
+// assess records an assessment of the story's facts, as the privacy
+// officer would on the Assess step.
+func assess(ctx context.Context, st Stores, po incident.Actor, id int64, title string, r incident.Report, body string, now time.Time) error {
+	o, err := st.Org.Organisation(ctx)
+	if err != nil {
+		return err
+	}
+	doc := fmt.Sprintf("schema: breachdesk/facts/v1\ntitle: %q\norganisation: {name: %q, subject_to: [%s]}\ntimeline: {discovered_at: %s}\n%s",
+		title, o.Name, strings.Join(o.Laws, ", "), r.DiscoveredAt.UTC().Format(time.RFC3339), body)
+	f, err := facts.Parse([]byte(doc))
+	if err != nil {
+		return err
+	}
+	rules, err := law.Load("")
+	if err != nil {
+		return err
+	}
+	a := rules.Assess(f, law.Options{At: now})
+	raw, _ := json.Marshal(f)
+	result, _ := json.Marshal(a)
+	var obs []incident.Obligation
+	for _, x := range a.Obligations {
+		obs = append(obs, incident.Obligation{IncidentID: id, RuleID: x.Rule, Regime: x.Regime, Audience: x.Audience, Recipient: x.Recipient,
+			Citation: x.Citation, Decision: x.Decision, DueAt: x.Due, TargetAt: x.Target, DueRule: x.DueRule, Reasons: strings.Join(x.Reasons, "\n")})
+	}
+	return st.Incidents.SaveAssessment(ctx, po, incident.Assessment{IncidentID: id, AssessedAt: now, RulesVersion: a.RulesVersion,
+		Facts: string(raw), Result: string(result), Summary: "Assessed (rules " + a.RulesVersion + "): risk of harm " + strings.ReplaceAll(a.Harm.Level, "_", " ") + ".", Obligations: obs})
 }

@@ -5,6 +5,7 @@ package dossier
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/audit"
@@ -28,8 +29,12 @@ type Dossier struct {
 	Evidence     []Evidence    `json:"evidence"`
 	Participants []Participant `json:"participants"`
 	Decisions    []Entry       `json:"decisions"`
-	Audit        []AuditEntry  `json:"audit"`
-	timeZone     *time.Location
+	// Facts is the facts document (spec/facts.schema.json) as last assessed.
+	Facts       json.RawMessage `json:"facts"`
+	Obligations []Obligation    `json:"obligations"`
+	Assessments []Assessment    `json:"assessments"`
+	Audit       []AuditEntry    `json:"audit"`
+	timeZone    *time.Location
 }
 
 // Organisation is who the dossier is from.
@@ -124,6 +129,31 @@ type Participant struct {
 	Role string `json:"role"`
 }
 
+// Obligation is one obligation and what was done about it.
+type Obligation struct {
+	Regime       string     `json:"regime"`
+	Audience     string     `json:"audience"`
+	Citation     string     `json:"citation"`
+	Decision     string     `json:"decision"`
+	Due          *time.Time `json:"due,omitempty"`
+	Target       *time.Time `json:"target,omitempty"`
+	Status       string     `json:"status"`
+	StatusReason string     `json:"status_reason,omitempty"`
+	Reference    string     `json:"reference,omitempty"`
+	DoneAt       *time.Time `json:"done_at,omitempty"`
+	DecidedBy    string     `json:"decided_by,omitempty"`
+}
+
+// Assessment is one recorded run of the law engine, with its inputs and output.
+type Assessment struct {
+	AssessedAt   time.Time       `json:"assessed_at"`
+	By           string          `json:"by"`
+	RulesVersion string          `json:"rules_version"`
+	Summary      string          `json:"summary"`
+	Facts        json.RawMessage `json:"facts"`
+	Result       json.RawMessage `json:"result"`
+}
+
 // AuditEntry is one entry of the hash-chained log about this incident.
 type AuditEntry struct {
 	Seq      int64     `json:"seq"`
@@ -170,7 +200,16 @@ func Collect(ctx context.Context, src Sources, id int64, now time.Time) (*Dossie
 	if err != nil {
 		return nil, err
 	}
-	return Build(o, inc, tasks, tl, ev, parts, au, now), nil
+	as, err := src.Incidents.Assessments(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	d := Build(o, inc, tasks, tl, ev, parts, au, now)
+	for _, a := range as {
+		d.Assessments = append(d.Assessments, Assessment{AssessedAt: a.AssessedAt, By: a.ActorName, RulesVersion: a.RulesVersion, Summary: a.Summary,
+			Facts: json.RawMessage(a.Facts), Result: json.RawMessage(a.Result)})
+	}
+	return d, nil
 }
 
 // Build assembles a dossier from what was read.
@@ -185,6 +224,7 @@ func Build(o org.Organisation, inc *incident.Incident, tasks []incident.Task, tl
 			WhereItWent: r.WhereItWent, Recipient: r.Recipient, ActionsTaken: r.ActionsTaken, Escalated: inc.Escalated, EscalatedAt: inc.EscalatedAt,
 			ReportedAt: inc.CreatedAt, ClosedAt: inc.ClosedAt, CloseReason: inc.CloseReason},
 		Clocks: []Clock{}, Steps: []Step{}, Tasks: []Task{}, Timeline: []Entry{}, Evidence: []Evidence{}, Participants: []Participant{}, Decisions: []Entry{}, Audit: []AuditEntry{},
+		Facts: json.RawMessage("null"), Obligations: []Obligation{}, Assessments: []Assessment{},
 	}
 	if d.Incident.DataCategories == nil {
 		d.Incident.DataCategories = []string{}
@@ -211,6 +251,13 @@ func Build(o org.Organisation, inc *incident.Incident, tasks []incident.Task, tl
 	}
 	for _, p := range parts {
 		d.Participants = append(d.Participants, Participant{Name: p.Name, Role: p.Role})
+	}
+	if inc.Facts != "" {
+		d.Facts = json.RawMessage(inc.Facts)
+	}
+	for _, o := range inc.Obligations {
+		d.Obligations = append(d.Obligations, Obligation{Regime: o.Regime, Audience: o.Audience, Citation: o.Citation, Decision: o.Decision,
+			Due: o.DueAt, Target: o.TargetAt, Status: string(o.Status), StatusReason: o.StatusReason, Reference: o.Reference, DoneAt: o.DoneAt, DecidedBy: o.DecidedBy})
 	}
 	for _, a := range au {
 		d.Audit = append(d.Audit, AuditEntry{Seq: a.Seq, At: a.At, Actor: a.Actor, Action: a.Action, Object: a.Object, Details: a.Details, PrevHash: a.PrevHash, Hash: a.Hash})

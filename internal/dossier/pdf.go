@@ -121,6 +121,33 @@ func (d *Dossier) WritePDF(w io.Writer) error {
 		}
 	}
 
+	if len(d.Obligations) > 0 {
+		heading("Obligations under each law")
+		for _, o := range d.Obligations {
+			when := "-"
+			switch {
+			case o.Due != nil:
+				when = "due " + t(*o.Due)
+			case o.Target != nil:
+				when = "target " + t(*o.Target)
+			}
+			status := strings.ReplaceAll(o.Status, "_", " ")
+			if o.DoneAt != nil {
+				status += " " + t(*o.DoneAt)
+			}
+			if o.Reference != "" {
+				status += ", ref " + o.Reference
+			}
+			if o.StatusReason != "" {
+				status += " (" + o.StatusReason + ")"
+			}
+			field(incident.RegimeLabel(o.Regime)+" "+o.Audience, o.Citation+": assessment "+strings.ReplaceAll(o.Decision, "_", " ")+"; "+when+"; "+status)
+		}
+	}
+	for _, a := range d.Assessments {
+		field("Assessed "+t(a.AssessedAt), a.By+": "+a.Summary)
+	}
+
 	heading("Response steps and tasks")
 	for _, s := range d.Steps {
 		st := incident.Step(s.Step)

@@ -228,6 +228,13 @@ func TestBrowserWalkthrough(t *testing.T) {
 	if risk := textOf(t, ctx, `#assessment .risk`); !strings.Contains(risk, "Risk of harm: high") {
 		t.Fatalf("assessment of the reported facts: %q", risk)
 	}
+	if shot := os.Getenv("BREACHDESK_SCREENSHOT"); shot != "" {
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(strings.TrimSuffix(shot, ".png")+"-assess.png", png, 0o644)
+	}
 	// The panel follows the form as it changes, before anything is saved.
 	setSelect := func(id, v string) chromedp.Action[chromedp.Void] {
 		return void(chromedp.Evaluate[bool](`(() => { const e = document.getElementById('` + id + `'); e.value = '` + v + `'; e.dispatchEvent(new Event('change', {bubbles: true})); return true })()`))
