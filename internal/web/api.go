@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -218,26 +219,30 @@ type apiTask struct {
 	DueAt      *time.Time `json:"due_at"`
 }
 
-func toAPITask(t incident.Task) apiTask {
-	return apiTask{ID: t.ID, Step: string(t.Step), Title: t.Title, Done: t.Done, DoneAt: t.DoneAt, DoneBy: t.DoneBy, AssigneeID: t.AssigneeID, DueAt: t.DueAt}
+// incidentList serves one of an incident's lists as {key: [...]}, for
+// anyone who may read the incident.
+func incidentList[T, A any](s *Server, key string, load func(ctx context.Context, id int64) ([]T, error), conv func(T) A) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		inc, _, err := s.incidentFor(r, auth.ReadAccess)
+		if err != nil {
+			writeAPIError(w, err)
+			return
+		}
+		items, err := load(r.Context(), inc.ID)
+		if err != nil {
+			writeAPIError(w, err)
+			return
+		}
+		out := make([]A, len(items))
+		for k, it := range items {
+			out[k] = conv(it)
+		}
+		writeJSON(w, http.StatusOK, map[string]any{key: out})
+	}
 }
 
-func (s *Server) apiListTasks(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.ReadAccess)
-	if err != nil {
-		writeAPIError(w, err)
-		return
-	}
-	tasks, err := s.Incidents.Tasks(r.Context(), inc.ID)
-	if err != nil {
-		writeAPIError(w, err)
-		return
-	}
-	out := make([]apiTask, len(tasks))
-	for k, t := range tasks {
-		out[k] = toAPITask(t)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"tasks": out})
+func toAPITask(t incident.Task) apiTask {
+	return apiTask{ID: t.ID, Step: string(t.Step), Title: t.Title, Done: t.Done, DoneAt: t.DoneAt, DoneBy: t.DoneBy, AssigneeID: t.AssigneeID, DueAt: t.DueAt}
 }
 
 func (s *Server) apiAddTask(w http.ResponseWriter, r *http.Request) {
@@ -312,22 +317,8 @@ type apiEntry struct {
 	Text  string    `json:"text"`
 }
 
-func (s *Server) apiTimeline(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.ReadAccess)
-	if err != nil {
-		writeAPIError(w, err)
-		return
-	}
-	es, err := s.Incidents.Timeline(r.Context(), inc.ID)
-	if err != nil {
-		writeAPIError(w, err)
-		return
-	}
-	out := make([]apiEntry, len(es))
-	for k, e := range es {
-		out[k] = apiEntry{ID: e.ID, At: e.At, Kind: string(e.Kind), Actor: e.ActorName, Text: e.Text}
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"timeline": out})
+func toAPIEntry(e incident.Entry) apiEntry {
+	return apiEntry{ID: e.ID, At: e.At, Kind: string(e.Kind), Actor: e.ActorName, Text: e.Text}
 }
 
 func (s *Server) apiAddNote(w http.ResponseWriter, r *http.Request) {
@@ -358,7 +349,7 @@ func (s *Server) apiAddNote(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, apiEntry{ID: e.ID, At: e.At, Kind: string(e.Kind), Actor: e.ActorName, Text: e.Text})
+	writeJSON(w, http.StatusCreated, toAPIEntry(e))
 }
 
 type apiEvidence struct {
@@ -374,24 +365,6 @@ type apiEvidence struct {
 
 func toAPIEvidence(e incident.Evidence) apiEvidence {
 	return apiEvidence{ID: e.ID, Filename: e.Filename, ContentType: e.ContentType, Size: e.Size, SHA256: e.SHA256, Description: e.Description, UploadedBy: e.UploadedBy, UploadedAt: e.UploadedAt}
-}
-
-func (s *Server) apiListEvidence(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.ReadAccess)
-	if err != nil {
-		writeAPIError(w, err)
-		return
-	}
-	es, err := s.Incidents.EvidenceList(r.Context(), inc.ID)
-	if err != nil {
-		writeAPIError(w, err)
-		return
-	}
-	out := make([]apiEvidence, len(es))
-	for k, e := range es {
-		out[k] = toAPIEvidence(e)
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"evidence": out})
 }
 
 func (s *Server) apiUploadEvidence(w http.ResponseWriter, r *http.Request) {

@@ -26,12 +26,7 @@ func (db *DB) loadObligations(ctx context.Context, q querier, incs []*incident.I
 	if len(incs) == 0 {
 		return nil
 	}
-	byID := make(map[int64]*incident.Incident, len(incs))
-	ids := make([]int64, len(incs))
-	for k, inc := range incs {
-		byID[inc.ID], ids[k] = inc, inc.ID
-	}
-	ph, args := joinIDs(ids)
+	byID, ph, args := index(incs)
 	rows, err := q.QueryContext(ctx, `SELECT `+obligationCols+` FROM obligations WHERE incident_id IN (`+ph+`) ORDER BY incident_id, id`, args...)
 	if err != nil {
 		return err

@@ -121,16 +121,23 @@ func (db *DB) incident(ctx context.Context, q querier, id int64) (*incident.Inci
 	return inc, db.loadObligations(ctx, q, []*incident.Incident{inc})
 }
 
-func (db *DB) loadSteps(ctx context.Context, q querier, incs []*incident.Incident) error {
-	if len(incs) == 0 {
-		return nil
-	}
+// index maps incidents by id and gives the placeholders and arguments to
+// select their rows from a child table in one query.
+func index(incs []*incident.Incident) (map[int64]*incident.Incident, string, []any) {
 	byID := make(map[int64]*incident.Incident, len(incs))
 	ids := make([]int64, len(incs))
 	for k, inc := range incs {
 		byID[inc.ID], ids[k] = inc, inc.ID
 	}
 	ph, args := joinIDs(ids)
+	return byID, ph, args
+}
+
+func (db *DB) loadSteps(ctx context.Context, q querier, incs []*incident.Incident) error {
+	if len(incs) == 0 {
+		return nil
+	}
+	byID, ph, args := index(incs)
 	rows, err := q.QueryContext(ctx, `SELECT incident_id, step, state, started_at, done_at FROM incident_steps WHERE incident_id IN (`+ph+`)`, args...)
 	if err != nil {
 		return err
