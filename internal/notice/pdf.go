@@ -1,0 +1,158 @@
+package notice
+
+import (
+	_ "embed"
+	"io"
+	"strings"
+
+	"codeberg.org/go-pdf/fpdf"
+)
+
+// DejaVu Sans is embedded so that every letter renders the same
+// everywhere, with the accents of any name (see fonts/LICENSE).
+var (
+	//go:embed fonts/DejaVuSans.ttf
+	fontRegular []byte
+	//go:embed fonts/DejaVuSans-Bold.ttf
+	fontBold []byte
+)
+
+// Paper is a page size for letters.
+type Paper string
+
+// The paper sizes.
+const (
+	A4     Paper = "A4"
+	Letter Paper = "Letter"
+)
+
+// Address is where a letter goes, printed where a window envelope shows it.
+type Address struct {
+	Lines []string
+}
+
+// PDFOptions lay out a PDF.
+type PDFOptions struct {
+	Paper   Paper
+	From    []string // sender block, top right
+	To      *Address // recipient block for a window envelope; nil for reports
+	Date    string
+	Footer  string
+	Subject string
+}
+
+func newPDF(o PDFOptions) *fpdf.Fpdf {
+	size := "A4"
+	if o.Paper == Letter {
+		size = "Letter"
+	}
+	p := fpdf.New("P", "mm", size, "")
+	p.AddUTF8FontFromBytes("DejaVu", "", fontRegular)
+	p.AddUTF8FontFromBytes("DejaVu", "B", fontBold)
+	p.SetMargins(20, 18, 20)
+	p.SetAutoPageBreak(true, 20)
+	p.SetCreator("breachdesk", true)
+	return p
+}
+
+// WritePDF renders the document. With a recipient address it is a letter:
+// the address sits 20 mm from the left and 45 mm from the top, inside the
+// window of DL and C5 envelopes (ISO 269/DIN 676 type A position).
+func (d Document) WritePDF(w io.Writer, o PDFOptions) error {
+	p := newPDF(o)
+	p.SetTitle(d.Title, true)
+	if o.Subject != "" {
+		p.SetSubject(o.Subject, true)
+	}
+	footer := o.Footer
+	p.SetFooterFunc(func() {
+		p.SetY(-14)
+		p.SetFont("DejaVu", "", 8)
+		p.SetTextColor(110, 110, 110)
+		p.CellFormat(0, 5, strings.TrimSpace(footer+"  Page "+itoa(p.PageNo())), "", 0, "C", false, 0, "")
+		p.SetTextColor(0, 0, 0)
+	})
+	p.AddPage()
+	pageW, _ := p.GetPageSize()
+	if len(o.From) > 0 {
+		p.SetFont("DejaVu", "", 9)
+		for i, l := range o.From {
+			p.SetXY(pageW-20-75, 18+float64(i)*4.5)
+			p.CellFormat(75, 4.5, l, "", 0, "R", false, 0, "")
+		}
+	}
+	if o.To != nil {
+		p.SetFont("DejaVu", "", 11)
+		for i, l := range o.To.Lines {
+			p.SetXY(20, 45+float64(i)*5.2)
+			p.CellFormat(85, 5.2, l, "", 0, "L", false, 0, "")
+		}
+		p.SetY(45 + 40)
+	} else {
+		p.SetY(18 + float64(len(o.From))*4.5 + 6)
+	}
+	if o.Date != "" {
+		p.SetFont("DejaVu", "", 10)
+		p.CellFormat(0, 6, o.Date, "", 1, "L", false, 0, "")
+		p.Ln(2)
+	}
+	p.SetFont("DejaVu", "B", 15)
+	p.MultiCell(0, 7, d.Title, "", "L", false)
+	p.Ln(2)
+	for _, s := range d.Sections {
+		if s.Heading != "" {
+			p.Ln(2)
+			p.SetFont("DejaVu", "B", 11.5)
+			p.MultiCell(0, 6, s.Heading, "", "L", false)
+		}
+		for _, b := range s.Blocks {
+			switch b.Kind {
+			case Paragraph:
+				p.SetFont("DejaVu", "", 10.5)
+				p.MultiCell(0, 5.2, b.Text, "", "L", false)
+				p.Ln(1.5)
+			case List:
+				p.SetFont("DejaVu", "", 10.5)
+				for _, it := range b.Items {
+					x := p.GetX()
+					p.CellFormat(6, 5.2, "•", "", 0, "L", false, 0, "")
+					p.MultiCell(0, 5.2, it, "", "L", false)
+					p.SetX(x)
+				}
+				p.Ln(1.5)
+			case Answer:
+				p.SetFont("DejaVu", "B", 10)
+				p.MultiCell(0, 5, b.Text, "", "L", false)
+				p.SetFont("DejaVu", "", 10)
+				ans := b.Answer
+				if b.Missing {
+					p.SetTextColor(180, 35, 24)
+					ans = "Not answered yet"
+					if b.Optional {
+						p.SetTextColor(0, 0, 0)
+						ans = "(not given)"
+					}
+				}
+				p.MultiCell(0, 5, ans, "", "L", false)
+				p.SetTextColor(0, 0, 0)
+				p.Ln(1.5)
+			}
+		}
+	}
+	if err := p.Error(); err != nil {
+		return err
+	}
+	return p.Output(w)
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b []byte
+	for n > 0 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+		n /= 10
+	}
+	return string(b)
+}
