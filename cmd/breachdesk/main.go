@@ -31,6 +31,8 @@ Usage:
   breachdesk audit verify [--data DIR]                        check the audit log's hash chain
   breachdesk export --id N [--format json|pdf] [--out FILE]   export an incident's dossier
   breachdesk assess [--json] [--at TIME] [--rules DIR] FILE   decide what must be notified under each law (exit 2: invalid facts)
+  breachdesk notice (ID | --facts FILE) --kind K [--format text|html|pdf] [--draft]
+                                                              write a regulator report or a notice (exit 2: content missing)
   breachdesk version                                          print the version
 
 Run 'breachdesk COMMAND --help' for a command's flags and their environment variables.
@@ -71,6 +73,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdExport(ctx, rest, stdout)
 	case "assess":
 		err = cmdAssess(rest, stdin, stdout, stderr)
+	case "notice":
+		err = cmdNotice(ctx, rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "breachdesk", version)
 	case "help", "-h", "--help":

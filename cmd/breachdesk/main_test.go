@@ -174,3 +174,34 @@ func TestAssessCommand(t *testing.T) {
 		t.Fatalf("bad --at: %d", code)
 	}
 }
+
+func TestNoticeCommand(t *testing.T) {
+	code, out, errs := runCLI(t, "", "notice", "--facts", "../../examples/retailer-card-skimming.yaml", "--kind", "oaic")
+	if code != 0 || !strings.Contains(out, "Statement about an eligible data breach") || !strings.Contains(out, "Recommended steps for individuals") {
+		t.Fatalf("oaic: %d %s %s", code, out, errs)
+	}
+	code, _, errs = runCLI(t, "", "notice", "--facts", "../../examples/university-spreadsheet.yaml", "--kind", "individual")
+	if code != 2 || !strings.Contains(errs, "Privacy Commissioner has been told") || !strings.Contains(errs, "--draft") {
+		t.Fatalf("blocked notice: %d %s", code, errs)
+	}
+	code, out, errs = runCLI(t, "", "notice", "--facts", "../../examples/university-spreadsheet.yaml", "--kind", "individual", "--draft", "--format", "html")
+	if code != 0 || !strings.HasPrefix(out, "<!doctype html>") || !strings.Contains(errs, "[block]") {
+		t.Fatalf("draft: %d %.100s %s", code, out, errs)
+	}
+	code, out, _ = runCLI(t, "", "notice", "--facts", "../../examples/retailer-card-skimming.yaml", "--kind", "individual", "--channel", "sms", "--url", "https://shop.example/n")
+	if code != 0 || !strings.Contains(out, "https://shop.example/n") {
+		t.Fatalf("sms: %d %s", code, out)
+	}
+	if code, _, _ := runCLI(t, "", "notice", "--facts", "../../examples/retailer-card-skimming.yaml", "--kind", "memo"); code != 2 {
+		t.Fatal("unknown kind")
+	}
+	data := t.TempDir()
+	runCLI(t, "", "demo", "--data", data)
+	code, out, errs = runCLI(t, "", "notice", "--data", data, "--kind", "notifyus", "--draft", "INC-0004")
+	if code != 0 || !strings.Contains(out, "Harbourview Community Services") || !strings.Contains(out, "Is the problem that caused this breach ongoing?") {
+		t.Fatalf("notifyus from the demo incident: %d %s %s", code, out, errs)
+	}
+	if code, _, errs := runCLI(t, "", "notice", "--data", data, "--kind", "notifyus", "1"); code != 2 || !strings.Contains(errs, "not been assessed") {
+		t.Fatalf("unassessed incident: %d %s", code, errs)
+	}
+}

@@ -93,8 +93,13 @@ func answered(question string) func(Document, string, Data) bool {
 	}
 }
 
+// contactPresent: an email address or phone number of the organisation
+// appears, from the organisation's settings or its contact line (the
+// facts document carries contact details as one line of text).
 func contactPresent(_ Document, text string, d Data) bool {
-	return (d.Org.Email != "" && strings.Contains(text, d.Org.Email)) || (d.Org.Phone != "" && strings.Contains(text, d.Org.Phone))
+	reachable := strings.Contains(d.Org.Contact, "@") || len(digits(d.Org.Contact)) >= 7
+	return (d.Org.Email != "" && strings.Contains(text, d.Org.Email)) || (d.Org.Phone != "" && strings.Contains(text, d.Org.Phone)) ||
+		(reachable && strings.Contains(text, d.Org.Contact))
 }
 
 func namePresent(_ Document, text string, d Data) bool {

@@ -121,4 +121,3 @@ func syntheticPeople(n int) []Person {
 	}
 	return ps
 }
-

@@ -344,15 +344,14 @@ func advice(cats []string, regimes map[string]bool) (steps, support []string, em
 		support = append(support, "Netsafe (netsafe.org.nz) helps with online harm, and CERT NZ (cert.govt.nz) with scams and cyber security.")
 	}
 	if has("family_violence") || has("children") {
-		switch {
-		case regimes["nz_privacy_act"]:
-			emergency = "If you feel unsafe, call 111 now."
-		case regimes["au_ndb"] || regimes["vic_pdp"]:
-			emergency = "If you feel unsafe, call 000 now."
-		case regimes["uk_gdpr"]:
-			emergency = "If you feel unsafe, call 999 now."
-		case regimes["eu_gdpr"]:
-			emergency = "If you feel unsafe, call 112 now."
+		var lines []string
+		for _, e := range []struct{ regime, line string }{{"nz_privacy_act", "111 in New Zealand"}, {"au_ndb", "000 in Australia"}, {"vic_pdp", "000 in Australia"}, {"uk_gdpr", "999 in the UK"}, {"eu_gdpr", "112 in Europe"}} {
+			if regimes[e.regime] && !containsString(lines, e.line) {
+				lines = append(lines, e.line)
+			}
+		}
+		if len(lines) > 0 {
+			emergency = "If you feel unsafe, call " + strings.Join(lines, " or ") + " now."
 		}
 	}
 	return steps, support, emergency
@@ -402,4 +401,13 @@ func orWord(s, def string) string {
 		return def
 	}
 	return s
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -59,20 +59,52 @@ func newPDF(o PDFOptions) *fpdf.Fpdf {
 // the address sits 20 mm from the left and 45 mm from the top, inside the
 // window of DL and C5 envelopes (ISO 269/DIN 676 type A position).
 func (d Document) WritePDF(w io.Writer, o PDFOptions) error {
-	p := newPDF(o)
-	p.SetTitle(d.Title, true)
-	if o.Subject != "" {
-		p.SetSubject(o.Subject, true)
-	}
-	footer := o.Footer
-	p.SetFooterFunc(func() {
-		p.SetY(-14)
-		p.SetFont("DejaVu", "", 8)
-		p.SetTextColor(110, 110, 110)
-		p.CellFormat(0, 5, strings.TrimSpace(footer+"  Page "+itoa(p.PageNo())), "", 0, "C", false, 0, "")
-		p.SetTextColor(0, 0, 0)
+	b := NewBatch(o.Paper)
+	b.Add(d, o)
+	return b.Write(w)
+}
+
+// Batch lays out many documents in one PDF (a print run of letters),
+// loading the embedded fonts once rather than once per letter.
+type Batch struct {
+	p      *fpdf.Fpdf
+	footer string
+	first  int // first page of the current document
+}
+
+// NewBatch starts a PDF on the given paper.
+func NewBatch(paper Paper) *Batch {
+	b := &Batch{p: newPDF(PDFOptions{Paper: paper})}
+	b.p.SetFooterFunc(func() {
+		b.p.SetY(-14)
+		b.p.SetFont("DejaVu", "", 8)
+		b.p.SetTextColor(110, 110, 110)
+		b.p.CellFormat(0, 5, strings.TrimSpace(b.footer+"  Page "+itoa(b.p.PageNo()-b.first+1)), "", 0, "C", false, 0, "")
+		b.p.SetTextColor(0, 0, 0)
 	})
+	return b
+}
+
+// Write finishes the PDF.
+func (b *Batch) Write(w io.Writer) error {
+	if err := b.p.Error(); err != nil {
+		return err
+	}
+	return b.p.Output(w)
+}
+
+// Add lays out one document from a new page; its pages are numbered from 1.
+func (b *Batch) Add(d Document, o PDFOptions) {
+	p := b.p
+	if b.first == 0 {
+		p.SetTitle(d.Title, true)
+		if o.Subject != "" {
+			p.SetSubject(o.Subject, true)
+		}
+	}
+	b.footer = o.Footer
 	p.AddPage()
+	b.first = p.PageNo()
 	pageW, _ := p.GetPageSize()
 	if len(o.From) > 0 {
 		p.SetFont("DejaVu", "", 9)
@@ -105,44 +137,45 @@ func (d Document) WritePDF(w io.Writer, o PDFOptions) error {
 			p.SetFont("DejaVu", "B", 11.5)
 			p.MultiCell(0, 6, s.Heading, "", "L", false)
 		}
-		for _, b := range s.Blocks {
-			switch b.Kind {
-			case Paragraph:
-				p.SetFont("DejaVu", "", 10.5)
-				p.MultiCell(0, 5.2, b.Text, "", "L", false)
-				p.Ln(1.5)
-			case List:
-				p.SetFont("DejaVu", "", 10.5)
-				for _, it := range b.Items {
-					x := p.GetX()
-					p.CellFormat(6, 5.2, "•", "", 0, "L", false, 0, "")
-					p.MultiCell(0, 5.2, it, "", "L", false)
-					p.SetX(x)
-				}
-				p.Ln(1.5)
-			case Answer:
-				p.SetFont("DejaVu", "B", 10)
-				p.MultiCell(0, 5, b.Text, "", "L", false)
-				p.SetFont("DejaVu", "", 10)
-				ans := b.Answer
-				if b.Missing {
-					p.SetTextColor(180, 35, 24)
-					ans = "Not answered yet"
-					if b.Optional {
-						p.SetTextColor(0, 0, 0)
-						ans = "(not given)"
-					}
-				}
-				p.MultiCell(0, 5, ans, "", "L", false)
-				p.SetTextColor(0, 0, 0)
-				p.Ln(1.5)
-			}
+		for _, bl := range s.Blocks {
+			b.block(bl)
 		}
 	}
-	if err := p.Error(); err != nil {
-		return err
+}
+
+func (b *Batch) block(bl Block) {
+	p := b.p
+	switch bl.Kind {
+	case Paragraph:
+		p.SetFont("DejaVu", "", 10.5)
+		p.MultiCell(0, 5.2, bl.Text, "", "L", false)
+		p.Ln(1.5)
+	case List:
+		p.SetFont("DejaVu", "", 10.5)
+		for _, it := range bl.Items {
+			x := p.GetX()
+			p.CellFormat(6, 5.2, "•", "", 0, "L", false, 0, "")
+			p.MultiCell(0, 5.2, it, "", "L", false)
+			p.SetX(x)
+		}
+		p.Ln(1.5)
+	case Answer:
+		p.SetFont("DejaVu", "B", 10)
+		p.MultiCell(0, 5, bl.Text, "", "L", false)
+		p.SetFont("DejaVu", "", 10)
+		ans := bl.Answer
+		if bl.Missing {
+			p.SetTextColor(180, 35, 24)
+			ans = "Not answered yet"
+			if bl.Optional {
+				p.SetTextColor(0, 0, 0)
+				ans = "(not given)"
+			}
+		}
+		p.MultiCell(0, 5, ans, "", "L", false)
+		p.SetTextColor(0, 0, 0)
+		p.Ln(1.5)
 	}
-	return p.Output(w)
 }
 
 func itoa(n int) string {

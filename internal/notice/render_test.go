@@ -26,6 +26,5 @@ func example(t testing.TB, file string, kind Kind) Data {
 		t.Fatal(err)
 	}
 	a := rules.Assess(f, law.Options{At: now})
-	return Build(kind, f, a, Org{Name: "Example University", Contact: "the Privacy Office", Email: "privacy@university.example", Phone: "03 9000 0000", Sector: "Education"}, now, time.UTC)
+	return Build(kind, f, a, Org{Email: "privacy@example.org", Phone: "0800 555 0100", Sector: "Education"}, now, time.UTC)
 }
-
