@@ -13,7 +13,6 @@ import (
 
 	"github.com/breachdesk/breachdesk/internal/facts"
 	"github.com/breachdesk/breachdesk/internal/fault"
-	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/law"
 	"github.com/breachdesk/breachdesk/internal/notice"
 )
@@ -173,9 +172,7 @@ func writeNotice(w io.Writer, doc notice.Document, d notice.Data, format, channe
 	return &exitError{code: 2, err: fmt.Errorf("unknown --format %q: use text, html or pdf", format)}
 }
 
-// incidentNoticeData prepares a notice for a stored incident: its latest
-// facts assessed now, the organisation from setup, and what people have
-// recorded about notifying.
+// incidentNoticeData prepares a notice for a stored incident.
 func incidentNoticeData(ctx context.Context, dir string, id int64, k notice.Kind, rules *law.Rules, now time.Time) (notice.Data, error) {
 	db, _, err := openData(ctx, dir)
 	if err != nil {
@@ -186,45 +183,14 @@ func incidentNoticeData(ctx context.Context, dir string, id int64, k notice.Kind
 	if err != nil {
 		return notice.Data{}, errors.New(fault.MessageOf(err))
 	}
-	if inc.Facts == "" {
-		return notice.Data{}, &exitError{code: 2, err: fmt.Errorf("%s has not been assessed yet: record an assessment on its Assess step first", inc.Ref())}
-	}
-	f, err := facts.Parse([]byte(inc.Facts))
-	if err != nil {
-		return notice.Data{}, err
-	}
 	o, _ := db.Organisation(ctx)
-	d := notice.Build(k, f, rules.Assess(f, law.Options{At: now}), notice.Org{Name: o.Name, Contact: o.ContactName, Email: o.ContactEmail,
-		Phone: o.ContactPhone, NZBN: o.NZBN, ABN: o.ABN, Sector: o.Sector}, now, o.Location())
-	if d.Breach.Title == "" {
-		d.Breach.Title = inc.Title
+	previous := ""
+	if as, err := db.Assessments(ctx, id); err == nil && len(as) > 1 {
+		previous = as[1].Facts
 	}
-	d.Notified = notifiedAnswer(inc.Obligations, o.Location())
-	if k == notice.NotifyUsUpdate {
-		as, err := db.Assessments(ctx, id)
-		if err == nil && len(as) > 1 {
-			d.Changes = notice.FactChanges([]byte(as[1].Facts), []byte(as[0].Facts))
-		}
+	d, err := notice.ForIncident(k, inc, o, rules, previous, now)
+	if err != nil {
+		return d, &exitError{code: 2, err: errors.New(fault.MessageOf(err))}
 	}
 	return d, nil
-}
-
-// notifiedAnswer says what was done about telling people, from the
-// obligations people have tracked.
-func notifiedAnswer(obs []incident.Obligation, loc *time.Location) string {
-	var parts []string
-	for _, o := range obs {
-		if o.Audience != "individuals" && o.Audience != "public" {
-			continue
-		}
-		switch o.Status {
-		case incident.ObligationDone:
-			parts = append(parts, fmt.Sprintf("Yes (%s, %s): %s on %s.", incident.RegimeLabel(o.Regime), o.Audience, o.Reference, o.DoneAt.In(loc).Format("2 January 2006")))
-		case incident.ObligationOverridden, incident.ObligationNotRequired:
-			if o.StatusReason != "" && o.Manual {
-				parts = append(parts, fmt.Sprintf("No (%s, %s): %s", incident.RegimeLabel(o.Regime), o.Audience, o.StatusReason))
-			}
-		}
-	}
-	return strings.Join(parts, " ")
 }

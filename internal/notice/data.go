@@ -103,6 +103,11 @@ type Data struct {
 	Changes      []string
 	// Notified says what was done about telling people, for NotifyUs.
 	Notified string
+	// RegulatorsTold holds the regimes whose regulator has been told, from
+	// the incident's obligations; nil when not tracked (a facts file), in
+	// which case a notice assumes the regulators the assessment says to
+	// tell are told first.
+	RegulatorsTold map[string]bool
 	// ExceptionsRelied and DelayReason record a person's decisions, for
 	// regulator reports; the facts' constraints fill them when empty.
 	ExceptionsRelied    string

@@ -102,11 +102,18 @@ func (d Data) PersonCategories() []string {
 	return out
 }
 
-// Told lists the regulators the assessment says to tell, whom a notice
-// to people can say have been told.
+// Told lists the regulators a notice to people can say have been told:
+// those marked done on the incident, or, without tracking, those the
+// assessment says to tell.
 func (d Data) Told() []Regulator {
 	var out []Regulator
 	for _, r := range d.Regulators {
+		if d.RegulatorsTold != nil {
+			if d.RegulatorsTold[r.Regime] {
+				out = append(out, r)
+			}
+			continue
+		}
 		for _, o := range d.Assessment.Obligations {
 			if o.Regime == r.Regime && o.Audience == "regulator" && (o.Decision == "required" || o.Decision == "recommended") {
 				out = append(out, r)

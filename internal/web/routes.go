@@ -9,7 +9,7 @@ import (
 
 // routes lists every route with the permission it requires. Public routes
 // are only the sign-in, first-run setup, the quick check (which stores
-// nothing), static files and health check.
+// nothing), published public notices, static files and health check.
 func (s *Server) routes() {
 	m := s.mux
 	static, _ := fs.Sub(staticFS, "static")
@@ -19,6 +19,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /login", s.public(s.login))
 	m.HandleFunc("GET /setup", s.public(s.setupForm))
 	m.HandleFunc("GET /check", s.public(s.quickCheck))
+	m.HandleFunc("GET /notices/{slug}", s.publicNotice)
 	m.HandleFunc("POST /check", s.public(s.quickCheck))
 	m.HandleFunc("POST /setup", s.public(s.setup))
 	m.HandleFunc("POST /logout", s.page(auth.ViewIncident, s.logout))
@@ -48,6 +49,9 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /incidents/{id}/assess/preview", s.page(auth.WorkIncident, s.previewAssessment))
 	m.HandleFunc("GET /incidents/{id}/assessments/{aid}", s.page(auth.ViewIncident, s.assessmentJSON))
 	m.HandleFunc("POST /incidents/{id}/obligations/{oid}", s.page(auth.WorkIncident, s.updateObligation))
+	m.HandleFunc("GET /incidents/{id}/notices", s.page(auth.ViewIncident, s.noticesPage))
+	m.HandleFunc("GET /incidents/{id}/notices/{kind}/{format}", s.page(auth.ExportIncident, s.noticeDownload))
+	m.HandleFunc("POST /incidents/{id}/notices/publish", s.page(auth.WorkIncident, s.publishNotice))
 	m.HandleFunc("GET /notifications", s.page(auth.ViewIncident, s.notifications))
 	m.HandleFunc("POST /notifications/read", s.page(auth.ViewIncident, s.markRead))
 	m.HandleFunc("GET /admin/users", s.page(auth.ManageUsers, s.users))

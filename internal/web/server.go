@@ -15,6 +15,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/law"
+	"github.com/breachdesk/breachdesk/internal/notice"
 	"github.com/breachdesk/breachdesk/internal/notify"
 	"github.com/breachdesk/breachdesk/internal/org"
 )
@@ -26,6 +27,7 @@ type Stores struct {
 	Org           org.Store
 	Audit         audit.Store
 	Notifications notify.Store
+	Notices       notice.Store
 }
 
 // Config holds the settings of the web server.
@@ -50,7 +52,9 @@ type Server struct {
 	Notifier *notify.Notifier
 	// Rules decide obligations per law (POST /api/v1/assess).
 	Rules *law.Rules
-	Log   *slog.Logger
+	// Templates write regulator reports and notices.
+	Templates *notice.Templates
+	Log       *slog.Logger
 	// Now is the clock; tests control it.
 	Now func() time.Time
 
@@ -74,6 +78,9 @@ func New(st Stores, cfg Config, files *evidence.Files, n *notify.Notifier, log *
 		return nil, err
 	}
 	s.Rules = rules
+	if s.Templates, err = notice.LoadTemplates("en"); err != nil {
+		return nil, err
+	}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err
