@@ -17,6 +17,7 @@ const (
 	ManageUsers    Permission = "users.manage"      // add, change and disable accounts
 	ManageOrg      Permission = "org.manage"        // change organisation settings
 	UseAPI         Permission = "api.tokens"        // create API tokens
+	EditTemplates  Permission = "notice.templates"  // edit the organisation's notice templates
 )
 
 // grants is the whole policy: which role may do what. Reporters may report
@@ -27,8 +28,8 @@ var grants = map[Role]map[Permission]bool{
 	Reporter:       set(ReportIncident, ViewIncident),
 	Viewer:         set(ReportIncident, ViewIncident, ViewAll, ExportIncident, ViewAudit),
 	Responder:      set(ReportIncident, ViewIncident, WorkIncident, ExportIncident, ViewAudit, UseAPI),
-	PrivacyOfficer: set(ReportIncident, ViewIncident, ViewAll, WorkIncident, TriageIncident, CloseIncident, ExportIncident, ViewAudit, UseAPI),
-	Admin:          set(ReportIncident, ViewIncident, ViewAll, WorkIncident, TriageIncident, CloseIncident, OverrideClose, ExportIncident, ViewAudit, ManageUsers, ManageOrg, UseAPI),
+	PrivacyOfficer: set(ReportIncident, ViewIncident, ViewAll, WorkIncident, TriageIncident, CloseIncident, ExportIncident, ViewAudit, UseAPI, EditTemplates),
+	Admin:          set(ReportIncident, ViewIncident, ViewAll, WorkIncident, TriageIncident, CloseIncident, OverrideClose, ExportIncident, ViewAudit, ManageUsers, ManageOrg, UseAPI, EditTemplates),
 }
 
 func set(ps ...Permission) map[Permission]bool {

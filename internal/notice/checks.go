@@ -134,7 +134,11 @@ func peopleRequirements(d Data) []requirement {
 	for _, r := range d.Regulators {
 		switch r.Regime {
 		case "nz_privacy_act":
-			if o := d.Obligation("nz.individuals"); o != nil && o.Decision != "not_required" || d.Kind == Public {
+			rule := "nz.individuals"
+			if d.Kind == Public {
+				rule = "nz.public"
+			}
+			if o := d.Obligation(rule); o != nil && o.Decision != "not_required" {
 				rs = append(rs, requirement{"nz_commissioner", "that the Privacy Commissioner has been told", "NZ s 117", func(_ Document, text string, _ Data) bool {
 					return strings.Contains(text, "told the Privacy Commissioner")
 				}})

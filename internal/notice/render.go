@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"strings"
+	"sync"
 	"text/template"
 
 	"github.com/breachdesk/breachdesk/internal/incident"
@@ -18,6 +19,7 @@ var builtinTemplates embed.FS
 // allows other languages (te reo Māori, say) as further folders.
 type Templates struct {
 	Lang string
+	mu   sync.RWMutex
 	set  map[Kind]*template.Template
 }
 
@@ -52,13 +54,17 @@ func (t *Templates) Set(k Kind, src string) error {
 	if err != nil {
 		return fmt.Errorf("the %s template does not parse: %w", k, err)
 	}
+	t.mu.Lock()
 	t.set[k] = tpl
+	t.mu.Unlock()
 	return nil
 }
 
 // Render writes one notice as a document.
 func (t *Templates) Render(d Data) (Document, error) {
+	t.mu.RLock()
 	tpl, ok := t.set[d.Kind]
+	t.mu.RUnlock()
 	if !ok {
 		return Document{}, fmt.Errorf("unknown notice kind %q", d.Kind)
 	}

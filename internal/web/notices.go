@@ -30,7 +30,7 @@ func (s *Server) renderNotice(r *http.Request, inc *incident.Incident, k notice.
 	if k == notice.Individual || k == notice.Public {
 		d.NoticeURL = s.latestNoticeURL(r, inc.ID)
 	}
-	doc, err := s.Templates.Render(d)
+	doc, err := s.Writer.Render(d)
 	if err != nil {
 		return doc, d, nil, err
 	}

@@ -5,6 +5,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
@@ -28,6 +29,7 @@ type Stores struct {
 	Audit         audit.Store
 	Notifications notify.Store
 	Notices       notice.Store
+	Templates     notice.TemplateStore
 }
 
 // Config holds the settings of the web server.
@@ -52,9 +54,10 @@ type Server struct {
 	Notifier *notify.Notifier
 	// Rules decide obligations per law (POST /api/v1/assess).
 	Rules *law.Rules
-	// Templates write regulator reports and notices.
-	Templates *notice.Templates
-	Log       *slog.Logger
+	// Writer holds the templates in use: built in, or the organisation's
+	// latest versions.
+	Writer *notice.Templates
+	Log    *slog.Logger
 	// Now is the clock; tests control it.
 	Now func() time.Time
 
@@ -78,8 +81,19 @@ func New(st Stores, cfg Config, files *evidence.Files, n *notify.Notifier, log *
 		return nil, err
 	}
 	s.Rules = rules
-	if s.Templates, err = notice.LoadTemplates("en"); err != nil {
+	if s.Writer, err = notice.LoadTemplates("en"); err != nil {
 		return nil, err
+	}
+	if st.Templates != nil {
+		own, err := st.Templates.ActiveTemplates(context.Background(), "en")
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range own {
+			if err := s.Writer.Set(v.Kind, v.Body); err != nil {
+				return nil, fmt.Errorf("saved %s template version %d: %w", v.Kind, v.Version, err)
+			}
+		}
 	}
 	pages, err := parseTemplates()
 	if err != nil {

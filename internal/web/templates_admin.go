@@ -1,0 +1,132 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/notice"
+)
+
+func (s *Server) templatesPage(w http.ResponseWriter, r *http.Request) {
+	type row struct {
+		Kind    notice.Kind
+		Label   string
+		Version int
+		By      string
+	}
+	var rows []row
+	for _, k := range notice.Kinds {
+		rw := row{Kind: k, Label: kindLabels[k]}
+		if vs, err := s.Templates.TemplateVersions(r.Context(), k, "en"); err == nil && len(vs) > 0 {
+			rw.Version, rw.By = vs[0].Version, vs[0].CreatedBy
+		}
+		rows = append(rows, rw)
+	}
+	s.render(w, r, "templates", "Notice templates", map[string]any{"Rows": rows})
+}
+
+// templateView is the editor: the text, its preview on the sample person
+// and the checks that preview fails.
+type templateView struct {
+	Kind     notice.Kind
+	Label    string
+	Body     string
+	Doc      *notice.Document
+	Findings []notice.Finding
+	Problem  string
+	Versions []notice.TemplateVersion
+}
+
+// tryTemplate renders a template text on the sample breach and person,
+// without touching the templates in use.
+func (s *Server) tryTemplate(k notice.Kind, body string) (*notice.Document, []notice.Finding, error) {
+	t, err := notice.LoadTemplates("en")
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := t.Set(k, body); err != nil {
+		return nil, nil, &fault.Error{Code: fault.Invalid, Message: err.Error(), Fields: map[string]string{"body": err.Error()}}
+	}
+	d := notice.Sample(k, s.Now())
+	doc, err := t.Render(d)
+	if err != nil {
+		return nil, nil, &fault.Error{Code: fault.Invalid, Message: err.Error(), Fields: map[string]string{"body": err.Error()}}
+	}
+	return &doc, notice.Check(doc, d, notice.DefaultGrade), nil
+}
+
+func (s *Server) templateView(r *http.Request, k notice.Kind, body string) templateView {
+	v := templateView{Kind: k, Label: kindLabels[k], Body: body}
+	v.Versions, _ = s.Templates.TemplateVersions(r.Context(), k, "en")
+	var err error
+	if v.Doc, v.Findings, err = s.tryTemplate(k, body); err != nil {
+		v.Problem = fault.MessageOf(err)
+	}
+	return v
+}
+
+func (s *Server) templateEdit(w http.ResponseWriter, r *http.Request) {
+	k, ok := parseKind(r.PathValue("kind"))
+	if !ok {
+		s.renderError(w, r, notFoundErr("There is no such template."))
+		return
+	}
+	body, _ := notice.Builtin(k, "en")
+	if vs, err := s.Templates.TemplateVersions(r.Context(), k, "en"); err == nil && len(vs) > 0 {
+		body = vs[0].Body
+	}
+	s.render(w, r, "template", "Template: "+kindLabels[k], s.templateView(r, k, body))
+}
+
+// templateSave previews, saves or restores. A version that loses required
+// content is refused: templates cannot make notices non-compliant.
+func (s *Server) templateSave(w http.ResponseWriter, r *http.Request) {
+	k, ok := parseKind(r.PathValue("kind"))
+	if !ok {
+		s.renderError(w, r, notFoundErr("There is no such template."))
+		return
+	}
+	body := r.PostFormValue("body")
+	switch r.PostFormValue("op") {
+	case "builtin":
+		body, _ = notice.Builtin(k, "en")
+	case "restore":
+		for _, v := range s.templateView(r, k, body).Versions {
+			if itoa(int64(v.Version)) == r.PostFormValue("version") {
+				body = v.Body
+			}
+		}
+	}
+	v := s.templateView(r, k, body)
+	if r.PostFormValue("op") == "preview" || v.Problem != "" {
+		status := http.StatusOK
+		if v.Problem != "" {
+			status = http.StatusUnprocessableEntity
+		}
+		s.renderStatus(w, r, status, "template", "Template: "+kindLabels[k], v)
+		return
+	}
+	var missing []string
+	for _, f := range v.Findings {
+		if f.Check == "required" {
+			missing = append(missing, f.Message+" ("+f.Section+")")
+		}
+	}
+	if len(missing) > 0 {
+		v.Problem = "Not saved: on the sample breach this template leaves out required content. " + strings.Join(missing, " ")
+		s.renderStatus(w, r, http.StatusUnprocessableEntity, "template", "Template: "+kindLabels[k], v)
+		return
+	}
+	by := actor(r)
+	saved, err := s.Templates.SaveTemplate(r.Context(), by.UserID, by.Name, notice.TemplateVersion{Kind: k, Lang: "en", Body: body, Note: strings.TrimSpace(r.PostFormValue("note"))})
+	if err == nil {
+		err = s.Writer.Set(k, body)
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "Saved as version "+itoa(int64(saved.Version))+"; new notices use it from now on.")
+	http.Redirect(w, r, "/admin/templates/"+string(k), http.StatusSeeOther)
+}
