@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
@@ -29,6 +30,21 @@ func (s *Server) renderNotice(r *http.Request, inc *incident.Incident, k notice.
 	}
 	if k == notice.Individual || k == notice.Public {
 		d.NoticeURL = s.latestNoticeURL(r, inc.ID)
+	}
+	// Staged notices and phased notifications (seed 001: information in
+	// stages; GDPR art 33(4)) come from the page's options.
+	q := r.URL.Query()
+	if n, err := strconv.Atoi(q.Get("stage")); err == nil && n > 1 {
+		d.Stage = n
+	}
+	if ref := strings.TrimSpace(q.Get("previous")); ref != "" {
+		d.PreviousRef = ref
+	}
+	if q.Get("phase") == "follow-up" {
+		d.Phase = "follow-up"
+	}
+	if reason := strings.TrimSpace(q.Get("delay_reason")); reason != "" {
+		d.DelayReason = reason
 	}
 	doc, err := s.Writer.Render(d)
 	if err != nil {
@@ -63,7 +79,7 @@ func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		k = notice.Individual
 	}
-	data := map[string]any{"Inc": inc, "Kind": k, "Kinds": notice.Kinds, "Labels": kindLabels,
+	data := map[string]any{"Inc": inc, "Kind": k, "Kinds": notice.Kinds, "Labels": kindLabels, "Query": r.URL.RawQuery, "Q": r.URL.Query(),
 		"CanWork": acc >= auth.WorkAccess && currentUser(r).Can(auth.WorkIncident), "CanExport": currentUser(r).Can(auth.ExportIncident)}
 	doc, d, findings, err := s.renderNotice(r, inc, k)
 	if err != nil {

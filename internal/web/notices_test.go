@@ -44,6 +44,9 @@ func TestNoticesPublishAndPublicPage(t *testing.T) {
 			t.Fatalf("download %s: %d %d bytes", format, resp.StatusCode, len(body))
 		}
 	}
+	if page := c.get(path + "/notices?kind=individual&stage=2&previous=Letter+of+3+March"); !strings.Contains(page, "An update about the privacy breach") || !strings.Contains(page, "Letter of 3 March") {
+		t.Fatal("a staged update does not refer to the earlier notice")
+	}
 	// The Commissioner has not been told yet, so the public notice may not
 	// say so: publishing is blocked until a person records why.
 	if resp := c.post(path+"/notices/publish", url.Values{}); resp.StatusCode != http.StatusConflict {
