@@ -81,6 +81,15 @@ type Store interface {
 	SaveAssessment(ctx context.Context, by Actor, a Assessment) error
 	Assessments(ctx context.Context, incidentID int64) ([]Assessment, error)
 	UpdateObligation(ctx context.Context, by Actor, incidentID, obligationID int64, fn func(*Obligation) (Change, error)) (Obligation, error)
+
+	Review(ctx context.Context, incidentID int64) (ReviewRecord, error)
+	SaveReviewNotes(ctx context.Context, by Actor, incidentID int64, wentWell, wentBadly, lessons string) error
+	AddRootCause(ctx context.Context, by Actor, c RootCause) (RootCause, error)
+	AddAction(ctx context.Context, by Actor, a Action) (Action, error)
+	SetActionDone(ctx context.Context, by Actor, incidentID, actionID int64, done bool) (Action, error)
+	// OpenActions lists review actions not yet done, across incidents,
+	// oldest due first, for reminders and the dashboard.
+	OpenActions(ctx context.Context) ([]Action, error)
 }
 
 // Assessment is one run of the law engine on an incident's facts: what

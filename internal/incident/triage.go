@@ -104,15 +104,27 @@ func (i *Incident) Escalate(now time.Time) error {
 	return nil
 }
 
-// Close ends the response. Without an override, a breach or near miss can
-// only be closed once its Review step is done.
+// Close ends the response. Without an administrator's override, an
+// incident closes only when its obligations are resolved (none pending)
+// and its Review step is done.
 func (i *Incident) Close(reason string, override bool, now time.Time) error {
 	if i.Status == StatusClosed {
 		return fault.Errorf(fault.Conflict, "%s is already closed.", i.Ref())
 	}
 	reason = strings.TrimSpace(reason)
-	if !override && i.Steps.state(Review) != StepDone {
-		return fault.Errorf(fault.Conflict, "Finish the Review step before closing, or ask an administrator to close it with a recorded reason.")
+	if !override {
+		var pending []string
+		for _, o := range i.Obligations {
+			if o.Open() {
+				pending = append(pending, RegimeLabel(o.Regime)+" "+strings.ToLower(o.AudienceLabel()))
+			}
+		}
+		if len(pending) > 0 {
+			return fault.Errorf(fault.Conflict, "Resolve the pending obligations before closing (%s): mark each done, or record why not.", strings.Join(pending, "; "))
+		}
+		if i.Steps.state(Review) != StepDone {
+			return fault.Errorf(fault.Conflict, "Finish the Review step before closing, or ask an administrator to close it with a recorded reason.")
+		}
 	}
 	if override && reason == "" {
 		return &fault.Error{Code: fault.Invalid, Message: "Say why the incident is closed early.", Fields: map[string]string{"reason": "A reason is required to close an incident before its review is complete."}}

@@ -152,8 +152,18 @@ func (s *Server) escalateIncident(ctx context.Context, by incident.Actor, id int
 	return inc, nil
 }
 
-// moveStep starts, completes or reopens a step.
+// moveStep starts, completes or reopens a step. The Review step completes
+// only once the review names a root cause and the lessons learned.
 func (s *Server) moveStep(ctx context.Context, by incident.Actor, id int64, st incident.Step, action string) (*incident.Incident, error) {
+	if st == incident.Review && action == "complete" {
+		rv, err := s.Incidents.Review(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !rv.Complete() {
+			return nil, fault.Errorf(fault.Conflict, "Before completing the review, record %s.", strings.Join(rv.Missing(), " and "))
+		}
+	}
 	return s.Incidents.UpdateIncident(ctx, by, id, func(i *incident.Incident) (incident.Change, error) {
 		now := s.Now()
 		var err error

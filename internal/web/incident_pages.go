@@ -164,6 +164,11 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cs, late := s.clocks(inc, o.Laws)
+	review, err := s.Incidents.Review(ctx, inc.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	form := url.Values{}
 	form.Set("kind", string(inc.Kind))
 	form.Set("severity", string(inc.Severity))
@@ -175,6 +180,8 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 		"CanWork": acc >= auth.WorkAccess && u.Can(auth.WorkIncident), "CanTriage": acc >= auth.WorkAccess && u.Can(auth.TriageIncident),
 		"CanClose": u.Can(auth.CloseIncident) && acc >= auth.WorkAccess, "CanOverride": u.Can(auth.OverrideClose),
 		"CanExport": u.Can(auth.ExportIncident), "CanAudit": u.Can(auth.ViewAudit), "MaxUploadMB": s.MaxUpload >> 20,
+		"Review": review, "CauseCategories": incident.CauseCategories,
+		"ShowReview": inc.Steps.State(incident.Review) != incident.StepPending || len(review.RootCauses) > 0 || review.Lessons != "",
 	}, form, nil)
 }
 
