@@ -33,6 +33,8 @@ Usage:
   breachdesk assess [--json] [--at TIME] [--rules DIR] FILE   decide what must be notified under each law (exit 2: invalid facts)
   breachdesk notice (ID | --facts FILE) --kind K [--format text|html|pdf] [--draft]
                                                               write a regulator report or a notice (exit 2: content missing)
+  breachdesk register export [--format csv|json|pdf] [--out FILE]   the breach register
+  breachdesk register import FILE                             bring in a register exported as JSON
   breachdesk version                                          print the version
 
 Run 'breachdesk COMMAND --help' for a command's flags and their environment variables.
@@ -75,6 +77,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdAssess(rest, stdin, stdout, stderr)
 	case "notice":
 		err = cmdNotice(ctx, rest, stdout, stderr)
+	case "register":
+		err = cmdRegister(ctx, rest, stdin, stdout)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "breachdesk", version)
 	case "help", "-h", "--help":

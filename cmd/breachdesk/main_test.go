@@ -205,3 +205,49 @@ func TestNoticeCommand(t *testing.T) {
 		t.Fatalf("unassessed incident: %d %s", code, errs)
 	}
 }
+
+// TestRegisterRoundTrips exports the demo's register, wipes the data by
+// starting a new folder, imports it and exports again: nothing is lost.
+func TestRegisterRoundTrips(t *testing.T) {
+	a, b := t.TempDir(), t.TempDir()
+	runCLI(t, "", "demo", "--data", a)
+	first := filepath.Join(a, "register.json")
+	if code, _, errs := runCLI(t, "", "register", "export", "--data", a, "--out", first); code != 0 {
+		t.Fatalf("export: %s", errs)
+	}
+	if code, _, errs := runCLI(t, "", "register", "import", "--data", b, first); code != 2 || !strings.Contains(errs, "no administrator") {
+		t.Fatalf("import into a database without accounts: %d %s", code, errs)
+	}
+	runCLI(t, "an admin password 2026\n", "user", "add", "--data", b, "--email", "ada@example.org", "--name", "Ada", "--role", "admin")
+	if code, out, errs := runCLI(t, "", "register", "import", "--data", b, first); code != 0 || !strings.Contains(out, "Imported 6 entries") {
+		t.Fatalf("import: %d %s %s", code, out, errs)
+	}
+	_, again, _ := runCLI(t, "", "register", "export", "--data", b)
+	raw, _ := os.ReadFile(first)
+	entries := func(s string) string {
+		var d struct{ Entries json.RawMessage }
+		if err := json.Unmarshal([]byte(s), &d); err != nil {
+			t.Fatal(err)
+		}
+		return string(d.Entries)
+	}
+	if before, after := entries(string(raw)), entries(again); before != after || len(before) < 1000 {
+		t.Fatalf("the register's entries changed in the round trip:\n--- before\n%.1500s\n--- after\n%.1500s", before, after)
+	}
+	if !strings.Contains(again, `"imported_effects"`) && !strings.Contains(again, "Risk of harm very high") {
+		t.Fatal("effects were lost")
+	}
+	if code, out, _ := runCLI(t, "", "register", "export", "--data", a, "--format", "csv"); code != 0 || !strings.HasPrefix(out, "ref,title,kind") || strings.Count(out, "\nINC-") != 6 {
+		t.Fatalf("csv: %d %.300s", code, out)
+	}
+	pdf := filepath.Join(a, "register.pdf")
+	if code, _, _ := runCLI(t, "", "register", "export", "--data", a, "--format", "pdf", "--out", pdf); code != 0 {
+		t.Fatal("pdf")
+	}
+	if b, _ := os.ReadFile(pdf); !bytes.HasPrefix(b, []byte("%PDF-")) {
+		t.Fatal("not a PDF")
+	}
+	if code, _, errs := runCLI(t, `{"schema":"breachdesk/register/v1","entries":[{"title":"","kind":"breach","status":"open"}]}`, "register", "import", "--data", b, "-"); code != 2 || !strings.Contains(errs, "title is empty") {
+		t.Fatalf("bad register: %d %s", code, errs)
+	}
+}

@@ -90,6 +90,8 @@ type Store interface {
 	// OpenActions lists review actions not yet done, across incidents,
 	// oldest due first, for reminders and the dashboard.
 	OpenActions(ctx context.Context) ([]Action, error)
+	// Counts returns the operators' figures as of now.
+	Counts(ctx context.Context, now time.Time) (Counts, error)
 }
 
 // Assessment is one run of the law engine on an incident's facts: what
@@ -105,4 +107,13 @@ type Assessment struct {
 	Result       string // the assessment document, JSON
 	Summary      string // one line for the timeline
 	Obligations  []Obligation
+}
+
+// Counts are the figures operators watch.
+type Counts struct {
+	OpenIncidents      map[Kind]int
+	PendingObligations int
+	OverdueObligations int
+	OpenActions        int
+	OverdueActions     int
 }

@@ -83,6 +83,9 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 		{"POST", x + "/close", "AP", ""},
 		{"POST", x + "/reopen", "AP", ""},
 		{"GET", "/notifications", "APRVST", ""},
+		{"GET", "/register", "APV", ""},
+		{"GET", "/register/export/csv", "APV", ""},
+		{"GET", "/metrics", "APV", ""},
 		{"POST", "/notifications/read", "APRVST", ""},
 		{"GET", "/admin/users", "A", ""},
 		{"POST", "/admin/users", "A", ""},
@@ -128,7 +131,7 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 	for _, rt := range routes {
 		t.Run(rt.method+" "+rt.path, func(t *testing.T) {
 			resp := send(f.anon(), rt.method, rt.path)
-			if strings.HasPrefix(rt.path, "/api/") {
+			if strings.HasPrefix(rt.path, "/api/") || rt.path == "/metrics" {
 				if resp.StatusCode != http.StatusUnauthorized {
 					t.Errorf("anonymous: status %d, want 401", resp.StatusCode)
 				}

@@ -1,0 +1,36 @@
+package sqlite
+
+import (
+	"context"
+	"time"
+
+	"github.com/breachdesk/breachdesk/internal/incident"
+)
+
+// Counts returns open incidents by kind and the state of obligations and
+// review actions.
+func (db *DB) Counts(ctx context.Context, now time.Time) (incident.Counts, error) {
+	c := incident.Counts{OpenIncidents: map[incident.Kind]int{}}
+	rows, err := db.sql.QueryContext(ctx, `SELECT kind, COUNT(*) FROM incidents WHERE status <> 'closed' GROUP BY kind`)
+	if err != nil {
+		return c, err
+	}
+	for rows.Next() {
+		var k incident.Kind
+		var n int
+		if err := rows.Scan(&k, &n); err != nil {
+			rows.Close()
+			return c, err
+		}
+		c.OpenIncidents[k] = n
+	}
+	rows.Close()
+	t := ts(now)
+	err = db.sql.QueryRowContext(ctx, `SELECT
+ (SELECT COUNT(*) FROM obligations WHERE status = 'pending'),
+ (SELECT COUNT(*) FROM obligations WHERE status = 'pending' AND COALESCE(due_at, target_at) <= ?),
+ (SELECT COUNT(*) FROM review_actions WHERE done = 0),
+ (SELECT COUNT(*) FROM review_actions WHERE done = 0 AND due_at <= ?)`, t, t).
+		Scan(&c.PendingObligations, &c.OverdueObligations, &c.OpenActions, &c.OverdueActions)
+	return c, err
+}
