@@ -84,6 +84,7 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 		{"POST", x + "/reopen", "AP", ""},
 		{"GET", "/notifications", "APRVST", ""},
 		{"GET", "/register", "APV", ""},
+		{"GET", "/dashboard", "APV", ""},
 		{"GET", "/register/export/csv", "APV", ""},
 		{"GET", "/metrics", "APV", ""},
 		{"POST", "/notifications/read", "APRVST", ""},

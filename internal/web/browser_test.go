@@ -259,6 +259,19 @@ func TestBrowserWalkthrough(t *testing.T) {
 		}
 		os.WriteFile(shot, png, 0o644)
 	}
+	run(t, ctx, "dashboard", chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(css(`.charts figure`)))
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('.charts svg[role="img"]')].filter(s => s.querySelector('title') && s.querySelector('title').textContent.length > 10 && s.querySelector('desc')).length`))
+	if err != nil || n != 6 {
+		t.Fatalf("the dashboard's charts with accessible titles: %d %v", n, err)
+	}
+	if tables, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.charts details table').length`)); tables != 6 {
+		t.Fatalf("each chart needs the table of its figures: %d", tables)
+	}
+	if shot := os.Getenv("BREACHDESK_SCREENSHOT"); shot != "" {
+		png, _ := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		os.WriteFile(strings.TrimSuffix(shot, ".png")+"-dashboard.png", png, 0o644)
+	}
+	run(t, ctx, "back to the incident", chromedp.Navigate(base+"/incidents/1"), chromedp.WaitVisible(css(`#evidence`)))
 	pdf, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch('/incidents/1/export.pdf').then(r => r.arrayBuffer()).then(b => { const u = new Uint8Array(b); return String.fromCharCode(...u.slice(0, 5)) + ':' + u.length })`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("export the PDF: %v", err)

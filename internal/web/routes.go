@@ -60,6 +60,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /incidents/{id}/review/actions", s.page(auth.WorkIncident, s.addReviewAction))
 	m.HandleFunc("POST /incidents/{id}/review/actions/{aid}", s.page(auth.WorkIncident, s.setReviewAction))
 	m.HandleFunc("GET /register", s.page(auth.ViewAll, s.registerPage))
+	m.HandleFunc("GET /dashboard", s.page(auth.ViewAll, s.dashboardPage))
 	m.HandleFunc("GET /register/export/{format}", s.page(auth.ViewAll, s.registerExport))
 	m.HandleFunc("GET /metrics", s.api(auth.ViewAll, s.metrics))
 	m.HandleFunc("GET /notifications", s.page(auth.ViewIncident, s.notifications))
