@@ -8,6 +8,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/plan"
 )
 
 const pageSize = 50
@@ -77,7 +78,15 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 		q.Set("page", strconv.Itoa(page-1))
 		prev = "?" + q.Encode()
 	}
-	s.renderForm(w, r, "list", "Incidents", map[string]any{
+	reminder := ""
+	if u.Can(auth.EditPlan) {
+		if vs, err := s.Plan.PlanVersions(r.Context()); err == nil {
+			if due, why := plan.ReviewDue(vs, plan.DefaultReviewMonths, s.Now()); due {
+				reminder = why
+			}
+		}
+	}
+	s.renderForm(w, r, "list", "Incidents", map[string]any{"PlanReminder": reminder,
 		"Rows": rows, "Total": total, "Page": page, "Next": next, "Prev": prev, "Owners": owners,
 		"Statuses": incident.Statuses, "Kinds": incident.Kinds, "Severities": incident.Severities,
 	}, q, nil)

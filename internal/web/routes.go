@@ -9,7 +9,8 @@ import (
 
 // routes lists every route with the permission it requires. Public routes
 // are only the sign-in, first-run setup, the quick check (which stores
-// nothing), published public notices, static files and health check.
+// nothing), published public notices, the staff awareness page, static
+// files and health check.
 func (s *Server) routes() {
 	m := s.mux
 	static, _ := fs.Sub(staticFS, "static")
@@ -20,6 +21,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /setup", s.public(s.setupForm))
 	m.HandleFunc("GET /check", s.public(s.quickCheck))
 	m.HandleFunc("GET /notices/{slug}", s.publicNotice)
+	m.HandleFunc("GET /staff", s.staffPage)
 	m.HandleFunc("POST /check", s.public(s.quickCheck))
 	m.HandleFunc("POST /setup", s.public(s.setup))
 	m.HandleFunc("POST /logout", s.page(auth.ViewIncident, s.logout))
@@ -59,6 +61,9 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /incidents/{id}/review/causes", s.page(auth.WorkIncident, s.addRootCause))
 	m.HandleFunc("POST /incidents/{id}/review/actions", s.page(auth.WorkIncident, s.addReviewAction))
 	m.HandleFunc("POST /incidents/{id}/review/actions/{aid}", s.page(auth.WorkIncident, s.setReviewAction))
+	m.HandleFunc("GET /plan", s.page(auth.ReportIncident, s.planPage))
+	m.HandleFunc("POST /plan", s.page(auth.EditPlan, s.savePlan))
+	m.HandleFunc("POST /plan/approve", s.page(auth.ManageOrg, s.approvePlan))
 	m.HandleFunc("GET /register", s.page(auth.ViewAll, s.registerPage))
 	m.HandleFunc("GET /dashboard", s.page(auth.ViewAll, s.dashboardPage))
 	m.HandleFunc("GET /register/export/{format}", s.page(auth.ViewAll, s.registerExport))

@@ -19,6 +19,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/notice"
 	"github.com/breachdesk/breachdesk/internal/notify"
 	"github.com/breachdesk/breachdesk/internal/org"
+	"github.com/breachdesk/breachdesk/internal/plan"
 )
 
 // Stores is everything the web needs to keep, as the domain defines it.
@@ -30,6 +31,7 @@ type Stores struct {
 	Notifications notify.Store
 	Notices       notice.Store
 	Templates     notice.TemplateStore
+	Plan          plan.Store
 }
 
 // Config holds the settings of the web server.
