@@ -155,6 +155,19 @@ func TestBrowserWalkthrough(t *testing.T) {
 	addUser("Pat Privacy", "pat@kiwi.example", "privacy_officer", poPW, true)
 	addUser("Sam Staff", "sam@kiwi.example", "reporter", staffPW, false)
 	addUser("Tia Other", "tia@kiwi.example", "reporter", staffPW, false)
+	run(t, ctx, "edit and approve the plan",
+		chromedp.Navigate(base+"/plan"),
+		chromedp.WaitVisible(css(`#f-body`)),
+		chromedp.Click(css(`form[action="/plan"] button.primary`)),
+		chromedp.WaitVisible(css(`#f-approver`)),
+		chromedp.SendKeys(css(`#f-approver`), "Rangi Tane, Chief Executive"),
+		chromedp.Click(css(`form[action="/plan/approve"] button`)),
+		chromedp.WaitNotPresent(css(`#f-approver`)),
+		chromedp.WaitVisible(css(`article.doc`)),
+	)
+	if doc := textOf(t, ctx, `article.doc`); !strings.Contains(doc, "Approved by Rangi Tane, Chief Executive") || !strings.Contains(doc, "Data breach response plan: Kiwi Clinics Ltd") {
+		t.Fatalf("approved plan: %q", doc)
+	}
 	run(t, ctx, "sign out", signOut)
 
 	found := time.Now().UTC().Add(-3 * time.Hour).Format("2006-01-02T15:04")
@@ -259,6 +272,34 @@ func TestBrowserWalkthrough(t *testing.T) {
 		}
 		os.WriteFile(shot, png, 0o644)
 	}
+	run(t, ctx, "review with an action",
+		chromedp.Navigate(base+"/incidents/1"),
+		chromedp.WaitVisible(css(`#evidence`)),
+		chromedp.Click(css(`form[action$="/steps/contain/complete"] button`)),
+		chromedp.WaitVisible(css(`#step-contain.step-done`)),
+		chromedp.Click(css(`form[action$="/steps/notify/start"] button`)),
+		chromedp.WaitVisible(css(`#step-notify.step-active`)),
+		chromedp.Click(css(`form[action$="/steps/assess/complete"] button`)),
+		chromedp.WaitVisible(css(`#step-assess.step-done`)),
+		chromedp.Click(css(`form[action$="/steps/review/start"] button`)),
+		chromedp.WaitVisible(css(`#review`)),
+		chromedp.SendKeys(css(`#f-cause`), "The address was picked by auto-fill"),
+		chromedp.Click(css(`form[action$="/review/causes"] button`)),
+		chromedp.WaitVisible(css(`#review ul.plain li`)),
+		chromedp.SendKeys(css(`#f-lessons`), "Type addresses out; turn off auto-fill for client emails."),
+		chromedp.Click(css(`form[action$="/review/notes"] button`)),
+		chromedp.WaitVisible(css(`.flash`)),
+		chromedp.SendKeys(css(`#f-action`), "Turn off email auto-fill for the clinic mailbox"),
+		chromedp.SetValue(css(`#f-due`), time.Now().AddDate(0, 1, 0).Format("2006-01-02T15:04")),
+		chromedp.SendKeys(css(`#f-link`), "Email policy 2.1"),
+		chromedp.Click(css(`form[action$="/review/actions"] button`)),
+		chromedp.WaitVisible(css(`form[action*="/review/actions/"]`)),
+		chromedp.Click(css(`form[action$="/steps/review/complete"] button`)),
+		chromedp.WaitVisible(css(`#step-review.step-done`)),
+	)
+	if rv := textOf(t, ctx, `#review`); !strings.Contains(rv, "Turn off email auto-fill for the clinic mailbox") || !strings.Contains(rv, "Email policy 2.1") {
+		t.Fatalf("review: %q", rv)
+	}
 	run(t, ctx, "dashboard", chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(css(`.charts figure`)))
 	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('.charts svg[role="img"]')].filter(s => s.querySelector('title') && s.querySelector('title').textContent.length > 10 && s.querySelector('desc')).length`))
 	if err != nil || n != 6 {
@@ -311,7 +352,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 		t.Fatalf("quick check result: %q", res)
 	}
 	inc, _ := f.db.Incident(context.Background(), 1)
-	if inc.Status != incident.StatusOpen || !inc.Escalated || inc.Steps.State(incident.Assess) != incident.StepActive || inc.OwnerID != po.ID {
+	if inc.Status != incident.StatusOpen || !inc.Escalated || inc.Steps.State(incident.Assess) != incident.StepDone || inc.Steps.State(incident.Review) != incident.StepDone || inc.OwnerID != po.ID {
 		t.Fatalf("stored incident after the walk: %+v", inc)
 	}
 	if n, err := audit.Verify(context.Background(), f.db); err != nil || n < 10 {
