@@ -58,6 +58,9 @@ type User struct {
 	// ResponseTeam marks core members of the data breach response team, who
 	// join an incident when it is escalated.
 	ResponseTeam bool
+	// TeamRole is the person's role in the response team (TeamRoles);
+	// with ResponseTeam false they are an on-call specialist.
+	TeamRole     string
 	Disabled     bool
 	PasswordHash string
 	CreatedAt    time.Time

@@ -37,13 +37,13 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	var form = r.PostForm
-	s.renderForm(w, r, "users", "Users", map[string]any{"Users": users, "Roles": auth.Roles}, form, err)
+	s.renderForm(w, r, "users", "Users", map[string]any{"Users": users, "Roles": auth.Roles, "TeamRoles": auth.TeamRoles}, form, err)
 }
 
 func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	role, _ := auth.ParseRole(f.Get("role"))
-	u := auth.User{Email: f.Get("email"), Name: f.Get("name"), Role: role, ResponseTeam: f.Get("response_team") == "1"}
+	u := auth.User{Email: f.Get("email"), Name: f.Get("name"), Role: role, ResponseTeam: f.Get("response_team") == "1", TeamRole: f.Get("team_role")}
 	if err := auth.CheckPasswordStrength(f.Get("password"), u.Email); err != nil {
 		s.usersPage(w, r, err)
 		return
@@ -74,6 +74,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 		u.Role = role
 	}
 	u.ResponseTeam = f.Get("response_team") == "1"
+	u.TeamRole = f.Get("team_role")
 	u.Disabled = f.Get("disabled") == "1"
 	if u.ID == me.ID && (u.Disabled || u.Role != auth.Admin) {
 		s.usersPage(w, r, fault.Errorf(fault.Conflict, "You cannot disable yourself or remove your own administrator role; ask another administrator."))

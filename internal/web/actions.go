@@ -141,7 +141,7 @@ func (s *Server) escalateIncident(ctx context.Context, by incident.Actor, id int
 	var to []notify.Recipient
 	for _, u := range users {
 		if u.ResponseTeam && !u.Disabled && u.ID != by.UserID {
-			ps = append(ps, incident.Participant{UserID: u.ID, Name: u.Name, Role: "response team (" + u.Role.Label() + ")"})
+			ps = append(ps, incident.Participant{UserID: u.ID, Name: u.Name, Role: teamRoleOf(u)})
 			to = append(to, notify.Recipient{UserID: u.ID, Email: u.Email})
 		}
 	}
@@ -218,4 +218,13 @@ func (s *Server) assignTask(ctx context.Context, by incident.Actor, incID, taskI
 		}
 		return incident.Change{Text: text + ".", Action: "task.assign", Details: map[string]any{"assignee_id": assignee}}, nil
 	})
+}
+
+// teamRoleOf is how a person takes part in a response: their team role,
+// else their role in breachdesk.
+func teamRoleOf(u auth.User) string {
+	if l := auth.TeamRoleLabel(u.TeamRole); l != "" {
+		return l
+	}
+	return "response team (" + u.Role.Label() + ")"
 }

@@ -173,6 +173,16 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	cs, late := s.clocks(inc, o.Laws)
+	var people []auth.User
+	if u.Can(auth.TriageIncident) {
+		all, _ := s.Users.Users(ctx)
+		for _, x := range all {
+			if !x.Disabled && x.Can(auth.ViewIncident) && x.Role != auth.Reporter {
+				people = append(people, x)
+			}
+		}
+	}
+	experts, _ := s.Experts.Experts(ctx)
 	review, err := s.Incidents.Review(ctx, inc.ID)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -189,7 +199,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 		"CanWork": acc >= auth.WorkAccess && u.Can(auth.WorkIncident), "CanTriage": acc >= auth.WorkAccess && u.Can(auth.TriageIncident),
 		"CanClose": u.Can(auth.CloseIncident) && acc >= auth.WorkAccess, "CanOverride": u.Can(auth.OverrideClose),
 		"CanExport": u.Can(auth.ExportIncident), "CanAudit": u.Can(auth.ViewAudit), "MaxUploadMB": s.MaxUpload >> 20,
-		"Review": review, "CauseCategories": incident.CauseCategories,
+		"Review": review, "CauseCategories": incident.CauseCategories, "People": people, "Experts": experts, "ExpertKinds": incident.ExpertKinds,
 		"ShowReview": inc.Steps.State(incident.Review) != incident.StepPending || len(review.RootCauses) > 0 || review.Lessons != "",
 	}, form, nil)
 }

@@ -78,6 +78,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"field":       fieldOf,
 		"words":       func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 		"regimeLabel": incident.RegimeLabel,
+		"teamRole":    auth.TeamRoleLabel,
 		"has": func(list []string, s string) bool {
 			for _, x := range list {
 				if x == s {

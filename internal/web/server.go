@@ -32,6 +32,7 @@ type Stores struct {
 	Notices       notice.Store
 	Templates     notice.TemplateStore
 	Plan          plan.Store
+	Experts       incident.ExpertStore
 }
 
 // Config holds the settings of the web server.

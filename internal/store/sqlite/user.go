@@ -12,12 +12,12 @@ import (
 	"github.com/breachdesk/breachdesk/internal/incident"
 )
 
-const userCols = `id, email, name, role, response_team, disabled, password_hash, created_at`
+const userCols = `id, email, name, role, response_team, team_role, disabled, password_hash, created_at`
 
 func scanUser(s scanner) (auth.User, error) {
 	var u auth.User
 	var created string
-	err := s.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.ResponseTeam, &u.Disabled, &u.PasswordHash, &created)
+	err := s.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.ResponseTeam, &u.TeamRole, &u.Disabled, &u.PasswordHash, &created)
 	u.CreatedAt = parseTS(created)
 	return u, err
 }
@@ -43,6 +43,9 @@ func validateUser(u *auth.User) error {
 	}
 	if _, ok := auth.ParseRole(string(u.Role)); !ok {
 		f.Add("role", "Choose a role.")
+	}
+	if u.TeamRole != "" && auth.TeamRoleLabel(u.TeamRole) == "" {
+		f.Add("team_role", "Choose a response team role from the list.")
 	}
 	if u.PasswordHash == "" {
 		f.Add("password", "Set a password.")
@@ -71,8 +74,8 @@ func (db *DB) CreateUser(ctx context.Context, by int64, u auth.User) (auth.User,
 		if n > 0 {
 			return &fault.Error{Code: fault.Conflict, Message: "An account with that email already exists.", Fields: map[string]string{"email": "This email already has an account."}}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, response_team, disabled, password_hash, created_at) VALUES (?,?,?,?,?,?,?)`,
-			u.Email, u.Name, u.Role, u.ResponseTeam, u.Disabled, u.PasswordHash, ts(u.CreatedAt))
+		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, response_team, team_role, disabled, password_hash, created_at) VALUES (?,?,?,?,?,?,?,?)`,
+			u.Email, u.Name, u.Role, u.ResponseTeam, u.TeamRole, u.Disabled, u.PasswordHash, ts(u.CreatedAt))
 		if err != nil {
 			return err
 		}
@@ -127,11 +130,11 @@ func (db *DB) UpdateUser(ctx context.Context, by int64, u auth.User) error {
 		if err != nil {
 			return notFound(err, "User %d was not found.", u.ID)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE users SET name=?, role=?, response_team=?, disabled=?, password_hash=? WHERE id=?`,
-			u.Name, u.Role, u.ResponseTeam, u.Disabled, u.PasswordHash, u.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET name=?, role=?, response_team=?, team_role=?, disabled=?, password_hash=? WHERE id=?`,
+			u.Name, u.Role, u.ResponseTeam, u.TeamRole, u.Disabled, u.PasswordHash, u.ID); err != nil {
 			return err
 		}
-		details := map[string]any{"role": u.Role, "disabled": u.Disabled, "response_team": u.ResponseTeam}
+		details := map[string]any{"role": u.Role, "disabled": u.Disabled, "response_team": u.ResponseTeam, "team_role": u.TeamRole}
 		if old.PasswordHash != u.PasswordHash || u.Disabled {
 			details["sessions_ended"] = true
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
@@ -184,7 +187,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, t auth.APIToken, tokenHash str
 
 // APITokenUser returns the enabled user a token belongs to and notes its use.
 func (db *DB) APITokenUser(ctx context.Context, tokenHash string, now time.Time) (auth.User, error) {
-	u, err := scanUser(db.sql.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.response_team, u.disabled, u.password_hash, u.created_at
+	u, err := scanUser(db.sql.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.response_team, u.team_role, u.disabled, u.password_hash, u.created_at
  FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND u.disabled = 0`, tokenHash))
 	if err != nil {
 		return u, notFound(err, "The API token is not valid.")
