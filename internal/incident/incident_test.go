@@ -112,16 +112,25 @@ func TestReportValidation(t *testing.T) {
 }
 
 func TestEscalationReasons(t *testing.T) {
+	rules := []EscalationRule{{Kind: "sensitive_data", Enabled: true}, {Kind: "people_over", Threshold: 100, Enabled: true},
+		{Kind: "malicious_cause", Enabled: true}, {Kind: "vulnerable_people", Enabled: true}, {Kind: "severity_at_least", Threshold: 3, Enabled: true},
+		{Kind: "ongoing", Enabled: false}}
 	i := triaged()
-	if len(i.EscalationReasons()) != 0 {
-		t.Fatalf("plain incident: %v", i.EscalationReasons())
+	i.Report.Ongoing = "yes"
+	if why := i.EscalationReasons(rules); len(why) != 0 {
+		t.Fatalf("plain incident (a disabled rule does not fire): %v", why)
 	}
 	n := 500
 	i.Report.PeopleCount, i.Report.DataCategories, i.Report.Cause = &n, []string{"health", "name"}, "malicious_external"
-	why := strings.Join(i.EscalationReasons(), "; ")
-	for _, w := range []string{"health information", "more than 100", "malicious"} {
+	i.Facts = `{"people":{"vulnerable":true}}`
+	i.Severity = SeverityHigh
+	why := strings.Join(i.EscalationReasons(rules), "; ")
+	for _, w := range []string{"health information", "more than 100", "malicious", "vulnerable", "severity is high"} {
 		if !strings.Contains(why, w) {
 			t.Errorf("%q missing from %q", w, why)
 		}
+	}
+	if l := (EscalationRule{Kind: "severity_at_least", Threshold: 3}).Label(); l != "Triage severity is high or higher" {
+		t.Errorf("label %q", l)
 	}
 }

@@ -59,43 +59,11 @@ var SensitiveCategories = map[string]bool{
 	"credentials": true,
 }
 
-// EscalationThreshold is how many affected people make a breach a matter for
-// the response team rather than a manager or the privacy officer alone.
-const EscalationThreshold = 100
-
-// EscalationReasons lists why the response plan's simple criteria say this
-// incident should go to the response team; empty means it can be handled by
-// the privacy officer. The prepare work makes these rules configurable.
-func (i *Incident) EscalationReasons() []string {
-	var why []string
-	if i.Severity == SeverityHigh || i.Severity == SeverityCritical {
-		why = append(why, "severity is "+string(i.Severity))
-	}
-	var sens []string
-	for _, c := range i.Report.DataCategories {
-		if SensitiveCategories[c] {
-			sens = append(sens, LabelOf(DataCategories, c))
-		}
-	}
-	if len(sens) > 0 {
-		why = append(why, "sensitive information involved: "+strings.ToLower(strings.Join(sens, ", ")))
-	}
-	if i.Report.PeopleCount != nil && *i.Report.PeopleCount > EscalationThreshold {
-		why = append(why, "more than 100 people affected")
-	}
-	if strings.HasPrefix(i.Report.Cause, "malicious") {
-		why = append(why, "malicious cause")
-	}
-	if i.Report.Ongoing == "yes" {
-		why = append(why, "the breach is still going on")
-	}
-	return why
-}
-
-// Escalate hands the incident to the response team.
+// Escalate hands the incident to the response team. A rule may do so
+// as soon as a report arrives, before triage.
 func (i *Incident) Escalate(now time.Time) error {
-	if err := i.requireWorkable(); err != nil {
-		return err
+	if i.Status == StatusClosed || i.Kind == KindNotBreach {
+		return fault.Errorf(fault.Conflict, "%s is closed or not a breach; there is nothing to escalate.", i.Ref())
 	}
 	if i.Escalated {
 		return fault.Errorf(fault.Conflict, "%s is already with the response team.", i.Ref())

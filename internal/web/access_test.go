@@ -99,6 +99,8 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 		{"POST", "/admin/users", "A", ""},
 		{"POST", "/admin/users/" + strconv.FormatInt(users['T'].ID, 10), "A", ""},
 		{"GET", "/admin/audit", "A", ""},
+		{"GET", "/admin/escalation", "A", ""},
+		{"POST", "/admin/escalation", "A", ""},
 		{"GET", "/admin/templates", "AP", ""},
 		{"GET", "/admin/templates/individual", "AP", ""},
 		{"POST", "/admin/templates/individual", "AP", ""},

@@ -90,7 +90,42 @@ func (s *Server) createIncident(ctx context.Context, by incident.Actor, title st
 		what = "near miss"
 	}
 	s.tell(ctx, s.privacyOfficers(ctx), inc, fmt.Sprintf("New %s reported as %s; it needs triage.", what, inc.Ref()))
+	s.applyEscalationRules(ctx, inc.ID)
 	return inc, nil
+}
+
+// applyEscalationRules evaluates the configured rules on the incident as
+// it now stands: each firing goes on the timeline once, with its reason,
+// and the first firing hands the incident to the response team. It runs
+// after every report, triage and recorded assessment. Failures are
+// logged: they must not undo the change that triggered them.
+func (s *Server) applyEscalationRules(ctx context.Context, id int64) {
+	if s.Escalation == nil {
+		return
+	}
+	rules, err := s.Escalation.EscalationRules(ctx)
+	if err == nil {
+		var inc *incident.Incident
+		if inc, err = s.Incidents.Incident(ctx, id); err == nil {
+			by := incident.Actor{Name: "breachdesk (escalation rules)"}
+			fired := false
+			for _, r := range rules {
+				if ok, reason := r.Fires(inc); ok {
+					first, ferr := s.Escalation.RecordFiring(ctx, by, id, r, reason)
+					fired, err = fired || first, ferr
+					if err != nil {
+						break
+					}
+				}
+			}
+			if err == nil && fired && !inc.Escalated && inc.Status != incident.StatusClosed && inc.Kind != incident.KindNotBreach {
+				_, err = s.escalateIncident(ctx, by, id)
+			}
+		}
+	}
+	if err != nil && s.Log != nil {
+		s.Log.Error("escalation rules", "incident", id, "error", err)
+	}
 }
 
 // triageIncident classifies a report.
@@ -109,6 +144,9 @@ func (s *Server) triageIncident(ctx context.Context, by incident.Actor, id int64
 			Text:    fmt.Sprintf("Triaged: %s, severity %s, owner %s.", t.Kind.Label(), strings.ToLower(t.Severity.Label()), ownerName),
 			Details: map[string]any{"kind": t.Kind, "severity": t.Severity, "owner_id": t.OwnerID}}, err
 	})
+	if err == nil {
+		s.applyEscalationRules(ctx, id)
+	}
 	if err == nil && t.OwnerID != 0 && t.OwnerID != by.UserID {
 		if u, uerr := s.Users.User(ctx, t.OwnerID); uerr == nil {
 			s.tell(ctx, []notify.Recipient{{UserID: u.ID, Email: u.Email}}, inc, "You are the owner of "+inc.Ref()+".")
@@ -121,8 +159,12 @@ func (s *Server) triageIncident(ctx context.Context, by incident.Actor, id int64
 // members join the incident and are told.
 func (s *Server) escalateIncident(ctx context.Context, by incident.Actor, id int64) (*incident.Incident, error) {
 	var reasons []string
+	rules, err := s.Escalation.EscalationRules(ctx)
+	if err != nil {
+		return nil, err
+	}
 	inc, err := s.Incidents.UpdateIncident(ctx, by, id, func(i *incident.Incident) (incident.Change, error) {
-		reasons = i.EscalationReasons()
+		reasons = i.EscalationReasons(rules)
 		why := "at the privacy officer's discretion"
 		if len(reasons) > 0 {
 			why = "because " + strings.Join(reasons, "; ")

@@ -124,6 +124,7 @@ func (s *Server) saveAssessment(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	s.applyEscalationRules(r.Context(), inc.ID)
 	s.flash(w, "Assessment recorded. Its obligations are now tracked on the incident.")
 	http.Redirect(w, r, "/incidents/"+itoa(inc.ID)+"#obligations", http.StatusSeeOther)
 }

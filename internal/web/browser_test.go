@@ -202,17 +202,16 @@ func TestBrowserWalkthrough(t *testing.T) {
 		chromedp.SetValue(css(`select[name=severity]`), "high"),
 		chromedp.SetValue(css(`select[name=owner_id]`), strconv.FormatInt(po.ID, 10)),
 		chromedp.Click(css(`form[action$="/triage"] button`)),
-		chromedp.WaitVisible(css(`.escalation`)), // shown once triaged
+		chromedp.WaitVisible(css(`p.meta .sev-high`)), // triaged
+		chromedp.WaitVisible(css(`#timeline`)),
 	)
-	if w := textOf(t, ctx, `.escalation .warn`); !strings.Contains(w, "health information") {
-		t.Fatalf("escalation criteria not shown: %q", w)
+	// The report involves health information, so the escalation rule
+	// fired as it arrived and the response team was added.
+	if tl := textOf(t, ctx, `#timeline`); !strings.Contains(tl, "Escalation rule fired (Sensitive information is involved)") {
+		t.Fatalf("no escalation rule firing on the timeline: %q", tl)
 	}
-	run(t, ctx, "escalate",
-		chromedp.Click(css(`form[action$="/escalate"] button`)),
-		chromedp.WaitVisible(css(`p.ref .tag`)), // "with the response team"
-	)
 	if team := textOf(t, ctx, `section[aria-labelledby=people-h]`); !strings.Contains(team, "Ada Admin") {
-		t.Fatalf("escalation did not add the response team: %q", team)
+		t.Fatalf("the rule's escalation did not add the response team: %q", team)
 	}
 	evidencePath := filepath.Join(dir, "email-headers.txt")
 	os.WriteFile(evidencePath, []byte("Received: from mail.kiwi.example\nTo: reception@other-clinic.example\n"), 0o644)

@@ -183,6 +183,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	experts, _ := s.Experts.Experts(ctx)
+	rules, _ := s.Escalation.EscalationRules(ctx)
 	review, err := s.Incidents.Review(ctx, inc.ID)
 	if err != nil {
 		s.renderError(w, r, err)
@@ -195,7 +196,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 	s.renderForm(w, r, "incident", inc.Ref()+" "+inc.Title, map[string]any{
 		"Inc": inc, "Steps": steps, "Timeline": timeline, "Evidence": ev, "Participants": parts, "Workers": workers,
 		"Clocks": cs, "Late": late, "SinceAware": incident.Human(s.Now().Sub(inc.Report.DiscoveredAt)),
-		"Escalation": inc.EscalationReasons(), "Kinds": incident.Kinds, "Severities": incident.Severities,
+		"Escalation": inc.EscalationReasons(rules), "Kinds": incident.Kinds, "Severities": incident.Severities,
 		"CanWork": acc >= auth.WorkAccess && u.Can(auth.WorkIncident), "CanTriage": acc >= auth.WorkAccess && u.Can(auth.TriageIncident),
 		"CanClose": u.Can(auth.CloseIncident) && acc >= auth.WorkAccess, "CanOverride": u.Can(auth.OverrideClose),
 		"CanExport": u.Can(auth.ExportIncident), "CanAudit": u.Can(auth.ViewAudit), "MaxUploadMB": s.MaxUpload >> 20,

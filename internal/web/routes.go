@@ -78,6 +78,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/users", s.page(auth.ManageUsers, s.addUser))
 	m.HandleFunc("POST /admin/users/{uid}", s.page(auth.ManageUsers, s.updateUser))
 	m.HandleFunc("GET /admin/audit", s.page(auth.ManageUsers, s.auditVerify))
+	m.HandleFunc("GET /admin/escalation", s.page(auth.ManageOrg, s.escalationPage))
+	m.HandleFunc("POST /admin/escalation", s.page(auth.ManageOrg, s.saveEscalationRule))
 	m.HandleFunc("GET /account/tokens", s.page(auth.UseAPI, s.tokens))
 	m.HandleFunc("POST /account/tokens", s.page(auth.UseAPI, s.createToken))
 	m.HandleFunc("POST /account/tokens/{tid}/delete", s.page(auth.UseAPI, s.deleteToken))

@@ -33,6 +33,7 @@ type Stores struct {
 	Templates     notice.TemplateStore
 	Plan          plan.Store
 	Experts       incident.ExpertStore
+	Escalation    incident.EscalationStore
 }
 
 // Config holds the settings of the web server.

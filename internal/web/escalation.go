@@ -1,0 +1,41 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/breachdesk/breachdesk/internal/incident"
+)
+
+func (s *Server) escalationPage(w http.ResponseWriter, r *http.Request) {
+	s.escalationView(w, r, nil)
+}
+
+func (s *Server) escalationView(w http.ResponseWriter, r *http.Request, err error) {
+	rules, lerr := s.Escalation.EscalationRules(r.Context())
+	if lerr != nil {
+		s.renderError(w, r, lerr)
+		return
+	}
+	s.renderForm(w, r, "escalation", "Escalation rules", map[string]any{"Rules": rules, "Kinds": incident.EscalationKinds}, r.PostForm, err)
+}
+
+// saveEscalationRule adds a rule or changes one. Rules apply from the
+// next report, triage or assessment; firings already recorded stay.
+func (s *Server) saveEscalationRule(w http.ResponseWriter, r *http.Request) {
+	f := r.PostForm
+	id, _ := strconv.ParseInt(f.Get("id"), 10, 64)
+	threshold, err := strconv.Atoi(f.Get("threshold"))
+	if f.Get("threshold") == "" {
+		threshold, err = 0, nil
+	}
+	if err == nil {
+		err = s.Escalation.SaveEscalationRule(r.Context(), actor(r), incident.EscalationRule{ID: id, Kind: f.Get("kind"), Threshold: threshold, Enabled: f.Get("enabled") == "1"})
+	}
+	if err != nil {
+		s.escalationView(w, r, err)
+		return
+	}
+	s.flash(w, "Escalation rules saved.")
+	http.Redirect(w, r, "/admin/escalation", http.StatusSeeOther)
+}
