@@ -92,7 +92,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func newServer(db *sqlite.DB, dataDir string, cfg web.Config, smtp notify.SMTP, log *slog.Logger) (*web.Server, error) {
 	n := &notify.Notifier{Store: db, SMTP: smtp, BaseURL: cfg.BaseURL, Log: log}
 	files := &evidence.Files{Dir: filepath.Join(dataDir, "evidence"), MaxSize: cfg.MaxUpload}
-	return web.New(web.Stores{Incidents: db, Users: db, Org: db, Audit: db, Notifications: db, Notices: db, Templates: db, Plan: db, Experts: db, Escalation: db}, cfg, files, n, log)
+	return web.New(web.Stores{Incidents: db, Users: db, Org: db, Audit: db, Notifications: db, Notices: db, Templates: db, Plan: db, Experts: db, Escalation: db, Exercises: db}, cfg, files, n, log)
 }
 
 func atoiOr(s string, def int) int {

@@ -116,9 +116,15 @@ type Incident struct {
 	Facts       string
 	ClosedAt    *time.Time
 	CloseReason string
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// ExerciseID marks an incident a tabletop exercise created; such an
+	// incident is never counted in the register or the statistics.
+	ExerciseID int64
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
+
+// IsExercise says whether the incident is part of a tabletop exercise.
+func (i *Incident) IsExercise() bool { return i.ExerciseID != 0 }
 
 // Ref is the reference people quote on the phone and in emails.
 func (i *Incident) Ref() string { return fmt.Sprintf("INC-%04d", i.ID) }

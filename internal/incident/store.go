@@ -18,11 +18,23 @@ type Filter struct {
 	OverdueAt time.Time
 	Laws      []string
 	Query     string // words searched in titles and descriptions
+	// Exercises says whether tabletop exercises are listed too.
+	Exercises ExerciseFilter
 	// VisibleTo restricts the list to what one user may see; nil for all.
 	VisibleTo *Visibility
 	Limit     int
 	Offset    int
 }
+
+// ExerciseFilter chooses between real incidents and exercises.
+type ExerciseFilter string
+
+// The choices: both (the default), real incidents only, exercises only.
+const (
+	WithExercises ExerciseFilter = ""
+	NoExercises   ExerciseFilter = "exclude"
+	OnlyExercises ExerciseFilter = "only"
+)
 
 // Visibility says which incidents a user may see when not all of them:
 // those they reported and, unless ReportsOnly, those they own or take part in.

@@ -24,7 +24,10 @@ type Organisation struct {
 	Sector       string
 	Laws         []string // regime ids of the facts schema
 	TimeZone     string   // IANA name; forms are read in this zone
-	CreatedAt    time.Time
+	// PlanReviewMonths is how often the response plan must be reviewed or
+	// tested before every page reminds the privacy officer (default 12).
+	PlanReviewMonths int
+	CreatedAt        time.Time
 }
 
 // Laws the organisation can declare, with their ids from the facts schema.

@@ -40,6 +40,8 @@ type Store interface {
 	SavePlan(ctx context.Context, byID int64, byName string, v Version) (Version, error)
 	PlanVersions(ctx context.Context) ([]Version, error)
 	ApprovePlan(ctx context.Context, byID int64, byName string, version int, approver string) error
+	// SetPlanReviewMonths sets how often the plan must be reviewed or tested.
+	SetPlanReviewMonths(ctx context.Context, byID int64, byName string, months int) error
 }
 
 // Validate checks a plan text.
@@ -56,8 +58,9 @@ func Validate(body string) error {
 }
 
 // ReviewDue says whether the plan needs reviewing: never approved, or
-// last approved more than months ago.
-func ReviewDue(versions []Version, months int, now time.Time) (bool, string) {
+// neither approved nor tested (by an exercise ending at lastTested, nil if
+// none) within the last months.
+func ReviewDue(versions []Version, months int, lastTested *time.Time, now time.Time) (bool, string) {
 	if months <= 0 {
 		months = DefaultReviewMonths
 	}
@@ -72,8 +75,13 @@ func ReviewDue(versions []Version, months int, now time.Time) (bool, string) {
 		return true, "There is no breach response plan yet. Write one from the template and have an executive approve it."
 	case last == nil:
 		return true, "The breach response plan has not been approved by an executive yet."
-	case now.After(last.ApprovedAt.AddDate(0, months, 0)):
-		return true, fmt.Sprintf("The breach response plan was last approved on %s: review and test it (every %d months).", last.ApprovedAt.Format("2 January 2006"), months)
+	}
+	latest, what := *last.ApprovedAt, "approved"
+	if lastTested != nil && lastTested.After(latest) {
+		latest, what = *lastTested, "tested in an exercise"
+	}
+	if now.After(latest.AddDate(0, months, 0)) {
+		return true, fmt.Sprintf("The breach response plan was last %s on %s: review and test it (every %d months).", what, latest.Format("2 January 2006"), months)
 	}
 	return false, ""
 }

@@ -23,7 +23,7 @@ type Filter struct {
 func Build(ctx context.Context, st incident.Store, org string, f Filter, now time.Time) (Document, error) {
 	d := Document{Schema: Schema, Organisation: org, ExportedAt: now.UTC(), Entries: []Entry{}}
 	for offset := 0; ; offset += 500 {
-		incs, total, err := st.Incidents(ctx, incident.Filter{Kind: f.Kind, Status: f.Status, Limit: 500, Offset: offset})
+		incs, total, err := st.Incidents(ctx, incident.Filter{Kind: f.Kind, Status: f.Status, Exercises: incident.NoExercises, Limit: 500, Offset: offset})
 		if err != nil {
 			return d, err
 		}

@@ -106,6 +106,7 @@ type apiIncident struct {
 	ReporterID     int64             `json:"reporter_id"`
 	OwnerID        int64             `json:"owner_id"`
 	Escalated      bool              `json:"escalated"`
+	Exercise       bool              `json:"exercise"`
 	Steps          map[string]string `json:"steps"`
 	Clocks         []apiClock        `json:"clocks"`
 	Overdue        bool              `json:"overdue"`
@@ -127,7 +128,7 @@ func (s *Server) toAPI(inc *incident.Incident, laws []string) apiIncident {
 	a := apiIncident{ID: inc.ID, Ref: inc.Ref(), Title: inc.Title, Kind: inc.Kind, Status: inc.Status, Triaged: inc.Triaged, Severity: inc.Severity,
 		NearMiss: r.NearMiss, WhatHappened: r.WhatHappened, OccurredAt: r.OccurredAt, DiscoveredAt: r.DiscoveredAt, Ongoing: r.Ongoing,
 		DataCategories: r.DataCategories, PeopleCount: r.PeopleCount, Cause: r.Cause, HowItHappened: r.HowItHappened, WhereItWent: r.WhereItWent,
-		Recipient: r.Recipient, ActionsTaken: r.ActionsTaken, ReporterID: inc.ReporterID, OwnerID: inc.OwnerID, Escalated: inc.Escalated,
+		Recipient: r.Recipient, ActionsTaken: r.ActionsTaken, ReporterID: inc.ReporterID, OwnerID: inc.OwnerID, Escalated: inc.Escalated, Exercise: inc.IsExercise(),
 		Steps: map[string]string{}, Clocks: []apiClock{}, Overdue: inc.Overdue(laws, s.Now()), CreatedAt: inc.CreatedAt, ClosedAt: inc.ClosedAt,
 		Links: map[string]string{"self": "/api/v1/incidents/" + itoa(inc.ID), "page": "/incidents/" + itoa(inc.ID)}}
 	if a.DataCategories == nil {
@@ -150,7 +151,7 @@ func (s *Server) apiListIncidents(w http.ResponseWriter, r *http.Request) {
 	owner, _ := strconv.ParseInt(q.Get("owner"), 10, 64)
 	incs, total, err := s.Incidents.Incidents(r.Context(), incident.Filter{Status: incident.Status(q.Get("status")), Kind: incident.Kind(q.Get("kind")),
 		Severity: incident.Severity(q.Get("severity")), OwnerID: owner, Overdue: q.Get("overdue") == "true" || q.Get("overdue") == "1",
-		OverdueAt: s.Now(), Laws: o.Laws, Query: q.Get("q"), VisibleTo: visibility(currentUser(r)), Limit: limit, Offset: offset})
+		OverdueAt: s.Now(), Laws: o.Laws, Query: q.Get("q"), Exercises: exerciseFilter(q.Get("exercise")), VisibleTo: visibility(currentUser(r)), Limit: limit, Offset: offset})
 	if err != nil {
 		writeAPIError(w, err)
 		return

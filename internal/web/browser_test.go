@@ -362,3 +362,70 @@ func TestBrowserWalkthrough(t *testing.T) {
 	}
 	fmt.Fprintln(os.Stderr, "browser walkthrough passed")
 }
+
+// TestBrowserExercise runs a tabletop exercise from the scenario library
+// to its score: start, reveal an inject, work the incident, end with
+// lessons, and see the score and the lessons on the plan.
+func TestBrowserExercise(t *testing.T) {
+	ctx, _ := browser(t)
+	f := newFixture(t).withOrg()
+	po := f.user("po@example.org", auth.PrivacyOfficer, true)
+	base := f.ts.URL
+	run(t, ctx, "start the council bag scenario",
+		signIn(base, po.Email, testPassword),
+		chromedp.Navigate(base+"/exercises"),
+		chromedp.WaitVisible(css(`#sc-council-bag`)),
+		chromedp.Click(css(`#sc-council-bag button`)),
+		chromedp.WaitVisible(css(`#elapsed`)),
+		chromedp.Click(css(`#next-inject`)),
+		chromedp.WaitVisible(css(`#injects ol li`)),
+	)
+	if in := textOf(t, ctx, `#injects`); !strings.Contains(in, "T+1 hour") || !strings.Contains(in, "finds the bag in a meeting room") {
+		t.Fatalf("the inject was not revealed: %q", in)
+	}
+	if clock := textOf(t, ctx, `#elapsed`); !strings.HasPrefix(clock, "T+1 hour") {
+		t.Fatalf("the clock did not move to the inject: %q", clock)
+	}
+	run(t, ctx, "work the exercise incident",
+		chromedp.Click(css(`a.button.primary[href^="/incidents/"]`)),
+		chromedp.WaitVisible(css(`#triage`)),
+		chromedp.SetValue(css(`select[name=kind]`), "breach"),
+		chromedp.SetValue(css(`select[name=severity]`), "low"),
+		chromedp.Click(css(`form[action$="/triage"] button`)),
+		chromedp.WaitVisible(css(`p.meta .sev-low`)),
+		chromedp.Click(css(`form[action$="/steps/contain/start"] button`)),
+		chromedp.WaitVisible(css(`#step-contain.step-active`)),
+		chromedp.Click(css(`#step-contain li.task:first-child form.tick button`)),
+		chromedp.WaitVisible(css(`#step-contain li.task.done`)),
+	)
+	if banner := textOf(t, ctx, `.exercise-banner`); !strings.Contains(banner, "not a real breach") {
+		t.Fatalf("exercise banner: %q", banner)
+	}
+	if tl := textOf(t, ctx, `#timeline`); !strings.Contains(tl, "Exercise inject at T+1 hour") {
+		t.Fatalf("the inject is not on the timeline: %q", tl)
+	}
+	run(t, ctx, "end the exercise with lessons",
+		chromedp.Click(css(`.exercise-banner a`)),
+		chromedp.WaitVisible(css(`#f-lessons`)),
+		chromedp.SendKeys(css(`#f-lessons`), "Check meeting rooms before calling the police."),
+		chromedp.Click(css(`form[action$="/end"] button`)),
+		chromedp.WaitVisible(css(`#score`)),
+	)
+	score := textOf(t, ctx, `#score`)
+	points, err := strconv.Atoi(textOf(t, ctx, `#score .score`))
+	if err != nil || points <= 0 || points >= 100 {
+		t.Fatalf("score %q: %v", score, err)
+	}
+	for _, want := range []string{"Contain\tT+1 hour", "(1 of 27 tasks ticked)", "Assess\t-\t-\tskipped", "NZ: notify the Privacy Commissioner", "Check meeting rooms"} {
+		if !strings.Contains(score, want) {
+			t.Fatalf("score lacks %q: %q", want, score)
+		}
+	}
+	run(t, ctx, "the plan lists the lessons",
+		chromedp.Navigate(base+"/plan"),
+		chromedp.WaitVisible(css(`#lessons`)),
+	)
+	if l := textOf(t, ctx, `#lessons`); !strings.Contains(l, "Check meeting rooms before calling the police.") {
+		t.Fatalf("lessons on the plan: %q", l)
+	}
+}

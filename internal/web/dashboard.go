@@ -12,7 +12,7 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	var all []*incident.Incident
 	for offset := 0; ; offset += 500 {
-		incs, total, err := s.Incidents.Incidents(ctx, incident.Filter{Limit: 500, Offset: offset})
+		incs, total, err := s.Incidents.Incidents(ctx, incident.Filter{Exercises: incident.NoExercises, Limit: 500, Offset: offset})
 		if err != nil {
 			s.renderError(w, r, err)
 			return

@@ -8,7 +8,6 @@ import (
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
-	"github.com/breachdesk/breachdesk/internal/plan"
 )
 
 const pageSize = 50
@@ -48,7 +47,7 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 	}
 	owner, _ := strconv.ParseInt(q.Get("owner"), 10, 64)
 	f := incident.Filter{Status: incident.Status(q.Get("status")), Kind: incident.Kind(q.Get("kind")), Severity: incident.Severity(q.Get("severity")),
-		OwnerID: owner, Overdue: q.Get("overdue") == "1", OverdueAt: s.Now(), Laws: o.Laws, Query: q.Get("q"),
+		OwnerID: owner, Overdue: q.Get("overdue") == "1", OverdueAt: s.Now(), Laws: o.Laws, Query: q.Get("q"), Exercises: exerciseFilter(q.Get("exercise")),
 		VisibleTo: visibility(u), Limit: pageSize, Offset: (page - 1) * pageSize}
 	incs, total, err := s.Incidents.Incidents(r.Context(), f)
 	if err != nil {
@@ -81,9 +80,7 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 	reminder := ""
 	if u.Can(auth.EditPlan) {
 		if vs, err := s.Plan.PlanVersions(r.Context()); err == nil {
-			if due, why := plan.ReviewDue(vs, plan.DefaultReviewMonths, s.Now()); due {
-				reminder = why
-			}
+			reminder = s.planReminder(r.Context(), vs)
 		}
 	}
 	s.renderForm(w, r, "list", "Incidents", map[string]any{"PlanReminder": reminder,
@@ -355,4 +352,14 @@ func (s *Server) incidentAudit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, "audit", "Audit history of "+inc.Ref(), map[string]any{"Inc": inc, "Entries": entries})
+}
+
+// exerciseFilter reads the list's exercise choice; anything unknown
+// includes exercises, the default.
+func exerciseFilter(v string) incident.ExerciseFilter {
+	switch f := incident.ExerciseFilter(v); f {
+	case incident.NoExercises, incident.OnlyExercises:
+		return f
+	}
+	return incident.WithExercises
 }

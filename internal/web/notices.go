@@ -148,6 +148,10 @@ func (s *Server) publishNotice(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	if inc.IsExercise() {
+		s.renderError(w, r, fault.Errorf(fault.Conflict, "%s is a tabletop exercise: its public notice is never published. Print it or read it aloud in the debrief instead.", inc.Ref()))
+		return
+	}
 	doc, _, findings, err := s.renderNotice(r, inc, notice.Public)
 	if err != nil {
 		s.renderError(w, r, err)

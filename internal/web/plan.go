@@ -1,10 +1,13 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/exercise"
 	"github.com/breachdesk/breachdesk/internal/notice"
 	"github.com/breachdesk/breachdesk/internal/plan"
 )
@@ -31,9 +34,10 @@ func (s *Server) planView(w http.ResponseWriter, r *http.Request, status int, bo
 		body = plan.Template(s.orgOrDefault(r.Context()))
 	}
 	data["Body"] = body
-	due, why := plan.ReviewDue(vs, plan.DefaultReviewMonths, s.Now())
-	if due {
-		data["Reminder"] = why
+	data["Reminder"] = s.planReminder(r.Context(), vs)
+	data["ReviewMonths"] = s.reviewMonths(r.Context())
+	if exs, err := s.Exercises.Exercises(r.Context()); err == nil {
+		data["Lessons"] = endedExercises(exs)
 	}
 	v := s.view(w, r, "Breach response plan", data)
 	if err != nil {
@@ -66,6 +70,52 @@ func (s *Server) approvePlan(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.flash(w, "Approval recorded.")
+	http.Redirect(w, r, "/plan", http.StatusSeeOther)
+}
+
+// reviewMonths is the organisation's plan review period.
+func (s *Server) reviewMonths(ctx context.Context) int {
+	if m := s.orgOrDefault(ctx).PlanReviewMonths; m > 0 {
+		return m
+	}
+	return plan.DefaultReviewMonths
+}
+
+// planReminder says why the plan needs review, or "" when it does not.
+// An exercise that ended tests the plan as much as an approval reviews it.
+func (s *Server) planReminder(ctx context.Context, vs []plan.Version) string {
+	var tested *time.Time
+	if exs, err := s.Exercises.Exercises(ctx); err == nil {
+		for _, e := range endedExercises(exs) {
+			if tested == nil || e.EndedAt.After(*tested) {
+				tested = e.EndedAt
+			}
+		}
+	}
+	if due, why := plan.ReviewDue(vs, s.reviewMonths(ctx), tested, s.Now()); due {
+		return why
+	}
+	return ""
+}
+
+func endedExercises(exs []exercise.Exercise) []exercise.Exercise {
+	var out []exercise.Exercise
+	for _, e := range exs {
+		if e.Ended() {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func (s *Server) setReviewPeriod(w http.ResponseWriter, r *http.Request) {
+	by := actor(r)
+	months, _ := strconv.Atoi(r.PostFormValue("months"))
+	if err := s.Plan.SetPlanReviewMonths(r.Context(), by.UserID, by.Name, months); err != nil {
+		s.planView(w, r, statusOf(err), "", err)
+		return
+	}
+	s.flash(w, "The plan is now due for review or testing every "+strconv.Itoa(months)+" months.")
 	http.Redirect(w, r, "/plan", http.StatusSeeOther)
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/audit"
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/evidence"
+	"github.com/breachdesk/breachdesk/internal/exercise"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/law"
 	"github.com/breachdesk/breachdesk/internal/notice"
@@ -34,6 +35,7 @@ type Stores struct {
 	Plan          plan.Store
 	Experts       incident.ExpertStore
 	Escalation    incident.EscalationStore
+	Exercises     exercise.Store
 }
 
 // Config holds the settings of the web server.

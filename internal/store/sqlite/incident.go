@@ -12,7 +12,7 @@ import (
 const incidentCols = `i.id, i.title, i.kind, i.status, i.triaged, i.severity, i.near_miss, i.what_happened, i.occurred_at,
  i.discovered_at, i.ongoing, i.data_categories, i.people_count, i.cause, i.how_it_happened, i.where_it_went, i.recipient,
  i.actions_taken, i.reporter_id, COALESCE(i.owner_id, 0), i.escalated, i.escalated_at, i.closed_at, i.close_reason,
- i.created_at, i.updated_at, COALESCE(r.name, ''), COALESCE(o.name, ''), i.facts`
+ i.created_at, i.updated_at, COALESCE(r.name, ''), COALESCE(o.name, ''), i.facts, COALESCE(i.exercise_id, 0)`
 
 const incidentFrom = ` FROM incidents i LEFT JOIN users r ON r.id = i.reporter_id LEFT JOIN users o ON o.id = i.owner_id`
 
@@ -26,7 +26,7 @@ func scanIncident(s scanner) (*incident.Incident, error) {
 	err := s.Scan(&i.ID, &i.Title, &i.Kind, &i.Status, &i.Triaged, &i.Severity, &i.Report.NearMiss, &i.Report.WhatHappened,
 		&occurred, &discovered, &i.Report.Ongoing, &cats, &people, &i.Report.Cause, &i.Report.HowItHappened,
 		&i.Report.WhereItWent, &i.Report.Recipient, &i.Report.ActionsTaken, &i.ReporterID, &i.OwnerID, &i.Escalated,
-		&escalated, &closed, &i.CloseReason, &created, &updated, &i.ReporterName, &i.OwnerName, &i.Facts)
+		&escalated, &closed, &i.CloseReason, &created, &updated, &i.ReporterName, &i.OwnerName, &i.Facts, &i.ExerciseID)
 	if err != nil {
 		return nil, err
 	}
@@ -52,52 +52,62 @@ func peopleArg(n *int) any {
 
 // CreateIncident stores a new report with its steps and seeded checklists.
 func (db *DB) CreateIncident(ctx context.Context, by incident.Actor, title string, r incident.Report) (*incident.Incident, error) {
-	now := db.Now()
-	if err := r.Validate(title, now); err != nil {
+	if err := r.Validate(title, db.Now()); err != nil {
 		return nil, err
-	}
-	kind := incident.KindBreach
-	if r.NearMiss {
-		kind = incident.KindNearMiss
 	}
 	var id int64
 	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO incidents (title, kind, status, near_miss, what_happened, occurred_at,
- discovered_at, ongoing, data_categories, people_count, cause, how_it_happened, where_it_went, recipient, actions_taken,
- reporter_id, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			strings.TrimSpace(title), kind, incident.StatusReported, r.NearMiss, strings.TrimSpace(r.WhatHappened), nts(r.OccurredAt),
-			ts(r.DiscoveredAt), r.Ongoing, strings.Join(r.DataCategories, ","), peopleArg(r.PeopleCount), r.Cause,
-			strings.TrimSpace(r.HowItHappened), strings.TrimSpace(r.WhereItWent), r.Recipient, strings.TrimSpace(r.ActionsTaken),
-			by.UserID, ts(now), ts(now))
-		if err != nil {
-			return err
-		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
-		for _, st := range incident.AllSteps {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO incident_steps (incident_id, step, state) VALUES (?,?,?)`, id, st, incident.StepPending); err != nil {
-				return err
-			}
-			for pos, t := range incident.Checklists[st] {
-				if _, err := tx.ExecContext(ctx, `INSERT INTO tasks (incident_id, step, title, position, created_at) VALUES (?,?,?,?,?)`, id, st, t, pos, ts(now)); err != nil {
-					return err
-				}
-			}
-		}
-		what := "Reported as a suspected breach."
-		if r.NearMiss {
-			what = "Reported as a near miss."
-		}
-		if err := db.addEntry(ctx, tx, by, id, incident.EntryReport, what); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, by, "incident.report", "incident:"+itoa(id), id, map[string]any{"kind": kind})
+		var err error
+		id, err = db.insertIncident(ctx, tx, by, title, r, nil)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return db.Incident(ctx, id)
+}
+
+// insertIncident writes a validated report with its steps, seeded
+// checklists, first timeline entry and audit entry; exerciseID marks an
+// exercise's incident (nil for a real one).
+func (db *DB) insertIncident(ctx context.Context, tx *sql.Tx, by incident.Actor, title string, r incident.Report, exerciseID any) (int64, error) {
+	now := db.Now()
+	kind := incident.KindBreach
+	if r.NearMiss {
+		kind = incident.KindNearMiss
+	}
+	res, err := tx.ExecContext(ctx, `INSERT INTO incidents (title, kind, status, near_miss, what_happened, occurred_at,
+ discovered_at, ongoing, data_categories, people_count, cause, how_it_happened, where_it_went, recipient, actions_taken,
+ reporter_id, created_at, updated_at, exercise_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		strings.TrimSpace(title), kind, incident.StatusReported, r.NearMiss, strings.TrimSpace(r.WhatHappened), nts(r.OccurredAt),
+		ts(r.DiscoveredAt), r.Ongoing, strings.Join(r.DataCategories, ","), peopleArg(r.PeopleCount), r.Cause,
+		strings.TrimSpace(r.HowItHappened), strings.TrimSpace(r.WhereItWent), r.Recipient, strings.TrimSpace(r.ActionsTaken),
+		by.UserID, ts(now), ts(now), exerciseID)
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	for _, st := range incident.AllSteps {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO incident_steps (incident_id, step, state) VALUES (?,?,?)`, id, st, incident.StepPending); err != nil {
+			return 0, err
+		}
+		for pos, t := range incident.Checklists[st] {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO tasks (incident_id, step, title, position, created_at) VALUES (?,?,?,?,?)`, id, st, t, pos, ts(now)); err != nil {
+				return 0, err
+			}
+		}
+	}
+	what := "Reported as a suspected breach."
+	if r.NearMiss {
+		what = "Reported as a near miss."
+	}
+	if err := db.addEntry(ctx, tx, by, id, incident.EntryReport, what); err != nil {
+		return 0, err
+	}
+	return id, db.appendAudit(ctx, tx, by, "incident.report", "incident:"+itoa(id), id, map[string]any{"kind": kind})
 }
 
 // Incident returns one incident with its steps.
@@ -187,6 +197,12 @@ func (db *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Inc
 		} else {
 			add("(i.reporter_id = ? OR i.owner_id = ? OR EXISTS (SELECT 1 FROM participants p WHERE p.incident_id = i.id AND p.user_id = ?))", v.UserID, v.UserID, v.UserID)
 		}
+	}
+	switch f.Exercises {
+	case incident.NoExercises:
+		add("i.exercise_id IS NULL")
+	case incident.OnlyExercises:
+		add("i.exercise_id IS NOT NULL")
 	}
 	if f.Overdue {
 		cond, a := overdueCondition(f)

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"strings"
 
+	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/org"
 )
 
@@ -12,8 +14,8 @@ import (
 func (db *DB) Organisation(ctx context.Context) (org.Organisation, error) {
 	var o org.Organisation
 	var laws, created string
-	err := db.sql.QueryRowContext(ctx, `SELECT name, contact_name, contact_email, contact_phone, nzbn, abn, sector, laws, time_zone, created_at FROM organisation WHERE id = 1`).
-		Scan(&o.Name, &o.ContactName, &o.ContactEmail, &o.ContactPhone, &o.NZBN, &o.ABN, &o.Sector, &laws, &o.TimeZone, &created)
+	err := db.sql.QueryRowContext(ctx, `SELECT name, contact_name, contact_email, contact_phone, nzbn, abn, sector, laws, time_zone, created_at, plan_review_months FROM organisation WHERE id = 1`).
+		Scan(&o.Name, &o.ContactName, &o.ContactEmail, &o.ContactPhone, &o.NZBN, &o.ABN, &o.Sector, &laws, &o.TimeZone, &created, &o.PlanReviewMonths)
 	o.Laws, o.CreatedAt = splitList(laws), parseTS(created)
 	return o, notFound(err, "The organisation has not been set up yet.")
 }
@@ -34,5 +36,23 @@ func (db *DB) SaveOrganisation(ctx context.Context, by int64, o org.Organisation
 			return err
 		}
 		return db.appendAudit(ctx, tx, db.actor(ctx, tx, by), "organisation.save", "organisation:1", 0, map[string]any{"laws": o.Laws})
+	})
+}
+
+// SetPlanReviewMonths changes how often the response plan must be
+// reviewed or tested.
+func (db *DB) SetPlanReviewMonths(ctx context.Context, byID int64, byName string, months int) error {
+	if months < 1 || months > 60 {
+		return &fault.Error{Code: fault.Invalid, Message: "Choose a review period between 1 and 60 months.", Fields: map[string]string{"months": "Between 1 and 60 months."}}
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE organisation SET plan_review_months = ? WHERE id = 1`, months)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fault.Errorf(fault.NotFound, "The organisation has not been set up yet.")
+		}
+		return db.appendAudit(ctx, tx, incident.Actor{UserID: byID, Name: byName}, "plan.review_period", "organisation:1", 0, map[string]any{"months": months})
 	})
 }

@@ -144,9 +144,10 @@ func (db *DB) SetActionDone(ctx context.Context, by incident.Actor, incidentID, 
 	return a, err
 }
 
-// OpenActions lists actions not done, oldest due first.
+// OpenActions lists actions not done, oldest due first, leaving out
+// those of exercises, which never count in the statistics.
 func (db *DB) OpenActions(ctx context.Context) ([]incident.Action, error) {
-	return db.actions(ctx, `WHERE a.done = 0 ORDER BY a.due_at, a.id`)
+	return db.actions(ctx, `WHERE a.done = 0 AND `+notExercise("a.incident_id")+` ORDER BY a.due_at, a.id`)
 }
 
 func (db *DB) actions(ctx context.Context, where string, args ...any) ([]incident.Action, error) {

@@ -1,0 +1,188 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/exercise"
+	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/incident"
+)
+
+// exercisesPage is the scenario library and the exercises run so far.
+func (s *Server) exercisesPage(w http.ResponseWriter, r *http.Request) {
+	exs, err := s.Exercises.Exercises(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, "exercises", "Tabletop exercises", map[string]any{
+		"Library": exercise.Library, "Exercises": exs, "CanRun": currentUser(r).Can(auth.TriageIncident)})
+}
+
+// startExercise turns a scenario into an exercise and its incident, which
+// then goes through the real workflow: the privacy officer is told and
+// the escalation rules run, as for any report.
+func (s *Server) startExercise(w http.ResponseWriter, r *http.Request) {
+	sc, ok := exercise.Find(r.PostFormValue("scenario"))
+	if !ok {
+		s.renderError(w, r, fault.Errorf(fault.Invalid, "Choose a scenario from the library."))
+		return
+	}
+	ctx, by := r.Context(), actor(r)
+	e, err := s.Exercises.StartExercise(ctx, by, sc, s.Now())
+	if err == nil {
+		err = s.advance(r, e, 0)
+	}
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if inc, err := s.Incidents.Incident(ctx, e.IncidentID); err == nil {
+		s.tell(ctx, s.privacyOfficers(ctx), inc, "Tabletop exercise started as "+inc.Ref()+": "+sc.Title+". It needs triage.")
+	}
+	s.applyEscalationRules(ctx, e.IncidentID)
+	s.flash(w, "Exercise started. The team works the incident as if it were real; move the clock here to reveal what happens next.")
+	http.Redirect(w, r, "/exercises/"+strconv.FormatInt(e.ID, 10), http.StatusSeeOther)
+}
+
+func (s *Server) exerciseFor(r *http.Request) (*exercise.Exercise, error) {
+	id, err := strconv.ParseInt(r.PathValue("xid"), 10, 64)
+	if err != nil || id <= 0 {
+		return nil, notFoundErr("That exercise was not found.")
+	}
+	return s.Exercises.Exercise(r.Context(), id)
+}
+
+// exercisePage is the facilitator's view: the brief, the simulated clock,
+// the injects revealed so far, and at the end the score and debrief.
+func (s *Server) exercisePage(w http.ResponseWriter, r *http.Request) {
+	e, err := s.exerciseFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.exerciseView(w, r, e, nil)
+}
+
+func (s *Server) exerciseView(w http.ResponseWriter, r *http.Request, e *exercise.Exercise, err error) {
+	now := s.Now()
+	data := map[string]any{"Ex": e, "Scenario": e.Scenario(), "Elapsed": exercise.Offset(e.Elapsed(now)),
+		"CanRun": currentUser(r).Can(auth.TriageIncident)}
+	var revealed []map[string]string
+	for _, in := range e.RevealedInjects() {
+		revealed = append(revealed, map[string]string{"At": exercise.Offset(in.After), "Text": in.Text})
+	}
+	data["Revealed"] = revealed
+	if in, ok := e.NextInject(); ok && !e.Ended() {
+		data["Next"] = exercise.Offset(in.After)
+		data["NextIn"] = incident.Human(e.UntilNextInject(now))
+	}
+	if sc := e.Score; sc != nil {
+		data["Steps"], data["Deadlines"] = scoreRows(sc)
+		if sc.Escalated != nil {
+			data["EscalatedAt"] = exercise.Offset(*sc.Escalated)
+		}
+	}
+	s.renderForm(w, r, "exercise", e.Title+" (exercise)", data, r.PostForm, err)
+}
+
+type scoreRow struct{ Name, Started, Done, Note string }
+
+// scoreRows writes the score's durations in words for the page.
+func scoreRows(sc *exercise.Score) ([]scoreRow, []scoreRow) {
+	at := func(d *time.Duration) string {
+		if d == nil {
+			return "-"
+		}
+		return exercise.Offset(*d)
+	}
+	var steps, deadlines []scoreRow
+	for _, st := range sc.Steps {
+		note := ""
+		switch {
+		case st.Skipped():
+			note = "skipped"
+		case st.Done == nil:
+			note = "not finished"
+		}
+		steps = append(steps, scoreRow{Name: st.Step.Label(), Started: at(st.Started), Done: at(st.Done), Note: note})
+	}
+	for _, d := range sc.Deadlines {
+		due := d.Due
+		deadlines = append(deadlines, scoreRow{Name: d.Name, Started: exercise.Offset(due), Done: at(d.MetAt), Note: d.Outcome.Label()})
+	}
+	return steps, deadlines
+}
+
+// advanceExercise moves the simulated clock: by a number of hours, or to
+// the next inject.
+func (s *Server) advanceExercise(w http.ResponseWriter, r *http.Request) {
+	e, err := s.exerciseFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	var d time.Duration
+	if r.PostFormValue("to") == "next" {
+		d = e.UntilNextInject(s.Now())
+	} else {
+		h, perr := strconv.ParseFloat(r.PostFormValue("hours"), 64)
+		if perr != nil || h <= 0 {
+			s.renderError(w, r, &fault.Error{Code: fault.Invalid, Message: "Say how many hours to move the clock, e.g. 6 or 0.5.", Fields: map[string]string{"hours": "A number of hours above zero."}})
+			return
+		}
+		d = time.Duration(h * float64(time.Hour)).Round(time.Minute)
+	}
+	if err := s.advance(r, e, d); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "The exercise clock is now at "+exercise.Offset(e.Elapsed(s.Now()))+".")
+	http.Redirect(w, r, "/exercises/"+strconv.FormatInt(e.ID, 10), http.StatusSeeOther)
+}
+
+func (s *Server) advance(r *http.Request, e *exercise.Exercise, d time.Duration) error {
+	due, err := e.Advance(d, s.Now())
+	if err != nil {
+		return err
+	}
+	return s.Exercises.SaveAdvance(r.Context(), actor(r), e, d, due)
+}
+
+// endExercise scores the incident as it stands and records the lessons.
+func (s *Server) endExercise(w http.ResponseWriter, r *http.Request) {
+	e, err := s.exerciseFor(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	inc, err := s.Incidents.Incident(ctx, e.IncidentID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	tasks, err := s.Incidents.Tasks(ctx, inc.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	now := s.Now()
+	score := exercise.Compute(inc, tasks, s.orgOrDefault(ctx).Laws, now)
+	if err = e.End(score, r.PostFormValue("lessons"), actor(r).Name, now); err == nil {
+		err = s.Exercises.SaveEnd(ctx, actor(r), e)
+	}
+	if err != nil {
+		if fault.FieldsOf(err) != nil {
+			s.exerciseView(w, r, e, err)
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "Exercise ended with a score of "+strconv.Itoa(score.Points)+" out of 100. Its lessons are listed on the response plan for its next review.")
+	http.Redirect(w, r, "/exercises/"+strconv.FormatInt(e.ID, 10), http.StatusSeeOther)
+}
