@@ -35,6 +35,7 @@ Usage:
                                                               write a regulator report or a notice (exit 2: content missing)
   breachdesk register export [--format csv|json|pdf] [--out FILE]   the breach register
   breachdesk register import FILE                             bring in a register exported as JSON
+  breachdesk scan [--findings F] [--people F] [--summary F] [--key HEX] [--reveal] PATH...   find personal data in exposed files
   breachdesk version                                          print the version
 
 Run 'breachdesk COMMAND --help' for a command's flags and their environment variables.
@@ -79,6 +80,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdNotice(ctx, rest, stdout, stderr)
 	case "register":
 		err = cmdRegister(ctx, rest, stdin, stdout)
+	case "scan":
+		err = cmdScan(ctx, rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "breachdesk", version)
 	case "help", "-h", "--help":

@@ -1,0 +1,133 @@
+package main
+
+import (
+	"context"
+	"encoding/hex"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/breachdesk/breachdesk/internal/discover"
+)
+
+// cmdScan is `breachdesk scan`: the output contract is docs/scan-contract.md.
+// Per the contract it exits 1 when it cannot start (bad flags, an
+// unreadable root) and 0 once the scan has run, whatever it skipped.
+func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := newFlags("scan", stderr)
+	findings := fs.String("findings", "", "write findings (JSON Lines) to this file; default standard output")
+	people := fs.String("people", "", "write the people found (JSON Lines) to this file")
+	summary := fs.String("summary", "", "write the summary (JSON) to this file; default a readable summary on standard error")
+	key := fs.String("key", env("BREACHDESK_SCAN_KEY", ""), "HMAC key in hex, to match hashes across scans; default a random key per scan, printed in the summary (env BREACHDESK_SCAN_KEY)")
+	reveal := fs.Bool("reveal", false, "include raw values in the output (they are masked and hashed otherwise)")
+	workers := fs.Int("workers", 0, "files read at once; default one per core")
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: breachdesk scan [--findings FILE] [--people FILE] [--summary FILE] [--key HEX] [--reveal] PATH...")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return &exitError{code: 1, err: errors.New("")}
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return &exitError{code: 1, err: errors.New("give at least one file or folder to scan")}
+	}
+	opt := discover.Options{Reveal: *reveal, Workers: *workers}
+	if *key != "" {
+		k, err := hex.DecodeString(*key)
+		if err != nil || len(k) < 16 {
+			return &exitError{code: 1, err: errors.New("--key must be at least 16 bytes written in hex (32 hex digits or more)")}
+		}
+		opt.Key = k
+	}
+	open := func(name string, def io.Writer) (io.Writer, func() error, error) {
+		if name == "" {
+			return def, func() error { return nil }, nil
+		}
+		f, err := os.Create(name)
+		if err != nil {
+			return nil, nil, &exitError{code: 1, err: fmt.Errorf("cannot write %s: %w", name, err)}
+		}
+		return f, f.Close, nil
+	}
+	out, closeOut, err := open(*findings, stdout)
+	if err != nil {
+		return err
+	}
+	defer closeOut()
+	opt.Findings = out
+	if isTerminal(stderr) {
+		opt.Progress = func(p discover.Progress) { fmt.Fprint(stderr, "\r"+progressLine(p)) }
+	}
+	sum, res, err := discover.Scan(ctx, fs.Args(), opt)
+	if opt.Progress != nil {
+		fmt.Fprintln(stderr)
+	}
+	if sum == nil {
+		return &exitError{code: 1, err: err}
+	}
+	if *people != "" {
+		pw, closePeople, perr := open(*people, nil)
+		if perr != nil {
+			return perr
+		}
+		sum.People, perr = res.WritePeople(pw)
+		if cerr := closePeople(); perr == nil {
+			perr = cerr
+		}
+		if perr != nil {
+			return fmt.Errorf("writing people: %w", perr)
+		}
+	} else {
+		sum.People = res.People(func(discover.Person) {})
+	}
+	if *summary != "" {
+		sw, closeSum, serr := open(*summary, nil)
+		if serr != nil {
+			return serr
+		}
+		if serr = sum.WriteJSON(sw); serr == nil {
+			serr = closeSum()
+		}
+		if serr != nil {
+			return fmt.Errorf("writing the summary: %w", serr)
+		}
+	} else {
+		sum.WriteText(stderr)
+	}
+	if err != nil {
+		return err
+	}
+	return closeOut()
+}
+
+// progressLine is files, bytes, speed and time left, on one line.
+func progressLine(p discover.Progress) string {
+	mbps := 0.0
+	if s := p.Elapsed.Seconds(); s > 0 {
+		mbps = float64(p.Bytes) / 1e6 / s
+	}
+	eta := "?"
+	if mbps > 0 && p.TotalBytes > p.Bytes {
+		eta = (time.Duration(float64(p.TotalBytes-p.Bytes)/1e6/mbps) * time.Second).Round(time.Second).String()
+	} else if p.TotalBytes <= p.Bytes {
+		eta = "0s"
+	}
+	return fmt.Sprintf("%d files, %.1f of %.1f MB, %.0f MB/s, %s left   ", p.Files, float64(p.Bytes)/1e6, float64(p.TotalBytes)/1e6, mbps, eta)
+}
+
+// isTerminal says whether w is a terminal, where a progress line helps.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
+}

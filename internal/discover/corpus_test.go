@@ -1,0 +1,350 @@
+package discover
+
+import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// The synthetic corpus: people with valid, checksummed identifiers,
+// planted in every supported format among realistic look-alikes, with
+// the ground truth of what was planted where.
+
+var (
+	firstNames = []string{"Aroha", "Ben", "Chloe", "Daniel", "Emma", "Finn", "Grace", "Hemi", "Isla", "Jack", "Kiri", "Liam", "Mia", "Noah", "Olivia", "Priya", "Quinn", "Ruby", "Sam", "Tama", "Uma", "Vik", "Wiremu", "Xin", "Yasmin", "Zoe"}
+	lastNames  = []string{"Ngata", "Smith", "Wilson", "Brown", "Taylor", "Williams", "Patel", "Nguyen", "Chen", "Singh", "Walker", "Harris", "Parata", "Kumar", "O'Neill", "Te Whare", "McDonald", "Lee", "King", "Wright"}
+	streets    = []string{"Kauri Road", "George Street", "Queen Street", "Harbour View Drive", "Main Road", "Victoria Avenue", "High Street"}
+)
+
+type planted struct {
+	path string
+	t    Type
+	norm string
+}
+
+type person struct {
+	first, last, email, phone, phoneNorm, dob, dobISO string
+	card, tfn, ird, abn, medicare, nhi, iban, ssn     string
+	address                                           string
+}
+
+func digits(r *rand.Rand, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte('0' + r.IntN(10))
+	}
+	return b
+}
+
+func genCard(r *rand.Rand) string {
+	for {
+		var d []byte
+		if r.IntN(2) == 0 {
+			d = append([]byte("4"), digits(r, 15)...)
+		} else {
+			d = append([]byte("5"+string(rune('1'+r.IntN(5)))), digits(r, 14)...)
+		}
+		if luhn(d) {
+			return string(d)
+		}
+	}
+}
+
+// until draws values from gen until check accepts one.
+func until(r *rand.Rand, gen func() []byte, check func([]byte) bool) string {
+	for {
+		if d := gen(); check(d) {
+			return string(d)
+		}
+	}
+}
+
+func genIBAN(r *rand.Rand) string {
+	bban := "WEST" + string(digits(r, 14))
+	for k := 2; k < 99; k++ {
+		s := fmt.Sprintf("GB%02d%s", k, bban)
+		if iban([]byte(s)) {
+			return s
+		}
+	}
+	panic("no IBAN check digits")
+}
+
+func genNHI(r *rand.Rand) string {
+	letters := "ABCDEFGHJKLMNPQRSTUVWXY" // no I, O, Z (Z is the test range)
+	return until(r, func() []byte {
+		b := []byte{letters[r.IntN(len(letters))], letters[r.IntN(len(letters))], letters[r.IntN(len(letters))]}
+		return append(b, digits(r, 4)...)
+	}, nzNHI)
+}
+
+func newPerson(r *rand.Rand, i int) person {
+	p := person{first: firstNames[r.IntN(len(firstNames))], last: lastNames[r.IntN(len(lastNames))]}
+	p.email = fmt.Sprintf("%s.%s%d@%s", strings.ToLower(p.first), strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(p.last, "'", ""), " ", "")), i,
+		[]string{"example.co.nz", "example.com.au", "mail.example.org", "example.net"}[r.IntN(4)])
+	switch r.IntN(4) {
+	case 0:
+		n := string(digits(r, 7))
+		p.phone, p.phoneNorm = "021 "+n[:3]+" "+n[3:], "+6421"+n
+	case 1:
+		n := string(digits(r, 8))
+		p.phone, p.phoneNorm = "04"+n[:2]+" "+n[2:5]+" "+n[5:], "+614"+n
+	case 2:
+		n := string(digits(r, 8))
+		p.phone, p.phoneNorm = "+64 27 "+n[:3]+" "+n[3:], "+6427"+n
+	default:
+		n := string(digits(r, 7))
+		p.phone, p.phoneNorm = "(09) "+n[:3]+" "+n[3:], "+649"+n
+	}
+	y, m, d := 1940+r.IntN(65), 1+r.IntN(12), 1+r.IntN(28)
+	p.dobISO = fmt.Sprintf("%04d-%02d-%02d", y, m, d)
+	if r.IntN(2) == 0 {
+		p.dob = fmt.Sprintf("%02d/%02d/%04d", d, m, y)
+	} else {
+		p.dob = p.dobISO
+	}
+	p.card = genCard(r)
+	p.tfn = until(r, func() []byte { return append([]byte{byte('1' + r.IntN(9))}, digits(r, 8)...) }, auTFN)
+	p.ird = until(r, func() []byte { return append([]byte{byte('1' + r.IntN(9))}, digits(r, 7)...) }, nzIRD)
+	p.abn = until(r, func() []byte { return append([]byte{byte('1' + r.IntN(9))}, digits(r, 10)...) }, auABN)
+	p.medicare = until(r, func() []byte { return append([]byte{byte('2' + r.IntN(5))}, digits(r, 9)...) }, auMedicare)
+	p.nhi = genNHI(r)
+	p.iban = genIBAN(r)
+	p.ssn = until(r, func() []byte { return digits(r, 9) }, usSSN)
+	p.address = fmt.Sprintf("%d %s", 1+r.IntN(200), streets[r.IntN(len(streets))])
+	return p
+}
+
+func spaced(s string, groups ...int) string {
+	var b strings.Builder
+	at := 0
+	for k, g := range groups {
+		if k > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(s[at : at+g])
+		at += g
+	}
+	return b.String()
+}
+
+// corpus writes the synthetic files under dir and returns what it planted.
+type corpus struct {
+	r     *rand.Rand
+	truth []planted
+}
+
+func (c *corpus) plant(path string, t Type, norm string) {
+	c.truth = append(c.truth, planted{path, t, norm})
+}
+
+// distractor is a line of look-alikes: none of it is personal data.
+func (c *corpus) distractor() string {
+	r := c.r
+	bad := genCard(r)
+	bad = bad[:15] + string(rune('0'+(int(bad[15]-'0')+1)%10)) // Luhn broken
+	return []string{
+		fmt.Sprintf("Order %s shipped on 2026-03-%02d 10:%02d:%02d", spaced(string(digits(r, 9)), 3, 3, 3), 1+r.IntN(28), r.IntN(60), r.IntN(60)),
+		fmt.Sprintf("invoice INV-%s total $%d.%02d", digits(r, 10), r.IntN(900), r.IntN(100)),
+		fmt.Sprintf("tracking ref %s batch %s", bad, digits(r, 9)),
+		fmt.Sprintf("build 1.%d.%d released 2025-11-%02d, sku ABC%s", r.IntN(20), r.IntN(20), 1+r.IntN(28), digits(r, 4)),
+		fmt.Sprintf("temperature %d.%d at %d:%02d, reading %s", r.IntN(40), r.IntN(10), r.IntN(24), r.IntN(60), digits(r, 11)),
+		fmt.Sprintf("ticket #%s opened, see https://support.example.com/t/%s", digits(r, 6), digits(r, 8)),
+		fmt.Sprintf("Invoice no. 021 %s %s paid, receipt 04%s", digits(r, 3), digits(r, 4), digits(r, 8)),
+		fmt.Sprintf("synced at %d:%02d:%02d, %d records, checksum %s", r.IntN(24), r.IntN(60), r.IntN(60), r.IntN(100000), digits(r, 16)),
+	}[r.IntN(8)]
+}
+
+func (c *corpus) csv(p []person) []byte {
+	var b bytes.Buffer
+	b.WriteString("first_name,surname,E-mail Address,Mobile,DOB,IRD No.,tfn,medicare_no,card_number,nhi,street,diagnosis,order_no,notes\n")
+	for i, x := range p {
+		path := "customers.csv"
+		fmt.Fprintf(&b, "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,\"%s\",%s,%s,\"%s\"\n", x.first, x.last, x.email, x.phone, x.dob, x.ird, x.tfn, x.medicare,
+			spaced(x.card, 4, 4, 4, 4), x.nhi, x.address, []string{"asthma", "Type 2 diabetes", "none recorded"}[i%3], digits(c.r, 9), c.distractor())
+		for _, t := range []struct {
+			t Type
+			v string
+		}{{Email, x.email}, {Phone, x.phoneNorm}, {DateOfBirth, x.dobISO}, {NZIRD, x.ird}, {AUTFN, x.tfn}, {AUMedicare, x.medicare}, {CreditCard, x.card}, {NZNHI, x.nhi}} {
+			c.plant(path, t.t, t.v)
+		}
+	}
+	return b.Bytes()
+}
+
+func (c *corpus) log(p []person) []byte {
+	var b bytes.Buffer
+	for _, x := range p {
+		for k := 0; k < 3; k++ {
+			b.WriteString(c.distractor() + "\n")
+		}
+		fmt.Fprintf(&b, "2026-03-01T09:%02d:11Z INFO signup email=%s phone=%s\n", c.r.IntN(60), x.email, x.phone)
+		fmt.Fprintf(&b, "2026-03-01T09:%02d:12Z DEBUG verified TFN %s and ABN %s, SSN %s-%s-%s\n", c.r.IntN(60), spaced(x.tfn, 3, 3, 3), spaced(x.abn, 2, 3, 3, 3), x.ssn[:3], x.ssn[3:5], x.ssn[5:])
+		fmt.Fprintf(&b, "payment card ending %s charged; IBAN %s; patient NHI %s born %s\n", x.card, spaced(x.iban, 4, 4, 4, 4, 4, 2), x.nhi, x.dob)
+		for _, t := range []struct {
+			t Type
+			v string
+		}{{Email, x.email}, {Phone, x.phoneNorm}, {AUTFN, x.tfn}, {AUABN, x.abn}, {USSSN, x.ssn}, {CreditCard, x.card}, {IBAN, x.iban}, {NZNHI, x.nhi}, {DateOfBirth, x.dobISO}} {
+			c.plant("logs/app.log", t.t, t.v)
+		}
+	}
+	return b.Bytes()
+}
+
+func (c *corpus) json(p []person) []byte {
+	var b bytes.Buffer
+	for _, x := range p {
+		fmt.Fprintf(&b, `{"customer":{"name":"%s %s","contact":{"email":"%s","mobile":"%s"},"dob":"%s","ird":"%s"},"order":{"id":%d,"ref":"%s"}}`+"\n",
+			x.first, x.last, x.email, x.phone, x.dobISO, x.ird, 100000000+c.r.IntN(900000000), digits(c.r, 10))
+		for _, t := range []struct {
+			t Type
+			v string
+		}{{Email, x.email}, {Phone, x.phoneNorm}, {DateOfBirth, x.dobISO}, {NZIRD, x.ird}} {
+			c.plant("export/customers.ndjson", t.t, t.v)
+		}
+	}
+	return b.Bytes()
+}
+
+func (c *corpus) sql(p []person) []byte {
+	var b bytes.Buffer
+	b.WriteString("CREATE TABLE patients (id int, full_name text, email text, nhi text, date_of_birth date, order_total int);\nINSERT INTO patients (id, full_name, email, nhi, date_of_birth, order_total) VALUES\n")
+	for i, x := range p {
+		sep := ",\n"
+		if i == len(p)-1 {
+			sep = ";\n"
+		}
+		fmt.Fprintf(&b, "(%d,'%s %s','%s','%s','%s',%s)%s", i+1, x.first, strings.ReplaceAll(x.last, "'", "''"), x.email, x.nhi, x.dobISO, digits(c.r, 9), sep)
+		c.plant("db/dump.sql", Email, x.email)
+		c.plant("db/dump.sql", NZNHI, x.nhi)
+		c.plant("db/dump.sql", DateOfBirth, x.dobISO)
+	}
+	return b.Bytes()
+}
+
+func (c *corpus) xlsx(p []person) []byte {
+	var shared []string
+	idx := func(s string) int { shared = append(shared, s); return len(shared) - 1 }
+	var rows strings.Builder
+	cell := func(ref, s string) string { return fmt.Sprintf(`<c r="%s" t="s"><v>%d</v></c>`, ref, idx(s)) }
+	rows.WriteString(`<row r="1">` + cell("A1", "Name") + cell("B1", "Email") + cell("C1", "Phone") + cell("D1", "Medicare") + `</row>`)
+	for i, x := range p {
+		n := i + 2
+		rows.WriteString(fmt.Sprintf(`<row r="%d">`, n) + cell(fmt.Sprintf("A%d", n), x.first+" "+x.last) + cell(fmt.Sprintf("B%d", n), x.email) +
+			cell(fmt.Sprintf("C%d", n), x.phone) + fmt.Sprintf(`<c r="D%d"><v>%s</v></c>`, n, x.medicare) + `</row>`)
+		c.plant("staff.xlsx!/sheet1", Email, x.email)
+		c.plant("staff.xlsx!/sheet1", Phone, x.phoneNorm)
+		c.plant("staff.xlsx!/sheet1", AUMedicare, x.medicare)
+	}
+	var ss strings.Builder
+	for _, s := range shared {
+		ss.WriteString("<si><t>" + strings.ReplaceAll(s, "&", "&amp;") + "</t></si>")
+	}
+	return zipOf(map[string]string{
+		"xl/sharedStrings.xml":     `<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` + ss.String() + `</sst>`,
+		"xl/worksheets/sheet1.xml": `<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>` + rows.String() + `</sheetData></worksheet>`,
+	})
+}
+
+func (c *corpus) docx(p []person) []byte {
+	var body strings.Builder
+	for _, x := range p {
+		fmt.Fprintf(&body, `<w:p><w:r><w:t>Client %s %s can be reached at %s or on mobile %s. IRD number %s.</w:t></w:r></w:p>`, x.first, x.last, x.email, x.phone, x.ird)
+		c.plant("letters/referral.docx", Email, x.email)
+		c.plant("letters/referral.docx", Phone, x.phoneNorm)
+		c.plant("letters/referral.docx", NZIRD, x.ird)
+	}
+	return zipOf(map[string]string{"word/document.xml": `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` + body.String() + `</w:body></w:document>`})
+}
+
+func (c *corpus) eml(p []person) []byte {
+	var att bytes.Buffer
+	att.WriteString("name,email,ird\n")
+	for _, x := range p {
+		fmt.Fprintf(&att, "%s %s,%s,%s\n", x.first, x.last, x.email, x.ird)
+		c.plant("mail/wrong-recipient.eml!/clients.csv", Email, x.email)
+		c.plant("mail/wrong-recipient.eml!/clients.csv", NZIRD, x.ird)
+	}
+	c.plant("mail/wrong-recipient.eml", Email, "sam@kiwi.example")
+	c.plant("mail/wrong-recipient.eml", Email, "wrong@other.example")
+	return []byte("From: Sam Staff <sam@kiwi.example>\r\nTo: Wrong Person <wrong@other.example>\r\nSubject: client list\r\nMIME-Version: 1.0\r\n" +
+		"Content-Type: multipart/mixed; boundary=XYZ\r\n\r\n--XYZ\r\nContent-Type: text/plain\r\n\r\nPlease find the list attached. Order 123 456 789.\r\n" +
+		"--XYZ\r\nContent-Type: text/csv; name=clients.csv\r\nContent-Disposition: attachment; filename=clients.csv\r\n\r\n" + att.String() + "\r\n--XYZ--\r\n")
+}
+
+func zipOf(files map[string]string) []byte {
+	var b bytes.Buffer
+	zw := zip.NewWriter(&b)
+	for name, body := range files {
+		w, _ := zw.Create(name)
+		w.Write([]byte(body))
+	}
+	zw.Close()
+	return b.Bytes()
+}
+
+func tgzOf(files map[string][]byte) []byte {
+	var b bytes.Buffer
+	gz := gzip.NewWriter(&b)
+	tw := tar.NewWriter(gz)
+	for name, body := range files {
+		tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg})
+		tw.Write(body)
+	}
+	tw.Close()
+	gz.Close()
+	return b.Bytes()
+}
+
+// writeCorpus writes n people per format under dir.
+func writeCorpus(dir string, n int, seed uint64) ([]planted, error) {
+	c := &corpus{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b9))}
+	people := func(off int) []person {
+		p := make([]person, n)
+		for i := range p {
+			p[i] = newPerson(c.r, off+i)
+		}
+		return p
+	}
+	files := map[string][]byte{
+		"customers.csv":            c.csv(people(0)),
+		"logs/app.log":             c.log(people(n)),
+		"export/customers.ndjson":  c.json(people(2 * n)),
+		"db/dump.sql":              c.sql(people(3 * n)),
+		"staff.xlsx":               c.xlsx(people(4 * n)),
+		"letters/referral.docx":    c.docx(people(5 * n)),
+		"mail/wrong-recipient.eml": c.eml(people(6 * n)),
+	}
+	// An archive of a further log, planted under the archive's path.
+	before := len(c.truth)
+	inner := c.log(people(7 * n))
+	for k := before; k < len(c.truth); k++ {
+		c.truth[k].path = "backup.tgz!/old/app.log"
+	}
+	files["backup.tgz"] = tgzOf(map[string][]byte{"old/app.log": inner})
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(p, body, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	return c.truth, nil
+}
+
+func hmacHex(key []byte, norm string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(norm))
+	return hex.EncodeToString(m.Sum(nil))
+}

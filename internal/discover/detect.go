@@ -1,0 +1,454 @@
+package discover
+
+import (
+	"strconv"
+)
+
+// Hit is one value the detector found.
+type Hit struct {
+	Type  Type
+	Value string // as found
+	Norm  string // normalised for the HMAC (see Normalise)
+	// Validated says a checksum or structural check passed.
+	Validated  bool
+	Confidence float64
+	// Country is the ISO 3166 code the value implies, "" if none.
+	Country string
+	Offset  int // byte offset in the text scanned
+}
+
+// Byte classes for the single pass.
+const (
+	cOther uint8 = iota
+	cDelim       // white space and punctuation a value can start after
+	cDigit
+	cUpper
+	cLower
+	cAt
+	cPlus
+	cParen
+	cJoin // characters that glue a token to the word before it: _ - . /
+)
+
+var class = func() (t [256]uint8) {
+	for c := 0; c < 256; c++ {
+		switch {
+		case c >= '0' && c <= '9':
+			t[c] = cDigit
+		case c >= 'A' && c <= 'Z':
+			t[c] = cUpper
+		case c >= 'a' && c <= 'z', c >= 0x80:
+			t[c] = cLower
+		}
+	}
+	for _, c := range " \t\r\n,;:\"'[]{}=|<>#*" {
+		t[c] = cDelim
+	}
+	t['@'], t['+'], t['('], t[')'] = cAt, cPlus, cParen, cDelim
+	for _, c := range "_-./\\%&" {
+		t[c] = cJoin
+	}
+	return t
+}()
+
+// Detector finds personal data in text. Zero value is ready to use.
+type Detector struct {
+	digits [32]byte
+	groups [12]int
+	seps   [12]byte
+}
+
+// Detect reports every value of the contract's pattern types in text.
+// hint is the type the text's column or key was classified as (noType
+// when none): it stands in for context words, so a bare 9-digit value in
+// a "tfn" column is checked as a TFN.
+func (d *Detector) Detect(text []byte, hint Type, emit func(Hit)) {
+	n := len(text)
+	for i := 0; i < n; i++ {
+		c := text[i]
+		switch class[c] {
+		case cDigit, cPlus, cParen:
+			if i > 0 && class[text[i-1]] != cDelim {
+				continue
+			}
+			if j := d.number(text, i, hint, emit); j > i {
+				i = j - 1
+			}
+		case cUpper:
+			if i > 0 && class[text[i-1]] != cDelim {
+				continue
+			}
+			if j := d.upper(text, i, hint, emit); j > i {
+				i = j - 1
+			}
+		case cAt:
+			if j := email(text, i, emit); j > i {
+				i = j - 1
+			}
+		}
+	}
+}
+
+// email expands an '@' into an address if one is there, returning where
+// it ends.
+func email(text []byte, at int, emit func(Hit)) int {
+	s := at
+	for s > 0 {
+		c := text[s-1]
+		if class[c] == cDigit || class[c] == cUpper || (c >= 'a' && c <= 'z') || c == '.' || c == '_' || c == '%' || c == '+' || c == '-' {
+			s--
+			continue
+		}
+		break
+	}
+	e := at + 1
+	dot, lastDot := false, -1
+	for e < len(text) {
+		c := text[e]
+		if class[c] == cDigit || class[c] == cUpper || (c >= 'a' && c <= 'z') || c == '-' {
+			e++
+			continue
+		}
+		if c == '.' && e+1 < len(text) && text[e-1] != '.' && (class[text[e+1]] == cDigit || class[text[e+1]] == cUpper || (text[e+1] >= 'a' && text[e+1] <= 'z')) {
+			dot, lastDot = true, e
+			e++
+			continue
+		}
+		break
+	}
+	if s == at || at-s > 64 || !dot || text[s] == '.' || text[at-1] == '.' {
+		return at + 1
+	}
+	tld := text[lastDot+1 : e]
+	if len(tld) < 2 {
+		return at + 1
+	}
+	for _, c := range tld {
+		if class[c] == cDigit {
+			return at + 1
+		}
+	}
+	v := string(text[s:e])
+	emit(Hit{Type: Email, Value: v, Norm: Normalise(Email, v), Validated: true, Confidence: 0.95, Offset: s})
+	return e
+}
+
+// number reads a run of digits with single separators (space, - . /) and
+// an optional leading + or (, then classifies it.
+func (d *Detector) number(text []byte, i int, hint Type, emit func(Hit)) int {
+	n := len(text)
+	j, nd, ng := i, 0, 0
+	plus, paren := false, false
+	switch text[i] {
+	case '+':
+		plus = true
+		j++
+	case '(':
+		paren = true
+		j++
+	}
+	if j >= n || !isDigit(text[j]) {
+		return i + 1
+	}
+	d.groups[0] = 0
+	for j < n {
+		c := text[j]
+		if isDigit(c) {
+			if nd == len(d.digits) {
+				return skipRun(text, j)
+			}
+			d.digits[nd] = c
+			nd++
+			d.groups[ng]++
+			j++
+			continue
+		}
+		sep := c
+		k := j + 1
+		if c == ')' && paren {
+			if k < n && text[k] == ' ' {
+				k++
+			}
+			sep = ' '
+		} else if c != ' ' && c != '-' && c != '.' && c != '/' {
+			break
+		}
+		if k >= n || !isDigit(text[k]) || ng+1 == len(d.groups) {
+			break
+		}
+		d.seps[ng] = sep
+		ng++
+		d.groups[ng] = 0
+		j = k
+	}
+	ng++
+	// A value glued to a following word ("12ab", "123@x") is not one.
+	if j < n && (class[text[j]] == cUpper || class[text[j]] == cLower || text[j] == '@' || text[j] == '_' || (class[text[j]] == cDigit)) {
+		return j
+	}
+	d.classify(text, i, j, nd, ng, plus, hint, emit)
+	return j
+}
+
+// skipRun moves past a run of digits too long to be any identifier.
+func skipRun(text []byte, j int) int {
+	for j < len(text) && (isDigit(text[j]) || text[j] == ' ' || text[j] == '-') {
+		j++
+	}
+	return j
+}
+
+func (d *Detector) sameSeps(ng int, set string) bool {
+	for k := 0; k < ng-1; k++ {
+		ok := false
+		for i := 0; i < len(set); i++ {
+			if d.seps[k] == set[i] {
+				ok = true
+			}
+		}
+		if !ok || d.seps[k] != d.seps[0] {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *Detector) shape(ng int, want ...int) bool {
+	if ng != len(want) {
+		return false
+	}
+	for k, w := range want {
+		if d.groups[k] != w {
+			return false
+		}
+	}
+	return true
+}
+
+func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint Type, emit func(Hit)) {
+	dg := d.digits[:nd]
+	raw := string(text[start:end])
+	hit := func(t Type, norm string, conf float64, country string) {
+		emit(Hit{Type: t, Value: raw, Norm: norm, Validated: true, Confidence: conf, Country: country, Offset: start})
+	}
+	ctx := func(t Type) bool { return hint == t || hasContext(text, start, t) }
+	if plus {
+		if cc, ok := phoneCountry(dg); ok {
+			conf := 0.9
+			if ctx(Phone) {
+				conf = 0.98
+			}
+			hit(Phone, "+"+string(dg), conf, cc)
+		}
+		return
+	}
+	// IPv4: four dotted groups of at most three digits, each up to 255.
+	if ng == 4 && d.sameSeps(ng, ".") {
+		off := 0
+		for k := 0; k < 4; k++ {
+			g := d.groups[k]
+			v, _ := strconv.Atoi(string(dg[off : off+g]))
+			if g > 3 || v > 255 {
+				return
+			}
+			off += g
+		}
+		conf := 0.85
+		if ctx(IPAddress) {
+			conf = 0.95
+		}
+		hit(IPAddress, raw, conf, "")
+		return
+	}
+	// Dates: only dates of birth are personal data, so a date needs a
+	// date-of-birth column or words such as "born" or "DOB" before it.
+	if ng == 3 && d.sameSeps(ng, "-/.") {
+		if iso, ok := dateISO(dg, d.groups[0], d.groups[1], d.groups[2]); ok {
+			if ctx(DateOfBirth) {
+				conf := 0.85
+				if hint == DateOfBirth {
+					conf = 0.95
+				}
+				hit(DateOfBirth, iso, conf, "")
+			}
+			return
+		}
+	}
+	switch {
+	case nd >= 13 && nd <= 19:
+		if luhn(dg) && cardIssuer(dg) && (ng == 1 || d.sameSeps(ng, " -")) {
+			switch {
+			case ctx(CreditCard):
+				hit(CreditCard, string(dg), 0.99, "")
+				return
+			case !anyWord(text, start, otherWords):
+				hit(CreditCard, string(dg), 0.9, "")
+				return
+			}
+		}
+	case nd == 9 && (d.shape(ng, 3, 2, 4) && d.sameSeps(ng, "- ") || ctx(USSSN)):
+		if usSSN(dg) {
+			conf := 0.85
+			if ctx(USSSN) {
+				conf = 0.97
+			}
+			hit(USSSN, string(dg), conf, "US")
+			return
+		}
+	}
+	// Checksummed national identifiers, told apart by context first and
+	// then by their usual written shape. A bare number that merely passes
+	// a check (one in eleven does) is not reported without either.
+	type cand struct {
+		t       Type
+		ok      func([]byte) bool
+		shape   bool
+		country string
+	}
+	cands := [...]cand{
+		{AUTFN, auTFN, (d.shape(ng, 3, 3, 3) || d.shape(ng, 3, 3, 2)) && d.sameSeps(ng, " ") && dg[0] != '0', "AU"},
+		{NZIRD, nzIRD, (d.shape(ng, 3, 3, 3) || d.shape(ng, 2, 3, 3)) && d.sameSeps(ng, "-"), "NZ"},
+		{AUABN, auABN, d.shape(ng, 2, 3, 3, 3) && d.sameSeps(ng, " "), "AU"},
+		{AUMedicare, auMedicare, (d.shape(ng, 4, 5, 1) || d.shape(ng, 4, 5, 1, 1)) && d.sameSeps(ng, " "), "AU"},
+	}
+	for _, c := range cands {
+		if ctx(c.t) && c.ok(dg) {
+			hit(c.t, string(dg), 0.97, c.country)
+			return
+		}
+	}
+	for _, c := range cands {
+		if c.shape && c.ok(dg) && !hasAnyContext(text, start) {
+			hit(c.t, string(dg), 0.8, c.country)
+			return
+		}
+	}
+	// A phone-shaped number after "invoice", "order" and the like is one of those.
+	if norm, cc, ok := nationalPhone(dg, d.groups[:ng], text[start] == '('); ok && (ctx(Phone) || (ng > 1 || text[start] == '(') && !anyWord(text, start, otherWords)) {
+		conf := 0.8
+		if ctx(Phone) {
+			conf = 0.95
+		}
+		hit(Phone, norm, conf, cc)
+		return
+	}
+	if hint != noType && hint != Phone && hint != DateOfBirth && hint != IPAddress {
+		// The column says what it holds but the value fails its check.
+		emit(Hit{Type: hint, Value: raw, Norm: Normalise(hint, raw), Confidence: 0.4, Offset: start})
+	}
+}
+
+// dateISO reads a date written y-m-d, d-m-y or (when the day is over 12)
+// m-d-y, and returns it as YYYY-MM-DD if it is a real date.
+func dateISO(dg []byte, g0, g1, g2 int) (string, bool) {
+	num := func(b []byte) int { v, _ := strconv.Atoi(string(b)); return v }
+	var y, m, day int
+	switch {
+	case g0 == 4 && g1 <= 2 && g2 <= 2:
+		y, m, day = num(dg[:4]), num(dg[4:4+g1]), num(dg[4+g1:])
+	case g0 <= 2 && g1 <= 2 && g2 == 4:
+		day, m, y = num(dg[:g0]), num(dg[g0:g0+g1]), num(dg[g0+g1:])
+		if m > 12 && day <= 12 {
+			day, m = m, day
+		}
+	default:
+		return "", false
+	}
+	if y < 1900 || y > 2030 || m < 1 || m > 12 || day < 1 || day > daysIn(y, m) {
+		return "", false
+	}
+	b := []byte("0000-00-00")
+	b[0], b[1], b[2], b[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
+	b[5], b[6], b[8], b[9] = byte('0'+m/10), byte('0'+m%10), byte('0'+day/10), byte('0'+day%10)
+	return string(b), true
+}
+
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
+}
+
+// upper looks for the identifiers that start with capital letters: IBANs
+// everywhere, NHIs, passports and licences where context says so.
+func (d *Detector) upper(text []byte, i int, hint Type, emit func(Hit)) int {
+	n := len(text)
+	j := i
+	for j < n && (class[text[j]] == cUpper || class[text[j]] == cDigit) {
+		j++
+	}
+	word := text[i:j]
+	if j < n && class[text[j]] == cLower {
+		return j
+	}
+	// IBAN, possibly written in groups of four.
+	if len(word) >= 4 && isDigit(word[2]) && isDigit(word[3]) && class[word[0]] == cUpper && class[word[1]] == cUpper {
+		buf := make([]byte, 0, 34)
+		k := i
+		for k < n && len(buf) < 34 {
+			c := text[k]
+			if class[c] == cUpper || class[c] == cDigit {
+				buf = append(buf, c)
+				k++
+				continue
+			}
+			if c == ' ' && k+1 < n && (class[text[k+1]] == cUpper || class[text[k+1]] == cDigit) && len(buf)%4 == 0 {
+				k++
+				continue
+			}
+			break
+		}
+		if iban(buf) && (k >= n || class[text[k]] != cLower) {
+			emit(Hit{Type: IBAN, Value: string(text[i:k]), Norm: string(buf), Validated: true, Confidence: 0.97, Offset: i})
+			return k
+		}
+	}
+	ctx := func(t Type) bool { return hint == t || hasContext(text, i, t) }
+	if len(word) == 7 && ctx(NZNHI) && nzNHI(word) {
+		emit(Hit{Type: NZNHI, Value: string(word), Norm: string(word), Validated: true, Confidence: 0.97, Country: "NZ", Offset: i})
+		return j
+	}
+	if len(word) >= 6 && len(word) <= 9 && ctx(Passport) && passportShape(word) {
+		emit(Hit{Type: Passport, Value: string(word), Norm: string(word), Confidence: 0.75, Offset: i})
+		return j
+	}
+	if len(word) >= 5 && len(word) <= 10 && ctx(DriverLicence) && hasDigit(word) {
+		emit(Hit{Type: DriverLicence, Value: string(word), Norm: string(word), Confidence: 0.7, Offset: i})
+		return j
+	}
+	return j
+}
+
+// passportShape is one or two letters then six to eight digits, the shape
+// of NZ, AU, UK and most EU passport numbers.
+func passportShape(w []byte) bool {
+	k := 0
+	for k < len(w) && k < 2 && class[w[k]] == cUpper {
+		k++
+	}
+	if k == 0 || len(w)-k < 6 || len(w)-k > 8 {
+		return false
+	}
+	for _, c := range w[k:] {
+		if !isDigit(c) {
+			return false
+		}
+	}
+	return true
+}
+
+func hasDigit(w []byte) bool {
+	for _, c := range w {
+		if isDigit(c) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,137 @@
+package discover
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/base64"
+	"fmt"
+	"io"
+	"mime"
+	"mime/multipart"
+	"mime/quotedprintable"
+	"net/mail"
+	"path"
+	"strings"
+)
+
+// mail scans one email: the people in its headers, its text bodies, and
+// its attachments as files of their own (archive!/attachment.csv).
+func (src *source) mail(name string, r io.Reader, depth int) error {
+	msg, err := mail.ReadMessage(bufio.NewReader(r))
+	if err != nil {
+		return fmt.Errorf("not a readable email (%v)", err)
+	}
+	var fields []Field
+	for _, h := range []string{"From", "To", "Cc", "Reply-To"} {
+		list, _ := msg.Header.AddressList(h)
+		for _, a := range list {
+			if a.Name != "" {
+				fields = append(fields, Field{Name: h + ".name", Hint: PersonName, Classified: true, Value: []byte(a.Name)})
+			}
+			fields = append(fields, Field{Name: h, Hint: Email, Classified: true, Value: []byte(a.Address)})
+			src.rec = Record{Path: name, Fields: fields}
+			src.record(&src.rec)
+			fields = fields[:0]
+		}
+	}
+	return src.part(name, msg.Header, msg.Body, depth, 0)
+}
+
+// header is what part needs of a message's or a part's header.
+type header interface{ Get(string) string }
+
+// part scans one MIME part: text is scanned line by line, multiparts part
+// by part, anything with a file name as a file.
+func (src *source) part(name string, h header, body io.Reader, depth, level int) error {
+	if level > 10 {
+		return unsupported("MIME parts nested deeper than 10 levels")
+	}
+	switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
+	case "base64":
+		body = base64.NewDecoder(base64.StdEncoding, &stripNewlines{r: body})
+	case "quoted-printable":
+		body = quotedprintable.NewReader(body)
+	}
+	ct, params, err := mime.ParseMediaType(h.Get("Content-Type"))
+	if err != nil {
+		ct = "text/plain"
+	}
+	_, dparams, _ := mime.ParseMediaType(h.Get("Content-Disposition"))
+	file := dparams["filename"]
+	if file == "" {
+		file = params["name"]
+	}
+	switch {
+	case strings.HasPrefix(ct, "multipart/"):
+		mr := multipart.NewReader(body, params["boundary"])
+		for {
+			p, err := mr.NextRawPart()
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("broken MIME structure (%v)", err)
+			}
+			if err := src.part(name, p.Header, p, depth, level+1); err != nil {
+				return err
+			}
+		}
+	case file != "":
+		if depth >= maxDepth {
+			src.s.skip(member(name, path.Base(file)), "attachments nested too deep")
+			return nil
+		}
+		src.file(member(name, path.Base(file)), &limitedMember{r: body, n: maxMember}, -1, depth+1, nil)
+		return nil
+	case strings.HasPrefix(ct, "text/"):
+		return src.text(name, bufio.NewReaderSize(body, textChunk))
+	}
+	return nil
+}
+
+// stripNewlines drops line breaks from base64 bodies.
+type stripNewlines struct{ r io.Reader }
+
+func (s *stripNewlines) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	j := 0
+	for _, c := range p[:n] {
+		if c != '\r' && c != '\n' {
+			p[j] = c
+			j++
+		}
+	}
+	return j, err
+}
+
+// mbox splits a mailbox on its "From " lines and scans each message.
+func (src *source) mbox(name string, r io.Reader, depth int) error {
+	br := bufio.NewReaderSize(&lineGuard{r: r}, textChunk)
+	var msg bytes.Buffer
+	n := 0
+	flush := func() {
+		if msg.Len() == 0 {
+			return
+		}
+		n++
+		if err := src.mail(fmt.Sprintf("%s!/message-%d", name, n), bytes.NewReader(msg.Bytes()), depth+1); err != nil {
+			src.s.skip(fmt.Sprintf("%s!/message-%d", name, n), err.Error())
+		}
+		msg.Reset()
+	}
+	for {
+		line, err := br.ReadBytes('\n')
+		if bytes.HasPrefix(line, []byte("From ")) {
+			flush()
+		} else if msg.Len() < maxInMemory {
+			msg.Write(line)
+		}
+		if err == io.EOF {
+			flush()
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+	}
+}

@@ -1,0 +1,243 @@
+package discover
+
+import (
+	"archive/zip"
+	"encoding/xml"
+	"fmt"
+	"io"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+func openMember(zr *zip.Reader, name string) (io.ReadCloser, error) {
+	for _, f := range zr.File {
+		if f.Name == name {
+			rc, err := f.Open()
+			if err != nil {
+				return nil, err
+			}
+			return struct {
+				io.Reader
+				io.Closer
+			}{&limitedMember{r: rc, n: maxMember}, rc}, nil
+		}
+	}
+	return nil, fmt.Errorf("%s is missing", name)
+}
+
+// docx scans a Word document's paragraphs, each as a line.
+func (src *source) docx(name string, zr *zip.Reader) error {
+	rc, err := openMember(zr, "word/document.xml")
+	if err != nil {
+		return fmt.Errorf("not a readable DOCX file (%v)", err)
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(rc)
+	var para strings.Builder
+	inText, line := false, 0
+	fields := []Field{{}}
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("not a readable DOCX file (%v)", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "t":
+				inText = true
+			case "tab", "br":
+				para.WriteByte(' ')
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "t":
+				inText = false
+			case "p":
+				line++
+				if para.Len() > 0 {
+					fields[0].Value = []byte(para.String())
+					src.rec = Record{Path: name, Line: line, Fields: fields}
+					src.record(&src.rec)
+					para.Reset()
+				}
+			case "tc":
+				para.WriteByte('\t')
+			}
+		case xml.CharData:
+			if inText && para.Len() < maxLine {
+				para.Write(t)
+			}
+		}
+	}
+}
+
+// xlsx scans each worksheet row by row; a first row of labels names the
+// columns, as in CSV. Paths are book.xlsx!/sheet1.
+func (src *source) xlsx(name string, zr *zip.Reader) error {
+	shared, err := sharedStrings(zr)
+	if err != nil {
+		return fmt.Errorf("not a readable XLSX file (%v)", err)
+	}
+	var sheets []string
+	for _, f := range zr.File {
+		if strings.HasPrefix(f.Name, "xl/worksheets/") && strings.HasSuffix(f.Name, ".xml") && !strings.Contains(f.Name[len("xl/worksheets/"):], "/") {
+			sheets = append(sheets, f.Name)
+		}
+	}
+	sort.Strings(sheets)
+	for _, sh := range sheets {
+		if err := src.sheet(member(name, strings.TrimSuffix(path.Base(sh), ".xml")), zr, sh, shared); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sharedStrings(zr *zip.Reader) ([]string, error) {
+	rc, err := openMember(zr, "xl/sharedStrings.xml")
+	if err != nil {
+		return nil, nil // a workbook without text has none
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(rc)
+	var out []string
+	var cur strings.Builder
+	inT := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			inT = inT || t.Name.Local == "t"
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "t":
+				inT = false
+			case "si":
+				out = append(out, cur.String())
+				cur.Reset()
+			}
+		case xml.CharData:
+			if inT && cur.Len() < 1<<20 {
+				cur.Write(t)
+			}
+		}
+	}
+}
+
+// colIndex turns a cell reference such as "C12" into column 2.
+func colIndex(ref string) int {
+	n := 0
+	for i := 0; i < len(ref) && ref[i] >= 'A' && ref[i] <= 'Z'; i++ {
+		n = n*26 + int(ref[i]-'A') + 1
+		if n > 16384 {
+			return -1
+		}
+	}
+	return n - 1
+}
+
+func (src *source) sheet(name string, zr *zip.Reader, member string, shared []string) error {
+	rc, err := openMember(zr, member)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(rc)
+	var cols []column
+	var row []string
+	rowNum, col, kind := 0, 0, ""
+	var val strings.Builder
+	inV := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("not a readable XLSX file (%v)", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "row":
+				row = row[:0]
+				rowNum++
+				for _, a := range t.Attr {
+					if a.Name.Local == "r" {
+						if n, err := strconv.Atoi(a.Value); err == nil {
+							rowNum = n
+						}
+					}
+				}
+			case "c":
+				kind, col = "", len(row)
+				for _, a := range t.Attr {
+					switch a.Name.Local {
+					case "t":
+						kind = a.Value
+					case "r":
+						if c := colIndex(a.Value); c >= 0 {
+							col = c
+						}
+					}
+				}
+				val.Reset()
+			case "v", "t":
+				inV = true
+			}
+		case xml.EndElement:
+			switch t.Name.Local {
+			case "v", "t":
+				inV = false
+			case "c":
+				if col > 16384 {
+					continue
+				}
+				for len(row) <= col {
+					row = append(row, "")
+				}
+				v := val.String()
+				if kind == "s" {
+					if i, err := strconv.Atoi(v); err == nil && i >= 0 && i < len(shared) {
+						v = shared[i]
+					}
+				}
+				row[col] = v
+			case "row":
+				if cols == nil && isHeader(row) {
+					cols = make([]column, len(row))
+					for k, h := range row {
+						cols[k] = column{name: h, hint: ClassifyField(h)}
+					}
+					continue
+				}
+				fields := make([]Field, 0, len(row))
+				for k, v := range row {
+					for len(cols) <= k {
+						cols = append(cols, column{name: "column " + strconv.Itoa(len(cols)+1)})
+					}
+					b := []byte(v)
+					fields = append(fields, Field{Name: cols[k].name, Hint: cols[k].confirm(b), Classified: true, Value: b})
+				}
+				src.rec = Record{Path: name, Line: rowNum, Fields: fields}
+				src.record(&src.rec)
+			}
+		case xml.CharData:
+			if inV && val.Len() < 1<<20 {
+				val.Write(t)
+			}
+		}
+	}
+}

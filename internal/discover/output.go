@@ -1,0 +1,82 @@
+package discover
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+)
+
+// personJSON is one line of the people output (docs/scan-contract.md).
+type personJSON struct {
+	ID                string   `json:"id"`
+	Name              string   `json:"name,omitempty"`
+	Emails            []string `json:"emails"`
+	Phones            []string `json:"phones"`
+	Addresses         []string `json:"addresses"`
+	Jurisdiction      string   `json:"jurisdiction,omitempty"`
+	JurisdictionBasis string   `json:"jurisdiction_basis,omitempty"`
+	Elements          []Type   `json:"elements"`
+	Sources           struct {
+		Records int      `json:"records"`
+		Files   []string `json:"files"`
+	} `json:"sources"`
+}
+
+// WritePeople writes the merged people as JSON Lines and returns how
+// many there were.
+func (r *Resolver) WritePeople(w io.Writer) (int, error) {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	var werr error
+	n := r.People(func(p Person) {
+		if werr != nil {
+			return
+		}
+		j := personJSON{ID: p.ID, Name: p.Name, Emails: nonNil(p.Emails), Phones: nonNil(p.Phones), Addresses: nonNil(p.Addresses),
+			Jurisdiction: p.Jurisdiction, JurisdictionBasis: p.JurisdictionBasis, Elements: p.Elements}
+		j.Sources.Records, j.Sources.Files = p.Records, p.Files
+		werr = enc.Encode(j)
+	})
+	return n, werr
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// WriteText writes the summary for a person at a terminal.
+func (s *Summary) WriteText(w io.Writer) {
+	fmt.Fprintf(w, "Scanned %d files, %.1f MB in %.1f s (%.1f MB/s).\n", s.Files, float64(s.Bytes)/1e6, s.Elapsed, s.MBps)
+	fmt.Fprintf(w, "Found %d values; %d people.\n", s.Findings, s.People)
+	if len(s.Counts) > 0 {
+		fmt.Fprintf(w, "%-18s %10s %12s\n", "type", "validated", "unvalidated")
+		for _, t := range Types {
+			if c := s.Counts[t]; c != nil {
+				fmt.Fprintf(w, "%-18s %10d %12d\n", t, c.Validated, c.Unvalidated)
+			}
+		}
+	}
+	if len(s.Skipped) > 0 {
+		fmt.Fprintf(w, "Skipped %d files:\n", len(s.Skipped))
+		for _, k := range s.Skipped {
+			fmt.Fprintf(w, "  %s: %s\n", k.Path, k.Reason)
+		}
+	}
+	if s.Key != "" {
+		fmt.Fprintf(w, "Scan key (keep it to match these hashes later): %s\n", s.Key)
+	}
+}
+
+// WriteJSON writes the summary as one JSON document.
+func (s *Summary) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	out := *s
+	if out.Skipped == nil {
+		out.Skipped = []Skipped{}
+	}
+	return enc.Encode(out)
+}

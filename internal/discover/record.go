@@ -1,0 +1,200 @@
+package discover
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"hash"
+	"strconv"
+	"unicode/utf8"
+)
+
+// Field is one value of a record with the column or key it came from
+// ("" for unstructured text). Value is only valid during the call it is
+// passed to.
+type Field struct {
+	Name string
+	Hint Type // the column's classification, when Classified
+	// Classified says the reader has classified the column (and perhaps
+	// dropped its classification after sampling), so Name is not read again.
+	Classified bool
+	Value      []byte
+}
+
+// Record is one row, object, message or line: values that belong to the
+// same person, as far as the format tells.
+type Record struct {
+	Path   string
+	Line   int // 1-based line or row; 0 where the format has none
+	Fields []Field
+}
+
+// Finding is one line of the findings output (docs/scan-contract.md).
+type Finding struct {
+	Path       string
+	Line       int
+	Field      string
+	Type       Type
+	Masked     string
+	HMAC       string
+	Value      string // only with Reveal
+	Validated  bool
+	Confidence float64
+	Country    string // not in the output: feeds people's jurisdiction
+	norm       string
+}
+
+// AppendJSON writes the finding as one JSON object, without the newline.
+// Hand-written because it runs once per finding.
+func (f *Finding) AppendJSON(b []byte) []byte {
+	b = append(b, `{"path":`...)
+	b = appendString(b, f.Path)
+	if f.Line > 0 {
+		b = append(b, `,"line":`...)
+		b = strconv.AppendInt(b, int64(f.Line), 10)
+	}
+	if f.Field != "" {
+		b = append(b, `,"field":`...)
+		b = appendString(b, f.Field)
+	}
+	b = append(b, `,"type":"`...)
+	b = append(b, f.Type...)
+	b = append(b, `","masked":`...)
+	b = appendString(b, f.Masked)
+	b = append(b, `,"hmac":"`...)
+	b = append(b, f.HMAC...)
+	b = append(b, '"')
+	if f.Value != "" {
+		b = append(b, `,"value":`...)
+		b = appendString(b, f.Value)
+	}
+	b = append(b, `,"validated":`...)
+	b = strconv.AppendBool(b, f.Validated)
+	b = append(b, `,"confidence":`...)
+	b = strconv.AppendFloat(b, f.Confidence, 'f', -1, 64)
+	return append(b, '}')
+}
+
+// appendString writes s as a JSON string, replacing invalid UTF-8.
+func appendString(b []byte, s string) []byte {
+	const hexd = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
+				b = append(b, '\\', 'u', '0', '0', hexd[c>>4], hexd[c&0xf])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+// hasher computes the contract's HMAC of normalised values.
+type hasher struct {
+	mac hash.Hash
+	sum []byte
+}
+
+func newHasher(key []byte) *hasher { return &hasher{mac: hmac.New(sha256.New, key)} }
+
+func (h *hasher) of(norm string) string {
+	h.mac.Reset()
+	h.mac.Write([]byte(norm))
+	h.sum = h.mac.Sum(h.sum[:0])
+	return hex.EncodeToString(h.sum)
+}
+
+// processor turns records into findings and person records. One per
+// worker: it is not safe for concurrent use.
+type processor struct {
+	det    Detector
+	h      *hasher
+	reveal bool
+	found  []Finding
+	hits   []Hit
+}
+
+// process finds the personal data in one record and returns its findings
+// (valid until the next call).
+func (p *processor) process(r *Record) []Finding {
+	p.found = p.found[:0]
+	identifying := false
+	for k := range r.Fields {
+		fl := &r.Fields[k]
+		hint := fl.Hint
+		if !fl.Classified && fl.Name != "" {
+			hint = ClassifyField(fl.Name)
+		}
+		v := trimSpace(fl.Value)
+		if len(v) == 0 {
+			continue
+		}
+		if wholeValue(hint) {
+			if plausible(hint, v) {
+				s := string(v)
+				p.add(r, fl.Name, Hit{Type: hint, Value: s, Norm: Normalise(hint, s), Confidence: 0.85})
+				identifying = identifying || hint == PersonName
+			}
+			continue
+		}
+		p.hits = p.hits[:0]
+		p.det.Detect(v, hint, func(h Hit) { p.hits = append(p.hits, h) })
+		for _, h := range p.hits {
+			p.add(r, fl.Name, h)
+			identifying = true
+		}
+	}
+	// Medical terms in a record that identifies someone are health
+	// information about them.
+	if identifying {
+		for k := range r.Fields {
+			fl := &r.Fields[k]
+			if fl.Hint == Health || (!fl.Classified && ClassifyField(fl.Name) == Health) {
+				continue
+			}
+			if term := healthTerm(fl.Value); term != "" {
+				p.add(r, fl.Name, Hit{Type: Health, Value: term, Norm: term, Confidence: 0.6})
+				break
+			}
+		}
+	}
+	return p.found
+}
+
+func (p *processor) add(r *Record, field string, h Hit) {
+	masked := Mask(h.Type, h.Value)
+	if h.Type == DateOfBirth {
+		masked = h.Norm[:4] + "-**-**" // the year alone says little
+	}
+	f := Finding{Path: r.Path, Line: r.Line, Field: field, Type: h.Type, Masked: masked, HMAC: p.h.of(h.Norm),
+		Validated: h.Validated, Confidence: h.Confidence, Country: h.Country, norm: h.Norm}
+	if p.reveal {
+		f.Value = h.Value
+	}
+	p.found = append(p.found, f)
+}
+
+func trimSpace(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t' || b[0] == '\r' || b[0] == '\n') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t' || b[len(b)-1] == '\r' || b[len(b)-1] == '\n') {
+		b = b[:len(b)-1]
+	}
+	return b
+}

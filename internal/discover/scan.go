@@ -1,0 +1,258 @@
+package discover
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Options control a scan.
+type Options struct {
+	// Key is the HMAC key; nil draws a random one, reported in the summary.
+	Key []byte
+	// Reveal puts raw values in the output. Off by default: raw values
+	// never leave the scanner unless asked for.
+	Reveal bool
+	// Workers is how many files are read at once (default: one per core).
+	Workers int
+	// Findings receives the findings as JSON Lines; nil discards them.
+	Findings io.Writer
+	// Progress, if set, is called about twice a second.
+	Progress func(Progress)
+}
+
+// Progress is how far a scan has got.
+type Progress struct {
+	Files, Bytes, TotalBytes int64
+	Elapsed                  time.Duration
+}
+
+// Skipped is a file the scan could not read, with the reason.
+type Skipped struct {
+	Path   string `json:"path"`
+	Reason string `json:"reason"`
+}
+
+// Count is how many findings of one type were validated and not.
+type Count struct {
+	Validated   int64 `json:"validated"`
+	Unvalidated int64 `json:"unvalidated"`
+}
+
+// Summary is the scan's summary (docs/scan-contract.md).
+type Summary struct {
+	Files    int64           `json:"files"`
+	Bytes    int64           `json:"bytes"`
+	Skipped  []Skipped       `json:"skipped"`
+	Counts   map[Type]*Count `json:"counts"`
+	Findings int64           `json:"findings"`
+	People   int             `json:"people"`
+	Elapsed  float64         `json:"elapsed_seconds"`
+	MBps     float64         `json:"mb_per_second"`
+	Key      string          `json:"key,omitempty"`
+}
+
+// Scanner runs one scan. Use Scan.
+type Scanner struct {
+	opt   Options
+	key   []byte
+	mu    sync.Mutex // guards out, sum and res
+	out   *bufio.Writer
+	sum   *Summary
+	res   *Resolver
+	files atomic.Int64
+	bytes atomic.Int64
+	total int64
+	start time.Time
+	werr  error
+}
+
+type job struct{ abs, rel string }
+
+// Scan reads every file under roots and reports the personal data in
+// them. It fails only when it cannot start (an unreadable root); bad files
+// are listed as skipped and the scan goes on.
+func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver, error) {
+	s := &Scanner{opt: opt, key: opt.Key, sum: &Summary{Counts: map[Type]*Count{}}, res: NewResolver(), start: time.Now()}
+	if len(s.key) == 0 {
+		s.key = make([]byte, 32)
+		rand.Read(s.key)
+		s.sum.Key = hex.EncodeToString(s.key)
+	}
+	var jobs []job
+	for _, root := range roots {
+		info, err := os.Stat(root)
+		if err != nil {
+			return nil, nil, fmt.Errorf("cannot read %s: %w", root, err)
+		}
+		if !info.IsDir() {
+			jobs = append(jobs, job{abs: root, rel: filepath.Base(root)})
+			s.total += info.Size()
+			continue
+		}
+		err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			rel, _ := filepath.Rel(root, p)
+			if err != nil {
+				s.skip(filepath.ToSlash(rel), "unreadable: "+reason(err))
+				if d != nil && d.IsDir() && p != root {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if d.Type().IsRegular() {
+				jobs = append(jobs, job{abs: p, rel: filepath.ToSlash(rel)})
+				if info, err := d.Info(); err == nil {
+					s.total += info.Size()
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("cannot read %s: %w", root, err)
+		}
+	}
+	if opt.Findings != nil {
+		s.out = bufio.NewWriterSize(opt.Findings, 256<<10)
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ch := make(chan job)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := &processor{h: newHasher(s.key), reveal: opt.Reveal}
+			for j := range ch {
+				s.scanFile(ctx, p, j)
+				s.files.Add(1)
+			}
+		}()
+	}
+	done := make(chan struct{})
+	if opt.Progress != nil {
+		go func() {
+			t := time.NewTicker(500 * time.Millisecond)
+			defer t.Stop()
+			for {
+				select {
+				case <-done:
+					return
+				case <-t.C:
+					opt.Progress(s.progress())
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		ch <- j
+	}
+	close(ch)
+	wg.Wait()
+	close(done)
+	if opt.Progress != nil {
+		opt.Progress(s.progress())
+	}
+	if s.out != nil {
+		if err := s.out.Flush(); err != nil && s.werr == nil {
+			s.werr = err
+		}
+	}
+	sum := s.sum
+	sum.Files, sum.Bytes = s.files.Load(), s.bytes.Load()
+	el := time.Since(s.start)
+	sum.Elapsed = el.Seconds()
+	if el > 0 {
+		sum.MBps = float64(sum.Bytes) / 1e6 / el.Seconds()
+	}
+	sort.Slice(sum.Skipped, func(a, b int) bool { return sum.Skipped[a].Path < sum.Skipped[b].Path })
+	if s.werr != nil {
+		return sum, s.res, fmt.Errorf("writing findings: %w", s.werr)
+	}
+	return sum, s.res, ctx.Err()
+}
+
+func (s *Scanner) progress() Progress {
+	return Progress{Files: s.files.Load(), Bytes: s.bytes.Load(), TotalBytes: s.total, Elapsed: time.Since(s.start)}
+}
+
+func (s *Scanner) skip(path, why string) {
+	s.mu.Lock()
+	s.sum.Skipped = append(s.sum.Skipped, Skipped{Path: path, Reason: why})
+	s.mu.Unlock()
+}
+
+// reason is an error in words without the machine's own paths.
+func reason(err error) string {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+func (s *Scanner) scanFile(ctx context.Context, p *processor, j job) {
+	f, err := os.Open(j.abs)
+	if err != nil {
+		s.skip(j.rel, "unreadable: "+reason(err))
+		return
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		s.skip(j.rel, "unreadable: "+reason(err))
+		return
+	}
+	src := &source{s: s, p: p, ctx: ctx}
+	src.file(j.rel, f, info.Size(), 0, f)
+}
+
+// emit records one record's findings: the output, the counts and people.
+func (s *Scanner) emit(r *Record, fs []Finding) {
+	if len(fs) == 0 {
+		return
+	}
+	var buf []byte
+	if s.out != nil {
+		for i := range fs {
+			buf = fs[i].AppendJSON(buf)
+			buf = append(buf, '\n')
+		}
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.out != nil && s.werr == nil {
+		_, s.werr = s.out.Write(buf)
+	}
+	for i := range fs {
+		c := s.sum.Counts[fs[i].Type]
+		if c == nil {
+			c = &Count{}
+			s.sum.Counts[fs[i].Type] = c
+		}
+		if fs[i].Validated {
+			c.Validated++
+		} else {
+			c.Unvalidated++
+		}
+	}
+	s.sum.Findings += int64(len(fs))
+	s.res.Add(r.Path, fs)
+}

@@ -1,0 +1,155 @@
+package discover
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"path"
+	"strings"
+)
+
+// source reads one file of a scan, following it into archives.
+type source struct {
+	s   *Scanner
+	p   *processor
+	ctx context.Context
+	rec Record
+}
+
+// Limits that keep a hostile file from exhausting memory or time.
+const (
+	maxDepth      = 5        // archives inside archives
+	maxMember     = 4 << 30  // bytes read from one archive member
+	maxInMemory   = 64 << 20 // a nested zip, XLSX or DOCX is read into memory up to this
+	maxLine       = 16 << 20 // a CSV or SQL line longer than this stops that file
+	maxRatio      = 200      // uncompressed/compressed beyond which a zip member is a bomb
+	maxJSONDepth  = 64
+	textChunk     = 64 << 10
+	sniffBytes    = 512
+	maxSQLColumns = 1024
+)
+
+var errTooLong = errors.New("a line longer than 16 MiB")
+
+// countingReader counts what a scan has read, for progress.
+type countingReader struct {
+	r io.Reader
+	s *Scanner
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.s.bytes.Add(int64(n))
+	return n, err
+}
+
+// file reads one file or archive member. ra is set when r can be read at
+// random (a file on disk), which zip needs.
+func (src *source) file(name string, r io.Reader, size int64, depth int, ra io.ReaderAt) {
+	if src.ctx.Err() != nil {
+		return
+	}
+	if depth == 0 {
+		r = countingReader{r: r, s: src.s}
+	}
+	ext := strings.ToLower(path.Ext(name))
+	var err error
+	switch {
+	case ext == ".csv" || ext == ".tsv" || ext == ".psv":
+		err = src.csv(name, r)
+	case ext == ".json" || ext == ".ndjson" || ext == ".jsonl":
+		err = src.json(name, r, ext != ".json")
+	case ext == ".sql":
+		err = src.sql(name, r)
+	case ext == ".eml":
+		err = src.mail(name, r, depth)
+	case ext == ".mbox":
+		err = src.mbox(name, r, depth)
+	case ext == ".zip" || ext == ".docx" || ext == ".xlsx":
+		err = src.zipFile(name, ext, r, size, depth, ra)
+	case ext == ".tar":
+		err = src.tar(name, r, depth)
+	case ext == ".tgz" || strings.HasSuffix(strings.ToLower(name), ".tar.gz"):
+		err = src.tgz(name, r, depth)
+	case ext == ".gz":
+		err = src.gz(name, r, depth)
+	case ext == ".pdf":
+		err = unsupported("PDF: text extraction is not supported yet; convert with pdftotext and scan the text")
+	default:
+		br := bufio.NewReaderSize(r, textChunk)
+		head, _ := br.Peek(sniffBytes)
+		if !looksLikeText(head) {
+			err = unsupported("unsupported binary file")
+			break
+		}
+		err = src.text(name, br)
+	}
+	if err != nil {
+		var u unsupportedError
+		switch {
+		case errors.As(err, &u):
+			src.s.skip(name, string(u))
+		case errors.Is(err, errTooLong):
+			src.s.skip(name, "stopped: "+err.Error()+"; what came before it was scanned")
+		default:
+			src.s.skip(name, "corrupt or unreadable: "+err.Error()+"; what came before it was scanned")
+		}
+	}
+}
+
+type unsupportedError string
+
+func (u unsupportedError) Error() string { return string(u) }
+
+func unsupported(why string) error { return unsupportedError(why) }
+
+// looksLikeText says whether the start of a file is text: no NUL bytes
+// and few control characters (UTF-8 and Latin-1 both pass).
+func looksLikeText(b []byte) bool {
+	if bytes.IndexByte(b, 0) >= 0 {
+		return false
+	}
+	ctl := 0
+	for _, c := range b {
+		if c < 0x20 && c != '\n' && c != '\r' && c != '\t' && c != '\f' {
+			ctl++
+		}
+	}
+	return ctl <= len(b)/20
+}
+
+// record hands one record to the processor and the scanner.
+func (src *source) record(r *Record) {
+	src.s.emit(r, src.p.process(r))
+}
+
+// text scans lines of plain text and logs. A line longer than the buffer
+// is scanned in pieces under the same line number; a value cut at a piece
+// boundary may be missed.
+func (src *source) text(name string, br *bufio.Reader) error {
+	line := 0
+	cont := false
+	fields := []Field{{}}
+	for {
+		b, err := br.ReadSlice('\n')
+		if len(b) > 0 {
+			if !cont {
+				line++
+			}
+			fields[0].Value = b
+			src.rec = Record{Path: name, Line: line, Fields: fields}
+			src.record(&src.rec)
+		}
+		cont = errors.Is(err, bufio.ErrBufferFull)
+		switch {
+		case err == nil || cont:
+			continue
+		case err == io.EOF:
+			return nil
+		default:
+			return err
+		}
+	}
+}

@@ -1,0 +1,150 @@
+// Package discover scans exposed files for personal data and works out
+// whose it is, so the team can "clarify what information has been
+// breached" and "consider who is impacted" (seed 000). Its output is the
+// contract of docs/scan-contract.md. It knows nothing of SQL or HTTP.
+package discover
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Type is an element type id of the scan contract.
+type Type string
+
+// The element types of the contract, version 1.
+const (
+	Email         Type = "email"
+	Phone         Type = "phone"
+	CreditCard    Type = "credit_card"
+	IBAN          Type = "iban"
+	USSSN         Type = "us_ssn"
+	AUTFN         Type = "au_tfn"
+	AUMedicare    Type = "au_medicare"
+	AUABN         Type = "au_abn"
+	NZIRD         Type = "nz_ird"
+	NZNHI         Type = "nz_nhi"
+	Passport      Type = "passport_number"
+	DriverLicence Type = "driver_licence"
+	DateOfBirth   Type = "date_of_birth"
+	PersonName    Type = "person_name"
+	StreetAddress Type = "street_address"
+	IPAddress     Type = "ip_address"
+	Password      Type = "password"
+	Health        Type = "health"
+	noType        Type = ""
+)
+
+// Types lists the element types in the order summaries show them.
+var Types = []Type{Email, Phone, CreditCard, IBAN, USSSN, AUTFN, AUMedicare, AUABN, NZIRD, NZNHI, Passport, DriverLicence,
+	DateOfBirth, PersonName, StreetAddress, IPAddress, Password, Health}
+
+// Indexes of the types in Types, for bit sets.
+const (
+	iEmail = iota
+	iPhone
+	iCreditCard
+	iIBAN
+	iUSSSN
+	iAUTFN
+	iAUMedicare
+	iAUABN
+	iNZIRD
+	iNZNHI
+	iPassport
+	iDriverLicence
+	iDateOfBirth
+	iPersonName
+	iStreetAddress
+	iIPAddress
+	iPassword
+	iHealth
+)
+
+func (t Type) index() int {
+	for i, x := range Types {
+		if x == t {
+			return i
+		}
+	}
+	return -1
+}
+
+// Normalise is the value the contract hashes: emails lower-cased; numeric
+// identifiers digits only; IBAN and NHI upper-case without spaces; phones
+// as E.164 when the country is known (the detector passes them so);
+// dates as YYYY-MM-DD (likewise); other types trimmed with inner white
+// space collapsed.
+func Normalise(t Type, v string) string {
+	switch t {
+	case Email:
+		return strings.ToLower(strings.TrimSpace(v))
+	case CreditCard, USSSN, AUTFN, AUMedicare, AUABN, NZIRD:
+		return digitsOnly(v)
+	case IBAN, NZNHI:
+		return strings.ToUpper(strings.Join(strings.Fields(v), ""))
+	case Phone:
+		if strings.HasPrefix(v, "+") {
+			return "+" + digitsOnly(v)
+		}
+		return digitsOnly(v)
+	}
+	return strings.Join(strings.Fields(v), " ")
+}
+
+func digitsOnly(v string) string {
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		if isDigit(v[i]) {
+			b.WriteByte(v[i])
+		}
+	}
+	return b.String()
+}
+
+// Mask hides all but a few characters of a value, so output can be shown
+// without exposing it: the last four digits of numbers, the first letter
+// and the domain of emails, the first letter of each word of names.
+func Mask(t Type, v string) string {
+	r := []rune(strings.TrimSpace(v))
+	switch t {
+	case Email:
+		at := strings.LastIndexByte(string(r), '@')
+		if at > 0 {
+			return string(r[0]) + "***" + string(r)[at:]
+		}
+	case PersonName, StreetAddress, Health:
+		out := make([]rune, len(r))
+		first := true
+		for i, c := range r {
+			switch {
+			case unicode.IsSpace(c):
+				out[i], first = c, true
+			case first:
+				out[i], first = c, false
+			default:
+				out[i] = '*'
+			}
+		}
+		return string(out)
+	case Password:
+		return "********"
+	}
+	keep := 4
+	if len(r) <= 6 {
+		keep = 2
+	}
+	out := make([]rune, len(r))
+	seen := 0
+	for i := len(r) - 1; i >= 0; i-- {
+		c := r[i]
+		if unicode.IsLetter(c) || unicode.IsDigit(c) {
+			if seen >= keep {
+				c = '*'
+			}
+			seen++
+		}
+		out[i] = c
+	}
+	return string(out)
+}
