@@ -26,88 +26,143 @@ var otherWords = []string{"order", "invoice", "inv", "ref", "ticket", "tracking"
 // window is how far before a value context words are looked for.
 const window = 40
 
-// hasContext says whether one of t's context words ends shortly before
-// start, as a whole word.
-func hasContext(text []byte, start int, t Type) bool {
-	return anyWord(text, start, contextWords[t])
-}
+// otherBit marks otherWords in a context mask.
+const otherBit = 1 << 31
 
-// hasAnyContext says whether any identifying or distracting word comes
-// shortly before start.
-func hasAnyContext(text []byte, start int) bool {
-	for _, ws := range contextWords {
-		if anyWord(text, start, ws) {
-			return true
+// contextIndex maps each context word, and each two-word phrase, to the
+// bits of the types it speaks for.
+var contextIndex = func() map[string]uint32 {
+	m := map[string]uint32{}
+	for t, ws := range contextWords {
+		for _, w := range ws {
+			m[w] |= 1 << uint(t.index())
 		}
 	}
-	return anyWord(text, start, otherWords)
+	for _, w := range otherWords {
+		m[w] |= otherBit
+	}
+	return m
+}()
+
+// kwFilter has, per first letter, a bit for each length of a word or
+// phrase in contextIndex: most words in text fail it and skip the map.
+var kwFilter = func() (f [26]uint64) {
+	for w := range contextIndex {
+		if c := w[0] - 'a'; c < 26 && len(w) < 64 {
+			f[c] |= 1 << len(w)
+		}
+	}
+	return f
+}()
+
+func maybeKeyword(w []byte) bool {
+	c := w[0] - 'a'
+	return c < 26 && len(w) < 64 && kwFilter[c]&(1<<len(w)) != 0
 }
 
-func anyWord(text []byte, start int, words []string) bool {
+// contextMask reads the words shortly before start once and returns the
+// bits of every type (and otherBit) they speak for.
+func contextMask(text []byte, start int) uint32 {
 	lo := max(0, start-window)
-	var buf [window]byte
-	w := buf[:start-lo]
-	for k, c := range text[lo:start] {
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
+	var buf, pair [2*window + 1]byte
+	var mask uint32
+	w, p := buf[:0], pair[:0]
+	flush := func() {
+		if len(w) == 0 {
+			return
 		}
-		w[k] = c
-	}
-	for _, word := range words {
-		for from := 0; from+len(word) <= len(w); {
-			k := indexFrom(w, word, from)
-			if k < 0 {
-				break
+		if maybeKeyword(w) {
+			mask |= contextIndex[string(w)] // no allocation: the compiler looks up without converting
+		}
+		if len(p) > 0 {
+			p = append(append(p, ' '), w...)
+			if maybeKeyword(p) {
+				mask |= contextIndex[string(p)]
 			}
-			before := k == 0 || !isAlpha(w[k-1])
-			after := k+len(word) == len(w) || !isAlpha(w[k+len(word)])
-			if before && after {
-				return true
-			}
-			from = k + 1
+		}
+		p = append(p[:0], w...)
+		w = w[:0]
+	}
+	for _, c := range text[lo:start] {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			w = append(w, c+'a'-'A')
+		case c >= 'a' && c <= 'z', c == '.' && len(w) > 0 && len(w) < 4:
+			w = append(w, c)
+		default:
+			flush()
 		}
 	}
-	return false
-}
-
-func indexFrom(w []byte, word string, from int) int {
-	for k := from; k+len(word) <= len(w); k++ {
-		if w[k] == word[0] && string(w[k:k+len(word)]) == word {
-			return k
-		}
-	}
-	return -1
+	flush() // a word cut at the window's start may be partial, which only loses context
+	return mask
 }
 
 func isAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // healthWords are medical terms that, in a record about a person, make it
 // health information.
-var healthWords = []string{"diagnosis", "diagnosed", "hiv", "diabetes", "cancer", "depression", "anxiety", "pregnan",
-	"medication", "prescription", "mental health", "schizophrenia", "bipolar", "hepatitis", "asthma", "epilepsy",
-	"dementia", "disability", "surgery", "therapy", "treatment", "addiction", "overdose", "abortion", "miscarriage",
-	"chemotherapy", "psychiatric", "std", "sti"}
+var healthWords = map[string]bool{}
 
-// healthTerm returns the first medical term in text, lower-cased, or "".
-func healthTerm(text []byte) string {
-	var low []byte
+func init() {
+	for _, w := range []string{"diagnosis", "diagnosed", "hiv", "aids", "diabetes", "diabetic", "cancer", "depression", "anxiety",
+		"pregnant", "pregnancy", "medication", "prescription", "schizophrenia", "bipolar", "hepatitis", "asthma",
+		"epilepsy", "dementia", "disability", "surgery", "therapy", "treatment", "addiction", "overdose", "abortion",
+		"miscarriage", "chemotherapy", "psychiatric", "std", "sti", "mental health"} {
+		healthWords[w] = true
+	}
+}
+
+// words calls fn with each lower-cased word of text and, after the
+// first, with the pair "previous word" joined by a space; fn returns
+// false to stop. It allocates nothing.
+func words(text []byte, fn func(w []byte) bool) {
+	var buf, pair [64]byte
+	w, p := buf[:0], pair[:0]
+	emit := func() bool {
+		if len(w) == 0 {
+			return true
+		}
+		if !fn(w) {
+			return false
+		}
+		if len(p) > 0 && len(p)+1+len(w) <= len(pair) {
+			p = append(append(p, ' '), w...)
+			if !fn(p) {
+				return false
+			}
+		}
+		p = append(p[:0], w...)
+		w = w[:0]
+		return true
+	}
 	for _, c := range text {
-		if c >= 'A' && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		low = append(low, c)
-	}
-	for _, w := range healthWords {
-		for from := 0; ; {
-			k := indexFrom(low, w, from)
-			if k < 0 {
-				break
+		switch {
+		case c >= 'A' && c <= 'Z':
+			if len(w) < len(buf) {
+				w = append(w, c+'a'-'A')
 			}
-			if (k == 0 || !isAlpha(low[k-1])) && (len(w) > 3 || k+len(w) == len(low) || !isAlpha(low[k+len(w)])) {
-				return w
+		case c >= 'a' && c <= 'z':
+			if len(w) < len(buf) {
+				w = append(w, c)
 			}
-			from = k + 1
+		default:
+			if !emit() {
+				return
+			}
 		}
 	}
-	return ""
+	emit()
+}
+
+// healthTerm returns the first medical term in text, or "".
+func healthTerm(text []byte) string {
+	found := ""
+	words(text, func(w []byte) bool {
+		if len(w) >= 3 && healthWords[string(w)] {
+			found = string(w)
+			return false
+		}
+		return true
+	})
+	return found
 }

@@ -227,11 +227,18 @@ func (d *Detector) shape(ng int, want ...int) bool {
 
 func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint Type, emit func(Hit)) {
 	dg := d.digits[:nd]
-	raw := string(text[start:end])
 	hit := func(t Type, norm string, conf float64, country string) {
-		emit(Hit{Type: t, Value: raw, Norm: norm, Validated: true, Confidence: conf, Country: country, Offset: start})
+		emit(Hit{Type: t, Value: string(text[start:end]), Norm: norm, Validated: true, Confidence: conf, Country: country, Offset: start})
 	}
-	ctx := func(t Type) bool { return hint == t || hasContext(text, start, t) }
+	var cm uint32
+	cmDone := false
+	mask := func() uint32 {
+		if !cmDone {
+			cm, cmDone = contextMask(text, start), true
+		}
+		return cm
+	}
+	ctx := func(t Type) bool { return hint == t || mask()&(1<<uint(t.index())) != 0 }
 	if plus {
 		if cc, ok := phoneCountry(dg); ok {
 			conf := 0.9
@@ -240,6 +247,12 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 			}
 			hit(Phone, "+"+string(dg), conf, cc)
 		}
+		return
+	}
+	// Nothing shorter than eight digits is an identifier or a phone
+	// number; most numbers in text (times, amounts, counts) end here.
+	if nd < 8 && ng != 4 && ng != 3 {
+		d.fallback(text[start:end], hint, emit, start == 0 && end == len(text))
 		return
 	}
 	// IPv4: four dotted groups of at most three digits, each up to 255.
@@ -257,7 +270,7 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 		if ctx(IPAddress) {
 			conf = 0.95
 		}
-		hit(IPAddress, raw, conf, "")
+		hit(IPAddress, string(text[start:end]), conf, "")
 		return
 	}
 	// Dates: only dates of birth are personal data, so a date needs a
@@ -281,7 +294,7 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 			case ctx(CreditCard):
 				hit(CreditCard, string(dg), 0.99, "")
 				return
-			case !anyWord(text, start, otherWords):
+			case mask()&otherBit == 0:
 				hit(CreditCard, string(dg), 0.9, "")
 				return
 			}
@@ -312,19 +325,19 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 		{AUMedicare, auMedicare, (d.shape(ng, 4, 5, 1) || d.shape(ng, 4, 5, 1, 1)) && d.sameSeps(ng, " "), "AU"},
 	}
 	for _, c := range cands {
-		if ctx(c.t) && c.ok(dg) {
+		if c.ok(dg) && ctx(c.t) {
 			hit(c.t, string(dg), 0.97, c.country)
 			return
 		}
 	}
 	for _, c := range cands {
-		if c.shape && c.ok(dg) && !hasAnyContext(text, start) {
+		if c.shape && c.ok(dg) && mask() == 0 {
 			hit(c.t, string(dg), 0.8, c.country)
 			return
 		}
 	}
 	// A phone-shaped number after "invoice", "order" and the like is one of those.
-	if norm, cc, ok := nationalPhone(dg, d.groups[:ng], text[start] == '('); ok && (ctx(Phone) || (ng > 1 || text[start] == '(') && !anyWord(text, start, otherWords)) {
+	if norm, cc, ok := nationalPhone(dg, d.groups[:ng], text[start] == '('); ok && (ctx(Phone) || (ng > 1 || text[start] == '(') && mask()&otherBit == 0) {
 		conf := 0.8
 		if ctx(Phone) {
 			conf = 0.95
@@ -332,9 +345,16 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 		hit(Phone, norm, conf, cc)
 		return
 	}
-	if hint != noType && hint != Phone && hint != DateOfBirth && hint != IPAddress {
-		// The column says what it holds but the value fails its check.
-		emit(Hit{Type: hint, Value: raw, Norm: Normalise(hint, raw), Confidence: 0.4, Offset: start})
+	d.fallback(text[start:end], hint, emit, start == 0 && end == len(text))
+}
+
+// fallback reports a value its column is named for but which fails the
+// type's check: unvalidated, with low confidence.
+// whole says the value is the entire field, not a number inside it.
+func (d *Detector) fallback(raw []byte, hint Type, emit func(Hit), whole bool) {
+	if whole && hint != noType && hint != Phone && hint != DateOfBirth && hint != IPAddress {
+		v := string(raw)
+		emit(Hit{Type: hint, Value: v, Norm: Normalise(hint, v), Confidence: 0.4})
 	}
 }
 
@@ -410,18 +430,21 @@ func (d *Detector) upper(text []byte, i int, hint Type, emit func(Hit)) int {
 			return k
 		}
 	}
-	ctx := func(t Type) bool { return hint == t || hasContext(text, i, t) }
-	if len(word) == 7 && ctx(NZNHI) && nzNHI(word) {
+	if len(word) < 5 || len(word) > 10 || !hasDigit(word) {
+		return j
+	}
+	cm := contextMask(text, i)
+	ctx := func(t Type) bool { return hint == t || cm&(1<<uint(t.index())) != 0 }
+	if len(word) == 7 && nzNHI(word) && ctx(NZNHI) {
 		emit(Hit{Type: NZNHI, Value: string(word), Norm: string(word), Validated: true, Confidence: 0.97, Country: "NZ", Offset: i})
 		return j
 	}
-	if len(word) >= 6 && len(word) <= 9 && ctx(Passport) && passportShape(word) {
+	if len(word) >= 6 && len(word) <= 9 && passportShape(word) && ctx(Passport) {
 		emit(Hit{Type: Passport, Value: string(word), Norm: string(word), Confidence: 0.75, Offset: i})
 		return j
 	}
-	if len(word) >= 5 && len(word) <= 10 && ctx(DriverLicence) && hasDigit(word) {
+	if ctx(DriverLicence) {
 		emit(Hit{Type: DriverLicence, Value: string(word), Norm: string(word), Confidence: 0.7, Offset: i})
-		return j
 	}
 	return j
 }

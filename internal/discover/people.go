@@ -11,30 +11,80 @@ import (
 // as 64-bit hashes of the normalised values; with 30 million keys the
 // chance of any collision is about 1 in 40,000.
 type Resolver struct {
-	seed    maphash.Seed
-	parent  []int32
-	elems   []uint32
-	file    []int32
-	country []string
-	basis   []string
-	index   map[uint64]int32
-	files   []string
-	fileID  map[string]int32
-	// Contact details per record, chained per person.
-	attrs []attr
+	seed   maphash.Seed
+	parent []int32
+	elems  []uint32
+	file   []int32
+	// where is each root's best guess of jurisdiction: an index into
+	// countries (low byte) and its basis rank (high byte).
+	where     []uint16
+	countries []string
+	countryID map[string]uint16
+	index     map[uint64]int32
+	files     []string
+	fileID    map[string]int32
+	// Contact details per record, chained per person, in chunks so that
+	// growing never copies them.
+	attrs attrChunks
 	head  []int32 // first attr of each record (-1 none); merged on union
 	tail  []int32
 }
 
+// attr is one contact detail: its bytes in the arena, its type's index
+// and the next attr of the same person. 12 bytes and no pointers, so ten
+// million people's details cost little and the collector never scans them.
 type attr struct {
-	kind Type
-	val  string
 	next int32
+	off  uint32
+	n    uint8
+	kind uint8
 }
+
+const chunk = 1 << 16
+
+// attrChunks is a growable list of attrs that never moves them, with the
+// arena holding their text.
+type attrChunks struct {
+	chunks [][]attr
+	arena  [][]byte // chunks of arenaChunk bytes
+}
+
+const arenaChunk = 1 << 20
+
+// text stores v (at most 255 bytes) and returns its offset.
+func (c *attrChunks) text(v string) (uint32, uint8) {
+	if len(v) > 255 {
+		v = v[:255]
+	}
+	if len(c.arena) == 0 || len(c.arena[len(c.arena)-1])+len(v) > arenaChunk {
+		c.arena = append(c.arena, make([]byte, 0, arenaChunk))
+	}
+	k := len(c.arena) - 1
+	off := uint32(k)<<20 | uint32(len(c.arena[k]))
+	c.arena[k] = append(c.arena[k], v...)
+	return off, uint8(len(v))
+}
+
+func (c *attrChunks) str(a *attr) string {
+	b := c.arena[a.off>>20]
+	o := a.off & (arenaChunk - 1)
+	return string(b[o : o+uint32(a.n)])
+}
+
+func (c *attrChunks) add(a attr) int32 {
+	if len(c.chunks) == 0 || len(c.chunks[len(c.chunks)-1]) == chunk {
+		c.chunks = append(c.chunks, make([]attr, 0, chunk))
+	}
+	last := &c.chunks[len(c.chunks)-1]
+	*last = append(*last, a)
+	return int32((len(c.chunks)-1)*chunk + len(*last) - 1)
+}
+
+func (c *attrChunks) at(i int32) *attr { return &c.chunks[i/chunk][i%chunk] }
 
 // NewResolver returns an empty resolver.
 func NewResolver() *Resolver {
-	return &Resolver{seed: maphash.MakeSeed(), index: map[uint64]int32{}, fileID: map[string]int32{}}
+	return &Resolver{seed: maphash.MakeSeed(), index: map[uint64]int32{}, fileID: map[string]int32{}, countryID: map[string]uint16{"": 0}, countries: []string{""}}
 }
 
 // Records is how many records were added.
@@ -62,14 +112,17 @@ func (r *Resolver) union(a, b int32) {
 		if r.head[a] < 0 {
 			r.head[a] = r.head[b]
 		} else {
-			r.attrs[r.tail[a]].next = r.head[b]
+			r.attrs.at(r.tail[a]).next = r.head[b]
 		}
 		r.tail[a] = r.tail[b]
 	}
-	if r.basis[a] == "" || basisRank(r.basis[b]) > basisRank(r.basis[a]) {
-		r.country[a], r.basis[a] = r.country[b], r.basis[b]
+	if r.where[b]>>8 > r.where[a]>>8 {
+		r.where[a] = r.where[b]
 	}
 }
+
+// basisNames are the bases of a jurisdiction by rank.
+var basisNames = []string{"", "phone prefix", "identifier type", "address"}
 
 // basisRank orders the evidence for where someone lives.
 func basisRank(b string) int {
@@ -144,8 +197,13 @@ func (r *Resolver) Add(path string, fs []Finding) {
 	r.parent = append(r.parent, id)
 	r.elems = append(r.elems, mask)
 	r.file = append(r.file, fid)
-	r.country = append(r.country, country)
-	r.basis = append(r.basis, basis)
+	cid, ok := r.countryID[country]
+	if !ok && len(r.countries) < 255 {
+		cid = uint16(len(r.countries))
+		r.countries = append(r.countries, country)
+		r.countryID[country] = cid
+	}
+	r.where = append(r.where, uint16(basisRank(basis))<<8|cid)
 	r.head = append(r.head, -1)
 	r.tail = append(r.tail, -1)
 	for i := range fs {
@@ -156,12 +214,12 @@ func (r *Resolver) Add(path string, fs []Finding) {
 			if f.Value != "" {
 				v = f.Value
 			}
-			r.attrs = append(r.attrs, attr{kind: f.Type, val: v, next: -1})
-			a := int32(len(r.attrs) - 1)
+			off, n := r.attrs.text(v)
+			a := r.attrs.add(attr{kind: uint8(f.Type.index()), off: off, n: n, next: -1})
 			if r.head[id] < 0 {
 				r.head[id] = a
 			} else {
-				r.attrs[r.tail[id]].next = a
+				r.attrs.at(r.tail[id]).next = a
 			}
 			r.tail[id] = a
 		}
@@ -202,43 +260,53 @@ type Person struct {
 const maxListed = 10
 
 // People returns the merged people, in the order their first record was
-// added, calling fn for each.
+// added, calling fn for each. It groups records by person with a
+// counting sort, so it needs two int32s per record and no maps.
 func (r *Resolver) People(fn func(Person)) int {
-	count := map[int32]int{}
-	files := map[int32][]int32{}
+	n := len(r.parent)
+	start := make([]int32, n+1) // records per root, then where each root's records begin
+	for i := range r.parent {
+		start[r.find(int32(i))+1]++
+	}
+	for i := 1; i <= n; i++ {
+		start[i] += start[i-1]
+	}
+	order := make([]int32, n)
+	fill := append([]int32(nil), start[:n]...)
 	for i := range r.parent {
 		root := r.find(int32(i))
-		count[root]++
-		fs := files[root]
-		if len(fs) < maxListed && (len(fs) == 0 || fs[len(fs)-1] != r.file[i]) {
-			files[root] = append(fs, r.file[i])
-		}
+		order[fill[root]] = int32(i)
+		fill[root]++
 	}
-	n := 0
-	for i := range r.parent {
+	fill = nil
+	count := 0
+	for i := 0; i < n; i++ {
 		if r.parent[i] != int32(i) {
 			continue
 		}
-		n++
-		p := Person{ID: "p" + itoa(n), Jurisdiction: r.country[i], JurisdictionBasis: r.basis[i], Records: count[int32(i)]}
+		count++
+		w := r.where[i]
+		p := Person{ID: "p" + itoa(count), Jurisdiction: r.countries[w&0xff], JurisdictionBasis: basisNames[w>>8], Records: int(start[i+1] - start[i])}
 		seen := map[string]bool{}
-		for a := r.head[i]; a >= 0; a = r.attrs[a].next {
-			at := r.attrs[a]
-			if seen[string(at.kind)+at.val] {
+		for a := r.head[i]; a >= 0; a = r.attrs.at(a).next {
+			at := r.attrs.at(a)
+			v := r.attrs.str(at)
+			key := string(rune(at.kind)) + v
+			if seen[key] {
 				continue
 			}
-			seen[string(at.kind)+at.val] = true
-			switch at.kind {
+			seen[key] = true
+			switch Types[at.kind] {
 			case PersonName:
 				if p.Name == "" {
-					p.Name = at.val
+					p.Name = v
 				}
 			case Email:
-				p.Emails = appendCapped(p.Emails, at.val)
+				p.Emails = appendCapped(p.Emails, v)
 			case Phone:
-				p.Phones = appendCapped(p.Phones, at.val)
+				p.Phones = appendCapped(p.Phones, v)
 			case StreetAddress:
-				p.Addresses = appendCapped(p.Addresses, at.val)
+				p.Addresses = appendCapped(p.Addresses, v)
 			}
 		}
 		for k, t := range Types {
@@ -247,8 +315,8 @@ func (r *Resolver) People(fn func(Person)) int {
 			}
 		}
 		fset := map[int32]bool{}
-		for _, f := range files[int32(i)] {
-			if !fset[f] {
+		for _, rec := range order[start[i]:start[i+1]] {
+			if f := r.file[rec]; !fset[f] && len(fset) < maxListed {
 				fset[f] = true
 				p.Files = append(p.Files, r.files[f])
 			}
@@ -256,7 +324,7 @@ func (r *Resolver) People(fn func(Person)) int {
 		sort.Strings(p.Files)
 		fn(p)
 	}
-	return n
+	return count
 }
 
 func appendCapped(list []string, v string) []string {
@@ -279,45 +347,32 @@ func itoa(n int) string {
 	}
 }
 
-// addressCountry recognises a country from the end of an address: its
-// name, or an Australian state with a four-digit postcode.
-func addressCountry(a string) string {
-	low := []byte(a)
-	for k, c := range low {
-		if c >= 'A' && c <= 'Z' {
-			low[k] = c + 'a' - 'A'
-		}
-	}
-	s := string(low)
-	for _, c := range []struct{ word, cc string }{
-		{"new zealand", "NZ"}, {"aotearoa", "NZ"}, {"australia", "AU"}, {"united kingdom", "GB"}, {"england", "GB"},
-		{"scotland", "GB"}, {"wales", "GB"}, {"ireland", "IE"}, {"united states", "US"}, {"usa", "US"},
-		{"germany", "DE"}, {"france", "FR"}, {"netherlands", "NL"},
-	} {
-		if containsWord(s, c.word) {
-			return c.cc
-		}
-	}
-	for _, st := range []string{"nsw", "vic", "qld", "wa", "sa", "tas", "act", "nt"} {
-		if containsWord(s, st) && hasPostcode(s, 4) {
-			return "AU"
-		}
-	}
-	return ""
+// countryWords name countries at the end of an address.
+var countryWords = map[string]string{
+	"new zealand": "NZ", "aotearoa": "NZ", "australia": "AU", "united kingdom": "GB", "england": "GB", "scotland": "GB",
+	"wales": "GB", "ireland": "IE", "united states": "US", "usa": "US", "germany": "DE", "france": "FR", "netherlands": "NL",
 }
 
-// containsWord says whether w occurs in s as a whole word.
-func containsWord(s, w string) bool {
-	for from := 0; ; {
-		k := indexFrom([]byte(s), w, from)
-		if k < 0 {
+// auStates are the Australian states and territories, which with a
+// four-digit postcode place an address in Australia.
+var auStates = map[string]bool{"nsw": true, "vic": true, "qld": true, "wa": true, "sa": true, "tas": true, "act": true, "nt": true}
+
+// addressCountry recognises a country from an address: its name, or an
+// Australian state with a four-digit postcode.
+func addressCountry(a string) string {
+	cc, state := "", false
+	words([]byte(a), func(w []byte) bool {
+		if c, ok := countryWords[string(w)]; ok {
+			cc = c
 			return false
 		}
-		if (k == 0 || !isAlpha(s[k-1])) && (k+len(w) == len(s) || !isAlpha(s[k+len(w)])) {
-			return true
-		}
-		from = k + 1
+		state = state || auStates[string(w)]
+		return true
+	})
+	if cc == "" && state && hasPostcode(a, 4) {
+		cc = "AU"
 	}
+	return cc
 }
 
 func hasPostcode(s string, n int) bool {

@@ -31,12 +31,13 @@ type Record struct {
 
 // Finding is one line of the findings output (docs/scan-contract.md).
 type Finding struct {
-	Path       string
-	Line       int
-	Field      string
-	Type       Type
-	Masked     string
-	HMAC       string
+	Path   string
+	Line   int
+	Field  string
+	Type   Type
+	Masked string
+	// HMAC is the HMAC-SHA256 of the normalised value under the scan key.
+	HMAC       [sha256.Size]byte
 	Value      string // only with Reveal
 	Validated  bool
 	Confidence float64
@@ -62,7 +63,7 @@ func (f *Finding) AppendJSON(b []byte) []byte {
 	b = append(b, `","masked":`...)
 	b = appendString(b, f.Masked)
 	b = append(b, `,"hmac":"`...)
-	b = append(b, f.HMAC...)
+	b = hex.AppendEncode(b, f.HMAC[:])
 	b = append(b, '"')
 	if f.Value != "" {
 		b = append(b, `,"value":`...)
@@ -71,8 +72,24 @@ func (f *Finding) AppendJSON(b []byte) []byte {
 	b = append(b, `,"validated":`...)
 	b = strconv.AppendBool(b, f.Validated)
 	b = append(b, `,"confidence":`...)
-	b = strconv.AppendFloat(b, f.Confidence, 'f', -1, 64)
-	return append(b, '}')
+	return append(appendConfidence(b, f.Confidence), '}')
+}
+
+// appendConfidence writes a confidence with up to two decimals, the
+// precision it is computed to.
+func appendConfidence(b []byte, c float64) []byte {
+	n := int(c*100 + 0.5)
+	switch {
+	case n >= 100:
+		return append(b, '1')
+	case n <= 0:
+		return append(b, '0')
+	}
+	b = append(b, '0', '.', byte('0'+n/10))
+	if n%10 != 0 {
+		b = append(b, byte('0'+n%10))
+	}
+	return b
 }
 
 // appendString writes s as a JSON string, replacing invalid UTF-8.
@@ -112,11 +129,12 @@ type hasher struct {
 
 func newHasher(key []byte) *hasher { return &hasher{mac: hmac.New(sha256.New, key)} }
 
-func (h *hasher) of(norm string) string {
+func (h *hasher) of(norm string) (out [sha256.Size]byte) {
 	h.mac.Reset()
 	h.mac.Write([]byte(norm))
 	h.sum = h.mac.Sum(h.sum[:0])
-	return hex.EncodeToString(h.sum)
+	copy(out[:], h.sum)
+	return out
 }
 
 // processor turns records into findings and person records. One per
@@ -127,6 +145,7 @@ type processor struct {
 	reveal bool
 	found  []Finding
 	hits   []Hit
+	buf    []byte // the findings' JSON, reused
 }
 
 // process finds the personal data in one record and returns its findings
@@ -164,8 +183,8 @@ func (p *processor) process(r *Record) []Finding {
 	if identifying {
 		for k := range r.Fields {
 			fl := &r.Fields[k]
-			if fl.Hint == Health || (!fl.Classified && ClassifyField(fl.Name) == Health) {
-				continue
+			if fl.Hint != noType || (!fl.Classified && ClassifyField(fl.Name) != noType) {
+				continue // a classified column is not free text
 			}
 			if term := healthTerm(fl.Value); term != "" {
 				p.add(r, fl.Name, Hit{Type: Health, Value: term, Norm: term, Confidence: 0.6})

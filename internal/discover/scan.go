@@ -225,16 +225,17 @@ func (s *Scanner) scanFile(ctx context.Context, p *processor, j job) {
 }
 
 // emit records one record's findings: the output, the counts and people.
-func (s *Scanner) emit(r *Record, fs []Finding) {
+func (s *Scanner) emit(p *processor, r *Record, fs []Finding) {
 	if len(fs) == 0 {
 		return
 	}
-	var buf []byte
+	buf := p.buf[:0]
 	if s.out != nil {
 		for i := range fs {
 			buf = fs[i].AppendJSON(buf)
 			buf = append(buf, '\n')
 		}
+		p.buf = buf
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

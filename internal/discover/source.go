@@ -122,7 +122,7 @@ func looksLikeText(b []byte) bool {
 
 // record hands one record to the processor and the scanner.
 func (src *source) record(r *Record) {
-	src.s.emit(r, src.p.process(r))
+	src.s.emit(src.p, r, src.p.process(r))
 }
 
 // text scans lines of plain text and logs. A line longer than the buffer

@@ -61,11 +61,45 @@ const (
 	iHealth
 )
 
+// index is the type's position in Types, for bit sets; -1 if unknown.
 func (t Type) index() int {
-	for i, x := range Types {
-		if x == t {
-			return i
-		}
+	switch t {
+	case Email:
+		return iEmail
+	case Phone:
+		return iPhone
+	case CreditCard:
+		return iCreditCard
+	case IBAN:
+		return iIBAN
+	case USSSN:
+		return iUSSSN
+	case AUTFN:
+		return iAUTFN
+	case AUMedicare:
+		return iAUMedicare
+	case AUABN:
+		return iAUABN
+	case NZIRD:
+		return iNZIRD
+	case NZNHI:
+		return iNZNHI
+	case Passport:
+		return iPassport
+	case DriverLicence:
+		return iDriverLicence
+	case DateOfBirth:
+		return iDateOfBirth
+	case PersonName:
+		return iPersonName
+	case StreetAddress:
+		return iStreetAddress
+	case IPAddress:
+		return iIPAddress
+	case Password:
+		return iPassword
+	case Health:
+		return iHealth
 	}
 	return -1
 }
@@ -106,7 +140,11 @@ func digitsOnly(v string) string {
 // without exposing it: the last four digits of numbers, the first letter
 // and the domain of emails, the first letter of each word of names.
 func Mask(t Type, v string) string {
-	r := []rune(strings.TrimSpace(v))
+	v = strings.TrimSpace(v)
+	if ascii(v) {
+		return maskASCII(t, v)
+	}
+	r := []rune(v)
 	switch t {
 	case Email:
 		at := strings.LastIndexByte(string(r), '@')
@@ -147,4 +185,54 @@ func Mask(t Type, v string) string {
 		out[i] = c
 	}
 	return string(out)
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// maskASCII is Mask for ASCII text, without converting to runes.
+func maskASCII(t Type, v string) string {
+	b := []byte(v)
+	switch t {
+	case Email:
+		if at := strings.LastIndexByte(v, '@'); at > 0 {
+			return v[:1] + "***" + v[at:]
+		}
+	case PersonName, StreetAddress, Health:
+		first := true
+		for i, c := range b {
+			switch {
+			case c == ' ' || c == '\t':
+				first = true
+			case first:
+				first = false
+			default:
+				b[i] = '*'
+			}
+		}
+		return string(b)
+	case Password:
+		return "********"
+	}
+	keep := 4
+	if len(b) <= 6 {
+		keep = 2
+	}
+	seen := 0
+	for i := len(b) - 1; i >= 0; i-- {
+		c := b[i]
+		if isAlpha(c) || isDigit(c) {
+			if seen >= keep {
+				b[i] = '*'
+			}
+			seen++
+		}
+	}
+	return string(b)
 }

@@ -1,0 +1,229 @@
+package discover
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+)
+
+// The throughput benchmarks run on the same synthetic PII-dense corpus:
+// CSV and log text with planted people among look-alikes. Size it with
+// BREACHDESK_BENCH_MB (default 64). Compare:
+//
+//	go test ./internal/discover -run XXX -bench 'Scan|Ripgrep|Naive' -benchtime 3x
+//
+// MB/s is in each line. BenchmarkRipgrep needs rg (apt-get install ripgrep).
+
+var (
+	benchOnce sync.Once
+	benchDir  string
+	benchSize int64
+)
+
+func benchCorpus(b *testing.B) (string, int64) {
+	benchOnce.Do(func() {
+		mb := 64
+		if v, err := strconv.Atoi(os.Getenv("BREACHDESK_BENCH_MB")); err == nil && v > 0 {
+			mb = v
+		}
+		// The corpus is kept between runs: generating it costs more than scanning it.
+		dir := filepath.Join(os.TempDir(), "breachdesk-bench-"+strconv.Itoa(mb)+"mb")
+		benchDir = dir
+		if fis, err := os.ReadDir(dir); err == nil && len(fis) == 2 {
+			for _, fi := range fis {
+				info, _ := fi.Info()
+				benchSize += info.Size()
+			}
+			return
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		c := &corpus{r: rand.New(rand.NewPCG(1, 2))}
+		for _, name := range []string{"customers.csv", "app.log"} {
+			f, _ := os.Create(filepath.Join(dir, name))
+			w := bufio.NewWriterSize(f, 1<<20)
+			var n int64
+			for i := 0; n < int64(mb)<<19; i++ {
+				ps := make([]person, 200)
+				for k := range ps {
+					ps[k] = newPerson(c.r, i*200+k)
+				}
+				var chunk []byte
+				if name == "customers.csv" {
+					chunk = c.csv(ps)
+					if i > 0 {
+						chunk = chunk[bytes.IndexByte(chunk, '\n')+1:]
+					}
+				} else {
+					chunk = c.log(ps)
+				}
+				w.Write(chunk)
+				n += int64(len(chunk))
+			}
+			w.Flush()
+			f.Close()
+			benchSize += n
+			c.truth = nil
+		}
+	})
+	return benchDir, benchSize
+}
+
+func benchScan(b *testing.B, workers int, out io.Writer) {
+	dir, size := benchCorpus(b)
+	b.SetBytes(size)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := Scan(context.Background(), []string{dir}, Options{Workers: workers, Key: []byte("bench"), Findings: out}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScan is the whole scanner: read, detect, validate, hash,
+// write findings (to io.Discard) and resolve people.
+func BenchmarkScan(b *testing.B) {
+	for _, w := range []int{1, 2} {
+		b.Run("workers="+strconv.Itoa(w), func(b *testing.B) {
+			prev := runtime.GOMAXPROCS(w)
+			defer runtime.GOMAXPROCS(prev)
+			benchScan(b, w, io.Discard)
+		})
+	}
+}
+
+// BenchmarkDetect is the detector alone over the corpus's lines, the part
+// comparable with rg -c counting matches.
+func BenchmarkDetect(b *testing.B) {
+	dir, _ := benchCorpus(b)
+	data, _ := os.ReadFile(filepath.Join(dir, "app.log"))
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	var d Detector
+	n := 0
+	for i := 0; i < b.N; i++ {
+		for rest := data; len(rest) > 0; {
+			k := bytes.IndexByte(rest, '\n')
+			if k < 0 {
+				k = len(rest) - 1
+			}
+			d.Detect(rest[:k+1], noType, func(Hit) { n++ })
+			rest = rest[k+1:]
+		}
+	}
+	b.ReportMetric(float64(n)/float64(b.N), "hits/op")
+}
+
+// rgPattern is one combined regex for the element types ripgrep is
+// compared on: emails, phones, cards, TFN/IRD/ABN/SSN-like digit groups,
+// NHI and IBAN.
+const rgPattern = `[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|\+?\(?\d{2,4}\)?[ -]?\d{3,4}[ -]?\d{3,4}|\b(?:\d[ -]?){13,19}\b|\b\d{3}[ -]\d{2,3}[ -]\d{3,4}\b|\b[A-HJ-NP-Z]{3}\d{2}[0-9A-Z]{2}\b|\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}`
+
+// BenchmarkRipgrep runs rg -c with the combined regex on the same corpus,
+// one thread and two.
+func BenchmarkRipgrep(b *testing.B) {
+	rg, err := exec.LookPath("rg")
+	if err != nil {
+		b.Skip("ripgrep is not installed (apt-get install ripgrep)")
+	}
+	dir, size := benchCorpus(b)
+	for _, th := range []string{"1", "2"} {
+		b.Run("threads="+th, func(b *testing.B) {
+			b.SetBytes(size)
+			for i := 0; i < b.N; i++ {
+				out, err := exec.Command(rg, "-c", "-j", th, rgPattern, dir).Output()
+				if err != nil || len(out) == 0 {
+					b.Fatalf("rg: %v", err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkNaiveRegexp is the baseline: Go regexp, one per detector, on
+// every line.
+func BenchmarkNaiveRegexp(b *testing.B) {
+	dir, _ := benchCorpus(b)
+	data, _ := os.ReadFile(filepath.Join(dir, "app.log"))
+	data = data[:min(len(data), 8<<20)] // it is slow; 8 MB is plenty to measure
+	res := []*regexp.Regexp{
+		regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`),
+		regexp.MustCompile(`\+?\(?\d{2,4}\)?[ -]?\d{3,4}[ -]?\d{3,4}`),
+		regexp.MustCompile(`\b(?:\d[ -]?){13,19}\b`),
+		regexp.MustCompile(`\b\d{3}[ -]\d{2,3}[ -]\d{3,4}\b`),
+		regexp.MustCompile(`\b[A-HJ-NP-Z]{3}\d{2}[0-9A-Z]{2}\b`),
+		regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}`),
+	}
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	n := 0
+	for i := 0; i < b.N; i++ {
+		for _, line := range bytes.Split(data, []byte("\n")) {
+			for _, re := range res {
+				n += len(re.FindAllIndex(line, -1))
+			}
+		}
+	}
+}
+
+// BenchmarkPeople resolves BREACHDESK_BENCH_PEOPLE records (default 1
+// million; the issue's figure is 10 million) into people: each record has
+// a name, an email and a phone, and one in three shares its email with an
+// earlier record and one in five its phone. It reports seconds per run
+// and the peak resident memory of the process.
+func BenchmarkPeople(b *testing.B) {
+	n := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("BREACHDESK_BENCH_PEOPLE")); err == nil && v > 0 {
+		n = v
+	}
+	for i := 0; i < b.N; i++ {
+		r := NewResolver()
+		rnd := rand.New(rand.NewPCG(3, 4))
+		fs := make([]Finding, 3)
+		for k := 0; k < n; k++ {
+			e, ph := k, k
+			if k > 0 && rnd.IntN(3) == 0 {
+				e = rnd.IntN(k)
+			}
+			if k > 0 && rnd.IntN(5) == 0 {
+				ph = rnd.IntN(k)
+			}
+			email := "user" + strconv.Itoa(e) + "@example.org"
+			phone := "+6421" + strconv.Itoa(1000000+ph)
+			fs[0] = Finding{Type: Email, norm: email, Masked: Mask(Email, email), Confidence: 0.95}
+			fs[1] = Finding{Type: Phone, norm: phone, Masked: Mask(Phone, phone), Confidence: 0.95, Country: "NZ"}
+			fs[2] = Finding{Type: PersonName, norm: "Person " + strconv.Itoa(e), Masked: "P***** ***", Confidence: 0.85}
+			r.Add("export/customers-"+strconv.Itoa(k%8)+".csv", fs)
+		}
+		people := r.People(func(Person) {})
+		b.ReportMetric(float64(people), "people")
+	}
+	b.ReportMetric(float64(n), "records")
+	b.ReportMetric(float64(peakRSS())/(1<<20), "peak-RSS-MiB")
+}
+
+// peakRSS is the process's peak resident set (VmHWM), in bytes.
+func peakRSS() int64 {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return 0
+	}
+	for _, line := range bytes.Split(b, []byte("\n")) {
+		if f := bytes.Fields(line); len(f) >= 2 && string(f[0]) == "VmHWM:" {
+			kb, _ := strconv.ParseInt(string(f[1]), 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
