@@ -19,3 +19,19 @@ func TestContractsMatchTheSharedOriginals(t *testing.T) {
 		}
 	}
 }
+
+// TestScanContractMatchesTheSharedOriginal keeps docs/scan-contract.md
+// identical to the shared scan contract.
+func TestScanContractMatchesTheSharedOriginal(t *testing.T) {
+	shared, err := os.ReadFile("../../shared/spec/scan.md")
+	if err != nil {
+		t.Skipf("shared contracts not beside the checkout: %v", err)
+	}
+	ours, err := os.ReadFile("../docs/scan-contract.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(shared, ours) {
+		t.Error("docs/scan-contract.md differs from the shared scan contract")
+	}
+}

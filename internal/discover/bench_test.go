@@ -227,3 +227,29 @@ func peakRSS() int64 {
 	}
 	return 0
 }
+
+// BenchmarkOffice measures text extraction plus scanning of XLSX and DOCX
+// files, per byte of the (compressed) file. PDF is not read yet.
+func BenchmarkOffice(b *testing.B) {
+	c := &corpus{r: rand.New(rand.NewPCG(5, 6))}
+	ps := make([]person, 20000)
+	for k := range ps {
+		ps[k] = newPerson(c.r, k)
+	}
+	for _, f := range []struct {
+		name string
+		body []byte
+	}{{"book.xlsx", c.xlsx(ps)}, {"letter.docx", c.docx(ps)}} {
+		b.Run(f.name, func(b *testing.B) {
+			dir := b.TempDir()
+			os.WriteFile(filepath.Join(dir, f.name), f.body, 0o644)
+			b.SetBytes(int64(len(f.body)))
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, _, err := Scan(context.Background(), []string{dir}, Options{Key: []byte("bench"), Findings: io.Discard}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -68,7 +68,8 @@ type Summary struct {
 type Scanner struct {
 	opt   Options
 	key   []byte
-	mu    sync.Mutex // guards out, sum and res
+	mu    sync.Mutex // guards sum and res
+	outMu sync.Mutex // guards out and werr
 	out   *bufio.Writer
 	sum   *Summary
 	res   *Resolver
@@ -237,11 +238,15 @@ func (s *Scanner) emit(p *processor, r *Record, fs []Finding) {
 		}
 		p.buf = buf
 	}
+	if s.out != nil {
+		s.outMu.Lock()
+		if s.werr == nil {
+			_, s.werr = s.out.Write(buf)
+		}
+		s.outMu.Unlock()
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.out != nil && s.werr == nil {
-		_, s.werr = s.out.Write(buf)
-	}
 	for i := range fs {
 		c := s.sum.Counts[fs[i].Type]
 		if c == nil {
