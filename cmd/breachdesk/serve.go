@@ -32,6 +32,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	smtpUser := fs.String("smtp-username", env("BREACHDESK_SMTP_USERNAME", ""), "SMTP user name (env BREACHDESK_SMTP_USERNAME)")
 	smtpPass := env("BREACHDESK_SMTP_PASSWORD", "")
 	rulesDir := fs.String("rules", env("BREACHDESK_RULES", ""), "folder of the organisation's own rule packs (*.yaml) (env BREACHDESK_RULES)")
+	maxScan := fs.Int("max-scan-upload-mb", atoiOr(env("BREACHDESK_MAX_SCAN_UPLOAD_MB", "512"), 512), "largest upload of exposed files to scan, in MB (env BREACHDESK_MAX_SCAN_UPLOAD_MB)")
+	scanRoots := fs.String("scan-roots", env("BREACHDESK_SCAN_ROOTS", ""), "server folders a scan may be pointed at, separated by "+string(filepath.ListSeparator)+"; empty allows uploads only (env BREACHDESK_SCAN_ROOTS)")
 	target := fs.Int("target-hours", atoiOr(env("BREACHDESK_TARGET_HOURS", "0"), 0), "internal target for 'as soon as practicable' notifications, in hours; default 72 (env BREACHDESK_TARGET_HOURS)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -61,7 +63,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *baseURL == "" {
 		*baseURL = url
 	}
-	srv, err := newServer(db, *data, web.Config{SecureCookies: *secure, MaxUpload: int64(*maxUpload) << 20, BaseURL: *baseURL, RulesDir: *rulesDir, TargetHours: *target},
+	var roots []string
+	if *scanRoots != "" {
+		roots = filepath.SplitList(*scanRoots)
+	}
+	srv, err := newServer(db, *data, web.Config{SecureCookies: *secure, MaxUpload: int64(*maxUpload) << 20, BaseURL: *baseURL, RulesDir: *rulesDir, TargetHours: *target,
+		MaxScanUpload: int64(*maxScan) << 20, ScanRoots: roots},
 		notify.SMTP{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: smtpPass}, log)
 	if err != nil {
 		return err
@@ -71,6 +78,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else {
 		fmt.Fprintf(stdout, "breachdesk is running at %s\n", url)
 	}
+	// Background jobs (scans) run in this process beside the web server.
+	jobCtx, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	go srv.Runner().Run(jobCtx)
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -92,7 +103,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func newServer(db *sqlite.DB, dataDir string, cfg web.Config, smtp notify.SMTP, log *slog.Logger) (*web.Server, error) {
 	n := &notify.Notifier{Store: db, SMTP: smtp, BaseURL: cfg.BaseURL, Log: log}
 	files := &evidence.Files{Dir: filepath.Join(dataDir, "evidence"), MaxSize: cfg.MaxUpload}
-	return web.New(web.Stores{Incidents: db, Users: db, Org: db, Audit: db, Notifications: db, Notices: db, Templates: db, Plan: db, Experts: db, Escalation: db, Exercises: db}, cfg, files, n, log)
+	cfg.ScanDir = filepath.Join(dataDir, "scans")
+	return web.New(web.Stores{Incidents: db, Users: db, Org: db, Audit: db, Notifications: db, Notices: db, Templates: db, Plan: db, Experts: db, Escalation: db, Exercises: db, Jobs: db}, cfg, files, n, log)
 }
 
 func atoiOr(s string, def int) int {

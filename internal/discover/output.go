@@ -24,11 +24,18 @@ type personJSON struct {
 
 // WritePeople writes the merged people as JSON Lines and returns how
 // many there were.
-func (r *Resolver) WritePeople(w io.Writer) (int, error) {
+func (r *Resolver) WritePeople(w io.Writer) (int, error) { return r.WritePeopleEach(w, nil) }
+
+// WritePeopleEach is WritePeople calling each (if set) with every person,
+// so a caller can count them by jurisdiction in the same pass.
+func (r *Resolver) WritePeopleEach(w io.Writer, each func(Person)) (int, error) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	var werr error
 	n := r.People(func(p Person) {
+		if each != nil {
+			each(p)
+		}
 		if werr != nil {
 			return
 		}
@@ -79,4 +86,40 @@ func (s *Summary) WriteJSON(w io.Writer) error {
 		out.Skipped = []Skipped{}
 	}
 	return enc.Encode(out)
+}
+
+// FactsCategory is the facts contract's data category
+// (spec/facts.schema.json) an element type belongs to, "" if none.
+func FactsCategory(t Type) string {
+	switch t {
+	case Email, Phone:
+		return "contact"
+	case CreditCard:
+		return "payment_card"
+	case IBAN:
+		return "financial_account"
+	case USSSN, AUMedicare:
+		return "government_id"
+	case AUTFN:
+		return "tax_file_number"
+	case NZIRD:
+		return "ird_number"
+	case NZNHI, Health:
+		return "health"
+	case Passport:
+		return "passport"
+	case DriverLicence:
+		return "driver_licence"
+	case DateOfBirth:
+		return "date_of_birth"
+	case PersonName:
+		return "name"
+	case StreetAddress:
+		return "address"
+	case Password:
+		return "credentials"
+	case IPAddress:
+		return "location"
+	}
+	return ""
 }

@@ -4,13 +4,17 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/exercise"
 	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/jobs"
 )
 
 // TestEveryRouteChecksAccess walks every route as anonymous, as each role
@@ -45,10 +49,22 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 		t.Fatal(err)
 	}
 	assessed, _ := f.db.Incident(context.Background(), inc.ID)
+	job, _ := f.db.Enqueue(context.Background(), incident.Actor{Name: "po"}, jobs.Job{Kind: scanKind, IncidentID: inc.ID, Input: f.dir, Label: "share.zip"})
+	f.db.Claim(context.Background())
+	f.db.Finish(context.Background(), job.ID, `{"summary":{"files":1,"counts":{}},"categories":[],"by_jurisdiction":{}}`, nil)
+	os.MkdirAll(f.srv.scanOut(job.ID), 0o700)
+	os.WriteFile(filepath.Join(f.srv.scanOut(job.ID), "findings.jsonl"), []byte("{}\n"), 0o600)
+	sc, _ := exercise.Find("usb-lost")
+	ex, err := f.db.StartExercise(context.Background(), incident.Actor{UserID: users['P'].ID, Name: "po"}, sc, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	xp := "/exercises/" + strconv.FormatInt(ex.ID, 10)
 	hist, _ := f.db.Assessments(context.Background(), inc.ID)
 	x := "/incidents/" + strconv.FormatInt(inc.ID, 10)
 	api := "/api/v1" + x
 	taskPath := x + "/tasks/" + strconv.FormatInt(tasks[0].ID, 10)
+	scan := x + "/scans/" + strconv.FormatInt(job.ID, 10)
 	routes := []struct {
 		method, path string
 		ok, hidden   string
@@ -82,6 +98,15 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 		{"POST", x + "/review/actions/999", "AP", "R"},
 		{"POST", x + "/close", "AP", ""},
 		{"POST", x + "/reopen", "AP", ""},
+		{"POST", x + "/scans", "AP", "R"},
+		{"GET", scan, "APVS", "RT"},
+		{"GET", scan + "/findings.jsonl", "AP", "R"},
+		{"GET", "/exercises", "APV", ""},
+		{"POST", "/exercises", "AP", ""},
+		{"GET", xp, "APV", ""},
+		{"POST", xp + "/advance", "AP", ""},
+		{"POST", xp + "/end", "AP", ""},
+		{"POST", "/plan/review-period", "A", ""},
 		{"GET", "/notifications", "APRVST", ""},
 		{"GET", "/plan", "APRVST", ""},
 		{"GET", "/team", "APV", ""},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -46,6 +47,9 @@ type assessView struct {
 	Preview    string
 	CanWork    bool
 	PreCSRF    string // the quick check's form token (no session there)
+	// ScanNote says which scan's figures were put into the form.
+	ScanNote string
+	ScanID   int64
 }
 
 // assessForm runs the engine on a form without storing anything.
@@ -68,6 +72,14 @@ func (s *Server) assessPage(w http.ResponseWriter, r *http.Request) {
 	form := formOfIncident(inc, o)
 	v := assessView{Inc: inc, Choices: factsChoices(), Action: "/incidents/" + itoa(inc.ID) + "/assess",
 		Preview: "/incidents/" + itoa(inc.ID) + "/assess/preview", CanWork: acc >= auth.WorkAccess && currentUser(r).Can(auth.WorkIncident)}
+	// A finished scan feeds the facts: on request, or while none are saved.
+	if j, res := s.latestScan(r.Context(), inc.ID); j != nil {
+		v.ScanID = j.ID
+		if inc.Facts == "" || r.URL.Query().Get("scan") == itoa(j.ID) {
+			applyScan(form, res)
+			v.ScanNote = "Filled in from the scan of " + j.Label + ": kinds of information, number of people and where they live. Check them, then record the assessment."
+		}
+	}
 	if _, _, a, err := s.assessForm(form, o); err == nil {
 		v.Assessment = a
 	} else {
@@ -227,4 +239,30 @@ func (s *Server) quickCheck(w http.ResponseWriter, r *http.Request) {
 		_, _, v.Assessment, err = s.assessForm(form, org.Organisation{TimeZone: "UTC"})
 	}
 	s.renderForm(w, r, "check", "Does this breach need to be notified?", v, form, err)
+}
+
+// applyScan puts a scan's figures into the facts form: its kinds of
+// information are added, the number of people is raised to what it found,
+// and where they live is filled in when the form has nothing yet.
+func applyScan(form url.Values, res *scanResult) {
+	have := map[string]bool{}
+	for _, c := range form["data.categories"] {
+		have[c] = true
+	}
+	for _, c := range res.Categories {
+		if !have[c] {
+			form.Add("data.categories", c)
+		}
+	}
+	if n, _ := strconv.Atoi(form.Get("people.count")); res.Summary.People > n {
+		form.Set("people.count", strconv.Itoa(res.Summary.People))
+	}
+	if strings.TrimSpace(form.Get("people.by_jurisdiction")) == "" && len(res.ByJurisdiction) > 0 {
+		var parts []string
+		for k, n := range res.ByJurisdiction {
+			parts = append(parts, k+"="+strconv.Itoa(n))
+		}
+		sort.Strings(parts)
+		form.Set("people.by_jurisdiction", strings.Join(parts, ", "))
+	}
 }

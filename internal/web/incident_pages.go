@@ -8,6 +8,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/jobs"
 )
 
 const pageSize = 50
@@ -186,6 +187,10 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
+	var scans []jobs.Job
+	if s.Jobs != nil {
+		scans, _ = s.Jobs.JobsOf(r.Context(), inc.ID)
+	}
 	form := url.Values{}
 	form.Set("kind", string(inc.Kind))
 	form.Set("severity", string(inc.Severity))
@@ -196,7 +201,7 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 		"Escalation": inc.EscalationReasons(rules), "Kinds": incident.Kinds, "Severities": incident.Severities,
 		"CanWork": acc >= auth.WorkAccess && u.Can(auth.WorkIncident), "CanTriage": acc >= auth.WorkAccess && u.Can(auth.TriageIncident),
 		"CanClose": u.Can(auth.CloseIncident) && acc >= auth.WorkAccess, "CanOverride": u.Can(auth.OverrideClose),
-		"CanExport": u.Can(auth.ExportIncident), "CanAudit": u.Can(auth.ViewAudit), "MaxUploadMB": s.MaxUpload >> 20,
+		"CanExport": u.Can(auth.ExportIncident), "CanAudit": u.Can(auth.ViewAudit), "MaxUploadMB": s.MaxUpload >> 20, "MaxScanMB": s.MaxScanUpload >> 20, "ScanRoots": s.ScanRoots, "Scans": scans,
 		"Review": review, "CauseCategories": incident.CauseCategories, "People": people, "Experts": experts, "ExpertKinds": incident.ExpertKinds,
 		"ShowReview": inc.Steps.State(incident.Review) != incident.StepPending || len(review.RootCauses) > 0 || review.Lessons != "",
 	}, form, nil)

@@ -63,6 +63,13 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "metrics unavailable", http.StatusInternalServerError)
 		return
 	}
+	var queued, running int
+	if s.Jobs != nil {
+		if queued, running, err = s.Jobs.Depth(r.Context()); err != nil {
+			http.Error(w, "metrics unavailable", http.StatusInternalServerError)
+			return
+		}
+	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	fmt.Fprintln(w, "# HELP breachdesk_incidents_open Incidents not closed, by kind.")
 	fmt.Fprintln(w, "# TYPE breachdesk_incidents_open gauge")
@@ -77,6 +84,8 @@ func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
 		{"breachdesk_obligations_overdue", "Pending obligations past their deadline or target.", c.OverdueObligations},
 		{"breachdesk_review_actions_open", "Review actions not done.", c.OpenActions},
 		{"breachdesk_review_actions_overdue", "Review actions past their due date.", c.OverdueActions},
+		{"breachdesk_jobs_queued", "Background jobs (scans) waiting to start: the job queue depth.", queued},
+		{"breachdesk_jobs_running", "Background jobs (scans) running.", running},
 	} {
 		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n%s %d\n", m.name, m.help, m.name, m.name, m.v)
 	}

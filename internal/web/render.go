@@ -38,6 +38,8 @@ type view struct {
 	Form    url.Values
 	Errors  map[string]string
 	Message string
+	// Refresh reloads the page after this many seconds (a running job).
+	Refresh int
 }
 
 // Val returns a submitted form value, so a rejected form keeps what was typed.

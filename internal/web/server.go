@@ -16,6 +16,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/exercise"
 	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/jobs"
 	"github.com/breachdesk/breachdesk/internal/law"
 	"github.com/breachdesk/breachdesk/internal/notice"
 	"github.com/breachdesk/breachdesk/internal/notify"
@@ -36,6 +37,7 @@ type Stores struct {
 	Experts       incident.ExpertStore
 	Escalation    incident.EscalationStore
 	Exercises     exercise.Store
+	Jobs          jobs.Store
 }
 
 // Config holds the settings of the web server.
@@ -50,6 +52,13 @@ type Config struct {
 	RulesDir string
 	// TargetHours is the organisation's target for "as soon as practicable".
 	TargetHours int
+	// ScanDir holds uploads waiting to be scanned and scans' output.
+	ScanDir string
+	// MaxScanUpload is the largest upload of exposed files, in bytes.
+	MaxScanUpload int64
+	// ScanRoots are the server folders a scan may be pointed at; none
+	// means uploads only.
+	ScanRoots []string
 }
 
 // Server is the web application.
@@ -79,6 +88,9 @@ func New(st Stores, cfg Config, files *evidence.Files, n *notify.Notifier, log *
 	}
 	if cfg.MaxUpload == 0 {
 		cfg.MaxUpload = evidence.DefaultMaxSize
+	}
+	if cfg.MaxScanUpload == 0 {
+		cfg.MaxScanUpload = 512 << 20
 	}
 	s := &Server{Stores: st, Config: cfg, Files: files, Notifier: n, Log: log,
 		Now: func() time.Time { return time.Now().UTC() }, limiter: auth.NewLimiter(10, 15*time.Minute), mux: http.NewServeMux()}

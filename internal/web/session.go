@@ -61,6 +61,9 @@ func (s *Server) limitBody(w http.ResponseWriter, r *http.Request) {
 	limit := int64(formLimit)
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/") {
 		limit = s.MaxUpload + formLimit
+		if strings.HasSuffix(r.URL.Path, "/scans") {
+			limit = s.MaxScanUpload + formLimit // exposed files to scan
+		}
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, limit)
 }
@@ -75,7 +78,11 @@ func (s *Server) parseForm(r *http.Request) error {
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return fault.Errorf(fault.TooLarge, "The upload is larger than the %d MB limit.", s.MaxUpload>>20)
+		max := s.MaxUpload
+		if strings.HasSuffix(r.URL.Path, "/scans") {
+			max = s.MaxScanUpload
+		}
+		return fault.Errorf(fault.TooLarge, "The upload is larger than the %d MB limit.", max>>20)
 	}
 	if err != nil {
 		return fault.Errorf(fault.Invalid, "The form could not be read; please try again.")
