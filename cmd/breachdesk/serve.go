@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strconv"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/notify"
 	"github.com/breachdesk/breachdesk/internal/store/sqlite"
+	"github.com/breachdesk/breachdesk/internal/vault"
 	"github.com/breachdesk/breachdesk/internal/web"
 )
 
@@ -104,7 +106,12 @@ func newServer(db *sqlite.DB, dataDir string, cfg web.Config, smtp notify.SMTP, 
 	n := &notify.Notifier{Store: db, SMTP: smtp, BaseURL: cfg.BaseURL, Log: log}
 	files := &evidence.Files{Dir: filepath.Join(dataDir, "evidence"), MaxSize: cfg.MaxUpload}
 	cfg.ScanDir = filepath.Join(dataDir, "scans")
-	return web.New(web.Stores{Incidents: db, Users: db, Org: db, Audit: db, Notifications: db, Notices: db, Templates: db, Plan: db, Experts: db, Escalation: db, Exercises: db, Jobs: db}, cfg, files, n, log)
+	sealer, err := vault.Load(dataDir, os.Getenv("BREACHDESK_DATA_KEY"))
+	if err != nil {
+		return nil, fmt.Errorf("the data key: %w", err)
+	}
+	db.Sealer = sealer
+	return web.New(web.Stores{Incidents: db, Users: db, Org: db, Audit: db, Notifications: db, Notices: db, Templates: db, Plan: db, Experts: db, Escalation: db, Exercises: db, Jobs: db, People: db}, cfg, files, n, log)
 }
 
 func atoiOr(s string, def int) int {

@@ -39,12 +39,32 @@ func (r *Resolver) WritePeopleEach(w io.Writer, each func(Person)) (int, error) 
 		if werr != nil {
 			return
 		}
-		j := personJSON{ID: p.ID, Name: p.Name, Emails: nonNil(p.Emails), Phones: nonNil(p.Phones), Addresses: nonNil(p.Addresses),
-			Jurisdiction: p.Jurisdiction, JurisdictionBasis: p.JurisdictionBasis, Elements: p.Elements}
-		j.Sources.Records, j.Sources.Files = p.Records, p.Files
-		werr = enc.Encode(j)
+		werr = enc.Encode(toJSON(p))
 	})
 	return n, werr
+}
+
+func toJSON(p Person) personJSON {
+	j := personJSON{ID: p.ID, Name: p.Name, Emails: nonNil(p.Emails), Phones: nonNil(p.Phones), Addresses: nonNil(p.Addresses),
+		Jurisdiction: p.Jurisdiction, JurisdictionBasis: p.JurisdictionBasis, Elements: p.Elements}
+	j.Sources.Records, j.Sources.Files = p.Records, p.Files
+	return j
+}
+
+// MaskPerson returns the contract's JSON for a person with every contact
+// detail masked, for a caller that holds raw values (Options.PeopleValues)
+// but must write only masked ones.
+func MaskPerson(p Person) any {
+	mask := func(t Type, vs []string) []string {
+		out := make([]string, len(vs))
+		for i, v := range vs {
+			out[i] = Mask(t, v)
+		}
+		return out
+	}
+	p.Name = Mask(PersonName, p.Name)
+	p.Emails, p.Phones, p.Addresses = mask(Email, p.Emails), mask(Phone, p.Phones), mask(StreetAddress, p.Addresses)
+	return toJSON(p)
 }
 
 func nonNil(s []string) []string {

@@ -211,8 +211,11 @@ func (r *Resolver) Add(path string, fs []Finding) {
 		switch f.Type {
 		case PersonName, Email, Phone, StreetAddress:
 			v := f.Masked
-			if f.Value != "" {
+			switch {
+			case f.Value != "":
 				v = f.Value
+			case f.raw != "":
+				v = f.raw
 			}
 			off, n := r.attrs.text(v)
 			a := r.attrs.add(attr{kind: uint8(f.Type.index()), off: off, n: n, next: -1})

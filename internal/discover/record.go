@@ -43,6 +43,7 @@ type Finding struct {
 	Confidence float64
 	Country    string // not in the output: feeds people's jurisdiction
 	norm       string
+	raw        string // the value for people, with Options.PeopleValues
 }
 
 // AppendJSON writes the finding as one JSON object, without the newline.
@@ -140,12 +141,13 @@ func (h *hasher) of(norm string) (out [sha256.Size]byte) {
 // processor turns records into findings and person records. One per
 // worker: it is not safe for concurrent use.
 type processor struct {
-	det    Detector
-	h      *hasher
-	reveal bool
-	found  []Finding
-	hits   []Hit
-	buf    []byte // the findings' JSON, reused
+	det     Detector
+	h       *hasher
+	reveal  bool
+	keepRaw bool
+	found   []Finding
+	hits    []Hit
+	buf     []byte // the findings' JSON, reused
 }
 
 // process finds the personal data in one record and returns its findings
@@ -204,6 +206,9 @@ func (p *processor) add(r *Record, field string, h Hit) {
 		Validated: h.Validated, Confidence: h.Confidence, Country: h.Country, norm: h.Norm}
 	if p.reveal {
 		f.Value = h.Value
+	}
+	if p.keepRaw {
+		f.raw = h.Value
 	}
 	p.found = append(p.found, f)
 }

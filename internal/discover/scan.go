@@ -25,6 +25,10 @@ type Options struct {
 	// Reveal puts raw values in the output. Off by default: raw values
 	// never leave the scanner unless asked for.
 	Reveal bool
+	// PeopleValues keeps raw contact details in the people (not in the
+	// findings), for a caller that seals them straight into an encrypted
+	// list of people to notify.
+	PeopleValues bool
 	// Workers is how many files are read at once (default: one per core).
 	Workers int
 	// Findings receives the findings as JSON Lines; nil discards them.
@@ -137,7 +141,7 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := &processor{h: newHasher(s.key), reveal: opt.Reveal}
+			p := &processor{h: newHasher(s.key), reveal: opt.Reveal, keepRaw: opt.PeopleValues}
 			for j := range ch {
 				s.scanFile(ctx, p, j)
 				s.files.Add(1)

@@ -121,3 +121,43 @@ func syntheticPeople(n int) []Person {
 	}
 	return ps
 }
+
+func TestParsePeopleCSV(t *testing.T) {
+	ps, err := ParsePeopleCSV(strings.NewReader("\ufeffFirst name,Surname,E-mail,Mobile,Address line 1,City,Postcode,Country,At risk\n" +
+		"Aroha,Ngata,aroha@example.nz,021 234 5678,12 Kauri Road,Auckland,1010,New Zealand,yes\n\n" +
+		"Ben,Smith,,,4 George St,Sydney NSW,2000,Australia,no\n"))
+	if err != nil || len(ps) != 2 {
+		t.Fatalf("%v %+v", err, ps)
+	}
+	if ps[0].Name != "Aroha Ngata" || !ps[0].AtRisk || ps[0].Email != "aroha@example.nz" || len(ps[0].Address) != 3 || ps[1].AtRisk {
+		t.Fatalf("%+v", ps)
+	}
+	for _, bad := range []string{"", "colour,size\nred,9\n", "name,email\nAroha,not-an-email\n", "name,email\nNobody,\n"} {
+		if _, err := ParsePeopleCSV(strings.NewReader(bad)); err == nil {
+			t.Errorf("accepted %q", bad)
+		}
+	}
+	if _, err := ParsePeopleCSV(strings.NewReader("name,email\nA,a@example.org\nB,bad\n")); err == nil || !strings.Contains(err.Error(), "line 3") {
+		t.Fatalf("the bad row is not named: %v", err)
+	}
+	all := []Affected{{ID: 1, AtRisk: true}, {ID: 2}}
+	if len(Select(all, OptionAtRisk)) != 1 || len(Select(all, OptionAll)) != 2 {
+		t.Fatal("options select the wrong people")
+	}
+}
+
+func FuzzParsePeopleCSV(f *testing.F) {
+	f.Add("name,email\nA B,a@example.org\n")
+	f.Add("First name,Surname,Address line 1,City,At risk\nA,B,1 Road,Town,yes\n")
+	f.Add("email\n\"unterminated\n")
+	f.Fuzz(func(t *testing.T, s string) {
+		ps, err := ParsePeopleCSV(strings.NewReader(s))
+		if err == nil {
+			for _, p := range ps {
+				if p.Validate() != nil {
+					t.Fatalf("an invalid person was imported: %+v", p)
+				}
+			}
+		}
+	})
+}

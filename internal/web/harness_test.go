@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"github.com/breachdesk/breachdesk/internal/vault"
 	"io"
 	"log/slog"
 	"net/http"
@@ -45,9 +46,12 @@ func newFixture(tb testing.TB) *fixture {
 	if _, err := db.Migrate(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
+	if db.Sealer, err = vault.Load(dir, ""); err != nil {
+		tb.Fatal(err)
+	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	files := &evidence.Files{Dir: filepath.Join(dir, "evidence"), MaxSize: 1 << 20}
-	srv, err := New(Stores{Incidents: db, Users: db, Org: db, Audit: db, Notifications: db, Notices: db, Templates: db, Plan: db, Experts: db, Escalation: db, Exercises: db, Jobs: db}, Config{MaxUpload: 1 << 20, ScanDir: filepath.Join(dir, "scans")},
+	srv, err := New(Stores{Incidents: db, Users: db, Org: db, Audit: db, Notifications: db, Notices: db, Templates: db, Plan: db, Experts: db, Escalation: db, Exercises: db, Jobs: db, People: db}, Config{MaxUpload: 1 << 20, ScanDir: filepath.Join(dir, "scans")},
 		files, &notify.Notifier{Store: db}, log)
 	if err != nil {
 		tb.Fatal(err)

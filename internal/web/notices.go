@@ -17,7 +17,53 @@ var kindLabels = map[notice.Kind]string{
 }
 
 // renderNotice writes one kind of notice for an incident and checks it.
+// A notice to individuals is written for one person of the incident's
+// list when the page asks (?person=ID), and then also checked for any
+// other listed person's details.
 func (s *Server) renderNotice(r *http.Request, inc *incident.Incident, k notice.Kind) (notice.Document, notice.Data, []notice.Finding, error) {
+	d, err := s.noticeData(r, inc, k)
+	if err != nil {
+		return notice.Document{}, d, nil, err
+	}
+	var ix *notice.People
+	self := -1
+	if pid, _ := strconv.ParseInt(r.URL.Query().Get("person"), 10, 64); pid > 0 && k == notice.Individual && s.People != nil {
+		ps, err := s.People.AffectedPeople(r.Context(), inc.ID)
+		if err != nil {
+			return notice.Document{}, d, nil, err
+		}
+		for i := range ps {
+			if ps[i].ID == pid {
+				d.Person, self = &ps[i].Person, i
+			}
+		}
+		if d.Person == nil {
+			return notice.Document{}, d, nil, notFoundErr("That person is not on this incident's list.")
+		}
+		ix = notice.IndexPeople(persons(ps))
+	}
+	doc, err := s.Writer.Render(d)
+	if err != nil {
+		return doc, d, nil, err
+	}
+	findings := notice.Check(doc, d, notice.DefaultGrade)
+	if ix != nil {
+		findings = append(findings, ix.OverSharing(doc.PlainText(), self)...)
+	}
+	return doc, d, findings, nil
+}
+
+func persons(ps []notice.Affected) []notice.Person {
+	out := make([]notice.Person, len(ps))
+	for i := range ps {
+		out[i] = ps[i].Person
+	}
+	return out
+}
+
+// noticeData gathers what a notice of kind k says about the incident,
+// with the page's options (stage, phase, reasons for delay).
+func (s *Server) noticeData(r *http.Request, inc *incident.Incident, k notice.Kind) (notice.Data, error) {
 	previous := ""
 	if k == notice.NotifyUsUpdate {
 		if as, err := s.Incidents.Assessments(r.Context(), inc.ID); err == nil && len(as) > 1 {
@@ -26,7 +72,7 @@ func (s *Server) renderNotice(r *http.Request, inc *incident.Incident, k notice.
 	}
 	d, err := notice.ForIncident(k, inc, s.orgOrDefault(r.Context()), s.Rules, previous, s.Now())
 	if err != nil {
-		return notice.Document{}, d, nil, err
+		return d, err
 	}
 	if k == notice.Individual || k == notice.Public {
 		d.NoticeURL = s.latestNoticeURL(r, inc.ID)
@@ -46,11 +92,7 @@ func (s *Server) renderNotice(r *http.Request, inc *incident.Incident, k notice.
 	if reason := strings.TrimSpace(q.Get("delay_reason")); reason != "" {
 		d.DelayReason = reason
 	}
-	doc, err := s.Writer.Render(d)
-	if err != nil {
-		return doc, d, nil, err
-	}
-	return doc, d, notice.Check(doc, d, notice.DefaultGrade), nil
+	return d, nil
 }
 
 func (s *Server) latestNoticeURL(r *http.Request, incidentID int64) string {
@@ -86,6 +128,13 @@ func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request) {
 		data["Problem"] = fault.MessageOf(err)
 	} else {
 		data["Doc"], data["Findings"], data["Blocking"] = doc, findings, notice.Blocking(findings)
+	}
+	if s.People != nil {
+		if ps, err := s.People.AffectedPeople(r.Context(), inc.ID); err == nil {
+			data["People"] = summarisePeople(ps, optionOf(r))
+		} else {
+			data["PeopleProblem"] = fault.MessageOf(err)
+		}
 	}
 	if ps, err := s.Notices.PublishedFor(r.Context(), inc.ID); err == nil && len(ps) > 0 {
 		url := s.BaseURL + "/notices/" + ps[0].Slug

@@ -19,6 +19,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/jobs"
+	"github.com/breachdesk/breachdesk/internal/notice"
 )
 
 // scanKind is the job kind of a scan of exposed files.
@@ -33,6 +34,10 @@ type scanResult struct {
 	// UploadDeleted says the uploaded copy of the exposed files was
 	// removed once scanned: only masked findings and hashes remain.
 	UploadDeleted bool `json:"upload_deleted"`
+	// Listed people were added (encrypted) to the list of people to
+	// notify; Unreachable were found without an email, phone or address.
+	Listed      int `json:"listed"`
+	Unreachable int `json:"unreachable"`
 }
 
 // Runner returns the job runner for this server's kinds of job; serve
@@ -41,7 +46,9 @@ func (s *Server) Runner() *jobs.Runner {
 	return &jobs.Runner{Store: s.Jobs, Log: s.Log, Handlers: map[string]jobs.Handler{scanKind: s.runScan}, Done: s.jobDone}
 }
 
-func (s *Server) scanOut(id int64) string { return filepath.Join(s.ScanDir, "job-"+strconv.FormatInt(id, 10)) }
+func (s *Server) scanOut(id int64) string {
+	return filepath.Join(s.ScanDir, "job-"+strconv.FormatInt(id, 10))
+}
 
 // runScan scans the job's folder into findings and people files beside
 // it, and deletes an uploaded copy once it has been read.
@@ -55,7 +62,7 @@ func (s *Server) runScan(ctx context.Context, j *jobs.Job, progress func(files, 
 		return "", err
 	}
 	defer ff.Close()
-	sum, res, err := discover.Scan(ctx, []string{j.Input}, discover.Options{Findings: ff,
+	sum, res, err := discover.Scan(ctx, []string{j.Input}, discover.Options{Findings: ff, PeopleValues: s.People != nil,
 		Progress: func(p discover.Progress) { progress(p.Files, p.Bytes, p.TotalBytes) }})
 	if err != nil {
 		return "", fmt.Errorf("the scan could not run: %w", err)
@@ -66,13 +73,32 @@ func (s *Server) runScan(ctx context.Context, j *jobs.Job, progress func(files, 
 	}
 	defer pf.Close()
 	result := scanResult{Summary: sum, ByJurisdiction: map[string]int{}}
-	sum.People, err = res.WritePeopleEach(pf, func(p discover.Person) {
+	var list []notice.Affected
+	enc := json.NewEncoder(pf)
+	res.People(func(p discover.Person) {
+		sum.People++
 		if p.Jurisdiction != "" {
 			result.ByJurisdiction[p.Jurisdiction]++
+		}
+		if s.People != nil {
+			if a, ok := affectedFrom(p, "scan of "+j.Label); ok {
+				list = append(list, a)
+			} else {
+				result.Unreachable++
+			}
+		}
+		if err == nil {
+			err = enc.Encode(discover.MaskPerson(p)) // only masked details are written to disk
 		}
 	})
 	if err != nil {
 		return "", err
+	}
+	if len(list) > 0 {
+		if err := s.People.AddAffected(ctx, 0, "breachdesk (scanner)", j.IncidentID, list); err != nil {
+			return "", fmt.Errorf("adding the people found to the list: %w", err)
+		}
+		result.Listed = len(list)
 	}
 	cats := map[string]bool{}
 	for t := range sum.Counts {
@@ -104,6 +130,33 @@ func (s *Server) jobDone(ctx context.Context, j *jobs.Job) {
 		text = fmt.Sprintf("Scan of %s finished: %d files, %d people found, %s.", j.Label, r.Summary.Files, r.Summary.People, typesFound(r.Summary))
 	}
 	s.Incidents.AddNote(ctx, incident.Actor{Name: "breachdesk (scanner)"}, j.IncidentID, incident.EntryEvidence, text)
+}
+
+// affectedFrom turns a person the scan found into an entry of the list
+// of people to notify, at risk by default when their exposed information
+// includes a kind in notice.RiskCategories. ok is false when there is no
+// way to reach them.
+func affectedFrom(p discover.Person, source string) (notice.Affected, bool) {
+	a := notice.Affected{Source: source, Jurisdiction: p.Jurisdiction}
+	a.Name = p.Name
+	if len(p.Emails) > 0 {
+		a.Email = strings.ToLower(p.Emails[0])
+	}
+	if len(p.Phones) > 0 {
+		a.Phone = p.Phones[0]
+	}
+	if len(p.Addresses) > 0 {
+		a.Address = []string{p.Addresses[0]}
+	}
+	seen := map[string]bool{}
+	for _, t := range p.Elements {
+		if c := discover.FactsCategory(t); c != "" && !seen[c] {
+			seen[c] = true
+			a.Elements = append(a.Elements, c)
+		}
+	}
+	a.AtRisk = notice.AtRiskBy(a.Person, notice.RiskCategories)
+	return a, a.Validate() == nil
 }
 
 func typesFound(sum *discover.Summary) string {
@@ -306,4 +359,3 @@ func (s *Server) latestScan(ctx context.Context, incidentID int64) (*jobs.Job, *
 	}
 	return nil, nil
 }
-

@@ -128,6 +128,19 @@ func TestScanJobFeedsTheIncident(t *testing.T) {
 	if tl := c.get(path); !strings.Contains(tl, "Scan of share.zip finished: 1 files, 2 people found") {
 		t.Fatal("the timeline does not record the scan's end")
 	}
+	// The people found join the encrypted list to notify; Aroha's IRD
+	// number and health details put her at risk, Ben's contact details not.
+	if page := c.get(path + "/notices?kind=individual"); !strings.Contains(page, "2 people on the list (stored encrypted): 1 at risk") {
+		t.Fatal("the scan's people are not on the list to notify")
+	}
+	listed, _ := f.db.AffectedPeople(context.Background(), inc.ID)
+	if len(listed) != 2 || listed[0].Email != "aroha@example.nz" || listed[0].Name != "Aroha Ngata" {
+		t.Fatalf("listed: %+v", listed)
+	}
+	pf, _ := os.ReadFile(filepath.Join(f.srv.scanOut(js[0].ID), "people.jsonl"))
+	if len(pf) == 0 || strings.Contains(string(pf), "aroha@example.nz") || strings.Contains(string(pf), "Ngata") {
+		t.Fatalf("the people file on disk is not masked: %s", pf)
+	}
 	assess := c.get(path + "/assess")
 	for _, want := range []string{`id="scan-note"`, `value="ird_number" checked`, `value="health" checked`, "AU=1, NZ=1"} {
 		if !strings.Contains(assess, want) {

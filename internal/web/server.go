@@ -38,6 +38,7 @@ type Stores struct {
 	Escalation    incident.EscalationStore
 	Exercises     exercise.Store
 	Jobs          jobs.Store
+	People        notice.PeopleStore
 }
 
 // Config holds the settings of the web server.

@@ -132,4 +132,3 @@ func (db *DB) Depth(ctx context.Context) (int, int, error) {
 	err := db.sql.QueryRowContext(ctx, `SELECT COALESCE(SUM(state = 'queued'), 0), COALESCE(SUM(state = 'running'), 0) FROM jobs`).Scan(&q, &r)
 	return q, r, err
 }
-

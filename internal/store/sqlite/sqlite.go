@@ -10,6 +10,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"github.com/breachdesk/breachdesk/internal/vault"
 	"io/fs"
 	"net/url"
 	"sort"
@@ -30,6 +31,9 @@ type DB struct {
 	sql *sql.DB
 	// Now is the clock; tests replace it to control deadlines.
 	Now func() time.Time
+	// Sealer encrypts affected people's details; lists of people cannot be
+	// stored without one.
+	Sealer *vault.Sealer
 }
 
 // Open opens (creating if needed) the database file at path with the

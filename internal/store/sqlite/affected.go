@@ -1,0 +1,109 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/notice"
+)
+
+// sealedPerson is what is encrypted for each affected person.
+type sealedPerson struct {
+	Name         string   `json:"name,omitempty"`
+	Email        string   `json:"email,omitempty"`
+	Phone        string   `json:"phone,omitempty"`
+	Address      []string `json:"address,omitempty"`
+	Elements     []string `json:"elements,omitempty"`
+	Jurisdiction string   `json:"jurisdiction,omitempty"`
+}
+
+func sealContext(incidentID int64) string { return "affected_people:incident:" + itoa(incidentID) }
+
+// AddAffected adds people to an incident's list, all or none. The audit
+// log records how many, never who.
+func (db *DB) AddAffected(ctx context.Context, byID int64, byName string, incidentID int64, people []notice.Affected) error {
+	if db.Sealer == nil {
+		return fault.Errorf(fault.Conflict, "No data key is set up, so lists of people cannot be stored. Restart breachdesk with its data folder writable.")
+	}
+	for i := range people {
+		if err := people[i].Validate(); err != nil {
+			return fault.Errorf(fault.Invalid, "Person %d: %v.", i+1, err)
+		}
+	}
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO affected_people (incident_id, at_risk, source, sealed, created_at) VALUES (?,?,?,?,?)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		now := ts(db.Now())
+		for _, p := range people {
+			b, _ := json.Marshal(sealedPerson{Name: p.Name, Email: p.Email, Phone: p.Phone, Address: p.Address, Elements: p.Elements, Jurisdiction: p.Jurisdiction})
+			if _, err := stmt.ExecContext(ctx, incidentID, p.AtRisk, p.Source, db.Sealer.Seal(b, sealContext(incidentID)), now); err != nil {
+				return err
+			}
+		}
+		by := incident.Actor{UserID: byID, Name: byName}
+		if err := db.addEntry(ctx, tx, by, incidentID, incident.EntryEvidence, "Added "+itoa(int64(len(people)))+" people to the list of people to notify."); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, by, "people.add", "incident:"+itoa(incidentID), incidentID, map[string]any{"count": len(people)})
+	})
+}
+
+// AffectedPeople returns an incident's list, decrypted, in the order added.
+func (db *DB) AffectedPeople(ctx context.Context, incidentID int64) ([]notice.Affected, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT id, at_risk, source, sealed FROM affected_people WHERE incident_id = ? ORDER BY id`, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []notice.Affected
+	for rows.Next() {
+		var a notice.Affected
+		var sealed []byte
+		if err := rows.Scan(&a.ID, &a.AtRisk, &a.Source, &sealed); err != nil {
+			return nil, err
+		}
+		if db.Sealer == nil {
+			return nil, fault.Errorf(fault.Conflict, "The list of people is encrypted and no data key is set up.")
+		}
+		plain, err := db.Sealer.Open(sealed, sealContext(incidentID))
+		if err != nil {
+			return nil, fault.Errorf(fault.Conflict, "The list of people cannot be decrypted: %v", err)
+		}
+		var p sealedPerson
+		if err := json.Unmarshal(plain, &p); err != nil {
+			return nil, err
+		}
+		a.Name, a.Email, a.Phone, a.Address, a.Elements, a.Jurisdiction = p.Name, p.Email, p.Phone, p.Address, p.Elements, p.Jurisdiction
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// SetAtRisk records who is at risk.
+func (db *DB) SetAtRisk(ctx context.Context, byID int64, byName string, incidentID int64, atRisk map[int64]bool) error {
+	return db.tx(ctx, func(tx *sql.Tx) error {
+		n := 0
+		for id, risk := range atRisk {
+			res, err := tx.ExecContext(ctx, `UPDATE affected_people SET at_risk = ? WHERE id = ? AND incident_id = ?`, risk, id, incidentID)
+			if err != nil {
+				return err
+			}
+			if risk {
+				if k, _ := res.RowsAffected(); k > 0 {
+					n++
+				}
+			}
+		}
+		by := incident.Actor{UserID: byID, Name: byName}
+		if err := db.addEntry(ctx, tx, by, incidentID, incident.EntryDecision, itoa(int64(n))+" people marked as at risk of serious harm (option 2 notifies only them)."); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, by, "people.at_risk", "incident:"+itoa(incidentID), incidentID, map[string]any{"at_risk": n})
+	})
+}

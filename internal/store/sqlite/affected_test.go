@@ -1,0 +1,61 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"testing"
+
+	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/notice"
+	"github.com/breachdesk/breachdesk/internal/vault"
+)
+
+// Affected people are stored encrypted: the database file holds none of
+// their details in the clear.
+func TestAffectedPeopleAreEncryptedAtRest(t *testing.T) {
+	ctx := context.Background()
+	db, now := MustOpen(t)
+	po := mustUser(t, db, "po@example.org", auth.PrivacyOfficer)
+	inc, _ := db.CreateIncident(ctx, incident.Actor{UserID: po.ID, Name: po.Name}, "List", report(*now))
+	people := []notice.Affected{{Person: notice.Person{Name: "Aroha Ngata", Email: "aroha.unique@example.nz", Elements: []string{"health"}}, AtRisk: true, Source: "scan"},
+		{Person: notice.Person{Name: "Ben Smith", Address: []string{"4 George St", "Sydney NSW 2000"}}}}
+	if err := db.AddAffected(ctx, po.ID, po.Name, inc.ID, people); fault.CodeOf(err) != fault.Conflict {
+		t.Fatalf("stored without a key: %v", err)
+	}
+	db.Sealer, _ = vault.Load(t.TempDir(), "")
+	if err := db.AddAffected(ctx, po.ID, po.Name, inc.ID, append(people, notice.Affected{Person: notice.Person{Name: "No Way"}})); fault.CodeOf(err) != fault.Invalid {
+		t.Fatalf("a person without contact details: %v", err)
+	}
+	if err := db.AddAffected(ctx, po.ID, po.Name, inc.ID, people); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.AffectedPeople(ctx, inc.ID)
+	if err != nil || len(got) != 2 || got[0].Email != "aroha.unique@example.nz" || !got[0].AtRisk || got[1].Address[1] != "Sydney NSW 2000" {
+		t.Fatalf("%v %+v", err, got)
+	}
+	if err := db.SetAtRisk(ctx, po.ID, po.Name, inc.ID, map[int64]bool{got[0].ID: false, got[1].ID: true}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = db.AffectedPeople(ctx, inc.ID)
+	if got[0].AtRisk || !got[1].AtRisk {
+		t.Fatalf("at risk: %+v", got)
+	}
+	db.sql.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	var seq int
+	var name, file string
+	db.sql.QueryRow("PRAGMA database_list").Scan(&seq, &name, &file)
+	raw, err := os.ReadFile(file)
+	if err != nil || len(raw) == 0 {
+		t.Fatalf("read the database file %q: %v", file, err)
+	}
+	if bytes.Contains(raw, []byte("aroha.unique")) || bytes.Contains(raw, []byte("George St")) {
+		t.Fatal("the database file holds an affected person's details in the clear")
+	}
+	db.Sealer, _ = vault.Load(t.TempDir(), "")
+	if _, err := db.AffectedPeople(ctx, inc.ID); fault.CodeOf(err) != fault.Conflict {
+		t.Fatalf("opened with another key: %v", err)
+	}
+}
