@@ -102,6 +102,7 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 		{"POST", x + "/people", "AP", "R"},
 		{"POST", x + "/people/at-risk", "AP", "R"},
 		{"GET", x + "/notices/individual/letters.pdf", "AP", "R"},
+		{"POST", x + "/notices/individual/letters.pdf", "AP", "R"},
 		{"GET", scan, "APVS", "RT"},
 		{"GET", scan + "/findings.jsonl", "AP", "R"},
 		{"GET", "/exercises", "APV", ""},

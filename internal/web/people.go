@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/fault"
@@ -140,8 +142,14 @@ func (s *Server) letters(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Query().Get("paper") == "letter" {
 		paper = notice.Letter
 	}
+	// A person may decide the letters go out despite a failed check,
+	// recording why (POST, with the reason).
+	override := ""
+	if r.Method == http.MethodPost {
+		override = strings.TrimSpace(r.PostFormValue("override"))
+	}
 	b := notice.NewBatch(paper)
-	n := 0
+	n, overridden := 0, 0
 	for _, p := range notice.Select(all, optionOf(r)) {
 		if len(p.Address) == 0 {
 			continue
@@ -154,11 +162,16 @@ func (s *Server) letters(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		findings := append(notice.Check(doc, pd, notice.DefaultGrade), ix.OverSharing(doc.PlainText(), index[p.ID])...)
-		for _, f := range findings {
-			if f.Severity == notice.MustFix {
-				s.renderError(w, r, fault.Errorf(fault.Conflict, "The letter to person %d cannot go out: %s Correct the notice (see its checks) and print again.", p.ID, f.Message))
-				return
+		if notice.Blocking(findings) {
+			if override == "" {
+				for _, f := range findings {
+					if f.Severity == notice.MustFix {
+						s.renderError(w, r, fault.Errorf(fault.Conflict, "The letter to person %d cannot go out: %s Correct the notice (see its checks) and print again, or record why it goes out anyway.", p.ID, f.Message))
+						return
+					}
+				}
 			}
+			overridden++
 		}
 		b.AddLetter(doc, pd)
 		n++
@@ -167,10 +180,24 @@ func (s *Server) letters(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, fault.Errorf(fault.Conflict, "Nobody the option chooses has a postal address."))
 		return
 	}
+	// The run is laid out in memory first, so the timeline records only
+	// letters that were produced, before they are sent.
+	var pdf bytes.Buffer
+	if err := b.Write(&pdf); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	text := "Printed " + strconv.Itoa(n) + " personal letters (notice to individuals)."
+	kind := incident.EntryExport
+	if overridden > 0 {
+		text = "Printed " + strconv.Itoa(n) + " personal letters although " + strconv.Itoa(overridden) + " failed their checks (override): " + override
+		kind = incident.EntryDecision
+	}
+	if _, err := s.Incidents.AddNote(r.Context(), actor(r), inc.ID, kind, text); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	w.Header().Set("Content-Type", "application/pdf")
 	w.Header().Set("Content-Disposition", `attachment; filename="`+inc.Ref()+`-letters.pdf"`)
-	if err := b.Write(w); err != nil && s.Log != nil {
-		s.Log.Error("letters pdf", "incident", inc.ID, "error", err)
-	}
-	s.Incidents.AddNote(r.Context(), actor(r), inc.ID, incident.EntryExport, "Printed "+strconv.Itoa(n)+" personal letters (notice to individuals).")
+	pdf.WriteTo(w)
 }

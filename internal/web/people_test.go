@@ -44,6 +44,23 @@ func TestPeopleToNotify(t *testing.T) {
 	if code := c.upload(path+"/people", "file", "people.csv", []byte(csv), nil).StatusCode; code != http.StatusSeeOther {
 		t.Fatalf("import: %d", code)
 	}
+	// Without a description of what happened, the letters are refused
+	// unless a person records why they go out anyway.
+	summary := form.Get("summary")
+	form.Del("summary")
+	post("/assess", form)
+	req, _ := http.NewRequest("GET", f.ts.URL+path+"/notices/individual/letters.pdf", nil)
+	if r := c.do(req); r.StatusCode != http.StatusConflict {
+		t.Fatalf("letters failing a check: %d", r.StatusCode)
+	}
+	if r := c.post(path+"/notices/individual/letters.pdf", url.Values{"override": {"The regulator asked for the letters today; a fuller letter follows."}}); r.StatusCode != http.StatusOK {
+		t.Fatalf("letters with an override: %d", r.StatusCode)
+	}
+	if tl := c.get(path); !strings.Contains(tl, "failed their checks (override): The regulator asked") {
+		t.Fatal("the override is not recorded")
+	}
+	form.Set("summary", summary)
+	post("/assess", form)
 	page := c.get(path + "/notices?kind=individual")
 	if !strings.Contains(page, "3 people on the list") || !strings.Contains(page, `<strong id="chosen">3</strong>`) {
 		t.Fatal("the list is not summarised")
@@ -77,7 +94,7 @@ func TestPeopleToNotify(t *testing.T) {
 		t.Fatal("a person not on the list was accepted")
 	}
 	// Letters: one per person with a postal address, each addressed.
-	req, _ := http.NewRequest("GET", f.ts.URL+path+"/notices/individual/letters.pdf?option=1", nil)
+	req, _ = http.NewRequest("GET", f.ts.URL+path+"/notices/individual/letters.pdf?option=1", nil)
 	r := c.do(req)
 	pdf, _ := io.ReadAll(r.Body)
 	r.Body.Close()

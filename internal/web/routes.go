@@ -67,6 +67,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /incidents/{id}/people", s.page(auth.WorkIncident, s.importPeople))
 	m.HandleFunc("POST /incidents/{id}/people/at-risk", s.page(auth.WorkIncident, s.markAtRisk))
 	m.HandleFunc("GET /incidents/{id}/notices/individual/letters.pdf", s.page(auth.WorkIncident, s.letters))
+	m.HandleFunc("POST /incidents/{id}/notices/individual/letters.pdf", s.page(auth.WorkIncident, s.letters))
 	m.HandleFunc("POST /incidents/{id}/scans", s.page(auth.WorkIncident, s.startScan))
 	m.HandleFunc("GET /incidents/{id}/scans/{jid}", s.page(auth.ViewIncident, s.scanPage))
 	m.HandleFunc("GET /incidents/{id}/scans/{jid}/{file}", s.page(auth.WorkIncident, s.scanDownload))
