@@ -15,6 +15,7 @@ var EscalationKinds = []Choice{
 	{"malicious_cause", "The cause is malicious"},
 	{"vulnerable_people", "Vulnerable people are affected"},
 	{"ongoing", "The breach is still going on"},
+	{"published", "The information was made public"},
 	{"severity_at_least", "Triage severity is at least N (1 low, 2 medium, 3 high, 4 critical)"},
 }
 
@@ -64,6 +65,8 @@ func (r EscalationRule) Fires(i *Incident) (bool, string) {
 		return f.People.Vulnerable != nil && *f.People.Vulnerable, "vulnerable people are affected"
 	case "ongoing":
 		return rep.Ongoing == "yes", "the breach is still going on"
+	case "published":
+		return rep.Recipient == "public", "the information was made public"
 	case "severity_at_least":
 		for n, s := range Severities {
 			if s == i.Severity {

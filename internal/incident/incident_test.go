@@ -134,3 +134,15 @@ func TestEscalationReasons(t *testing.T) {
 		t.Errorf("label %q", l)
 	}
 }
+
+func TestPublishedRule(t *testing.T) {
+	r := EscalationRule{Kind: "published", Enabled: true}
+	i := &Incident{Report: Report{Recipient: "public"}}
+	if ok, why := r.Fires(i); !ok || why != "the information was made public" {
+		t.Fatalf("published: %v %q", ok, why)
+	}
+	i.Report.Recipient = "employee"
+	if ok, _ := r.Fires(i); ok {
+		t.Fatal("fired for information sent to an employee")
+	}
+}
