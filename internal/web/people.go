@@ -114,7 +114,7 @@ func (s *Server) markAtRisk(w http.ResponseWriter, r *http.Request) {
 // fails its checks (required content, or another person's details in
 // it) stops the whole run.
 func (s *Server) letters(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.ReadAccess)
+	inc, _, err := s.incidentFor(r, auth.WorkAccess)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
