@@ -253,3 +253,19 @@ func BenchmarkOffice(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkScanCSV scans the corpus's CSV file alone.
+func BenchmarkScanCSV(b *testing.B) {
+	dir, _ := benchCorpus(b)
+	one := b.TempDir()
+	if err := os.Link(filepath.Join(dir, "customers.csv"), filepath.Join(one, "customers.csv")); err != nil {
+		b.Skip("cannot link the corpus file:", err)
+	}
+	info, _ := os.Stat(filepath.Join(dir, "customers.csv"))
+	b.SetBytes(info.Size())
+	for i := 0; i < b.N; i++ {
+		if _, _, err := Scan(context.Background(), []string{one}, Options{Workers: 1, Key: []byte("bench"), Findings: io.Discard}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -229,8 +229,15 @@ func FuzzReaders(f *testing.F) {
 		if name == "" || name == "." || name == "/" || len(body) > 1<<20 {
 			return
 		}
-		s := &Scanner{sum: &Summary{Counts: map[Type]*Count{}}, res: NewResolver(), key: []byte("k")}
-		src := &source{s: s, p: &processor{h: newHasher(s.key)}, ctx: context.Background()}
+		s := &Scanner{sum: &Summary{Counts: map[Type]*Count{}}, res: NewResolver(), key: []byte("k"), batches: make(chan *batch, 1)}
+		go func() {
+			for range s.batches {
+			}
+		}()
+		p := s.newProcessor()
+		src := &source{s: s, p: p, ctx: context.Background()}
 		src.file(name, bytes.NewReader(body), int64(len(body)), 0, bytes.NewReader(body))
+		s.flush(p, true)
+		close(s.batches)
 	})
 }

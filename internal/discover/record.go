@@ -147,7 +147,11 @@ type processor struct {
 	keepRaw bool
 	found   []Finding
 	hits    []Hit
-	buf     []byte // the findings' JSON, reused
+	buf     []byte // the findings' JSON, until flushed
+	// Per worker, handed on by Scanner.flush.
+	counts   map[Type]*Count
+	findings int64
+	batch    *batch
 }
 
 // process finds the personal data in one record and returns its findings

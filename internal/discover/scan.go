@@ -70,18 +70,19 @@ type Summary struct {
 
 // Scanner runs one scan. Use Scan.
 type Scanner struct {
-	opt   Options
-	key   []byte
-	mu    sync.Mutex // guards sum and res
-	outMu sync.Mutex // guards out and werr
-	out   *bufio.Writer
-	sum   *Summary
-	res   *Resolver
-	files atomic.Int64
-	bytes atomic.Int64
-	total int64
-	start time.Time
-	werr  error
+	opt     Options
+	key     []byte
+	mu      sync.Mutex // guards sum and skipped files
+	outMu   sync.Mutex // guards out and werr
+	batches chan *batch
+	out     *bufio.Writer
+	sum     *Summary
+	res     *Resolver
+	files   atomic.Int64
+	bytes   atomic.Int64
+	total   int64
+	start   time.Time
+	werr    error
 }
 
 type job struct{ abs, rel string }
@@ -135,17 +136,32 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// People are merged by one goroutine fed in batches, so the workers
+	// detect in parallel without waiting for each other.
+	s.batches = make(chan *batch, 2*workers)
+	resolved := make(chan struct{})
+	go func() {
+		defer close(resolved)
+		for b := range s.batches {
+			start := 0
+			for k, end := range b.ends {
+				s.res.Add(b.paths[k], b.fs[start:end])
+				start = end
+			}
+		}
+	}()
 	ch := make(chan job)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			p := &processor{h: newHasher(s.key), reveal: opt.Reveal, keepRaw: opt.PeopleValues}
+			p := s.newProcessor()
 			for j := range ch {
 				s.scanFile(ctx, p, j)
 				s.files.Add(1)
 			}
+			s.flush(p, true)
 		}()
 	}
 	done := make(chan struct{})
@@ -171,6 +187,8 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 	}
 	close(ch)
 	wg.Wait()
+	close(s.batches)
+	<-resolved
 	close(done)
 	if opt.Progress != nil {
 		opt.Progress(s.progress())
@@ -229,33 +247,41 @@ func (s *Scanner) scanFile(ctx context.Context, p *processor, j job) {
 	src.file(j.rel, f, info.Size(), 0, f)
 }
 
-// emit records one record's findings: the output, the counts and people.
+func (s *Scanner) newProcessor() *processor {
+	return &processor{h: newHasher(s.key), reveal: s.opt.Reveal, keepRaw: s.opt.PeopleValues, counts: map[Type]*Count{}, batch: &batch{}}
+}
+
+// batch is records on their way to the people resolver: their findings
+// in one slab, each record ending at ends[k].
+type batch struct {
+	paths []string
+	ends  []int
+	fs    []Finding
+}
+
+// Sizes at which a worker hands on its findings and its output.
+const (
+	batchRecords = 512
+	outChunk     = 256 << 10
+)
+
+// emit records one record's findings: into the worker's output buffer,
+// counts and batch for the people resolver.
 func (s *Scanner) emit(p *processor, r *Record, fs []Finding) {
 	if len(fs) == 0 {
 		return
 	}
-	buf := p.buf[:0]
 	if s.out != nil {
 		for i := range fs {
-			buf = fs[i].AppendJSON(buf)
-			buf = append(buf, '\n')
+			p.buf = fs[i].AppendJSON(p.buf)
+			p.buf = append(p.buf, '\n')
 		}
-		p.buf = buf
 	}
-	if s.out != nil {
-		s.outMu.Lock()
-		if s.werr == nil {
-			_, s.werr = s.out.Write(buf)
-		}
-		s.outMu.Unlock()
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	for i := range fs {
-		c := s.sum.Counts[fs[i].Type]
+		c := p.counts[fs[i].Type]
 		if c == nil {
 			c = &Count{}
-			s.sum.Counts[fs[i].Type] = c
+			p.counts[fs[i].Type] = c
 		}
 		if fs[i].Validated {
 			c.Validated++
@@ -263,6 +289,43 @@ func (s *Scanner) emit(p *processor, r *Record, fs []Finding) {
 			c.Unvalidated++
 		}
 	}
-	s.sum.Findings += int64(len(fs))
-	s.res.Add(r.Path, fs)
+	p.findings += int64(len(fs))
+	b := p.batch
+	b.fs = append(b.fs, fs...)
+	b.paths = append(b.paths, r.Path)
+	b.ends = append(b.ends, len(b.fs))
+	if len(b.ends) >= batchRecords || len(p.buf) >= outChunk {
+		s.flush(p, false)
+	}
+}
+
+// flush hands on a worker's output and batch; at the end it also adds
+// the worker's counts to the summary.
+func (s *Scanner) flush(p *processor, last bool) {
+	if s.out != nil && len(p.buf) > 0 {
+		s.outMu.Lock()
+		if s.werr == nil {
+			_, s.werr = s.out.Write(p.buf)
+		}
+		s.outMu.Unlock()
+		p.buf = p.buf[:0]
+	}
+	if len(p.batch.ends) > 0 {
+		s.batches <- p.batch
+		p.batch = &batch{fs: make([]Finding, 0, len(p.batch.fs)), paths: make([]string, 0, batchRecords), ends: make([]int, 0, batchRecords)}
+	}
+	if last {
+		s.mu.Lock()
+		for t, c := range p.counts {
+			sc := s.sum.Counts[t]
+			if sc == nil {
+				sc = &Count{}
+				s.sum.Counts[t] = sc
+			}
+			sc.Validated += c.Validated
+			sc.Unvalidated += c.Unvalidated
+		}
+		s.sum.Findings += p.findings
+		s.mu.Unlock()
+	}
 }
