@@ -149,6 +149,11 @@ func (r *Runner) RunOnce(ctx context.Context) (bool, error) {
 			r.Store.SetProgress(ctx, j.ID, files, bytes, total)
 		})
 	}
+	if ctx.Err() != nil {
+		// Stopped with the process: left running, so the next start
+		// queues it again rather than calling it failed.
+		return true, nil
+	}
 	if cause != nil && r.Log != nil {
 		r.Log.Warn("job failed", "job", j.ID, "kind", j.Kind, "error", cause)
 	}

@@ -52,7 +52,15 @@ func (s *Server) scanOut(id int64) string {
 
 // runScan scans the job's folder into findings and people files beside
 // it, and deletes an uploaded copy once it has been read.
-func (s *Server) runScan(ctx context.Context, j *jobs.Job, progress func(files, bytes, total int64)) (string, error) {
+func (s *Server) runScan(ctx context.Context, j *jobs.Job, progress func(files, bytes, total int64)) (result string, err error) {
+	// An uploaded copy of exposed files is never kept once its scan has
+	// ended, however it ended; a scan stopped with the process keeps it
+	// for the next start.
+	defer func() {
+		if ctx.Err() == nil && s.isUpload(j.Input) {
+			os.RemoveAll(j.Input)
+		}
+	}()
 	out := s.scanOut(j.ID)
 	if err := os.MkdirAll(out, 0o700); err != nil {
 		return "", err
@@ -72,19 +80,19 @@ func (s *Server) runScan(ctx context.Context, j *jobs.Job, progress func(files, 
 		return "", err
 	}
 	defer pf.Close()
-	result := scanResult{Summary: sum, ByJurisdiction: map[string]int{}}
+	sr := scanResult{Summary: sum, ByJurisdiction: map[string]int{}}
 	var list []notice.Affected
 	enc := json.NewEncoder(pf)
 	res.People(func(p discover.Person) {
 		sum.People++
 		if p.Jurisdiction != "" {
-			result.ByJurisdiction[p.Jurisdiction]++
+			sr.ByJurisdiction[p.Jurisdiction]++
 		}
 		if s.People != nil {
 			if a, ok := affectedFrom(p, "scan of "+j.Label); ok {
 				list = append(list, a)
 			} else {
-				result.Unreachable++
+				sr.Unreachable++
 			}
 		}
 		if err == nil {
@@ -98,7 +106,7 @@ func (s *Server) runScan(ctx context.Context, j *jobs.Job, progress func(files, 
 		if err := s.People.AddAffected(ctx, 0, "breachdesk (scanner)", j.IncidentID, list); err != nil {
 			return "", fmt.Errorf("adding the people found to the list: %w", err)
 		}
-		result.Listed = len(list)
+		sr.Listed = len(list)
 	}
 	cats := map[string]bool{}
 	for t := range sum.Counts {
@@ -107,14 +115,14 @@ func (s *Server) runScan(ctx context.Context, j *jobs.Job, progress func(files, 
 		}
 	}
 	for c := range cats {
-		result.Categories = append(result.Categories, c)
+		sr.Categories = append(sr.Categories, c)
 	}
-	sort.Strings(result.Categories)
+	sort.Strings(sr.Categories)
 	sum.Key = "" // the web keeps no key: hashes from the web are matched within one scan only
 	if s.isUpload(j.Input) {
-		result.UploadDeleted = os.RemoveAll(j.Input) == nil
+		sr.UploadDeleted = os.RemoveAll(j.Input) == nil
 	}
-	b, err := json.Marshal(result)
+	b, err := json.Marshal(sr)
 	return string(b), err
 }
 
