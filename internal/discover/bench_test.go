@@ -229,7 +229,7 @@ func peakRSS() int64 {
 }
 
 // BenchmarkOffice measures text extraction plus scanning of XLSX and DOCX
-// files, per byte of the (compressed) file. PDF is not read yet.
+// and PDF files, per byte of the (compressed) file.
 func BenchmarkOffice(b *testing.B) {
 	c := &corpus{r: rand.New(rand.NewPCG(5, 6))}
 	ps := make([]person, 20000)
@@ -239,7 +239,7 @@ func BenchmarkOffice(b *testing.B) {
 	for _, f := range []struct {
 		name string
 		body []byte
-	}{{"book.xlsx", c.xlsx(ps)}, {"letter.docx", c.docx(ps)}} {
+	}{{"book.xlsx", c.xlsx(ps)}, {"letter.docx", c.docx(ps)}, {"clients.pdf", c.pdf(ps)}} {
 		b.Run(f.name, func(b *testing.B) {
 			dir := b.TempDir()
 			os.WriteFile(filepath.Join(dir, f.name), f.body, 0o644)

@@ -266,6 +266,25 @@ func (c *corpus) docx(p []person) []byte {
 	return zipOf(map[string]string{"word/document.xml": `<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>` + body.String() + `</w:body></w:document>`})
 }
 
+// dashedIRD writes an IRD number the way IRD prints it: 49-091-850.
+func dashedIRD(d string) string {
+	n := len(d)
+	return d[:n-6] + "-" + d[n-6:n-3] + "-" + d[n-3:]
+}
+
+func (c *corpus) pdf(p []person) []byte {
+	var content strings.Builder
+	content.WriteString("BT /F1 10 Tf 50 800 Td\n")
+	for _, x := range p {
+		content.WriteString(utf16Hex(fmt.Sprintf("%s %s, %s, IRD number %s, %s", x.first, x.last, x.email, dashedIRD(x.ird), c.distractor())) + " Tj 0 -12 Td\n")
+		c.plant("letters/clients.pdf", Email, x.email)
+		c.plant("letters/clients.pdf", NZIRD, x.ird)
+	}
+	content.WriteString("ET")
+	identity := "begincmap 1 beginbfrange <0000> <FFFF> <0000> endbfrange endcmap"
+	return pdfOf([]string{identity, content.String()}, true)
+}
+
 func (c *corpus) eml(p []person) []byte {
 	var att bytes.Buffer
 	att.WriteString("name,email,ird\n")
@@ -323,6 +342,7 @@ func writeCorpus(dir string, n int, seed uint64) ([]planted, error) {
 		"staff.xlsx":               c.xlsx(people(4 * n)),
 		"letters/referral.docx":    c.docx(people(5 * n)),
 		"mail/wrong-recipient.eml": c.eml(people(6 * n)),
+		"letters/clients.pdf":      c.pdf(people(8 * n)),
 	}
 	// An archive of a further log, planted under the archive's path.
 	before := len(c.truth)

@@ -224,6 +224,7 @@ func FuzzReaders(f *testing.F) {
 	f.Add("x.xlsx", zipOf(map[string]string{"xl/worksheets/sheet1.xml": `<row><c t="s"><v>0</v></c></row>`, "xl/sharedStrings.xml": "<si><t>email</t></si>"}))
 	f.Add("x.tgz", tgzOf(map[string][]byte{"a.txt": []byte("a@b.co")}))
 	f.Add("x.log", []byte("plain text a@b.co"))
+	f.Add("x.pdf", pdfOf([]string{"begincmap 1 beginbfrange <0000> <FFFF> <0000> endbfrange endcmap", "BT <0061> Tj [(a@b.co) -300 (x)] TJ ET"}, true))
 	f.Fuzz(func(t *testing.T, name string, body []byte) {
 		name = filepath.Base(name)
 		if name == "" || name == "." || name == "/" || len(body) > 1<<20 {

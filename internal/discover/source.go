@@ -76,7 +76,7 @@ func (src *source) file(name string, r io.Reader, size int64, depth int, ra io.R
 	case ext == ".gz":
 		err = src.gz(name, r, depth)
 	case ext == ".pdf":
-		err = unsupported("PDF: text extraction is not supported yet; convert with pdftotext and scan the text")
+		err = src.pdf(name, r)
 	default:
 		br := bufio.NewReaderSize(r, textChunk)
 		head, _ := br.Peek(sniffBytes)

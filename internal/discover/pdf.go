@@ -1,0 +1,399 @@
+package discover
+
+import (
+	"bytes"
+	"compress/zlib"
+	"fmt"
+	"io"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// pdf reads the text layer of a PDF: every stream is found by its
+// "stream"/"endstream" keywords (so cross-reference tables and object
+// streams need not be parsed), Flate-decoded, ToUnicode CMaps are
+// collected, and the text operators of content streams (Tj, TJ, ', ")
+// give the text, a line per text line. Scanned images have no text layer
+// and yield nothing; other filters than Flate are passed over.
+func (src *source) pdf(name string, r io.Reader) error {
+	b, err := io.ReadAll(io.LimitReader(r, maxInMemory+1))
+	if err != nil {
+		return err
+	}
+	if len(b) > maxInMemory {
+		return unsupported(fmt.Sprintf("PDF larger than %d MiB", maxInMemory>>20))
+	}
+	if !bytes.HasPrefix(bytes.TrimLeft(b, " \r\n\t"), []byte("%PDF")) {
+		return fmt.Errorf("not a PDF file")
+	}
+	if bytes.Contains(b, []byte("/Encrypt")) {
+		return unsupported("encrypted PDF")
+	}
+	streams := pdfStreams(b)
+	cmap := map[uint16]rune{}
+	var contents [][]byte
+	for _, s := range streams {
+		if bytes.Contains(s, []byte("begincmap")) {
+			parseCMap(s, cmap)
+		} else if bytes.Contains(s, []byte("BT")) && (bytes.Contains(s, []byte("Tj")) || bytes.Contains(s, []byte("TJ"))) {
+			contents = append(contents, s)
+		}
+	}
+	line := 0
+	fields := []Field{{}}
+	for _, c := range contents {
+		for _, l := range pdfText(c, cmap) {
+			line++
+			if len(bytes.TrimSpace(l)) == 0 {
+				continue
+			}
+			fields[0].Value = l
+			src.rec = Record{Path: name, Line: line, Fields: fields}
+			src.record(&src.rec)
+		}
+	}
+	return nil
+}
+
+// pdfStreams returns every stream's data, Flate-decoded where it says so.
+func pdfStreams(b []byte) [][]byte {
+	var out [][]byte
+	for at := 0; ; {
+		k := bytes.Index(b[at:], []byte("stream"))
+		if k < 0 {
+			return out
+		}
+		k += at
+		at = k + 6
+		if k >= 3 && string(b[k-3:k]) == "end" {
+			continue
+		}
+		start := at
+		if start < len(b) && b[start] == '\r' {
+			start++
+		}
+		if start < len(b) && b[start] == '\n' {
+			start++
+		}
+		end := bytes.Index(b[start:], []byte("endstream"))
+		if end < 0 {
+			return out
+		}
+		data := bytes.TrimRight(b[start:start+end], "\r\n")
+		at = start + end + 9
+		dictStart := bytes.LastIndex(b[max(0, k-2048):k], []byte("obj"))
+		dict := b[max(0, k-2048)+max(0, dictStart) : k]
+		switch {
+		case bytes.Contains(dict, []byte("/FlateDecode")):
+			zr, err := zlib.NewReader(bytes.NewReader(data))
+			if err != nil {
+				continue
+			}
+			dec, err := io.ReadAll(io.LimitReader(zr, maxInMemory))
+			if err != nil && len(dec) == 0 {
+				continue
+			}
+			out = append(out, dec)
+		case !bytes.Contains(dict, []byte("/Filter")):
+			out = append(out, data)
+		}
+	}
+}
+
+// identityCode marks a CMap that maps every code to itself.
+const identityCode = 0xFFFF
+
+// parseCMap adds a ToUnicode CMap's bfchar and bfrange entries to m.
+func parseCMap(s []byte, m map[uint16]rune) {
+	toks := pdfTokens(s)
+	for i := 0; i < len(toks); i++ {
+		switch string(toks[i]) {
+		case "beginbfchar":
+			for i++; i+1 < len(toks) && string(toks[i]) != "endbfchar"; i += 2 {
+				if src, ok := hexCode(toks[i]); ok {
+					if dst := hexRunes(toks[i+1]); len(dst) > 0 {
+						m[src] = dst[0]
+					}
+				}
+			}
+		case "beginbfrange":
+			for i++; i+2 < len(toks) && string(toks[i]) != "endbfrange"; i += 3 {
+				lo, ok1 := hexCode(toks[i])
+				hi, ok2 := hexCode(toks[i+1])
+				if !ok1 || !ok2 || hi < lo {
+					continue
+				}
+				if hi-lo > 10000 {
+					// A range this wide maps codes to themselves (as fpdf
+					// writes it): codes are UTF-16 as they stand.
+					if dst := hexRunes(toks[i+2]); len(dst) > 0 && dst[0] == rune(lo) {
+						m[identityCode] = 1
+					}
+					continue
+				}
+				if string(toks[i+2]) == "[" { // an array of destinations
+					k := i + 3
+					for c := lo; k < len(toks) && string(toks[k]) != "]"; c, k = c+1, k+1 {
+						if dst := hexRunes(toks[k]); len(dst) > 0 {
+							m[c] = dst[0]
+						}
+					}
+					i = k - 2
+					continue
+				}
+				if dst := hexRunes(toks[i+2]); len(dst) > 0 {
+					for c := lo; c <= hi; c++ {
+						m[c] = dst[0] + rune(c-lo)
+						if c == 0xffff {
+							break
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+func hexCode(t []byte) (uint16, bool) {
+	if len(t) < 3 || t[0] != '<' {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(string(t[1:len(t)-1]), 16, 16)
+	return uint16(v), err == nil
+}
+
+func hexRunes(t []byte) []rune {
+	if len(t) < 3 || t[0] != '<' {
+		return nil
+	}
+	raw := hexBytes(t[1 : len(t)-1])
+	var out []rune
+	for i := 0; i+1 < len(raw); i += 2 {
+		out = append(out, rune(raw[i])<<8|rune(raw[i+1]))
+	}
+	return out
+}
+
+func hexBytes(h []byte) []byte {
+	var out []byte
+	var hi byte
+	half := false
+	for _, c := range h {
+		var v byte
+		switch {
+		case c >= '0' && c <= '9':
+			v = c - '0'
+		case c >= 'a' && c <= 'f':
+			v = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			v = c - 'A' + 10
+		default:
+			continue
+		}
+		if half {
+			out = append(out, hi<<4|v)
+		} else {
+			hi = v
+		}
+		half = !half
+	}
+	if half {
+		out = append(out, hi<<4)
+	}
+	return out
+}
+
+// pdfTokens splits PDF syntax into tokens: strings (with their brackets),
+// hex strings, names, numbers, operators and array brackets.
+func pdfTokens(s []byte) [][]byte {
+	var out [][]byte
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0:
+			i++
+		case c == '%':
+			for i < len(s) && s[i] != '\n' && s[i] != '\r' {
+				i++
+			}
+		case c == '(':
+			j, depth := i+1, 1
+			for j < len(s) && depth > 0 {
+				switch s[j] {
+				case '\\':
+					j++
+				case '(':
+					depth++
+				case ')':
+					depth--
+				}
+				j++
+			}
+			out = append(out, s[i:min(j, len(s))])
+			i = j
+		case c == '<' && i+1 < len(s) && s[i+1] == '<', c == '>' && i+1 < len(s) && s[i+1] == '>':
+			out = append(out, s[i:i+2])
+			i += 2
+		case c == '<':
+			j := bytes.IndexByte(s[i:], '>')
+			if j < 0 {
+				return out
+			}
+			out = append(out, s[i:i+j+1])
+			i += j + 1
+		case c == '[' || c == ']' || c == '{' || c == '}':
+			out = append(out, s[i:i+1])
+			i++
+		default:
+			j := i + 1
+			for j < len(s) && !bytes.ContainsRune([]byte(" \n\r\t\f\x00()<>[]{}/%"), rune(s[j])) {
+				j++
+			}
+			out = append(out, s[i:j])
+			i = j
+		}
+	}
+	return out
+}
+
+// literal decodes a (string) token's escapes.
+func literal(t []byte) []byte {
+	t = t[1:]
+	if len(t) > 0 && t[len(t)-1] == ')' {
+		t = t[:len(t)-1]
+	}
+	var out []byte
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		if c != '\\' || i+1 >= len(t) {
+			out = append(out, c)
+			continue
+		}
+		i++
+		switch e := t[i]; e {
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'b', 'f':
+		case '\r', '\n':
+		default:
+			if e >= '0' && e <= '7' {
+				v := 0
+				k := 0
+				for ; k < 3 && i+k < len(t) && t[i+k] >= '0' && t[i+k] <= '7'; k++ {
+					v = v*8 + int(t[i+k]-'0')
+				}
+				i += k - 1
+				out = append(out, byte(v))
+			} else {
+				out = append(out, e)
+			}
+		}
+	}
+	return out
+}
+
+// decodeString turns a shown string into UTF-8: through the ToUnicode
+// codes when every two-byte code has one, else as Latin-1.
+func decodeString(raw []byte, cmap map[uint16]rune, out []byte) []byte {
+	if _, identity := cmap[identityCode]; identity && len(raw)%2 == 0 && len(raw) > 0 {
+		units := make([]uint16, 0, len(raw)/2)
+		for i := 0; i < len(raw); i += 2 {
+			units = append(units, uint16(raw[i])<<8|uint16(raw[i+1]))
+		}
+		for _, r := range utf16.Decode(units) {
+			out = utf8.AppendRune(out, r)
+		}
+		return out
+	}
+	if len(cmap) > 0 && len(raw)%2 == 0 && len(raw) > 0 {
+		ok := true
+		for i := 0; i < len(raw); i += 2 {
+			if _, found := cmap[uint16(raw[i])<<8|uint16(raw[i+1])]; !found {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			for i := 0; i < len(raw); i += 2 {
+				out = utf8.AppendRune(out, cmap[uint16(raw[i])<<8|uint16(raw[i+1])])
+			}
+			return out
+		}
+	}
+	for _, c := range raw {
+		out = utf8.AppendRune(out, rune(c))
+	}
+	return out
+}
+
+// pdfText runs a content stream's text operators into lines.
+func pdfText(s []byte, cmap map[uint16]rune) [][]byte {
+	var lines [][]byte
+	var cur []byte
+	var operands [][]byte
+	newline := func() {
+		lines = append(lines, cur)
+		cur = nil
+	}
+	show := func(t []byte) {
+		switch {
+		case len(t) > 0 && t[0] == '(':
+			cur = decodeString(literal(t), cmap, cur)
+		case len(t) > 1 && t[0] == '<':
+			cur = decodeString(hexBytes(t[1:len(t)-1]), cmap, cur)
+		}
+	}
+	for _, t := range pdfTokens(s) {
+		switch string(t) {
+		case "Tj":
+			if len(operands) > 0 {
+				show(operands[len(operands)-1])
+			}
+		case "'", "\"":
+			newline()
+			if len(operands) > 0 {
+				show(operands[len(operands)-1])
+			}
+		case "TJ":
+			for _, o := range operands {
+				if n, err := strconv.ParseFloat(string(o), 64); err == nil {
+					if n < -200 {
+						cur = append(cur, ' ')
+					}
+					continue
+				}
+				show(o)
+			}
+		case "Td", "TD", "T*", "ET":
+			if len(cur) > 0 {
+				newline()
+			}
+		case "Tm":
+			if len(cur) > 0 {
+				newline()
+			}
+		default:
+			c := t[0]
+			if c == '(' || c == '<' || c == '[' || c == ']' || c == '/' || c == '-' || c == '.' || (c >= '0' && c <= '9') {
+				if c != '[' && c != ']' {
+					operands = append(operands, t)
+				} else if c == '[' {
+					operands = operands[:0]
+				}
+				continue
+			}
+		}
+		if c := t[0]; c != '[' && c != ']' {
+			operands = operands[:0]
+		}
+	}
+	if len(cur) > 0 {
+		newline()
+	}
+	return lines
+}

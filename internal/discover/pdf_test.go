@@ -1,0 +1,78 @@
+package discover
+
+import (
+	"bytes"
+	"compress/zlib"
+	"fmt"
+	"strings"
+	"testing"
+	"unicode/utf16"
+)
+
+// pdfOf writes a minimal PDF holding the given streams; compressed ones
+// are Flate-encoded. The reader needs no cross-reference table.
+func pdfOf(streams []string, compress bool) []byte {
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.4\n")
+	for i, s := range streams {
+		data := []byte(s)
+		filter := ""
+		if compress {
+			var z bytes.Buffer
+			zw := zlib.NewWriter(&z)
+			zw.Write(data)
+			zw.Close()
+			data, filter = z.Bytes(), " /Filter /FlateDecode"
+		}
+		fmt.Fprintf(&b, "%d 0 obj\n<</Length %d%s>>\nstream\n", i+1, len(data), filter)
+		b.Write(data)
+		b.WriteString("\nendstream\nendobj\n")
+	}
+	b.WriteString("trailer\n<<>>\n%%EOF\n")
+	return b.Bytes()
+}
+
+// utf16Hex writes s as the hex string of its UTF-16BE code units.
+func utf16Hex(s string) string {
+	var b strings.Builder
+	b.WriteByte('<')
+	for _, u := range utf16.Encode([]rune(s)) {
+		fmt.Fprintf(&b, "%04X", u)
+	}
+	b.WriteByte('>')
+	return b.String()
+}
+
+func TestPDFTextLayer(t *testing.T) {
+	identity := "/CIDInit /ProcSet findresource begin 12 dict begin begincmap 1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfrange <0000> <FFFF> <0000> endbfrange endcmap end end"
+	remap := "begincmap 2 beginbfchar <0001> <0041> <0002> <0042> endbfchar 1 beginbfrange <0010> <0012> <0061> endbfrange endcmap"
+	cases := []struct {
+		name string
+		pdf  []byte
+		want []string
+	}{
+		{"literal strings, uncompressed", pdfOf([]string{`BT /F1 12 Tf 72 720 Td (Contact jo@example.org \(home\)) Tj T* (TFN: 123 456 782) Tj ET`}, false),
+			[]string{"jo@example.org", "au_tfn"}},
+		{"UTF-16 through an identity CMap, compressed", pdfOf([]string{identity, "BT /F1 12 Tf 72 720 Td " + utf16Hex("Māori client: aroha@example.nz, IRD 49-091-850") + " Tj ET"}, true),
+			[]string{"aroha@example.nz", "nz_ird"}},
+		{"TJ arrays with kerning and a remapping CMap", pdfOf([]string{remap, "BT [<00010002> -300 <001000110012>] TJ ET BT [(ben@) 20 (example.au)] TJ ET"}, true),
+			[]string{"ben@example.au"}},
+	}
+	for _, c := range cases {
+		_, out := scanOne(t, "doc.pdf", c.pdf)
+		for _, w := range c.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: %q not found in %s", c.name, w, out)
+			}
+		}
+	}
+	lines := pdfText([]byte("BT [<00010002> -300 <001000110012>] TJ ET"), map[uint16]rune{1: 'A', 2: 'B', 0x10: 'a', 0x11: 'b', 0x12: 'c'})
+	if len(lines) != 1 || string(lines[0]) != "AB abc" {
+		t.Fatalf("TJ: %q", lines)
+	}
+	for name, body := range map[string][]byte{"not a PDF": []byte("hello"), "encrypted": []byte("%PDF-1.4\n1 0 obj <</Encrypt 2 0 R>> endobj")} {
+		if sum, _ := scanOne(t, "x.pdf", body); len(sum.Skipped) != 1 {
+			t.Errorf("%s: %+v", name, sum.Skipped)
+		}
+	}
+}
