@@ -17,6 +17,8 @@ var contextWords = map[Type][]string{
 	Passport:      {"passport"},
 	DriverLicence: {"licence", "license", "driver", "dl"},
 	IPAddress:     {"ip", "address", "client", "from", "remote", "src"},
+	NZBankAccount: {"account", "acct", "bank", "acc"},
+	AUBSBAccount:  {"bsb"},
 }
 
 // otherWords label numbers that are not personal data, so a number that
@@ -26,8 +28,13 @@ var otherWords = []string{"order", "invoice", "inv", "ref", "ticket", "tracking"
 // window is how far before a value context words are looked for.
 const window = 40
 
-// otherBit marks otherWords in a context mask.
-const otherBit = 1 << 31
+// otherBit marks otherWords in a context mask; nearOtherBit says the
+// keyword nearest the value is one of them ("IRD 49-091-850, batch
+// 123456789": the batch number is not an IRD number).
+const (
+	otherBit     = 1 << 31
+	nearOtherBit = 1 << 30
+)
 
 // contextIndex maps each context word, and each two-word phrase, to the
 // bits of the types it speaks for.
@@ -72,12 +79,19 @@ func contextMask(text []byte, start int) uint32 {
 			return
 		}
 		if maybeKeyword(w) {
-			mask |= contextIndex[string(w)] // no allocation: the compiler looks up without converting
+			if m := contextIndex[string(w)]; m != 0 { // no allocation: the compiler looks up without converting
+				mask = mask&^nearOtherBit | m
+				if m&^otherBit == 0 {
+					mask |= nearOtherBit
+				}
+			}
 		}
 		if len(p) > 0 {
 			p = append(append(p, ' '), w...)
 			if maybeKeyword(p) {
-				mask |= contextIndex[string(p)]
+				if m := contextIndex[string(p)]; m != 0 {
+					mask = mask&^nearOtherBit | m
+				}
 			}
 		}
 		p = append(p[:0], w...)

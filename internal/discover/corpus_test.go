@@ -34,7 +34,7 @@ type planted struct {
 type person struct {
 	first, last, email, phone, phoneNorm, dob, dobISO string
 	card, tfn, ird, abn, medicare, nhi, iban, ssn     string
-	address                                           string
+	address, nzBank, bsb                              string
 }
 
 func digits(r *rand.Rand, n int) []byte {
@@ -121,6 +121,8 @@ func newPerson(r *rand.Rand, i int) person {
 	p.iban = genIBAN(r)
 	p.ssn = until(r, func() []byte { return digits(r, 9) }, usSSN)
 	p.address = fmt.Sprintf("%d %s", 1+r.IntN(200), streets[r.IntN(len(streets))])
+	p.nzBank = fmt.Sprintf("%02d-%s-%s-%s", 1+r.IntN(38), digits(r, 4), digits(r, 7), digits(r, 2))
+	p.bsb = fmt.Sprintf("%s-%s %s", digits(r, 3), digits(r, 3), digits(r, 8))
 	return p
 }
 
@@ -190,10 +192,12 @@ func (c *corpus) log(p []person) []byte {
 		fmt.Fprintf(&b, "2026-03-01T09:%02d:11Z INFO signup email=%s phone=%s\n", c.r.IntN(60), x.email, x.phone)
 		fmt.Fprintf(&b, "2026-03-01T09:%02d:12Z DEBUG verified TFN %s and ABN %s, SSN %s-%s-%s\n", c.r.IntN(60), spaced(x.tfn, 3, 3, 3), spaced(x.abn, 2, 3, 3, 3), x.ssn[:3], x.ssn[3:5], x.ssn[5:])
 		fmt.Fprintf(&b, "payment card ending %s charged; IBAN %s; patient NHI %s born %s\n", x.card, spaced(x.iban, 4, 4, 4, 4, 4, 2), x.nhi, x.dob)
+		fmt.Fprintf(&b, "refund to bank account %s or BSB %s\n", x.nzBank, x.bsb)
 		for _, t := range []struct {
 			t Type
 			v string
-		}{{Email, x.email}, {Phone, x.phoneNorm}, {AUTFN, x.tfn}, {AUABN, x.abn}, {USSSN, x.ssn}, {CreditCard, x.card}, {IBAN, x.iban}, {NZNHI, x.nhi}, {DateOfBirth, x.dobISO}} {
+		}{{Email, x.email}, {Phone, x.phoneNorm}, {AUTFN, x.tfn}, {AUABN, x.abn}, {USSSN, x.ssn}, {CreditCard, x.card}, {IBAN, x.iban}, {NZNHI, x.nhi}, {DateOfBirth, x.dobISO},
+			{NZBankAccount, digitsOnly(x.nzBank)}, {AUBSBAccount, digitsOnly(x.bsb)}} {
 			c.plant("logs/app.log", t.t, t.v)
 		}
 	}

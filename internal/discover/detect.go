@@ -238,7 +238,9 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 		}
 		return cm
 	}
-	ctx := func(t Type) bool { return hint == t || mask()&(1<<uint(t.index())) != 0 }
+	ctx := func(t Type) bool {
+		return hint == t || mask()&(1<<uint(t.index())) != 0 && mask()&nearOtherBit == 0
+	}
 	if plus {
 		if cc, ok := phoneCountry(dg); ok {
 			conf := 0.9
@@ -286,6 +288,22 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 			}
 			return
 		}
+	}
+	// Bank accounts. NZ numbers have a shape no other number has (bank 2,
+	// branch 4, account 7, suffix 2 or 3); the per-bank check digits are
+	// not applied, so they are not validated. An AU account is a BSB
+	// (3-3) and an account number after the word BSB.
+	if (d.shape(ng, 2, 4, 7, 2) || d.shape(ng, 2, 4, 7, 3)) && d.sameSeps(ng, "- ") {
+		conf := 0.8
+		if ctx(NZBankAccount) {
+			conf = 0.9
+		}
+		emit(Hit{Type: NZBankAccount, Value: string(text[start:end]), Norm: string(dg), Confidence: conf, Country: "NZ", Offset: start})
+		return
+	}
+	if ng == 3 && d.groups[0] == 3 && d.groups[1] == 3 && d.groups[2] >= 5 && d.groups[2] <= 10 && (d.seps[0] == '-' || d.seps[0] == ' ') && ctx(AUBSBAccount) {
+		emit(Hit{Type: AUBSBAccount, Value: string(text[start:end]), Norm: string(dg), Confidence: 0.85, Country: "AU", Offset: start})
+		return
 	}
 	switch {
 	case nd >= 13 && nd <= 19:

@@ -54,6 +54,9 @@ func TestDetectFindsAndRejects(t *testing.T) {
 		{"passport LA1234567", "", "passport_number=LA1234567"},
 		{"123456789", AUTFN, "au_tfn=123456789"},
 		{"abc123456782 x123-45-6789", "", ""},
+		{"pay into 12-3140-0123456-00 please", "", "nz_bank_account=123140012345600"},
+		{"BSB 062-000 12345678", "", "au_bsb_account=06200012345678"},
+		{"ref 062-000 12345678", "", ""},
 	}
 	for _, c := range cases {
 		var got []string

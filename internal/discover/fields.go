@@ -17,7 +17,7 @@ var fieldTypes = map[string]Type{
 	"medicare": AUMedicare, "medicareno": AUMedicare, "medicarenumber": AUMedicare, "abn": AUABN,
 	"nhi": NZNHI, "nhinumber": NZNHI, "nhino": NZNHI, "ssn": USSSN, "socialsecuritynumber": USSSN,
 	"card": CreditCard, "cardnumber": CreditCard, "cardno": CreditCard, "creditcard": CreditCard, "pan": CreditCard, "ccnumber": CreditCard,
-	"iban": IBAN, "ip": IPAddress, "ipaddress": IPAddress, "clientip": IPAddress, "remoteaddr": IPAddress,
+	"iban": IBAN, "bsb": AUBSBAccount, "bsbaccount": AUBSBAccount, "bankaccount": NZBankAccount, "bankaccountnumber": NZBankAccount, "accountnumber": NZBankAccount, "ip": IPAddress, "ipaddress": IPAddress, "clientip": IPAddress, "remoteaddr": IPAddress,
 	"passport": Passport, "passportno": Passport, "passportnumber": Passport,
 	"licence": DriverLicence, "license": DriverLicence, "driverlicence": DriverLicence, "driverslicence": DriverLicence,
 	"driverlicense": DriverLicence, "dlnumber": DriverLicence, "licenceno": DriverLicence, "licenseno": DriverLicence,

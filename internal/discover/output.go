@@ -116,7 +116,7 @@ func FactsCategory(t Type) string {
 		return "contact"
 	case CreditCard:
 		return "payment_card"
-	case IBAN:
+	case IBAN, NZBankAccount, AUBSBAccount:
 		return "financial_account"
 	case USSSN, AUMedicare:
 		return "government_id"

@@ -13,6 +13,7 @@ var targets = map[Type][2]float64{
 	CreditCard: {0.98, 0.95}, IBAN: {0.98, 0.95}, USSSN: {0.98, 0.95}, AUTFN: {0.98, 0.95}, AUMedicare: {0.98, 0.95},
 	AUABN: {0.98, 0.95}, NZIRD: {0.98, 0.95}, NZNHI: {0.98, 0.95},
 	Email: {0.9, 0.9}, Phone: {0.9, 0.9}, DateOfBirth: {0.9, 0.9},
+	NZBankAccount: {0.9, 0.9}, AUBSBAccount: {0.9, 0.9},
 }
 
 // TestPrecisionAndRecall scans the synthetic corpus and compares every

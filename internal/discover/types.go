@@ -30,6 +30,8 @@ const (
 	PersonName    Type = "person_name"
 	StreetAddress Type = "street_address"
 	IPAddress     Type = "ip_address"
+	NZBankAccount Type = "nz_bank_account"
+	AUBSBAccount  Type = "au_bsb_account"
 	Password      Type = "password"
 	Health        Type = "health"
 	noType        Type = ""
@@ -37,7 +39,7 @@ const (
 
 // Types lists the element types in the order summaries show them.
 var Types = []Type{Email, Phone, CreditCard, IBAN, USSSN, AUTFN, AUMedicare, AUABN, NZIRD, NZNHI, Passport, DriverLicence,
-	DateOfBirth, PersonName, StreetAddress, IPAddress, Password, Health}
+	DateOfBirth, PersonName, StreetAddress, IPAddress, Password, Health, NZBankAccount, AUBSBAccount}
 
 // Indexes of the types in Types, for bit sets.
 const (
@@ -59,6 +61,8 @@ const (
 	iIPAddress
 	iPassword
 	iHealth
+	iNZBankAccount
+	iAUBSBAccount
 )
 
 // index is the type's position in Types, for bit sets; -1 if unknown.
@@ -100,6 +104,10 @@ func (t Type) index() int {
 		return iPassword
 	case Health:
 		return iHealth
+	case NZBankAccount:
+		return iNZBankAccount
+	case AUBSBAccount:
+		return iAUBSBAccount
 	}
 	return -1
 }
@@ -113,7 +121,7 @@ func Normalise(t Type, v string) string {
 	switch t {
 	case Email:
 		return strings.ToLower(strings.TrimSpace(v))
-	case CreditCard, USSSN, AUTFN, AUMedicare, AUABN, NZIRD:
+	case CreditCard, USSSN, AUTFN, AUMedicare, AUABN, NZIRD, NZBankAccount, AUBSBAccount:
 		return digitsOnly(v)
 	case IBAN, NZNHI:
 		return strings.ToUpper(strings.Join(strings.Fields(v), ""))
