@@ -254,18 +254,26 @@ func BenchmarkOffice(b *testing.B) {
 	}
 }
 
-// BenchmarkScanCSV scans the corpus's CSV file alone.
-func BenchmarkScanCSV(b *testing.B) {
+// BenchmarkScanOne scans one file of the corpus alone: the CSV (one
+// worker reads a CSV) and the log (split between the workers).
+func BenchmarkScanOne(b *testing.B) {
 	dir, _ := benchCorpus(b)
-	one := b.TempDir()
-	if err := os.Link(filepath.Join(dir, "customers.csv"), filepath.Join(one, "customers.csv")); err != nil {
-		b.Skip("cannot link the corpus file:", err)
-	}
-	info, _ := os.Stat(filepath.Join(dir, "customers.csv"))
-	b.SetBytes(info.Size())
-	for i := 0; i < b.N; i++ {
-		if _, _, err := Scan(context.Background(), []string{one}, Options{Workers: 1, Key: []byte("bench"), Findings: io.Discard}); err != nil {
-			b.Fatal(err)
-		}
+	for _, c := range []struct {
+		file    string
+		workers int
+	}{{"customers.csv", 1}, {"app.log", 1}, {"app.log", 2}} {
+		b.Run(c.file+"/workers="+strconv.Itoa(c.workers), func(b *testing.B) {
+			one := b.TempDir()
+			if err := os.Link(filepath.Join(dir, c.file), filepath.Join(one, c.file)); err != nil {
+				b.Skip("cannot link the corpus file:", err)
+			}
+			info, _ := os.Stat(filepath.Join(dir, c.file))
+			b.SetBytes(info.Size())
+			for i := 0; i < b.N; i++ {
+				if _, _, err := Scan(context.Background(), []string{one}, Options{Workers: c.workers, Key: []byte("bench"), Findings: io.Discard}); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

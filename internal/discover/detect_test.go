@@ -2,8 +2,11 @@ package discover
 
 import (
 	"archive/zip"
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -244,4 +247,41 @@ func FuzzReaders(f *testing.F) {
 		s.flush(p, true)
 		close(s.batches)
 	})
+}
+
+// A large log is read by every worker, each taking a piece: every line
+// is scanned once, under its own line number, and the file counts once.
+func TestLargeLogInPieces(t *testing.T) {
+	var b bytes.Buffer
+	n := 0
+	for b.Len() < splitSize+splitSize/2 {
+		n++
+		fmt.Fprintf(&b, "2026-03-01T10:00:00Z INFO %s login ok for user%d@example.org from the mobile app\n", strings.Repeat("x", n%97), n)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "big.log"), b.Bytes(), 0o644)
+	for _, workers := range []int{1, 2, 3} {
+		var out bytes.Buffer
+		sum, _, err := Scan(context.Background(), []string{dir}, Options{Workers: workers, Reveal: true, Findings: &out})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum.Files != 1 || sum.Bytes != int64(b.Len()) || sum.Findings != int64(n) {
+			t.Fatalf("%d workers: files %d, bytes %d of %d, findings %d of %d", workers, sum.Files, sum.Bytes, b.Len(), sum.Findings, n)
+		}
+		seen := map[int]bool{}
+		sc := bufio.NewScanner(&out)
+		for sc.Scan() {
+			var f struct {
+				Line  int
+				Value string
+			}
+			json.Unmarshal(sc.Bytes(), &f)
+			want := fmt.Sprintf("user%d@example.org", f.Line)
+			if f.Value != want || seen[f.Line] {
+				t.Fatalf("%d workers: line %d holds %q (seen before: %v)", workers, f.Line, f.Value, seen[f.Line])
+			}
+			seen[f.Line] = true
+		}
+	}
 }

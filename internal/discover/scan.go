@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -85,7 +86,38 @@ type Scanner struct {
 	werr    error
 }
 
-type job struct{ abs, rel string }
+// job is a file to scan, or a piece of a large text file: the lines
+// that start in [from, to), piece numbering them from 0.
+type job struct {
+	abs, rel string
+	from, to int64
+	piece    int
+}
+
+// splitSize is the size from which a text file is read by all workers at
+// once, each taking a piece.
+const splitSize = 8 << 20
+
+// split cuts large text files into one piece per worker.
+func split(jobs []job, workers int) []job {
+	if workers < 2 {
+		return jobs
+	}
+	var out []job
+	for _, j := range jobs {
+		ext := strings.ToLower(filepath.Ext(j.abs))
+		info, err := os.Stat(j.abs)
+		if err != nil || (ext != ".log" && ext != ".txt") || info.Size() < splitSize {
+			out = append(out, j)
+			continue
+		}
+		step := info.Size()/int64(workers) + 1
+		for k := 0; k < workers; k++ {
+			out = append(out, job{abs: j.abs, rel: j.rel, from: int64(k) * step, to: min(info.Size(), int64(k+1)*step), piece: k})
+		}
+	}
+	return out
+}
 
 // Scan reads every file under roots and reports the personal data in
 // them. It fails only when it cannot start (an unreadable root); bad files
@@ -136,6 +168,7 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	jobs = split(jobs, workers)
 	// People are merged by one goroutine fed in batches, so the workers
 	// detect in parallel without waiting for each other.
 	s.batches = make(chan *batch, 2*workers)
@@ -159,7 +192,9 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 			p := s.newProcessor()
 			for j := range ch {
 				s.scanFile(ctx, p, j)
-				s.files.Add(1)
+				if j.piece == 0 {
+					s.files.Add(1)
+				}
 			}
 			s.flush(p, true)
 		}()
@@ -244,6 +279,12 @@ func (s *Scanner) scanFile(ctx context.Context, p *processor, j job) {
 		return
 	}
 	src := &source{s: s, p: p, ctx: ctx}
+	if j.to > 0 {
+		if err := src.piece(j, f); err != nil {
+			s.skip(j.rel, "unreadable: "+reason(err))
+		}
+		return
+	}
 	src.file(j.rel, f, info.Size(), 0, f)
 }
 

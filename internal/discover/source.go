@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"os"
 	"path"
 	"strings"
 )
@@ -129,15 +130,27 @@ func (src *source) record(r *Record) {
 // is scanned in pieces under the same line number; a value cut at a piece
 // boundary may be missed.
 func (src *source) text(name string, br *bufio.Reader) error {
-	line := 0
+	_, err := src.textFrom(name, br, 0, -1)
+	return err
+}
+
+// textFrom scans lines numbered from line+1, stopping before the first
+// line that starts at or after limit bytes (-1: no limit). It returns
+// the bytes it scanned.
+func (src *source) textFrom(name string, br *bufio.Reader, line int, limit int64) (int64, error) {
+	var pos int64
 	cont := false
 	fields := []Field{{}}
 	for {
+		if limit >= 0 && !cont && pos >= limit {
+			return pos, nil
+		}
 		b, err := br.ReadSlice('\n')
 		if len(b) > 0 {
 			if !cont {
 				line++
 			}
+			pos += int64(len(b))
 			fields[0].Value = b
 			src.rec = Record{Path: name, Line: line, Fields: fields}
 			src.record(&src.rec)
@@ -147,9 +160,57 @@ func (src *source) text(name string, br *bufio.Reader) error {
 		case err == nil || cont:
 			continue
 		case err == io.EOF:
-			return nil
+			return pos, nil
 		default:
-			return err
+			return pos, err
 		}
 	}
+}
+
+// piece scans the lines of a large text file that start in [from, to):
+// it counts the lines before from to number them, and leaves a line
+// that started before from to the piece before.
+func (src *source) piece(j job, f *os.File) error {
+	line := 0
+	start := j.from
+	if j.from > 0 {
+		buf := make([]byte, 1<<20)
+		sr := io.NewSectionReader(f, 0, j.from)
+		for {
+			n, err := sr.Read(buf)
+			line += bytes.Count(buf[:n], []byte{'\n'})
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return err
+			}
+		}
+		// The line in progress at from belongs to the previous piece.
+		b := buf[:1]
+		if _, err := f.ReadAt(b, j.from-1); err != nil {
+			return err
+		}
+		if b[0] != '\n' {
+			br := bufio.NewReaderSize(io.NewSectionReader(f, j.from, 1<<62), textChunk)
+			for {
+				chunk, err := br.ReadSlice('\n')
+				start += int64(len(chunk))
+				if err == nil || err == io.EOF {
+					break
+				}
+				if !errors.Is(err, bufio.ErrBufferFull) {
+					return err
+				}
+			}
+			line++
+		}
+	}
+	if start >= j.to {
+		return nil
+	}
+	br := bufio.NewReaderSize(io.NewSectionReader(f, start, 1<<62), textChunk)
+	n, err := src.textFrom(j.rel, br, line, j.to-start)
+	src.s.bytes.Add(n)
+	return err
 }
