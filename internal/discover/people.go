@@ -137,9 +137,39 @@ func basisRank(b string) int {
 	return 0
 }
 
+// personValue is what the resolver keeps of a finding: a third of its
+// size, which matters when millions pass through.
+type personValue struct {
+	typ        Type
+	confidence float32
+	country    string
+	norm       string
+	show       string // the raw value when known, else the masked one
+}
+
+func valueOf(f *Finding) personValue {
+	show := f.Masked
+	switch {
+	case f.Value != "":
+		show = f.Value
+	case f.raw != "":
+		show = f.raw
+	}
+	return personValue{typ: f.Type, confidence: float32(f.Confidence), country: f.Country, norm: f.norm, show: show}
+}
+
 // Add records one record's findings as a (possibly partial) person.
 // Records with nothing that identifies anyone are left out.
 func (r *Resolver) Add(path string, fs []Finding) {
+	var buf [8]personValue
+	vs := buf[:0]
+	for i := range fs {
+		vs = append(vs, valueOf(&fs[i]))
+	}
+	r.add(path, vs)
+}
+
+func (r *Resolver) add(path string, fs []personValue) {
 	var keys [8]uint64
 	nk := 0
 	var mask uint32
@@ -147,13 +177,13 @@ func (r *Resolver) Add(path string, fs []Finding) {
 	country, basis := "", ""
 	for i := range fs {
 		f := &fs[i]
-		if ix := f.Type.index(); ix >= 0 {
+		if ix := f.typ.index(); ix >= 0 {
 			mask |= 1 << ix
 		}
-		switch f.Type {
-		case Email, Phone, USSSN, AUTFN, AUMedicare, NZIRD, NZNHI, Passport, DriverLicence, CreditCard, IBAN:
-			if nk < len(keys) && f.Confidence >= 0.5 {
-				keys[nk] = r.hash(f.Type, f.norm)
+		switch f.typ {
+		case Email, Phone, USSSN, AUTFN, AUMedicare, NZIRD, NZNHI, Passport, DriverLicence, CreditCard, IBAN, NZBankAccount, AUBSBAccount:
+			if nk < len(keys) && f.confidence >= 0.5 {
+				keys[nk] = r.hash(f.typ, f.norm)
 				nk++
 			}
 		case PersonName:
@@ -165,16 +195,16 @@ func (r *Resolver) Add(path string, fs []Finding) {
 		case DateOfBirth:
 			dob = f.norm
 		}
-		if f.Country != "" {
+		if f.country != "" {
 			b := "phone prefix"
-			if f.Type != Phone {
+			if f.typ != Phone {
 				b = "identifier type"
 			}
 			if basisRank(b) > basisRank(basis) {
-				country, basis = f.Country, b
+				country, basis = f.country, b
 			}
 		}
-		if f.Type == StreetAddress {
+		if f.typ == StreetAddress {
 			if cc := addressCountry(f.norm); cc != "" {
 				country, basis = cc, "address"
 			}
@@ -208,17 +238,10 @@ func (r *Resolver) Add(path string, fs []Finding) {
 	r.tail = append(r.tail, -1)
 	for i := range fs {
 		f := &fs[i]
-		switch f.Type {
+		switch f.typ {
 		case PersonName, Email, Phone, StreetAddress:
-			v := f.Masked
-			switch {
-			case f.Value != "":
-				v = f.Value
-			case f.raw != "":
-				v = f.raw
-			}
-			off, n := r.attrs.text(v)
-			a := r.attrs.add(attr{kind: uint8(f.Type.index()), off: off, n: n, next: -1})
+			off, n := r.attrs.text(f.show)
+			a := r.attrs.add(attr{kind: uint8(f.typ.index()), off: off, n: n, next: -1})
 			if r.head[id] < 0 {
 				r.head[id] = a
 			} else {

@@ -178,7 +178,7 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 		for b := range s.batches {
 			start := 0
 			for k, end := range b.ends {
-				s.res.Add(b.paths[k], b.fs[start:end])
+				s.res.add(b.paths[k], b.fs[start:end])
 				start = end
 			}
 		}
@@ -297,7 +297,7 @@ func (s *Scanner) newProcessor() *processor {
 type batch struct {
 	paths []string
 	ends  []int
-	fs    []Finding
+	fs    []personValue
 }
 
 // Sizes at which a worker hands on its findings and its output.
@@ -332,7 +332,9 @@ func (s *Scanner) emit(p *processor, r *Record, fs []Finding) {
 	}
 	p.findings += int64(len(fs))
 	b := p.batch
-	b.fs = append(b.fs, fs...)
+	for i := range fs {
+		b.fs = append(b.fs, valueOf(&fs[i]))
+	}
 	b.paths = append(b.paths, r.Path)
 	b.ends = append(b.ends, len(b.fs))
 	if len(b.ends) >= batchRecords || len(p.buf) >= outChunk {
@@ -353,7 +355,7 @@ func (s *Scanner) flush(p *processor, last bool) {
 	}
 	if len(p.batch.ends) > 0 {
 		s.batches <- p.batch
-		p.batch = &batch{fs: make([]Finding, 0, len(p.batch.fs)), paths: make([]string, 0, batchRecords), ends: make([]int, 0, batchRecords)}
+		p.batch = &batch{fs: make([]personValue, 0, len(p.batch.fs)), paths: make([]string, 0, batchRecords), ends: make([]int, 0, batchRecords)}
 	}
 	if last {
 		s.mu.Lock()
