@@ -104,13 +104,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // newServer wires the web application to its stores; tests use it too.
 func newServer(db *sqlite.DB, dataDir string, cfg web.Config, smtp notify.SMTP, log *slog.Logger) (*web.Server, error) {
 	n := &notify.Notifier{Store: db, SMTP: smtp, BaseURL: cfg.BaseURL, Log: log}
-	files := &evidence.Files{Dir: filepath.Join(dataDir, "evidence"), MaxSize: cfg.MaxUpload}
 	cfg.ScanDir = filepath.Join(dataDir, "scans")
 	sealer, err := vault.Load(dataDir, os.Getenv("BREACHDESK_DATA_KEY"))
 	if err != nil {
 		return nil, fmt.Errorf("the data key: %w", err)
 	}
 	db.Sealer = sealer
+	files := &evidence.Files{Dir: filepath.Join(dataDir, "evidence"), MaxSize: cfg.MaxUpload, Sealer: sealer}
 	return web.New(web.Stores{Incidents: db, Users: db, Org: db, Audit: db, Notifications: db, Notices: db, Templates: db, Plan: db, Experts: db, Escalation: db, Exercises: db, Jobs: db, People: db}, cfg, files, n, log)
 }
 

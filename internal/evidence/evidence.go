@@ -1,9 +1,11 @@
 // Package evidence keeps the files attached to incidents in the data
 // folder, outside the database: named by their SHA-256, so a file is stored
-// once however often it is attached and anyone can check it is unchanged.
+// once however often it is attached and anyone can check it is unchanged,
+// and encrypted when a data key is set up.
 package evidence
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -17,6 +19,7 @@ import (
 	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/vault"
 )
 
 // DefaultMaxSize is the largest file accepted unless configured otherwise.
@@ -26,7 +29,15 @@ const DefaultMaxSize = 25 << 20
 type Files struct {
 	Dir     string
 	MaxSize int64
+	// Sealer, when set, encrypts every file stored from now on; files
+	// stored before stay readable as they are.
+	Sealer *vault.Sealer
 }
+
+// sealedMagic starts an encrypted evidence file.
+var sealedMagic = []byte("BREACHDESK-SEALED-1\n")
+
+func sealContext(sum string) string { return "evidence:" + sum }
 
 // Stored is what Save learned about a file.
 type Stored struct {
@@ -96,12 +107,42 @@ func (f *Files) Save(name string, r io.Reader) (Stored, error) {
 	if _, err := os.Stat(dst); err == nil {
 		return s, nil // the same bytes are already stored
 	}
+	if f.Sealer != nil {
+		return s, f.seal(tmp, s.SHA256, dst)
+	}
 	tmp.Close()
 	return s, os.Rename(tmp.Name(), dst)
 }
 
-// Open returns the stored file with that hash.
-func (f *Files) Open(sum string) (*os.File, error) {
+// seal writes the encrypted copy of the complete upload in tmp to dst,
+// through a temporary file so a failure leaves nothing under dst.
+func (f *Files) seal(tmp *os.File, sum, dst string) error {
+	if _, err := tmp.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	plain, err := io.ReadAll(tmp)
+	if err != nil {
+		return err
+	}
+	out, err := os.CreateTemp(f.Dir, ".sealed-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(out.Name())
+	defer out.Close()
+	if _, err := out.Write(append(append([]byte{}, sealedMagic...), f.Sealer.Seal(plain, sealContext(sum))...)); err != nil {
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		return err
+	}
+	out.Close()
+	return os.Rename(out.Name(), dst)
+}
+
+// Open returns the stored file with that hash, decrypted, after checking
+// it still has that hash.
+func (f *Files) Open(sum string) (io.ReadCloser, error) {
 	if !hexName.MatchString(sum) {
 		return nil, fault.Errorf(fault.NotFound, "That evidence file was not found.")
 	}
@@ -109,7 +150,34 @@ func (f *Files) Open(sum string) (*os.File, error) {
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, fault.Errorf(fault.NotFound, "The evidence file is missing from the data folder.")
 	}
-	return file, err
+	if err != nil {
+		return nil, err
+	}
+	head := make([]byte, len(sealedMagic))
+	n, _ := io.ReadFull(file, head)
+	if n < len(head) || !bytes.Equal(head, sealedMagic) {
+		if _, err := file.Seek(0, io.SeekStart); err != nil {
+			file.Close()
+			return nil, err
+		}
+		return file, nil // stored before encryption was on
+	}
+	defer file.Close()
+	if f.Sealer == nil {
+		return nil, fault.Errorf(fault.Conflict, "The evidence file is encrypted and no data key is set up.")
+	}
+	sealed, err := io.ReadAll(file)
+	if err != nil {
+		return nil, err
+	}
+	plain, err := f.Sealer.Open(sealed, sealContext(sum))
+	if err != nil {
+		return nil, fault.Errorf(fault.Conflict, "The evidence file cannot be decrypted: %v", err)
+	}
+	if got := sha256.Sum256(plain); hex.EncodeToString(got[:]) != sum {
+		return nil, fault.Errorf(fault.Conflict, "The evidence file no longer matches its SHA-256.")
+	}
+	return io.NopCloser(bytes.NewReader(plain)), nil
 }
 
 func (f *Files) path(sum string) string { return filepath.Join(f.Dir, sum[:2], sum) }

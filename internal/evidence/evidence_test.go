@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"github.com/breachdesk/breachdesk/internal/vault"
 	"io"
 	"os"
 	"path/filepath"
@@ -66,5 +67,47 @@ func TestCleanNameAndOpenRejectTraversal(t *testing.T) {
 	f := &Files{Dir: t.TempDir()}
 	if _, err := f.Open("../../etc/passwd"); fault.CodeOf(err) != fault.NotFound {
 		t.Fatalf("want not_found, got %v", err)
+	}
+}
+
+func TestEvidenceIsEncryptedAtRest(t *testing.T) {
+	dir := t.TempDir()
+	plainFiles := &Files{Dir: dir}
+	legacy, err := plainFiles.Save("old.txt", strings.NewReader("stored before encryption"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealer, _ := vault.Load(t.TempDir(), "")
+	f := &Files{Dir: dir, Sealer: sealer}
+	body := "Client list: aroha@example.nz, 021 234 5678"
+	st, err := f.Save("clients.txt", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := os.ReadFile(f.path(st.SHA256))
+	if strings.Contains(string(raw), "aroha") || !strings.HasPrefix(string(raw), string(sealedMagic)) {
+		t.Fatal("the stored file is not encrypted")
+	}
+	if st.ContentType != "text/plain; charset=utf-8" || st.Size != int64(len(body)) {
+		t.Fatalf("stored: %+v", st)
+	}
+	for sum, want := range map[string]string{st.SHA256: body, legacy.SHA256: "stored before encryption"} {
+		r, err := f.Open(sum)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(r)
+		r.Close()
+		if string(got) != want {
+			t.Fatalf("open %s: %q", sum[:8], got)
+		}
+	}
+	raw[len(raw)-1] ^= 1
+	os.WriteFile(f.path(st.SHA256), raw, 0o600)
+	if _, err := f.Open(st.SHA256); fault.CodeOf(err) != fault.Conflict {
+		t.Fatalf("a changed file opened: %v", err)
+	}
+	if _, err := (&Files{Dir: dir}).Open(legacy.SHA256); err != nil {
+		t.Fatal("a plain file needs no key")
 	}
 }

@@ -50,7 +50,7 @@ func newFixture(tb testing.TB) *fixture {
 		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	files := &evidence.Files{Dir: filepath.Join(dir, "evidence"), MaxSize: 1 << 20}
+	files := &evidence.Files{Dir: filepath.Join(dir, "evidence"), MaxSize: 1 << 20, Sealer: db.Sealer}
 	srv, err := New(Stores{Incidents: db, Users: db, Org: db, Audit: db, Notifications: db, Notices: db, Templates: db, Plan: db, Experts: db, Escalation: db, Exercises: db, Jobs: db, People: db}, Config{MaxUpload: 1 << 20, ScanDir: filepath.Join(dir, "scans")},
 		files, &notify.Notifier{Store: db}, log)
 	if err != nil {
