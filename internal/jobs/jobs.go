@@ -114,7 +114,7 @@ func (r *Runner) Run(ctx context.Context) {
 	for ctx.Err() == nil {
 		worked, err := r.RunOnce(ctx)
 		if err != nil && r.Log != nil {
-			r.Log.Error("job queue", "error", err)
+			r.Log.Error("job queue", "error", err) // database errors only: no job content
 		}
 		if !worked {
 			select {
@@ -155,7 +155,8 @@ func (r *Runner) RunOnce(ctx context.Context) (bool, error) {
 		return true, nil
 	}
 	if cause != nil && r.Log != nil {
-		r.Log.Warn("job failed", "job", j.ID, "kind", j.Kind, "error", cause)
+		// The reason is kept with the job, not logged: it may name files.
+		r.Log.Warn("job failed", "job", j.ID, "kind", j.Kind)
 	}
 	if err := r.Store.Finish(context.WithoutCancel(ctx), j.ID, result, cause); err != nil {
 		return true, err
