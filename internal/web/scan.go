@@ -135,7 +135,7 @@ func (s *Server) jobDone(ctx context.Context, j *jobs.Job) {
 	if j.State == jobs.Done {
 		var r scanResult
 		json.Unmarshal([]byte(j.Result), &r)
-		text = fmt.Sprintf("Scan of %s finished: %d files, %d people found, %s.", j.Label, r.Summary.Files, r.Summary.People, typesFound(r.Summary))
+		text = fmt.Sprintf("Scan of %s finished: %s, %s found, %s.", j.Label, countOf(int(r.Summary.Files), "file", "files"), countOf(r.Summary.People, "person", "people"), typesFound(r.Summary))
 	}
 	s.Incidents.AddNote(ctx, incident.Actor{Name: "breachdesk (scanner)"}, j.IncidentID, incident.EntryEvidence, text)
 }
@@ -165,6 +165,14 @@ func affectedFrom(p discover.Person, source string) (notice.Affected, bool) {
 	}
 	a.AtRisk = notice.AtRiskBy(a.Person, notice.RiskCategories)
 	return a, a.Validate() == nil
+}
+
+// countOf writes a count with its noun: "1 file", "3 files".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }
 
 func typesFound(sum *discover.Summary) string {
