@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -76,4 +77,12 @@ func reportFromForm(form url.Values, loc *time.Location, now time.Time) (string,
 		}
 	}
 	return title, r, f.Err()
+}
+
+// formDue reads the form's due_at field in the organisation's time zone:
+// nil when empty, a field error when it is not a time.
+func (s *Server) formDue(r *http.Request) (*time.Time, error) {
+	f := fault.Fields{}
+	due := parseLocalTime(f, "due_at", r.PostFormValue("due_at"), s.orgOrDefault(r.Context()).Location())
+	return due, f.Err()
 }

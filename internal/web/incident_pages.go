@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/fault"
@@ -262,9 +263,8 @@ func (s *Server) addTask(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	f := fault.Fields{}
-	due := parseLocalTime(f, "due_at", r.PostFormValue("due_at"), s.orgOrDefault(r.Context()).Location())
-	if err := f.Err(); err != nil {
+	due, err := s.formDue(r)
+	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
@@ -284,9 +284,8 @@ func (s *Server) updateTask(w http.ResponseWriter, r *http.Request) {
 	case "done", "undo":
 		_, err = s.setTaskDone(r.Context(), actor(r), inc.ID, taskID, r.PostFormValue("op") == "done")
 	case "assign":
-		f := fault.Fields{}
-		due := parseLocalTime(f, "due_at", r.PostFormValue("due_at"), s.orgOrDefault(r.Context()).Location())
-		if err = f.Err(); err == nil {
+		var due *time.Time
+		if due, err = s.formDue(r); err == nil {
 			assignee, _ := strconv.ParseInt(r.PostFormValue("assignee_id"), 10, 64)
 			_, err = s.assignTask(r.Context(), actor(r), inc.ID, taskID, assignee, due)
 		}

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
-	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
 )
 
@@ -36,9 +35,8 @@ func (s *Server) addReviewAction(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	f := fault.Fields{}
-	due := parseLocalTime(f, "due_at", r.PostFormValue("due_at"), s.orgOrDefault(r.Context()).Location())
-	if err := f.Err(); err != nil {
+	due, err := s.formDue(r)
+	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
