@@ -34,11 +34,9 @@ func (s *Server) planView(w http.ResponseWriter, r *http.Request, status int, bo
 		body = plan.Template(s.orgOrDefault(r.Context()))
 	}
 	data["Body"] = body
-	data["Reminder"] = s.planReminder(r.Context(), vs)
+	ended := s.endedExercises(r.Context())
+	data["Reminder"], data["Lessons"] = s.reminderFor(r.Context(), vs, ended), ended
 	data["ReviewMonths"] = s.reviewMonths(r.Context())
-	if exs, err := s.Exercises.Exercises(r.Context()); err == nil {
-		data["Lessons"] = endedExercises(exs)
-	}
 	v := s.view(w, r, "Breach response plan", data)
 	if err != nil {
 		v.Message = err.Error()
@@ -82,14 +80,17 @@ func (s *Server) reviewMonths(ctx context.Context) int {
 }
 
 // planReminder says why the plan needs review, or "" when it does not.
-// An exercise that ended tests the plan as much as an approval reviews it.
 func (s *Server) planReminder(ctx context.Context, vs []plan.Version) string {
+	return s.reminderFor(ctx, vs, s.endedExercises(ctx))
+}
+
+// reminderFor is planReminder given the ended exercises: an exercise that
+// ended tests the plan as much as an approval reviews it.
+func (s *Server) reminderFor(ctx context.Context, vs []plan.Version, ended []exercise.Exercise) string {
 	var tested *time.Time
-	if exs, err := s.Exercises.Exercises(ctx); err == nil {
-		for _, e := range endedExercises(exs) {
-			if tested == nil || e.EndedAt.After(*tested) {
-				tested = e.EndedAt
-			}
+	for _, e := range ended {
+		if tested == nil || e.EndedAt.After(*tested) {
+			tested = e.EndedAt
 		}
 	}
 	if due, why := plan.ReviewDue(vs, s.reviewMonths(ctx), tested, s.Now()); due {
@@ -98,7 +99,13 @@ func (s *Server) planReminder(ctx context.Context, vs []plan.Version) string {
 	return ""
 }
 
-func endedExercises(exs []exercise.Exercise) []exercise.Exercise {
+// endedExercises are the exercises that have ended, newest first; none
+// when they cannot be read (the reminder then runs from approvals alone).
+func (s *Server) endedExercises(ctx context.Context) []exercise.Exercise {
+	exs, err := s.Exercises.Exercises(ctx)
+	if err != nil {
+		return nil
+	}
 	var out []exercise.Exercise
 	for _, e := range exs {
 		if e.Ended() {
