@@ -90,6 +90,7 @@ type Scanner struct {
 // that start in [from, to), piece numbering them from 0.
 type job struct {
 	abs, rel string
+	size     int64
 	from, to int64
 	piece    int
 }
@@ -106,14 +107,13 @@ func split(jobs []job, workers int) []job {
 	var out []job
 	for _, j := range jobs {
 		ext := strings.ToLower(filepath.Ext(j.abs))
-		info, err := os.Stat(j.abs)
-		if err != nil || (ext != ".log" && ext != ".txt") || info.Size() < splitSize {
+		if (ext != ".log" && ext != ".txt") || j.size < splitSize {
 			out = append(out, j)
 			continue
 		}
-		step := info.Size()/int64(workers) + 1
+		step := j.size/int64(workers) + 1
 		for k := 0; k < workers; k++ {
-			out = append(out, job{abs: j.abs, rel: j.rel, from: int64(k) * step, to: min(info.Size(), int64(k+1)*step), piece: k})
+			out = append(out, job{abs: j.abs, rel: j.rel, size: j.size, from: int64(k) * step, to: min(j.size, int64(k+1)*step), piece: k})
 		}
 	}
 	return out
@@ -136,7 +136,7 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 			return nil, nil, fmt.Errorf("cannot read %s: %w", root, err)
 		}
 		if !info.IsDir() {
-			jobs = append(jobs, job{abs: root, rel: filepath.Base(root)})
+			jobs = append(jobs, job{abs: root, rel: filepath.Base(root), size: info.Size()})
 			s.total += info.Size()
 			continue
 		}
@@ -150,10 +150,12 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 				return nil
 			}
 			if d.Type().IsRegular() {
-				jobs = append(jobs, job{abs: p, rel: filepath.ToSlash(rel)})
+				j := job{abs: p, rel: filepath.ToSlash(rel)}
 				if info, err := d.Info(); err == nil {
-					s.total += info.Size()
+					j.size = info.Size()
+					s.total += j.size
 				}
+				jobs = append(jobs, j)
 			}
 			return nil
 		})
