@@ -20,7 +20,7 @@ import (
 // CSV and log text with planted people among look-alikes. Size it with
 // BREACHDESK_BENCH_MB (default 64). Compare:
 //
-//	go test ./internal/discover -run XXX -bench 'Scan|Ripgrep|Naive' -benchtime 3x
+//	go test ./internal/discover -run '^$' -bench 'Scan|Ripgrep|Naive' -benchtime 3x
 //
 // MB/s is in each line. BenchmarkRipgrep needs rg (apt-get install ripgrep).
 

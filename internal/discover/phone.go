@@ -59,18 +59,18 @@ func nationalPhone(dg []byte, groups []int, paren bool) (string, string, bool) {
 		first = 0 // "(09) 123 4567": the area code is in brackets
 	}
 	switch {
-	case n == 10 && dg[1] == '4': // AU mobile 04xx xxx xxx
+	case n == 10 && dg[1] == '4': // AU mobile: 04nn nnn nnn
 		return e164("AU", "61")
-	case dg[1] == '2' && n >= 9 && n <= 11 && (first == 3 || first == n): // NZ mobile 02x xxx xxxx
+	case dg[1] == '2' && n >= 9 && n <= 11 && (first == 3 || first == n): // NZ mobile: 02n nnn nnnn
 		if n == 10 && first == n {
-			return string(dg), "", true // 02xxxxxxxx: NZ mobile or AU landline
+			return string(dg), "", true // ten digits from 02 in one group: NZ mobile or AU landline
 		}
 		return e164("NZ", "64")
-	case n == 10 && (dg[1] == '2' || dg[1] == '3' || dg[1] == '7' || dg[1] == '8'): // AU landline 0x xxxx xxxx
+	case n == 10 && (dg[1] == '2' || dg[1] == '3' || dg[1] == '7' || dg[1] == '8'): // AU landline: 0n nnnn nnnn
 		return e164("AU", "61")
-	case n == 9 && (dg[1] == '3' || dg[1] == '4' || dg[1] == '6' || dg[1] == '7' || dg[1] == '9'): // NZ landline 0x xxx xxxx
+	case n == 9 && (dg[1] == '3' || dg[1] == '4' || dg[1] == '6' || dg[1] == '7' || dg[1] == '9'): // NZ landline: 0n nnn nnnn
 		return e164("NZ", "64")
-	case n == 11 && (dg[1] == '1' || dg[1] == '2' || dg[1] == '3' || dg[1] == '7'): // UK 0xxxx xxxxxx
+	case n == 11 && (dg[1] == '1' || dg[1] == '2' || dg[1] == '3' || dg[1] == '7'): // UK: 0nnnn nnnnnn
 		return e164("GB", "44")
 	}
 	return "", "", false
