@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"strconv"
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/discover"
@@ -25,7 +26,11 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	key := fs.String("key", env("BREACHDESK_SCAN_KEY", ""), "HMAC key in hex, to match hashes across scans; default a random key per scan, printed in the summary (env BREACHDESK_SCAN_KEY)")
 	reveal := fs.Bool("reveal", false, "include raw values in the output (they are masked and hashed otherwise)")
 	workers := fs.Int("workers", 0, "files read at once; default one per core")
-	memLimit := fs.Int("memory-limit", atoiOr(env("BREACHDESK_SCAN_MEMORY_MB", "1800"), 1800), "soft memory limit in MiB: the collector works harder near it, so ten million people fit in 2 GiB (env BREACHDESK_SCAN_MEMORY_MB; --memory-limit 0 for none)")
+	defLimit := 1800
+	if n, err := strconv.Atoi(env("BREACHDESK_SCAN_MEMORY_MB", "1800")); err == nil && n >= 0 {
+		defLimit = n // 0 switches the limit off
+	}
+	memLimit := fs.Int("memory-limit", defLimit, "soft memory limit in MiB: the collector works harder near it, so ten million people fit in 2 GiB (env BREACHDESK_SCAN_MEMORY_MB; 0 for none)")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: breachdesk scan [--findings FILE] [--people FILE] [--summary FILE] [--key HEX] [--reveal] PATH...")
 		fs.PrintDefaults()
