@@ -87,9 +87,6 @@ func NewResolver() *Resolver {
 	return &Resolver{seed: maphash.MakeSeed(), index: map[uint64]int32{}, fileID: map[string]int32{}, countryID: map[string]uint16{"": 0}, countries: []string{""}}
 }
 
-// Records is how many records were added.
-func (r *Resolver) Records() int { return len(r.parent) }
-
 func (r *Resolver) find(x int32) int32 {
 	for r.parent[x] != x {
 		r.parent[x] = r.parent[r.parent[x]]
