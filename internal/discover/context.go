@@ -1,5 +1,7 @@
 package discover
 
+import "strings"
+
 // contextWords are the words that, shortly before a value, say what it
 // is ("IRD number", "tax file number", "card ending"). They raise the
 // confidence of a value that validates, and are required for the values
@@ -36,78 +38,131 @@ const (
 	nearOtherBit = 1 << 30
 )
 
-// contextIndex maps each context word, and each two-word phrase, to the
-// bits of the types it speaks for.
-var contextIndex = func() map[string]uint32 {
-	m := map[string]uint32{}
+// keyword is one context word: the bits it sets on its own, and the
+// phrases it ends ("file" ends "tax file").
+type keyword struct {
+	word    string
+	mask    uint32
+	phrases []phrase
+}
+
+// phrase is a two-word context phrase, found at its second word.
+type phrase struct {
+	first string
+	mask  uint32
+}
+
+// keywords holds the context words by their first letter: a word in text
+// is compared with the few of its letter and length, without hashing or
+// copying it.
+var keywords = func() (t [26][]keyword) {
+	entry := func(w string) *keyword {
+		c := w[0] - 'a'
+		for k := range t[c] {
+			if t[c][k].word == w {
+				return &t[c][k]
+			}
+		}
+		t[c] = append(t[c], keyword{word: w})
+		return &t[c][len(t[c])-1]
+	}
+	add := func(w string, m uint32) {
+		if first, second, ok := strings.Cut(w, " "); ok {
+			e := entry(second)
+			e.phrases = append(e.phrases, phrase{first: first, mask: m})
+			return
+		}
+		entry(w).mask |= m
+	}
 	for t, ws := range contextWords {
 		for _, w := range ws {
-			m[w] |= 1 << uint(t.index())
+			add(w, 1<<uint(t.index()))
 		}
 	}
 	for _, w := range otherWords {
-		m[w] |= otherBit
+		add(w, otherBit)
 	}
-	return m
+	return t
 }()
 
-// kwFilter has, per first letter, a bit for each length of a word or
-// phrase in contextIndex: most words in text fail it and skip the map.
+// kwFilter has, per first letter, a bit for each length of a context
+// word: most words in text fail it and are never compared.
 var kwFilter = func() (f [26]uint64) {
-	for w := range contextIndex {
-		if c := w[0] - 'a'; c < 26 && len(w) < 64 {
-			f[c] |= 1 << len(w)
+	for c, ws := range keywords {
+		for _, w := range ws {
+			f[c] |= 1 << len(w.word)
 		}
 	}
 	return f
 }()
 
-func maybeKeyword(w []byte) bool {
-	c := w[0] - 'a'
-	return c < 26 && len(w) < 64 && kwFilter[c]&(1<<len(w)) != 0
+// lookupKeyword returns the context word w is (in any case), or nil.
+func lookupKeyword(w []byte) *keyword {
+	c := w[0] | 0x20 - 'a'
+	if c >= 26 || len(w) >= 64 || kwFilter[c]&(1<<len(w)) == 0 {
+		return nil
+	}
+	for k := range keywords[c] {
+		if kw := &keywords[c][k]; len(kw.word) == len(w) && equalFold(w, kw.word) {
+			return kw
+		}
+	}
+	return nil
+}
+
+// equalFold compares ASCII text with a lower-case word.
+func equalFold(b []byte, lower string) bool {
+	for i := range b {
+		c := b[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // contextMask reads the words shortly before start once and returns the
 // bits of every type (and otherBit) they speak for.
 func contextMask(text []byte, start int) uint32 {
 	lo := max(0, start-window)
-	var buf, pair [2*window + 1]byte
 	var mask uint32
-	w, p := buf[:0], pair[:0]
-	flush := func() {
-		if len(w) == 0 {
-			return
-		}
-		if maybeKeyword(w) {
-			if m := contextIndex[string(w)]; m != 0 { // no allocation: the compiler looks up without converting
-				mask = mask&^nearOtherBit | m
-				if m&^otherBit == 0 {
+	prev := []byte(nil) // the word before the current one, for phrases
+	ws := -1            // start of the current word, -1 between words
+	word := func(w []byte) {
+		if kw := lookupKeyword(w); kw != nil {
+			if kw.mask != 0 {
+				mask = mask&^nearOtherBit | kw.mask
+				if kw.mask&^otherBit == 0 {
 					mask |= nearOtherBit
 				}
 			}
-		}
-		if len(p) > 0 {
-			p = append(append(p, ' '), w...)
-			if maybeKeyword(p) {
-				if m := contextIndex[string(p)]; m != 0 {
-					mask = mask&^nearOtherBit | m
+			for _, ph := range kw.phrases {
+				if len(prev) == len(ph.first) && equalFold(prev, ph.first) {
+					mask = mask&^nearOtherBit | ph.mask
 				}
 			}
 		}
-		p = append(p[:0], w...)
-		w = w[:0]
+		prev = w
 	}
-	for _, c := range text[lo:start] {
-		switch {
-		case c >= 'A' && c <= 'Z':
-			w = append(w, c+'a'-'A')
-		case c >= 'a' && c <= 'z', c == '.' && len(w) > 0 && len(w) < 4:
-			w = append(w, c)
-		default:
-			flush()
+	for i := lo; i < start; i++ {
+		c := text[i]
+		if isAlpha(c) || c == '.' && ws >= 0 && i-ws < 4 {
+			if ws < 0 {
+				ws = i
+			}
+			continue
+		}
+		if ws >= 0 {
+			word(text[ws:i])
+			ws = -1
 		}
 	}
-	flush() // a word cut at the window's start may be partial, which only loses context
+	if ws >= 0 {
+		word(text[ws:start]) // a word cut at the window's start may be partial, which only loses context
+	}
 	return mask
 }
 

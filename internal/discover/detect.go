@@ -1,14 +1,13 @@
 package discover
 
-import (
-	"strconv"
-)
-
-// Hit is one value the detector found.
+// Hit is one value the detector found. Value (as found) and Norm
+// (normalised for the HMAC, see Normalise) point into the text or the
+// detector's own buffers: they are only valid during the emit call, so
+// that finding a value allocates nothing.
 type Hit struct {
 	Type  Type
-	Value string // as found
-	Norm  string // normalised for the HMAC (see Normalise)
+	Value []byte
+	Norm  []byte
 	// Validated says a checksum or structural check passed.
 	Validated  bool
 	Confidence float64
@@ -56,6 +55,7 @@ type Detector struct {
 	digits [32]byte
 	groups [12]int
 	seps   [12]byte
+	norm   []byte // normalised values the detector builds
 }
 
 // Detect reports every value of the contract's pattern types in text.
@@ -82,7 +82,7 @@ func (d *Detector) Detect(text []byte, hint Type, emit func(Hit)) {
 				i = j - 1
 			}
 		case cAt:
-			if j := email(text, i, emit); j > i {
+			if j := d.email(text, i, emit); j > i {
 				i = j - 1
 			}
 		}
@@ -91,7 +91,7 @@ func (d *Detector) Detect(text []byte, hint Type, emit func(Hit)) {
 
 // email expands an '@' into an address if one is there, returning where
 // it ends.
-func email(text []byte, at int, emit func(Hit)) int {
+func (d *Detector) email(text []byte, at int, emit func(Hit)) int {
 	s := at
 	for s > 0 {
 		c := text[s-1]
@@ -128,8 +128,8 @@ func email(text []byte, at int, emit func(Hit)) int {
 			return at + 1
 		}
 	}
-	v := string(text[s:e])
-	emit(Hit{Type: Email, Value: v, Norm: Normalise(Email, v), Validated: true, Confidence: 0.95, Offset: s})
+	d.norm = appendLower(d.norm[:0], text[s:e])
+	emit(Hit{Type: Email, Value: text[s:e], Norm: d.norm, Validated: true, Confidence: 0.95, Offset: s})
 	return e
 }
 
@@ -227,8 +227,8 @@ func (d *Detector) shape(ng int, want ...int) bool {
 
 func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint Type, emit func(Hit)) {
 	dg := d.digits[:nd]
-	hit := func(t Type, norm string, conf float64, country string) {
-		emit(Hit{Type: t, Value: string(text[start:end]), Norm: norm, Validated: true, Confidence: conf, Country: country, Offset: start})
+	hit := func(t Type, norm []byte, conf float64, country string) {
+		emit(Hit{Type: t, Value: text[start:end], Norm: norm, Validated: true, Confidence: conf, Country: country, Offset: start})
 	}
 	var cm uint32
 	cmDone := false
@@ -247,7 +247,8 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 			if ctx(Phone) {
 				conf = 0.98
 			}
-			hit(Phone, "+"+string(dg), conf, cc)
+			d.norm = append(append(d.norm[:0], '+'), dg...)
+			hit(Phone, d.norm, conf, cc)
 		}
 		return
 	}
@@ -262,7 +263,7 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 		off := 0
 		for k := 0; k < 4; k++ {
 			g := d.groups[k]
-			v, _ := strconv.Atoi(string(dg[off : off+g]))
+			v := atoi(dg[off : off+g])
 			if g > 3 || v > 255 {
 				return
 			}
@@ -272,7 +273,7 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 		if ctx(IPAddress) {
 			conf = 0.95
 		}
-		hit(IPAddress, string(text[start:end]), conf, "")
+		hit(IPAddress, text[start:end], conf, "")
 		return
 	}
 	// Dates: only dates of birth are personal data, so a date needs a
@@ -284,7 +285,8 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 				if hint == DateOfBirth {
 					conf = 0.95
 				}
-				hit(DateOfBirth, iso, conf, "")
+				d.norm = append(d.norm[:0], iso[:]...)
+				hit(DateOfBirth, d.norm, conf, "")
 			}
 			return
 		}
@@ -298,11 +300,11 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 		if ctx(NZBankAccount) {
 			conf = 0.9
 		}
-		emit(Hit{Type: NZBankAccount, Value: string(text[start:end]), Norm: string(dg), Confidence: conf, Country: "NZ", Offset: start})
+		emit(Hit{Type: NZBankAccount, Value: text[start:end], Norm: dg, Confidence: conf, Country: "NZ", Offset: start})
 		return
 	}
 	if ng == 3 && d.groups[0] == 3 && d.groups[1] == 3 && d.groups[2] >= 5 && d.groups[2] <= 10 && (d.seps[0] == '-' || d.seps[0] == ' ') && ctx(AUBSBAccount) {
-		emit(Hit{Type: AUBSBAccount, Value: string(text[start:end]), Norm: string(dg), Confidence: 0.85, Country: "AU", Offset: start})
+		emit(Hit{Type: AUBSBAccount, Value: text[start:end], Norm: dg, Confidence: 0.85, Country: "AU", Offset: start})
 		return
 	}
 	switch {
@@ -310,10 +312,10 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 		if luhn(dg) && cardIssuer(dg) && (ng == 1 || d.sameSeps(ng, " -")) {
 			switch {
 			case ctx(CreditCard):
-				hit(CreditCard, string(dg), 0.99, "")
+				hit(CreditCard, dg, 0.99, "")
 				return
 			case mask()&otherBit == 0:
-				hit(CreditCard, string(dg), 0.9, "")
+				hit(CreditCard, dg, 0.9, "")
 				return
 			}
 		}
@@ -323,7 +325,7 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 			if ctx(USSSN) {
 				conf = 0.97
 			}
-			hit(USSSN, string(dg), conf, "US")
+			hit(USSSN, dg, conf, "US")
 			return
 		}
 	}
@@ -344,18 +346,18 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 	}
 	for _, c := range cands {
 		if c.ok(dg) && ctx(c.t) {
-			hit(c.t, string(dg), 0.97, c.country)
+			hit(c.t, dg, 0.97, c.country)
 			return
 		}
 	}
 	for _, c := range cands {
 		if c.shape && c.ok(dg) && mask() == 0 {
-			hit(c.t, string(dg), 0.8, c.country)
+			hit(c.t, dg, 0.8, c.country)
 			return
 		}
 	}
 	// A phone-shaped number after "invoice", "order" and the like is one of those.
-	if norm, cc, ok := nationalPhone(dg, d.groups[:ng], text[start] == '('); ok && (ctx(Phone) || (ng > 1 || text[start] == '(') && mask()&otherBit == 0) {
+	if norm, cc, ok := nationalPhone(d.norm[:0], dg, d.groups[:ng], text[start] == '('); ok && (ctx(Phone) || (ng > 1 || text[start] == '(') && mask()&otherBit == 0) {
 		conf := 0.8
 		if ctx(Phone) {
 			conf = 0.95
@@ -371,15 +373,14 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 // whole says the value is the entire field, not a number inside it.
 func (d *Detector) fallback(raw []byte, hint Type, emit func(Hit), whole bool) {
 	if whole && hint != noType && hint != Phone && hint != DateOfBirth && hint != IPAddress {
-		v := string(raw)
-		emit(Hit{Type: hint, Value: v, Norm: Normalise(hint, v), Confidence: 0.4})
+		emit(Hit{Type: hint, Value: raw, Norm: []byte(Normalise(hint, string(raw))), Confidence: 0.4})
 	}
 }
 
 // dateISO reads a date written y-m-d, d-m-y or (when the day is over 12)
 // m-d-y, and returns it as YYYY-MM-DD if it is a real date.
-func dateISO(dg []byte, g0, g1, g2 int) (string, bool) {
-	num := func(b []byte) int { v, _ := strconv.Atoi(string(b)); return v }
+func dateISO(dg []byte, g0, g1, g2 int) (iso [10]byte, ok bool) {
+	num := func(b []byte) int { return atoi(b) }
 	var y, m, day int
 	switch {
 	case g0 == 4 && g1 <= 2 && g2 <= 2:
@@ -390,15 +391,34 @@ func dateISO(dg []byte, g0, g1, g2 int) (string, bool) {
 			day, m = m, day
 		}
 	default:
-		return "", false
+		return iso, false
 	}
 	if y < 1900 || y > 2030 || m < 1 || m > 12 || day < 1 || day > daysIn(y, m) {
-		return "", false
+		return iso, false
 	}
-	b := []byte("0000-00-00")
-	b[0], b[1], b[2], b[3] = byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10)
-	b[5], b[6], b[8], b[9] = byte('0'+m/10), byte('0'+m%10), byte('0'+day/10), byte('0'+day%10)
-	return string(b), true
+	iso = [10]byte{byte('0' + y/1000), byte('0' + y/100%10), byte('0' + y/10%10), byte('0' + y%10), '-',
+		byte('0' + m/10), byte('0' + m%10), '-', byte('0' + day/10), byte('0' + day%10)}
+	return iso, true
+}
+
+// atoi reads a short run of ASCII digits.
+func atoi(digits []byte) int {
+	v := 0
+	for _, c := range digits {
+		v = v*10 + int(c-'0')
+	}
+	return v
+}
+
+// appendLower appends b lower-cased (ASCII letters only) to dst.
+func appendLower(dst, b []byte) []byte {
+	for _, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 func daysIn(y, m int) int {
@@ -428,7 +448,7 @@ func (d *Detector) upper(text []byte, i int, hint Type, emit func(Hit)) int {
 	}
 	// IBAN, possibly written in groups of four.
 	if len(word) >= 4 && isDigit(word[2]) && isDigit(word[3]) && class[word[0]] == cUpper && class[word[1]] == cUpper {
-		buf := make([]byte, 0, 34)
+		buf := d.norm[:0]
 		k := i
 		for k < n && len(buf) < 34 {
 			c := text[k]
@@ -443,8 +463,9 @@ func (d *Detector) upper(text []byte, i int, hint Type, emit func(Hit)) int {
 			}
 			break
 		}
+		d.norm = buf
 		if iban(buf) && (k >= n || class[text[k]] != cLower) {
-			emit(Hit{Type: IBAN, Value: string(text[i:k]), Norm: string(buf), Validated: true, Confidence: 0.97, Offset: i})
+			emit(Hit{Type: IBAN, Value: text[i:k], Norm: buf, Validated: true, Confidence: 0.97, Offset: i})
 			return k
 		}
 	}
@@ -454,15 +475,15 @@ func (d *Detector) upper(text []byte, i int, hint Type, emit func(Hit)) int {
 	cm := contextMask(text, i)
 	ctx := func(t Type) bool { return hint == t || cm&(1<<uint(t.index())) != 0 }
 	if len(word) == 7 && nzNHI(word) && ctx(NZNHI) {
-		emit(Hit{Type: NZNHI, Value: string(word), Norm: string(word), Validated: true, Confidence: 0.97, Country: "NZ", Offset: i})
+		emit(Hit{Type: NZNHI, Value: word, Norm: word, Validated: true, Confidence: 0.97, Country: "NZ", Offset: i})
 		return j
 	}
 	if len(word) >= 6 && len(word) <= 9 && passportShape(word) && ctx(Passport) {
-		emit(Hit{Type: Passport, Value: string(word), Norm: string(word), Confidence: 0.75, Offset: i})
+		emit(Hit{Type: Passport, Value: word, Norm: word, Confidence: 0.75, Offset: i})
 		return j
 	}
 	if ctx(DriverLicence) {
-		emit(Hit{Type: DriverLicence, Value: string(word), Norm: string(word), Confidence: 0.7, Offset: i})
+		emit(Hit{Type: DriverLicence, Value: word, Norm: word, Confidence: 0.7, Offset: i})
 	}
 	return j
 }

@@ -16,7 +16,10 @@ import (
 func detectAll(text string, hint Type) []Hit {
 	var d Detector
 	var out []Hit
-	d.Detect([]byte(text), hint, func(h Hit) { out = append(out, h) })
+	d.Detect([]byte(text), hint, func(h Hit) {
+		h.Value, h.Norm = bytes.Clone(h.Value), bytes.Clone(h.Norm) // they are only valid during the call
+		out = append(out, h)
+	})
 	return out
 }
 
@@ -64,7 +67,7 @@ func TestDetectFindsAndRejects(t *testing.T) {
 	for _, c := range cases {
 		var got []string
 		for _, h := range detectAll(c.text, c.hint) {
-			got = append(got, string(h.Type)+"="+h.Norm)
+			got = append(got, string(h.Type)+"="+string(h.Norm))
 		}
 		if strings.Join(got, " ") != c.want {
 			t.Errorf("%q (hint %q): got %q, want %q", c.text, c.hint, strings.Join(got, " "), c.want)
@@ -209,7 +212,7 @@ func FuzzDetect(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, h := range detectAll(string(b), "") {
-			if h.Offset < 0 || h.Offset > len(b) || h.Value == "" {
+			if h.Offset < 0 || h.Offset > len(b) || len(h.Value) == 0 {
 				t.Fatalf("bad hit %+v", h)
 			}
 		}

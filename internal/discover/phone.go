@@ -37,23 +37,25 @@ func phoneCountry(dg []byte) (string, bool) {
 // 0 (NZ, AU, UK) or as a US number of ten digits, and returns it in
 // E.164 with its country when the numbering plan makes that clear.
 // groups are the written groups of digits; paren says the number began
-// with "(".
-func nationalPhone(dg []byte, groups []int, paren bool) (string, string, bool) {
+// with "(". The normalised number is appended to dst.
+func nationalPhone(dst, dg []byte, groups []int, paren bool) ([]byte, string, bool) {
 	n := len(dg)
 	if n == 10 && dg[0] >= '2' && dg[0] <= '9' && dg[3] >= '2' && (paren || len(groups) == 3 && groups[0] == 3 && groups[1] == 3) {
-		return "+1" + string(dg), "US", true
+		return append(append(dst, "+1"...), dg...), "US", true
 	}
 	if dg[0] != '0' || n < 9 || n > 11 {
-		return "", "", false
+		return dst, "", false
 	}
 	// Written groups after the area code are of three digits or more
 	// ("021 234 5678", "0412 345 678"); "078-05-1120" is not a phone.
 	for _, g := range groups[1:] {
 		if g < 3 {
-			return "", "", false
+			return dst, "", false
 		}
 	}
-	e164 := func(cc, code string) (string, string, bool) { return "+" + code + string(dg[1:]), cc, true }
+	e164 := func(cc, code string) ([]byte, string, bool) {
+		return append(append(append(dst, '+'), code...), dg[1:]...), cc, true
+	}
 	first := groups[0]
 	if paren {
 		first = 0 // "(09) 123 4567": the area code is in brackets
@@ -63,7 +65,7 @@ func nationalPhone(dg []byte, groups []int, paren bool) (string, string, bool) {
 		return e164("AU", "61")
 	case dg[1] == '2' && n >= 9 && n <= 11 && (first == 3 || first == n): // NZ mobile: 02n nnn nnnn
 		if n == 10 && first == n {
-			return string(dg), "", true // ten digits from 02 in one group: NZ mobile or AU landline
+			return append(dst, dg...), "", true // ten digits from 02 in one group: NZ mobile or AU landline
 		}
 		return e164("NZ", "64")
 	case n == 10 && (dg[1] == '2' || dg[1] == '3' || dg[1] == '7' || dg[1] == '8'): // AU landline: 0n nnnn nnnn
@@ -73,5 +75,5 @@ func nationalPhone(dg []byte, groups []int, paren bool) (string, string, bool) {
 	case n == 11 && (dg[1] == '1' || dg[1] == '2' || dg[1] == '3' || dg[1] == '7'): // UK: 0nnnn nnnnnn
 		return e164("GB", "44")
 	}
-	return "", "", false
+	return dst, "", false
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"hash"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -130,9 +131,9 @@ type hasher struct {
 
 func newHasher(key []byte) *hasher { return &hasher{mac: hmac.New(sha256.New, key)} }
 
-func (h *hasher) of(norm string) (out [sha256.Size]byte) {
+func (h *hasher) of(norm []byte) (out [sha256.Size]byte) {
 	h.mac.Reset()
-	h.mac.Write([]byte(norm))
+	h.mac.Write(norm)
 	h.sum = h.mac.Sum(h.sum[:0])
 	copy(out[:], h.sum)
 	return out
@@ -146,8 +147,17 @@ type processor struct {
 	reveal  bool
 	keepRaw bool
 	found   []Finding
-	hits    []Hit
 	buf     []byte // the findings' JSON, until flushed
+	// The findings' strings are cut from one slab, so a finding costs no
+	// allocation of its own; a full slab is left to the collector once
+	// nothing points into it.
+	slab    strings.Builder
+	scratch []byte
+	// The record and field being searched, for onHit.
+	cur         *Record
+	curField    string
+	identifying bool
+	onHitFunc   func(Hit)
 	// Per worker, handed on by Scanner.flush.
 	counts   map[Type]*Count
 	findings int64
@@ -171,18 +181,17 @@ func (p *processor) process(r *Record) []Finding {
 		}
 		if wholeValue(hint) {
 			if plausible(hint, v) {
-				s := string(v)
-				p.add(r, fl.Name, Hit{Type: hint, Value: s, Norm: Normalise(hint, s), Confidence: 0.85})
+				p.add(r, fl.Name, Hit{Type: hint, Value: v, Norm: []byte(Normalise(hint, string(v))), Confidence: 0.85})
 				identifying = identifying || hint == PersonName
 			}
 			continue
 		}
-		p.hits = p.hits[:0]
-		p.det.Detect(v, hint, func(h Hit) { p.hits = append(p.hits, h) })
-		for _, h := range p.hits {
-			p.add(r, fl.Name, h)
-			identifying = true
+		if p.onHitFunc == nil {
+			p.onHitFunc = p.onHit // made once: a method value allocates
 		}
+		p.cur, p.curField, p.identifying = r, fl.Name, false
+		p.det.Detect(v, hint, p.onHitFunc)
+		identifying = identifying || p.identifying
 	}
 	// Medical terms in a record that identifies someone are health
 	// information about them.
@@ -193,7 +202,7 @@ func (p *processor) process(r *Record) []Finding {
 				continue // a classified column is not free text
 			}
 			if term := healthTerm(fl.Value); term != "" {
-				p.add(r, fl.Name, Hit{Type: Health, Value: term, Norm: term, Confidence: 0.6})
+				p.add(r, fl.Name, Hit{Type: Health, Value: []byte(term), Norm: []byte(term), Confidence: 0.6})
 				break
 			}
 		}
@@ -201,20 +210,50 @@ func (p *processor) process(r *Record) []Finding {
 	return p.found
 }
 
+// onHit records a value the detector found in the current field.
+func (p *processor) onHit(h Hit) {
+	p.add(p.cur, p.curField, h)
+	p.identifying = true
+}
+
 func (p *processor) add(r *Record, field string, h Hit) {
-	masked := Mask(h.Type, h.Value)
-	if h.Type == DateOfBirth {
-		masked = h.Norm[:4] + "-**-**" // the year alone says little
+	switch {
+	case h.Type == DateOfBirth:
+		p.scratch = append(append(p.scratch[:0], h.Norm[:4]...), "-**-**"...) // the year alone says little
+	case ascii(h.Value):
+		p.scratch = appendMaskASCII(p.scratch[:0], h.Type, h.Value)
+	default:
+		p.scratch = append(p.scratch[:0], Mask(h.Type, string(h.Value))...)
 	}
-	f := Finding{Path: r.Path, Line: r.Line, Field: field, Type: h.Type, Masked: masked, HMAC: p.h.of(h.Norm),
-		Validated: h.Validated, Confidence: h.Confidence, Country: h.Country, norm: h.Norm}
-	if p.reveal {
-		f.Value = h.Value
-	}
-	if p.keepRaw {
-		f.raw = h.Value
+	f := Finding{Path: r.Path, Line: r.Line, Field: field, Type: h.Type, Masked: p.str(p.scratch), HMAC: p.h.of(h.Norm),
+		Validated: h.Validated, Confidence: h.Confidence, Country: h.Country, norm: p.str(h.Norm)}
+	if p.reveal || p.keepRaw {
+		raw := p.str(h.Value)
+		if p.reveal {
+			f.Value = raw
+		}
+		if p.keepRaw {
+			f.raw = raw
+		}
 	}
 	p.found = append(p.found, f)
+}
+
+// slabSize is the size of the slabs findings' strings are cut from.
+const slabSize = 64 << 10
+
+// str returns b as a string cut from the slab.
+func (p *processor) str(b []byte) string {
+	if len(b) > slabSize/4 {
+		return string(b)
+	}
+	if p.slab.Cap()-p.slab.Len() < len(b) {
+		p.slab = strings.Builder{} // the old slab lives on while findings point into it
+		p.slab.Grow(slabSize)
+	}
+	start := p.slab.Len()
+	p.slab.Write(b)
+	return p.slab.String()[start:]
 }
 
 func trimSpace(b []byte) []byte {

@@ -5,6 +5,7 @@
 package discover
 
 import (
+	"bytes"
 	"strings"
 	"unicode"
 )
@@ -195,7 +196,7 @@ func Mask(t Type, v string) string {
 	return string(out)
 }
 
-func ascii(s string) bool {
+func ascii[T string | []byte](s T) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
 			return false
@@ -205,33 +206,39 @@ func ascii(s string) bool {
 }
 
 // maskASCII is Mask for ASCII text, without converting to runes.
-func maskASCII(t Type, v string) string {
-	b := []byte(v)
+func maskASCII(t Type, v string) string { return string(appendMaskASCII(nil, t, []byte(v))) }
+
+// appendMaskASCII appends the masked form of an ASCII value to dst.
+func appendMaskASCII(dst []byte, t Type, v []byte) []byte {
 	switch t {
 	case Email:
-		if at := strings.LastIndexByte(v, '@'); at > 0 {
-			return v[:1] + "***" + v[at:]
+		if at := bytes.LastIndexByte(v, '@'); at > 0 {
+			return append(append(append(dst, v[0]), "***"...), v[at:]...)
 		}
 	case PersonName, StreetAddress, Health:
 		first := true
-		for i, c := range b {
+		for _, c := range v {
 			switch {
 			case c == ' ' || c == '\t':
 				first = true
 			case first:
 				first = false
 			default:
-				b[i] = '*'
+				c = '*'
 			}
+			dst = append(dst, c)
 		}
-		return string(b)
+		return dst
 	case Password:
-		return "********"
+		return append(dst, "********"...)
 	}
 	keep := 4
-	if len(b) <= 6 {
+	if len(v) <= 6 {
 		keep = 2
 	}
+	start := len(dst)
+	dst = append(dst, v...)
+	b := dst[start:]
 	seen := 0
 	for i := len(b) - 1; i >= 0; i-- {
 		c := b[i]
@@ -242,5 +249,5 @@ func maskASCII(t Type, v string) string {
 			seen++
 		}
 	}
-	return string(b)
+	return dst
 }
