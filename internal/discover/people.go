@@ -23,6 +23,7 @@ type Resolver struct {
 	index     map[uint64]int32
 	files     []string
 	fileID    map[string]int32
+	lastFile  int32 // the file of the last record added
 	// Contact details per record, chained per person, in chunks so that
 	// growing never copies them.
 	attrs attrChunks
@@ -215,11 +216,15 @@ func (r *Resolver) add(path string, fs []personValue) {
 		return
 	}
 	id := int32(len(r.parent))
-	fid, ok := r.fileID[path]
-	if !ok {
-		fid = int32(len(r.files))
-		r.files = append(r.files, path)
-		r.fileID[path] = fid
+	fid := r.lastFile
+	if len(r.files) == 0 || r.files[fid] != path { // records come file by file
+		var ok bool
+		if fid, ok = r.fileID[path]; !ok {
+			fid = int32(len(r.files))
+			r.files = append(r.files, path)
+			r.fileID[path] = fid
+		}
+		r.lastFile = fid
 	}
 	r.parent = append(r.parent, id)
 	r.elems = append(r.elems, mask)
@@ -370,32 +375,52 @@ func itoa(n int) string {
 	}
 }
 
-// countryWords name countries at the end of an address.
-var countryWords = map[string]string{
-	"new zealand": "NZ", "aotearoa": "NZ", "australia": "AU", "united kingdom": "GB", "england": "GB", "scotland": "GB",
-	"wales": "GB", "ireland": "IE", "united states": "US", "usa": "US", "germany": "DE", "france": "FR", "netherlands": "NL",
-}
+// addressWords recognise the country of an address: a country's name
+// (its value is 1 + its index in addressCountries), or an Australian
+// state or territory (auState), which with a four-digit postcode places
+// an address in Australia.
+var addressWords, addressCountries = func() (*wordTable, []string) {
+	t := &wordTable{}
+	var codes []string
+	for _, c := range []struct{ name, code string }{
+		{"new zealand", "NZ"}, {"aotearoa", "NZ"}, {"australia", "AU"}, {"united kingdom", "GB"}, {"england", "GB"},
+		{"scotland", "GB"}, {"wales", "GB"}, {"ireland", "IE"}, {"united states", "US"}, {"usa", "US"},
+		{"germany", "DE"}, {"france", "FR"}, {"netherlands", "NL"},
+	} {
+		codes = append(codes, c.code)
+		t.add(c.name, uint32(len(codes)))
+	}
+	for _, st := range []string{"nsw", "vic", "qld", "wa", "sa", "tas", "act", "nt"} {
+		t.add(st, auState)
+	}
+	return t, codes
+}()
 
-// auStates are the Australian states and territories, which with a
-// four-digit postcode place an address in Australia.
-var auStates = map[string]bool{"nsw": true, "vic": true, "qld": true, "wa": true, "sa": true, "tas": true, "act": true, "nt": true}
+const auState = 1 << 16
 
 // addressCountry recognises a country from an address: its name, or an
 // Australian state with a four-digit postcode.
 func addressCountry(a string) string {
-	cc, state := "", false
-	words([]byte(a), func(w []byte) bool {
-		if c, ok := countryWords[string(w)]; ok {
-			cc = c
-			return false
+	text := []byte(a)
+	state := false
+	var prev []byte
+	for i := 0; ; {
+		ws, we := nextWord(text, i, false)
+		if ws < 0 {
+			break
 		}
-		state = state || auStates[string(w)]
-		return true
-	})
-	if cc == "" && state && hasPostcode(a, 4) {
-		cc = "AU"
+		w := text[ws:we]
+		v, _ := addressWords.lookup(prev, w)
+		if c := v &^ auState; c != 0 {
+			return addressCountries[c-1]
+		}
+		state = state || v&auState != 0
+		prev, i = w, we
 	}
-	return cc
+	if state && hasPostcode(a, 4) {
+		return "AU"
+	}
+	return ""
 }
 
 func hasPostcode(s string, n int) bool {

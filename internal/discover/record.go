@@ -159,7 +159,7 @@ type processor struct {
 	identifying bool
 	onHitFunc   func(Hit)
 	// Per worker, handed on by Scanner.flush.
-	counts   map[Type]*Count
+	counts   [numTypes]Count // by the type's index
 	findings int64
 	batch    *batch
 }

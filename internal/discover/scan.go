@@ -291,7 +291,7 @@ func (s *Scanner) scanFile(ctx context.Context, p *processor, j job) {
 }
 
 func (s *Scanner) newProcessor() *processor {
-	return &processor{h: newHasher(s.key), reveal: s.opt.Reveal, keepRaw: s.opt.PeopleValues, counts: map[Type]*Count{}, batch: &batch{}}
+	return &processor{h: newHasher(s.key), reveal: s.opt.Reveal, keepRaw: s.opt.PeopleValues, batch: &batch{}}
 }
 
 // batch is records on their way to the people resolver: their findings
@@ -321,11 +321,7 @@ func (s *Scanner) emit(p *processor, r *Record, fs []Finding) {
 		}
 	}
 	for i := range fs {
-		c := p.counts[fs[i].Type]
-		if c == nil {
-			c = &Count{}
-			p.counts[fs[i].Type] = c
-		}
+		c := &p.counts[fs[i].Type.index()]
 		if fs[i].Validated {
 			c.Validated++
 		} else {
@@ -361,7 +357,11 @@ func (s *Scanner) flush(p *processor, last bool) {
 	}
 	if last {
 		s.mu.Lock()
-		for t, c := range p.counts {
+		for k, c := range p.counts {
+			if c == (Count{}) {
+				continue
+			}
+			t := Types[k]
 			sc := s.sum.Counts[t]
 			if sc == nil {
 				sc = &Count{}

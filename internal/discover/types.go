@@ -64,6 +64,7 @@ const (
 	iHealth
 	iNZBankAccount
 	iAUBSBAccount
+	numTypes
 )
 
 // index is the type's position in Types, for bit sets; -1 if unknown.
