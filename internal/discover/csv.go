@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
+	"os"
 	"strconv"
 	"unsafe"
 )
@@ -109,19 +110,71 @@ func (g *lineGuard) Read(p []byte) (int, error) {
 func (src *source) csv(name string, r io.Reader) error {
 	br := bufio.NewReaderSize(&lineGuard{r: r}, textChunk)
 	head, _ := br.Peek(8 << 10)
-	cr := csv.NewReader(br)
-	cr.Comma = sniffDelimiter(head)
+	_, err := src.csvRows(name, newCSVReader(br, sniffDelimiter(head)), nil, 0, -1)
+	return err
+}
+
+// csvPiece scans the records of a large CSV file that start in
+// [j.from, j.to): a piece of the file for one of the workers reading it
+// at once. Each piece finds its first record with csvCut, takes the
+// delimiter and the header from the start of the file, and confirms the
+// columns' classifications on its own sample.
+func (src *source) csvPiece(j job, f *os.File) error {
+	head := make([]byte, 8<<10)
+	n, err := f.ReadAt(head, 0)
+	if err != nil && err != io.EOF {
+		return err
+	}
+	comma := sniffDelimiter(head[:n])
+	start, row, err := csvCut(io.NewSectionReader(f, 0, j.size), byte(comma), j.from)
+	if err != nil || start >= j.to {
+		return err
+	}
+	var cols []column
+	if start > 0 {
+		first, err := newCSVReader(bufio.NewReader(&lineGuard{r: io.NewSectionReader(f, 0, start)}), comma).Read()
+		if err == nil && isHeader(first) {
+			cols = columnsOf(first)
+		}
+	}
+	cr := newCSVReader(bufio.NewReaderSize(&lineGuard{r: io.NewSectionReader(f, start, j.size-start)}, textChunk), comma)
+	read, err := src.csvRows(j.rel, cr, cols, row, j.to-start)
+	src.s.bytes.Add(read)
+	return err
+}
+
+func newCSVReader(r io.Reader, comma rune) *csv.Reader {
+	cr := csv.NewReader(r)
+	cr.Comma = comma
 	cr.FieldsPerRecord = -1
 	cr.LazyQuotes = true
 	cr.ReuseRecord = true
-	var cols []column
+	return cr
+}
+
+func columnsOf(header []string) []column {
+	cols := make([]column, len(header))
+	for k, h := range header {
+		cols[k] = column{name: h, hint: ClassifyField(h)}
+	}
+	return cols
+}
+
+// csvRows scans the records cr reads, numbering them from row+1, until
+// one starts at or after limit bytes (-1: no limit), and returns the bytes
+// read. cols is nil at the start of a file, whose first row may be its
+// header.
+func (src *source) csvRows(name string, cr *csv.Reader, cols []column, row int, limit int64) (int64, error) {
 	var fields []Field
-	row := 0
+	first := cols == nil && row == 0
 	for {
+		if limit >= 0 && cr.InputOffset() >= limit {
+			return cr.InputOffset(), nil
+		}
 		rec, err := cr.Read()
 		if err != nil {
 			if err == io.EOF {
-				return nil
+				return cr.InputOffset(), nil
 			}
 			var pe *csv.ParseError
 			if errors.As(err, &pe) && !errors.Is(err, errTooLong) && pe.Err != csv.ErrFieldCount {
@@ -129,14 +182,11 @@ func (src *source) csv(name string, r io.Reader) error {
 				row++
 				continue
 			}
-			return err
+			return cr.InputOffset(), err
 		}
 		row++
-		if row == 1 && isHeader(rec) {
-			cols = make([]column, len(rec))
-			for k, h := range rec {
-				cols[k] = column{name: h, hint: ClassifyField(h)}
-			}
+		if first && row == 1 && isHeader(rec) {
+			cols = columnsOf(rec)
 			continue
 		}
 		for len(cols) < len(rec) {

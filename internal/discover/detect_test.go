@@ -261,28 +261,58 @@ func TestLargeLogInPieces(t *testing.T) {
 		n++
 		fmt.Fprintf(&b, "2026-03-01T10:00:00Z INFO %s login ok for user%d@example.org from the mobile app\n", strings.Repeat("x", n%97), n)
 	}
+	checkPieces(t, "big.log", b.Bytes(), n, "", func(line int) int { return line })
+}
+
+// So is a large CSV, cut between records however its quoted fields run
+// over lines; the pieces after the first know the header.
+func TestLargeCSVInPieces(t *testing.T) {
+	var b bytes.Buffer
+	b.WriteString("id,email,notes\n")
+	n := 0
+	for b.Len() < splitSize+splitSize/2 {
+		n++
+		note := strings.Repeat("y", n%89)
+		switch n % 4 {
+		case 1:
+			note = `"called back, said ""fine""` + "\n" + `second line ` + note + `"`
+		case 2:
+			note = `"` + note + "\r\n" + `"` + "\r\n" // CRLF inside and after the quotes
+		case 3:
+			note += "\n" // and an empty line after the record
+		}
+		fmt.Fprintf(&b, "%d,user%d@example.org,%s\n", n, n, note)
+	}
+	checkPieces(t, "big.csv", b.Bytes(), n, "email", func(row int) int { return row - 1 }) // row 1 is the header
+}
+
+// checkPieces scans body as the file name with one, two and three
+// workers and checks that it yields n findings, one per record, record
+// k holding user<who(k)>@example.org in the field named field.
+func checkPieces(t *testing.T, name string, body []byte, n int, field string, who func(record int) int) {
+	t.Helper()
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "big.log"), b.Bytes(), 0o644)
+	os.WriteFile(filepath.Join(dir, name), body, 0o644)
 	for _, workers := range []int{1, 2, 3} {
 		var out bytes.Buffer
 		sum, _, err := Scan(context.Background(), []string{dir}, Options{Workers: workers, Reveal: true, Findings: &out})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if sum.Files != 1 || sum.Bytes != int64(b.Len()) || sum.Findings != int64(n) {
-			t.Fatalf("%d workers: files %d, bytes %d of %d, findings %d of %d", workers, sum.Files, sum.Bytes, b.Len(), sum.Findings, n)
+		if sum.Files != 1 || sum.Bytes != int64(len(body)) || sum.Findings != int64(n) || len(sum.Skipped) > 0 {
+			t.Fatalf("%d workers: files %d, bytes %d of %d, findings %d of %d, skipped %v", workers, sum.Files, sum.Bytes, len(body), sum.Findings, n, sum.Skipped)
 		}
 		seen := map[int]bool{}
 		sc := bufio.NewScanner(&out)
 		for sc.Scan() {
 			var f struct {
-				Line  int
-				Value string
+				Line         int
+				Field, Value string
 			}
 			json.Unmarshal(sc.Bytes(), &f)
-			want := fmt.Sprintf("user%d@example.org", f.Line)
-			if f.Value != want || seen[f.Line] {
-				t.Fatalf("%d workers: line %d holds %q (seen before: %v)", workers, f.Line, f.Value, seen[f.Line])
+			want := fmt.Sprintf("user%d@example.org", who(f.Line))
+			if f.Value != want || f.Field != field || seen[f.Line] {
+				t.Fatalf("%d workers: line %d holds %q in field %q (seen before: %v)", workers, f.Line, f.Value, f.Field, seen[f.Line])
 			}
 			seen[f.Line] = true
 		}

@@ -73,7 +73,8 @@ type Summary struct {
 type Scanner struct {
 	opt     Options
 	key     []byte
-	mu      sync.Mutex // guards sum and skipped files
+	mu      sync.Mutex // guards sum and skipped
+	skipped map[Skipped]bool
 	outMu   sync.Mutex // guards out and werr
 	batches chan *batch
 	out     *bufio.Writer
@@ -95,19 +96,30 @@ type job struct {
 	piece    int
 }
 
-// splitSize is the size from which a text file is read by all workers at
-// once, each taking a piece.
+// splitSize is the size from which a text or CSV file is read by all
+// workers at once, each taking a piece.
 const splitSize = 8 << 20
 
-// split cuts large text files into one piece per worker.
+// pieceKind says how a file is cut into pieces: "text" at line breaks,
+// "csv" between records; "" when it is read whole.
+func pieceKind(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".log", ".txt":
+		return "text"
+	case ".csv", ".tsv", ".psv":
+		return "csv"
+	}
+	return ""
+}
+
+// split cuts large text and CSV files into one piece per worker.
 func split(jobs []job, workers int) []job {
 	if workers < 2 {
 		return jobs
 	}
 	var out []job
 	for _, j := range jobs {
-		ext := strings.ToLower(filepath.Ext(j.abs))
-		if (ext != ".log" && ext != ".txt") || j.size < splitSize {
+		if pieceKind(j.abs) == "" || j.size < splitSize {
 			out = append(out, j)
 			continue
 		}
@@ -255,8 +267,16 @@ func (s *Scanner) progress() Progress {
 
 func (s *Scanner) skip(path, why string) {
 	s.mu.Lock()
-	s.sum.Skipped = append(s.sum.Skipped, Skipped{Path: path, Reason: why})
-	s.mu.Unlock()
+	defer s.mu.Unlock()
+	k := Skipped{Path: path, Reason: why}
+	if s.skipped[k] {
+		return // the pieces of one file meet the same trouble
+	}
+	if s.skipped == nil {
+		s.skipped = map[Skipped]bool{}
+	}
+	s.skipped[k] = true
+	s.sum.Skipped = append(s.sum.Skipped, k)
 }
 
 // reason is an error in words without the machine's own paths.
@@ -282,9 +302,11 @@ func (s *Scanner) scanFile(ctx context.Context, p *processor, j job) {
 	}
 	src := &source{s: s, p: p, ctx: ctx}
 	if j.to > 0 {
-		if err := src.piece(j, f); err != nil {
-			s.skip(j.rel, "unreadable: "+reason(err))
+		read := src.piece
+		if pieceKind(j.abs) == "csv" {
+			read = src.csvPiece
 		}
+		src.fail(j.rel, read(j, f))
 		return
 	}
 	src.file(j.rel, f, info.Size(), 0, f)

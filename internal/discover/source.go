@@ -87,16 +87,20 @@ func (src *source) file(name string, r io.Reader, size int64, depth int, ra io.R
 		}
 		err = src.text(name, br)
 	}
-	if err != nil {
-		var u unsupportedError
-		switch {
-		case errors.As(err, &u):
-			src.s.skip(name, string(u))
-		case errors.Is(err, errTooLong):
-			src.s.skip(name, "stopped: "+err.Error()+"; what came before it was scanned")
-		default:
-			src.s.skip(name, "corrupt or unreadable: "+err.Error()+"; what came before it was scanned")
-		}
+	src.fail(name, err)
+}
+
+// fail lists a file the scan could not finish, with the reason.
+func (src *source) fail(name string, err error) {
+	var u unsupportedError
+	switch {
+	case err == nil:
+	case errors.As(err, &u):
+		src.s.skip(name, string(u))
+	case errors.Is(err, errTooLong):
+		src.s.skip(name, "stopped: "+err.Error()+"; what came before it was scanned")
+	default:
+		src.s.skip(name, "corrupt or unreadable: "+reason(err)+"; what came before it was scanned")
 	}
 }
 
