@@ -121,7 +121,9 @@ func newPerson(r *rand.Rand, i int) person {
 	p.iban = genIBAN(r)
 	p.ssn = until(r, func() []byte { return digits(r, 9) }, usSSN)
 	p.address = fmt.Sprintf("%d %s", 1+r.IntN(200), streets[r.IntN(len(streets))])
-	p.nzBank = fmt.Sprintf("%02d-%s-%s-%s", 1+r.IntN(38), digits(r, 4), digits(r, 7), digits(r, 2))
+	bank := until(r, func() []byte { return append([]byte(fmt.Sprintf("%02d", 1+r.IntN(38))), digits(r, 13)...) },
+		func(d []byte) bool { ok, _ := nzBankAccount(d); return ok })
+	p.nzBank = fmt.Sprintf("%s-%s-%s-%s", bank[:2], bank[2:6], bank[6:13], bank[13:])
 	p.bsb = fmt.Sprintf("%s-%s %s", digits(r, 3), digits(r, 3), digits(r, 8))
 	return p
 }

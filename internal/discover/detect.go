@@ -292,15 +292,25 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 		}
 	}
 	// Bank accounts. NZ numbers have a shape no other number has (bank 2,
-	// branch 4, account 7, suffix 2 or 3); the per-bank check digits are
-	// not applied, so they are not validated. An AU account is a BSB
-	// (3-3) and an account number after the word BSB.
+	// branch 4, account 7, suffix 2 or 3) and, for most banks, check
+	// digits: an account that passes its bank's check is validated, one
+	// that fails it is most likely a typing slip or not an account (low
+	// confidence), and one of a bank whose check is not applied keeps
+	// the confidence of its shape. An AU account is a BSB (3-3) and an
+	// account number after the word BSB.
 	if (d.shape(ng, 2, 4, 7, 2) || d.shape(ng, 2, 4, 7, 3)) && d.sameSeps(ng, "- ") {
+		ok, known := nzBankAccount(dg)
 		conf := 0.8
-		if ctx(NZBankAccount) {
-			conf = 0.9
+		switch {
+		case ok:
+			conf = 0.95
+		case known:
+			conf = 0.5
 		}
-		emit(Hit{Type: NZBankAccount, Value: text[start:end], Norm: dg, Confidence: conf, Country: "NZ", Offset: start})
+		if ctx(NZBankAccount) {
+			conf = min(conf+0.1, 0.99)
+		}
+		emit(Hit{Type: NZBankAccount, Value: text[start:end], Norm: dg, Validated: ok, Confidence: conf, Country: "NZ", Offset: start})
 		return
 	}
 	if ng == 3 && d.groups[0] == 3 && d.groups[1] == 3 && d.groups[2] >= 5 && d.groups[2] <= 10 && (d.seps[0] == '-' || d.seps[0] == ' ') && ctx(AUBSBAccount) {

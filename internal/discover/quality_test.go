@@ -16,6 +16,11 @@ var targets = map[Type][2]float64{
 	NZBankAccount: {0.9, 0.9}, AUBSBAccount: {0.9, 0.9},
 }
 
+// checksummed are the types whose planted values all pass a check, so
+// every correct finding of them must say validated.
+var checksummed = map[Type]bool{CreditCard: true, IBAN: true, USSSN: true, AUTFN: true, AUMedicare: true, AUABN: true,
+	NZIRD: true, NZNHI: true, NZBankAccount: true}
+
 // TestPrecisionAndRecall scans the synthetic corpus and compares every
 // finding with what was planted, per element type.
 func TestPrecisionAndRecall(t *testing.T) {
@@ -44,11 +49,12 @@ func TestPrecisionAndRecall(t *testing.T) {
 		want[occ{p.path, p.t, hmacHex(key, p.norm)}]++
 		planted[p.t]++
 	}
-	reported, correct := map[Type]int{}, map[Type]int{}
+	reported, correct, validated := map[Type]int{}, map[Type]int{}, map[Type]int{}
 	sc := bufio.NewScanner(&out)
 	for sc.Scan() {
 		var f struct {
 			Path, Type, HMAC string
+			Validated        bool
 		}
 		if err := json.Unmarshal(sc.Bytes(), &f); err != nil {
 			t.Fatalf("finding is not JSON: %s", sc.Text())
@@ -62,18 +68,24 @@ func TestPrecisionAndRecall(t *testing.T) {
 		if want[k] > 0 {
 			want[k]--
 			correct[ty]++
+			if f.Validated {
+				validated[ty]++
+			}
 		} else if testing.Verbose() {
 			t.Logf("unexpected %s in %s", ty, f.Path)
 		}
 	}
-	t.Logf("%-14s %8s %8s %8s %9s %7s", "type", "planted", "reported", "correct", "precision", "recall")
+	t.Logf("%-14s %8s %8s %8s %9s %7s %9s", "type", "planted", "reported", "correct", "precision", "recall", "validated")
 	for _, ty := range Types {
 		tg, ok := targets[ty]
 		if !ok {
 			continue
 		}
 		prec, rec := ratio(correct[ty], reported[ty]), ratio(correct[ty], planted[ty])
-		t.Logf("%-14s %8d %8d %8d %9.3f %7.3f", ty, planted[ty], reported[ty], correct[ty], prec, rec)
+		t.Logf("%-14s %8d %8d %8d %9.3f %7.3f %9d", ty, planted[ty], reported[ty], correct[ty], prec, rec, validated[ty])
+		if checksummed[ty] && validated[ty] != correct[ty] {
+			t.Errorf("%s: %d of %d correct findings validated; every planted value passes its check", ty, validated[ty], correct[ty])
+		}
 		if planted[ty] == 0 {
 			t.Errorf("%s: nothing planted; the corpus must cover every scored type", ty)
 			continue
