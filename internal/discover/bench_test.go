@@ -12,37 +12,53 @@ import (
 	"regexp"
 	"runtime"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 )
 
-// The throughput benchmarks run on the same synthetic PII-dense corpus:
-// CSV and log text with planted people among look-alikes. Size it with
-// BREACHDESK_BENCH_MB (default 64). Compare:
+// The throughput benchmarks run on two synthetic corpora of CSV and log
+// text, sized with BREACHDESK_BENCH_MB (default 64):
+//
+//   - dense: the PII-dense case, every CSV row a customer with a
+//     dozen identifiers and half the log lines carrying several (about one
+//     value per 45 bytes);
+//   - typical: an orders export with one customer email per row and an
+//     application log where one line in about forty is a signup with an
+//     email and a phone (about one value per 200 bytes).
+//
+// Compare:
 //
 //	go test ./internal/discover -run '^$' -bench 'Scan|Ripgrep|Naive' -benchtime 3x
 //
 // MB/s is in each line. BenchmarkRipgrep needs rg (apt-get install ripgrep).
 
-var (
-	benchOnce sync.Once
-	benchDir  string
-	benchSize int64
-)
+// corpusKinds are the corpora, in the order benchmarks run them.
+var corpusKinds = []string{"dense", "typical"}
 
-func benchCorpus(b *testing.B) (string, int64) {
-	benchOnce.Do(func() {
+type benchSet struct {
+	once sync.Once
+	dir  string
+	size int64
+}
+
+var benchSets = map[string]*benchSet{"dense": {}, "typical": {}}
+
+// benchCorpus returns the directory of the corpus of that kind and its size.
+func benchCorpus(b *testing.B, kind string) (string, int64) {
+	set := benchSets[kind]
+	set.once.Do(func() {
 		mb := 64
 		if v, err := strconv.Atoi(os.Getenv("BREACHDESK_BENCH_MB")); err == nil && v > 0 {
 			mb = v
 		}
 		// The corpus is kept between runs: generating it costs more than scanning it.
-		dir := filepath.Join(os.TempDir(), "breachdesk-bench-"+strconv.Itoa(mb)+"mb")
-		benchDir = dir
+		dir := filepath.Join(os.TempDir(), "breachdesk-bench-"+kind+"-"+strconv.Itoa(mb)+"mb")
+		set.dir = dir
 		if fis, err := os.ReadDir(dir); err == nil && len(fis) == 2 {
 			for _, fi := range fis {
 				info, _ := fi.Info()
-				benchSize += info.Size()
+				set.size += info.Size()
 			}
 			return
 		}
@@ -50,8 +66,15 @@ func benchCorpus(b *testing.B) (string, int64) {
 			b.Fatal(err)
 		}
 		c := &corpus{r: rand.New(rand.NewPCG(1, 2))}
-		for _, name := range []string{"customers.csv", "app.log"} {
-			f, _ := os.Create(filepath.Join(dir, name))
+		files := map[string]func([]person) []byte{"customers.csv": c.csv, "app.log": c.log}
+		if kind == "typical" {
+			files = map[string]func([]person) []byte{"orders.csv": c.orders, "app.log": c.quietLog}
+		}
+		for name, gen := range files {
+			f, err := os.Create(filepath.Join(dir, name))
+			if err != nil {
+				b.Fatal(err)
+			}
 			w := bufio.NewWriterSize(f, 1<<20)
 			var n int64
 			for i := 0; n < int64(mb)<<19; i++ {
@@ -59,29 +82,26 @@ func benchCorpus(b *testing.B) (string, int64) {
 				for k := range ps {
 					ps[k] = newPerson(c.r, i*200+k)
 				}
-				var chunk []byte
-				if name == "customers.csv" {
-					chunk = c.csv(ps)
-					if i > 0 {
-						chunk = chunk[bytes.IndexByte(chunk, '\n')+1:]
-					}
-				} else {
-					chunk = c.log(ps)
+				chunk := gen(ps)
+				if i > 0 && strings.HasSuffix(name, ".csv") {
+					chunk = chunk[bytes.IndexByte(chunk, '\n')+1:] // one header
 				}
 				w.Write(chunk)
 				n += int64(len(chunk))
 			}
-			w.Flush()
+			if err := w.Flush(); err != nil {
+				b.Fatal(err)
+			}
 			f.Close()
-			benchSize += n
+			set.size += n
 			c.truth = nil
 		}
 	})
-	return benchDir, benchSize
+	return set.dir, set.size
 }
 
-func benchScan(b *testing.B, workers int, out io.Writer) {
-	dir, size := benchCorpus(b)
+func benchScan(b *testing.B, kind string, workers int, out io.Writer) {
+	dir, size := benchCorpus(b, kind)
 	b.SetBytes(size)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
@@ -93,20 +113,23 @@ func benchScan(b *testing.B, workers int, out io.Writer) {
 
 // BenchmarkScan is the whole scanner: read, detect, validate, hash,
 // write findings (to io.Discard) and resolve people.
+// GOMAXPROCS is the number of workers, so workers=1 is one core.
 func BenchmarkScan(b *testing.B) {
-	for _, w := range []int{1, 2} {
-		b.Run("workers="+strconv.Itoa(w), func(b *testing.B) {
-			prev := runtime.GOMAXPROCS(w)
-			defer runtime.GOMAXPROCS(prev)
-			benchScan(b, w, io.Discard)
-		})
+	for _, kind := range corpusKinds {
+		for _, w := range []int{1, 2} {
+			b.Run(kind+"/workers="+strconv.Itoa(w), func(b *testing.B) {
+				prev := runtime.GOMAXPROCS(w)
+				defer runtime.GOMAXPROCS(prev)
+				benchScan(b, kind, w, io.Discard)
+			})
+		}
 	}
 }
 
 // BenchmarkDetect is the detector alone over the corpus's lines, the part
 // comparable with rg -c counting matches.
 func BenchmarkDetect(b *testing.B) {
-	dir, _ := benchCorpus(b)
+	dir, _ := benchCorpus(b, "dense")
 	data, _ := os.ReadFile(filepath.Join(dir, "app.log"))
 	b.SetBytes(int64(len(data)))
 	b.ResetTimer()
@@ -137,24 +160,26 @@ func BenchmarkRipgrep(b *testing.B) {
 	if err != nil {
 		b.Skip("ripgrep is not installed (apt-get install ripgrep)")
 	}
-	dir, size := benchCorpus(b)
-	for _, th := range []string{"1", "2"} {
-		b.Run("threads="+th, func(b *testing.B) {
-			b.SetBytes(size)
-			for i := 0; i < b.N; i++ {
-				out, err := exec.Command(rg, "-c", "-j", th, rgPattern, dir).Output()
-				if err != nil || len(out) == 0 {
-					b.Fatalf("rg: %v", err)
+	for _, kind := range corpusKinds {
+		dir, size := benchCorpus(b, kind)
+		for _, th := range []string{"1", "2"} {
+			b.Run(kind+"/threads="+th, func(b *testing.B) {
+				b.SetBytes(size)
+				for i := 0; i < b.N; i++ {
+					out, err := exec.Command(rg, "-c", "-j", th, rgPattern, dir).Output()
+					if err != nil || len(out) == 0 {
+						b.Fatalf("rg: %v", err)
+					}
 				}
-			}
-		})
+			})
+		}
 	}
 }
 
 // BenchmarkNaiveRegexp is the baseline: Go regexp, one per detector, on
 // every line.
 func BenchmarkNaiveRegexp(b *testing.B) {
-	dir, _ := benchCorpus(b)
+	dir, _ := benchCorpus(b, "dense")
 	data, _ := os.ReadFile(filepath.Join(dir, "app.log"))
 	data = data[:min(len(data), 8<<20)] // it is slow; 8 MB is plenty to measure
 	res := []*regexp.Regexp{
@@ -257,7 +282,7 @@ func BenchmarkOffice(b *testing.B) {
 // BenchmarkScanOne scans one file of the corpus alone, with one worker
 // and with two (each reading a piece of the file).
 func BenchmarkScanOne(b *testing.B) {
-	dir, _ := benchCorpus(b)
+	dir, _ := benchCorpus(b, "dense")
 	for _, c := range []struct {
 		file    string
 		workers int

@@ -206,6 +206,47 @@ func (c *corpus) log(p []person) []byte {
 	return b.Bytes()
 }
 
+// quietLog is an application log where personal data is rare: about
+// forty lines of requests, jobs and distractors for each signup line
+// with an email and a phone (benchmarks only; nothing is planted).
+func (c *corpus) quietLog(p []person) []byte {
+	var b bytes.Buffer
+	r := c.r
+	for _, x := range p {
+		for k := 0; k < 40; k++ {
+			ts := fmt.Sprintf("2026-03-01T%02d:%02d:%02d.%03dZ", r.IntN(24), r.IntN(60), r.IntN(60), r.IntN(1000))
+			switch r.IntN(4) {
+			case 0:
+				fmt.Fprintf(&b, "%s INFO http GET /api/v1/orders/%d status=200 bytes=%d duration=%dms\n", ts, r.IntN(1e7), r.IntN(1e5), r.IntN(900))
+			case 1:
+				fmt.Fprintf(&b, "%s INFO worker-%d processed batch %d in %d.%03ds (%d items)\n", ts, r.IntN(16), r.IntN(1e6), r.IntN(10), r.IntN(1000), r.IntN(500))
+			case 2:
+				fmt.Fprintf(&b, "%s DEBUG cache hit ratio 0.%02d for key product:%d region=ap-southeast-2\n", ts, r.IntN(100), r.IntN(1e5))
+			default:
+				fmt.Fprintf(&b, "%s WARN %s\n", ts, c.distractor())
+			}
+		}
+		fmt.Fprintf(&b, "2026-03-01T09:%02d:11.000Z INFO signup email=%s phone=%s\n", r.IntN(60), x.email, x.phone)
+	}
+	return b.Bytes()
+}
+
+// orders is an orders export: one customer email per row among order
+// numbers, amounts, dates and tracking numbers (benchmarks only).
+func (c *corpus) orders(p []person) []byte {
+	var b bytes.Buffer
+	r := c.r
+	b.WriteString("order_id,created_at,status,sku,qty,unit_price,total,currency,carrier,tracking_no,customer_email\n")
+	for _, x := range p {
+		qty, price := 1+r.IntN(5), 5+r.IntN(300)
+		fmt.Fprintf(&b, "%d,2026-03-%02d %02d:%02d:%02d,%s,SKU-%s,%d,%d.%02d,%d.%02d,NZD,%s,%s,%s\n", 100000000+r.IntN(9e8),
+			1+r.IntN(28), r.IntN(24), r.IntN(60), r.IntN(60), []string{"paid", "shipped", "refunded", "cancelled"}[r.IntN(4)],
+			digits(r, 6), qty, price, r.IntN(100), qty*price, r.IntN(100), []string{"NZ Post", "CourierPost", "Aramex"}[r.IntN(3)],
+			digits(r, 12), x.email)
+	}
+	return b.Bytes()
+}
+
 func (c *corpus) json(p []person) []byte {
 	var b bytes.Buffer
 	for _, x := range p {

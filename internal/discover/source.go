@@ -34,6 +34,25 @@ const (
 
 var errTooLong = errors.New("a line longer than 16 MiB")
 
+// lineGuard fails a read when a line runs past maxLine, so a file that
+// is one enormous line cannot make a line reader hold it all.
+type lineGuard struct {
+	r   io.Reader
+	run int
+}
+
+func (g *lineGuard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	for _, c := range p[:n] {
+		if c == '\n' {
+			g.run = 0
+		} else if g.run++; g.run > maxLine {
+			return 0, errTooLong
+		}
+	}
+	return n, err
+}
+
 // countingReader counts what a scan has read, for progress.
 type countingReader struct {
 	r io.Reader
