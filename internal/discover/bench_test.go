@@ -279,26 +279,28 @@ func BenchmarkOffice(b *testing.B) {
 	}
 }
 
-// BenchmarkScanOne scans one file of the corpus alone, with one worker
+// BenchmarkScanOne scans each file of the corpora alone, with one worker
 // and with two (each reading a piece of the file).
 func BenchmarkScanOne(b *testing.B) {
-	dir, _ := benchCorpus(b, "dense")
-	for _, c := range []struct {
-		file    string
-		workers int
-	}{{"customers.csv", 1}, {"customers.csv", 2}, {"app.log", 1}, {"app.log", 2}} {
-		b.Run(c.file+"/workers="+strconv.Itoa(c.workers), func(b *testing.B) {
-			one := b.TempDir()
-			if err := os.Link(filepath.Join(dir, c.file), filepath.Join(one, c.file)); err != nil {
-				b.Skip("cannot link the corpus file:", err)
+	for _, kind := range corpusKinds {
+		dir, _ := benchCorpus(b, kind)
+		files, _ := os.ReadDir(dir)
+		for _, file := range files {
+			for _, workers := range []int{1, 2} {
+				b.Run(kind+"/"+file.Name()+"/workers="+strconv.Itoa(workers), func(b *testing.B) {
+					one := b.TempDir()
+					if err := os.Link(filepath.Join(dir, file.Name()), filepath.Join(one, file.Name())); err != nil {
+						b.Skip("cannot link the corpus file:", err)
+					}
+					info, _ := file.Info()
+					b.SetBytes(info.Size())
+					for i := 0; i < b.N; i++ {
+						if _, _, err := Scan(context.Background(), []string{one}, Options{Workers: workers, Key: []byte("bench"), Findings: io.Discard}); err != nil {
+							b.Fatal(err)
+						}
+					}
+				})
 			}
-			info, _ := os.Stat(filepath.Join(dir, c.file))
-			b.SetBytes(info.Size())
-			for i := 0; i < b.N; i++ {
-				if _, _, err := Scan(context.Background(), []string{one}, Options{Workers: c.workers, Key: []byte("bench"), Findings: io.Discard}); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
+		}
 	}
 }
