@@ -169,8 +169,15 @@ func TestLongLines(t *testing.T) {
 	if len(sum.Skipped) != 1 || !strings.Contains(sum.Skipped[0].Reason, "16 MiB") {
 		t.Fatalf("long CSV line: %+v", sum.Skipped)
 	}
+	// A quote left open runs over many short lines: the record, not any
+	// one line, passes the limit, and what came before it is kept.
+	open := append([]byte("email,note\na@example.org,ok\nb@example.org,\"never closed\n"), bytes.Repeat([]byte("short line\n"), maxLine/11+10)...)
+	sum, out := scanOne(t, "open.csv", open)
+	if len(sum.Skipped) != 1 || !strings.Contains(sum.Skipped[0].Reason, "16 MiB") || !strings.Contains(out, `"line":2`) {
+		t.Fatalf("open quote: %+v %s", sum.Skipped, out)
+	}
 	text := append(bytes.Repeat([]byte("y "), 100000), []byte(" contact jo@example.org\n")...)
-	sum, out := scanOne(t, "long.log", text)
+	sum, out = scanOne(t, "long.log", text)
 	if len(sum.Skipped) != 0 || !strings.Contains(out, `"line":1`) || !strings.Contains(out, "jo@example.org") {
 		t.Fatalf("long text line: %+v %s", sum.Skipped, out)
 	}

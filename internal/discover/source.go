@@ -32,7 +32,7 @@ const (
 	maxSQLColumns = 1024
 )
 
-var errTooLong = errors.New("a line longer than 16 MiB")
+var errTooLong = errors.New("a line or record longer than 16 MiB")
 
 // lineGuard fails a read when a line runs past maxLine, so a file that
 // is one enormous line cannot make a line reader hold it all.
