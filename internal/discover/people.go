@@ -11,24 +11,29 @@ import (
 // as 64-bit hashes of the normalised values; with 30 million keys the
 // chance of any collision is about 1 in 40,000.
 type Resolver struct {
-	seed   maphash.Seed
-	parent []int32
-	elems  []uint32
-	file   []int32
-	// where is each root's best guess of jurisdiction: an index into
-	// countries (low byte) and its basis rank (high byte).
-	where     []uint16
+	seed maphash.Seed
+	// nodes are the records, in chunks so that growing never copies them.
+	nodes     chunked[node]
 	countries []string
 	countryID map[string]uint16
 	index     map[uint64]int32
 	files     []string
 	fileID    map[string]int32
 	lastFile  int32 // the file of the last record added
-	// Contact details per record, chained per person, in chunks so that
-	// growing never copies them.
+	// Contact details per record, chained per person.
 	attrs attrChunks
-	head  []int32 // first attr of each record (-1 none); merged on union
-	tail  []int32
+}
+
+// node is one record in the union-find: its parent, and for a root the
+// merged person's element types, best guess of jurisdiction (an index
+// into countries in the low byte, its basis rank in the high byte) and
+// chain of contact details (first and last attr, -1 for none).
+type node struct {
+	parent     int32
+	elems      uint32
+	file       int32
+	head, tail int32
+	where      uint16
 }
 
 // attr is one contact detail: its bytes in the arena, its type's index
@@ -43,11 +48,32 @@ type attr struct {
 
 const chunk = 1 << 16
 
-// attrChunks is a growable list of attrs that never moves them, with the
-// arena holding their text.
+// chunked is a growable list that never moves its elements, so growing
+// it never copies millions of them and its pointers stay valid.
+type chunked[T any] struct{ chunks [][]T }
+
+func (c *chunked[T]) add(v T) int32 {
+	if len(c.chunks) == 0 || len(c.chunks[len(c.chunks)-1]) == chunk {
+		c.chunks = append(c.chunks, make([]T, 0, chunk))
+	}
+	last := &c.chunks[len(c.chunks)-1]
+	*last = append(*last, v)
+	return int32((len(c.chunks)-1)*chunk + len(*last) - 1)
+}
+
+func (c *chunked[T]) at(i int32) *T { return &c.chunks[i/chunk][i%chunk] }
+
+func (c *chunked[T]) len() int {
+	if len(c.chunks) == 0 {
+		return 0
+	}
+	return (len(c.chunks)-1)*chunk + len(c.chunks[len(c.chunks)-1])
+}
+
+// attrChunks is the attrs, with the arena holding their text.
 type attrChunks struct {
-	chunks [][]attr
-	arena  [][]byte // chunks of arenaChunk bytes
+	chunked[attr]
+	arena [][]byte // chunks of arenaChunk bytes
 }
 
 const arenaChunk = 1 << 20
@@ -72,28 +98,20 @@ func (c *attrChunks) str(a *attr) string {
 	return string(b[o : o+uint32(a.n)])
 }
 
-func (c *attrChunks) add(a attr) int32 {
-	if len(c.chunks) == 0 || len(c.chunks[len(c.chunks)-1]) == chunk {
-		c.chunks = append(c.chunks, make([]attr, 0, chunk))
-	}
-	last := &c.chunks[len(c.chunks)-1]
-	*last = append(*last, a)
-	return int32((len(c.chunks)-1)*chunk + len(*last) - 1)
-}
-
-func (c *attrChunks) at(i int32) *attr { return &c.chunks[i/chunk][i%chunk] }
-
 // NewResolver returns an empty resolver.
 func NewResolver() *Resolver {
 	return &Resolver{seed: maphash.MakeSeed(), index: map[uint64]int32{}, fileID: map[string]int32{}, countryID: map[string]uint16{"": 0}, countries: []string{""}}
 }
 
 func (r *Resolver) find(x int32) int32 {
-	for r.parent[x] != x {
-		r.parent[x] = r.parent[r.parent[x]]
-		x = r.parent[x]
+	for {
+		n := r.nodes.at(x)
+		if n.parent == x {
+			return x
+		}
+		n.parent = r.nodes.at(n.parent).parent
+		x = n.parent
 	}
-	return x
 }
 
 func (r *Resolver) union(a, b int32) {
@@ -104,18 +122,19 @@ func (r *Resolver) union(a, b int32) {
 	if b < a {
 		a, b = b, a
 	}
-	r.parent[b] = a
-	r.elems[a] |= r.elems[b]
-	if r.head[b] >= 0 {
-		if r.head[a] < 0 {
-			r.head[a] = r.head[b]
+	na, nb := r.nodes.at(a), r.nodes.at(b)
+	nb.parent = a
+	na.elems |= nb.elems
+	if nb.head >= 0 {
+		if na.head < 0 {
+			na.head = nb.head
 		} else {
-			r.attrs.at(r.tail[a]).next = r.head[b]
+			r.attrs.at(na.tail).next = nb.head
 		}
-		r.tail[a] = r.tail[b]
+		na.tail = nb.tail
 	}
-	if r.where[b]>>8 > r.where[a]>>8 {
-		r.where[a] = r.where[b]
+	if nb.where>>8 > na.where>>8 {
+		na.where = nb.where
 	}
 }
 
@@ -215,7 +234,7 @@ func (r *Resolver) add(path string, fs []personValue) {
 	if nk == 0 && mask&(1<<iPersonName) == 0 {
 		return
 	}
-	id := int32(len(r.parent))
+	id := int32(r.nodes.len())
 	fid := r.lastFile
 	if len(r.files) == 0 || r.files[fid] != path { // records come file by file
 		var ok bool
@@ -226,30 +245,26 @@ func (r *Resolver) add(path string, fs []personValue) {
 		}
 		r.lastFile = fid
 	}
-	r.parent = append(r.parent, id)
-	r.elems = append(r.elems, mask)
-	r.file = append(r.file, fid)
 	cid, ok := r.countryID[country]
 	if !ok && len(r.countries) < 255 {
 		cid = uint16(len(r.countries))
 		r.countries = append(r.countries, country)
 		r.countryID[country] = cid
 	}
-	r.where = append(r.where, uint16(basisRank(basis))<<8|cid)
-	r.head = append(r.head, -1)
-	r.tail = append(r.tail, -1)
+	r.nodes.add(node{parent: id, elems: mask, file: fid, where: uint16(basisRank(basis))<<8 | cid, head: -1, tail: -1})
+	rec := r.nodes.at(id)
 	for i := range fs {
 		f := &fs[i]
 		switch f.typ {
 		case PersonName, Email, Phone, StreetAddress:
 			off, n := r.attrs.text(f.show)
 			a := r.attrs.add(attr{kind: uint8(f.typ.index()), off: off, n: n, next: -1})
-			if r.head[id] < 0 {
-				r.head[id] = a
+			if rec.head < 0 {
+				rec.head = a
 			} else {
-				r.attrs.at(r.tail[id]).next = a
+				r.attrs.at(rec.tail).next = a
 			}
-			r.tail[id] = a
+			rec.tail = a
 		}
 	}
 	for _, k := range keys[:nk] {
@@ -291,9 +306,9 @@ const maxListed = 10
 // added, calling fn for each. It groups records by person with a
 // counting sort, so it needs two int32s per record and no maps.
 func (r *Resolver) People(fn func(Person)) int {
-	n := len(r.parent)
+	n := r.nodes.len()
 	start := make([]int32, n+1) // records per root, then where each root's records begin
-	for i := range r.parent {
+	for i := range n {
 		start[r.find(int32(i))+1]++
 	}
 	for i := 1; i <= n; i++ {
@@ -301,7 +316,7 @@ func (r *Resolver) People(fn func(Person)) int {
 	}
 	order := make([]int32, n)
 	fill := append([]int32(nil), start[:n]...)
-	for i := range r.parent {
+	for i := range n {
 		root := r.find(int32(i))
 		order[fill[root]] = int32(i)
 		fill[root]++
@@ -309,14 +324,15 @@ func (r *Resolver) People(fn func(Person)) int {
 	fill = nil
 	count := 0
 	for i := 0; i < n; i++ {
-		if r.parent[i] != int32(i) {
+		node := r.nodes.at(int32(i))
+		if node.parent != int32(i) {
 			continue
 		}
 		count++
-		w := r.where[i]
+		w := node.where
 		p := Person{ID: "p" + itoa(count), Jurisdiction: r.countries[w&0xff], JurisdictionBasis: basisNames[w>>8], Records: int(start[i+1] - start[i])}
 		seen := map[string]bool{}
-		for a := r.head[i]; a >= 0; a = r.attrs.at(a).next {
+		for a := node.head; a >= 0; a = r.attrs.at(a).next {
 			at := r.attrs.at(a)
 			v := r.attrs.str(at)
 			key := string(rune(at.kind)) + v
@@ -338,13 +354,13 @@ func (r *Resolver) People(fn func(Person)) int {
 			}
 		}
 		for k, t := range Types {
-			if r.elems[i]&(1<<k) != 0 {
+			if node.elems&(1<<k) != 0 {
 				p.Elements = append(p.Elements, t)
 			}
 		}
 		fset := map[int32]bool{}
 		for _, rec := range order[start[i]:start[i+1]] {
-			if f := r.file[rec]; !fset[f] && len(fset) < maxListed {
+			if f := r.nodes.at(rec).file; !fset[f] && len(fset) < maxListed {
 				fset[f] = true
 				p.Files = append(p.Files, r.files[f])
 			}
