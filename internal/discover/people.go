@@ -276,13 +276,14 @@ func (r *Resolver) add(path string, fs []personValue) {
 	}
 }
 
+// hash is the key of a normalised value of a type: the value's seeded
+// hash, with the type mixed in by a bijective finaliser (splitmix64's), so
+// equal values of different types get unrelated keys.
 func (r *Resolver) hash(t Type, norm string) uint64 {
-	var h maphash.Hash
-	h.SetSeed(r.seed)
-	h.WriteString(string(t))
-	h.WriteByte(0)
-	h.WriteString(norm)
-	return h.Sum64()
+	h := maphash.String(r.seed, norm) ^ uint64(t.index()+1)*0x9e3779b97f4a7c15
+	h = (h ^ h>>30) * 0xbf58476d1ce4e5b9
+	h = (h ^ h>>27) * 0x94d049bb133111eb
+	return h ^ h>>31
 }
 
 // Person is one line of the people output.
