@@ -342,28 +342,19 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 	// Checksummed national identifiers, told apart by context first and
 	// then by their usual written shape. A bare number that merely passes
 	// a check (one in eleven does) is not reported without either.
-	type cand struct {
-		t       Type
-		ok      func([]byte) bool
-		shape   bool
-		country string
-	}
-	cands := [...]cand{
-		{AUTFN, auTFN, (d.shape(ng, 3, 3, 3) || d.shape(ng, 3, 3, 2)) && d.sameSeps(ng, " ") && dg[0] != '0', "AU"},
-		{NZIRD, nzIRD, (d.shape(ng, 3, 3, 3) || d.shape(ng, 2, 3, 3)) && d.sameSeps(ng, "-"), "NZ"},
-		{AUABN, auABN, d.shape(ng, 2, 3, 3, 3) && d.sameSeps(ng, " "), "AU"},
-		{AUMedicare, auMedicare, (d.shape(ng, 4, 5, 1) || d.shape(ng, 4, 5, 1, 1)) && d.sameSeps(ng, " "), "AU"},
-	}
-	for _, c := range cands {
-		if c.ok(dg) && ctx(c.t) {
-			hit(c.t, dg, 0.97, c.country)
-			return
+	if nd >= 8 && nd <= 11 {
+		var passed [len(nationalIDs)]bool
+		for k, id := range nationalIDs {
+			if passed[k] = id.check(dg); passed[k] && ctx(id.t) {
+				hit(id.t, dg, 0.97, id.country)
+				return
+			}
 		}
-	}
-	for _, c := range cands {
-		if c.shape && c.ok(dg) && mask() == 0 {
-			hit(c.t, dg, 0.8, c.country)
-			return
+		for k, id := range nationalIDs {
+			if passed[k] && mask() == 0 && d.writtenAs(id.t, ng, dg) {
+				hit(id.t, dg, 0.8, id.country)
+				return
+			}
 		}
 	}
 	// A phone-shaped number after "invoice", "order" and the like is one of those.
@@ -376,6 +367,32 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 		return
 	}
 	d.fallback(text[start:end], hint, emit, start == 0 && end == len(text))
+}
+
+// nationalIDs are the checksummed national identifiers of eight to
+// eleven digits, in the order they are tried.
+var nationalIDs = [...]struct {
+	t       Type
+	check   func([]byte) bool
+	country string
+}{{AUTFN, auTFN, "AU"}, {NZIRD, nzIRD, "NZ"}, {AUABN, auABN, "AU"}, {AUMedicare, auMedicare, "AU"}}
+
+// writtenAs says whether the number just read is grouped the way an
+// identifier of type t is usually written: 123 456 782 for a TFN,
+// 49-091-850 for an IRD, 51 824 753 556 for an ABN, 2123 45670 1 for
+// Medicare.
+func (d *Detector) writtenAs(t Type, ng int, dg []byte) bool {
+	switch t {
+	case AUTFN:
+		return (d.shape(ng, 3, 3, 3) || d.shape(ng, 3, 3, 2)) && d.sameSeps(ng, " ") && dg[0] != '0'
+	case NZIRD:
+		return (d.shape(ng, 3, 3, 3) || d.shape(ng, 2, 3, 3)) && d.sameSeps(ng, "-")
+	case AUABN:
+		return d.shape(ng, 2, 3, 3, 3) && d.sameSeps(ng, " ")
+	case AUMedicare:
+		return (d.shape(ng, 4, 5, 1) || d.shape(ng, 4, 5, 1, 1)) && d.sameSeps(ng, " ")
+	}
+	return false
 }
 
 // fallback reports a value its column is named for but which fails the
