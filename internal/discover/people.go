@@ -99,8 +99,12 @@ func (c *attrChunks) str(a *attr) string {
 }
 
 // NewResolver returns an empty resolver.
-func NewResolver() *Resolver {
-	return &Resolver{seed: maphash.MakeSeed(), index: map[uint64]int32{}, fileID: map[string]int32{}, countryID: map[string]uint16{"": 0}, countries: []string{""}}
+func NewResolver() *Resolver { return newResolver(0) }
+
+// newResolver sizes the index for about keys keys up front, so a scan
+// that knows roughly how much it will read does not grow it step by step.
+func newResolver(keys int) *Resolver {
+	return &Resolver{seed: maphash.MakeSeed(), index: make(map[uint64]int32, keys), fileID: map[string]int32{}, countryID: map[string]uint16{"": 0}, countries: []string{""}}
 }
 
 func (r *Resolver) find(x int32) int32 {

@@ -49,16 +49,44 @@ type Finding struct {
 
 // AppendJSON writes the finding as one JSON object, without the newline.
 // Hand-written because it runs once per finding.
-func (f *Finding) AppendJSON(b []byte) []byte {
+func (f *Finding) AppendJSON(b []byte) []byte { return f.appendJSON(b, nil) }
+
+// escapeCache keeps the last path and field written as JSON strings:
+// consecutive findings mostly share them.
+type escapeCache struct{ path, field escaped }
+
+// escaped is a string and its JSON form.
+type escaped struct {
+	s    string
+	json []byte
+}
+
+// appendTo writes s as a JSON string, escaping it only when it differs
+// from the last one; a nil cache escapes every time.
+func (e *escaped) appendTo(b []byte, s string) []byte {
+	if e == nil {
+		return appendString(b, s)
+	}
+	if s != e.s || e.json == nil {
+		e.s, e.json = s, appendString(e.json[:0], s)
+	}
+	return append(b, e.json...)
+}
+
+func (f *Finding) appendJSON(b []byte, c *escapeCache) []byte {
+	var path, field *escaped
+	if c != nil {
+		path, field = &c.path, &c.field
+	}
 	b = append(b, `{"path":`...)
-	b = appendString(b, f.Path)
+	b = path.appendTo(b, f.Path)
 	if f.Line > 0 {
 		b = append(b, `,"line":`...)
 		b = strconv.AppendInt(b, int64(f.Line), 10)
 	}
 	if f.Field != "" {
 		b = append(b, `,"field":`...)
-		b = appendString(b, f.Field)
+		b = field.appendTo(b, f.Field)
 	}
 	b = append(b, `,"type":"`...)
 	b = append(b, f.Type...)
@@ -165,6 +193,7 @@ type processor struct {
 	keepRaw bool
 	found   []Finding
 	buf     []byte // the findings' JSON, until flushed
+	escaped escapeCache
 	// The findings' strings are cut from one slab, so a finding costs no
 	// allocation of its own; a full slab is left to the collector once
 	// nothing points into it.

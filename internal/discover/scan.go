@@ -135,7 +135,7 @@ func split(jobs []job, workers int) []job {
 // them. It fails only when it cannot start (an unreadable root); bad files
 // are listed as skipped and the scan goes on.
 func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver, error) {
-	s := &Scanner{opt: opt, key: opt.Key, sum: &Summary{Counts: map[Type]*Count{}}, res: NewResolver(), start: time.Now()}
+	s := &Scanner{opt: opt, key: opt.Key, sum: &Summary{Counts: map[Type]*Count{}}, start: time.Now()}
 	if len(s.key) == 0 {
 		s.key = make([]byte, 32)
 		rand.Read(s.key)
@@ -175,6 +175,9 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 			return nil, nil, fmt.Errorf("cannot read %s: %w", root, err)
 		}
 	}
+	// About one key per 128 bytes of dense exports, at most four million
+	// up front (64 MiB); the index grows past that as it must.
+	s.res = newResolver(int(min(s.total/128, 4<<20)))
 	if opt.Findings != nil {
 		s.out = bufio.NewWriterSize(opt.Findings, 256<<10)
 	}
@@ -338,7 +341,7 @@ func (s *Scanner) emit(p *processor, r *Record, fs []Finding) {
 	}
 	if s.out != nil {
 		for i := range fs {
-			p.buf = fs[i].AppendJSON(p.buf)
+			p.buf = fs[i].appendJSON(p.buf, &p.escaped)
 			p.buf = append(p.buf, '\n')
 		}
 	}
