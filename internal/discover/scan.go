@@ -175,9 +175,10 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 			return nil, nil, fmt.Errorf("cannot read %s: %w", root, err)
 		}
 	}
-	// About one key per 128 bytes of dense exports, at most four million
-	// up front (64 MiB); the index grows past that as it must.
-	s.res = newResolver(int(min(s.total/128, 4<<20)))
+	// About one key per 128 bytes of dense exports, at most a million up
+	// front (about 18 MiB, wasted on files with no personal data); the
+	// index grows past that as it must.
+	s.res = newResolver(int(min(s.total/128, 1<<20)))
 	if opt.Findings != nil {
 		s.out = bufio.NewWriterSize(opt.Findings, 256<<10)
 	}
