@@ -305,7 +305,9 @@ func (c *corpus) xlsx(p []person) []byte {
 func (c *corpus) docx(p []person) []byte {
 	var body strings.Builder
 	for _, x := range p {
-		fmt.Fprintf(&body, `<w:p><w:r><w:t>Client %s %s can be reached at %s or on mobile %s. IRD number %s.</w:t></w:r></w:p>`, x.first, x.last, x.email, x.phone, x.ird)
+		fmt.Fprintf(&body, `<w:p><w:r><w:t>Client %s %s of %s can be reached at %s or on mobile %s. IRD number %s.</w:t></w:r></w:p>`, x.first, x.last, x.address, x.email, x.phone, x.ird)
+		c.plant("letters/referral.docx", PersonName, x.first+" "+x.last)
+		c.plant("letters/referral.docx", StreetAddress, x.address)
 		c.plant("letters/referral.docx", Email, x.email)
 		c.plant("letters/referral.docx", Phone, x.phoneNorm)
 		c.plant("letters/referral.docx", NZIRD, x.ird)

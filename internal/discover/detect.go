@@ -252,6 +252,10 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 		}
 		return
 	}
+	// A house number may start a street address.
+	if nd <= 5 && (ng == 1 || ng == 2 && d.seps[0] == '/') && d.street(text, start, end, emit) {
+		return
+	}
 	// Nothing shorter than eight digits is an identifier or a phone
 	// number; most numbers in text (times, amounts, counts) end here.
 	if nd < 8 && ng != 4 && ng != 3 {
@@ -471,7 +475,7 @@ func (d *Detector) upper(text []byte, i int, hint Type, emit func(Hit)) int {
 	}
 	word := text[i:j]
 	if j < n && class[text[j]] == cLower {
-		return j
+		return max(j, d.name(text, i, emit)) // a capitalised word: perhaps a name after "Dear", "Client", "Ms"
 	}
 	// IBAN, possibly written in groups of four.
 	if len(word) >= 4 && isDigit(word[2]) && isDigit(word[3]) && class[word[0]] == cUpper && class[word[1]] == cUpper {

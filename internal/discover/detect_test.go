@@ -63,6 +63,19 @@ func TestDetectFindsAndRejects(t *testing.T) {
 		{"pay into 12-3140-0123456-00 please", "", "nz_bank_account=123140012345600"},
 		{"BSB 062-000 12345678", "", "au_bsb_account=06200012345678"},
 		{"ref 062-000 12345678", "", ""},
+		// Names only where the text says one follows; addresses by a house
+		// number, capitalised words and a street type.
+		{"Dear Aroha Ngata, your account", "", "person_name=Aroha Ngata"},
+		{"Dear Ms Ngata,", "", "person_name=Ngata"},
+		{"Client Ben O'Brien-Smith called", "", "person_name=Ben O'Brien-Smith"},
+		{"name=Aroha Ngata", "", "person_name=Aroha Ngata"},
+		{"Dear Valued Customer,", "", ""},
+		{"Dear Aroha, thanks", "", ""},
+		{"The Quick Brown Fox Jumps", "", ""},
+		{"lives at 12 Harbour View Drive, Auckland", "", "street_address=12 Harbour View Drive"},
+		{"unit 3/40 Queen St", "", "street_address=3/40 Queen St"},
+		{"5 Ways To Save", "", ""},
+		{"order 12 shipped to Main", "", ""},
 	}
 	for _, c := range cases {
 		var got []string
@@ -210,6 +223,24 @@ func TestPeopleMerge(t *testing.T) {
 		default:
 			t.Errorf("unexpected person %+v", p)
 		}
+	}
+}
+
+// A name in free text joins the other mentions of the same name in the
+// same file, and whatever they carry; in another file it is someone else.
+func TestPeopleInLetters(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "letter.txt"), []byte("Dear Aroha Ngata,\nClient Aroha Ngata can be reached at aroha@example.nz.\nClient Ben Smith of 12 Queen Street, Dunedin.\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "other.txt"), []byte("Dear Aroha Ngata,\n"), 0o644)
+	_, res, err := Scan(context.Background(), []string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	records := map[string]int{}
+	res.People(func(p Person) { records[p.Files[0]+":"+fmt.Sprint(p.Elements)] = p.Records })
+	want := map[string]int{"letter.txt:[email person_name]": 2, "letter.txt:[person_name street_address]": 1, "other.txt:[person_name]": 1}
+	if fmt.Sprint(records) != fmt.Sprint(want) {
+		t.Fatalf("people: got %v, want %v", records, want)
 	}
 }
 

@@ -166,6 +166,8 @@ type personValue struct {
 	country    string
 	norm       string
 	show       string // the raw value when known, else the masked one
+	// prose says the value was found in free text, not in a column or key.
+	prose bool
 }
 
 func valueOf(f *Finding) personValue {
@@ -176,7 +178,7 @@ func valueOf(f *Finding) personValue {
 	case f.raw != "":
 		show = f.raw
 	}
-	return personValue{typ: f.Type, confidence: float32(f.Confidence), country: f.Country, norm: f.norm, show: show}
+	return personValue{typ: f.Type, confidence: float32(f.Confidence), country: f.Country, norm: f.norm, show: show, prose: f.Field == ""}
 }
 
 // Add records one record's findings as a (possibly partial) person.
@@ -195,6 +197,7 @@ func (r *Resolver) add(path string, fs []personValue) {
 	nk := 0
 	var mask uint32
 	name, dob := "", ""
+	proseName := "" // a name found in free text
 	country, basis := "", ""
 	for i := range fs {
 		f := &fs[i]
@@ -208,6 +211,9 @@ func (r *Resolver) add(path string, fs []personValue) {
 				nk++
 			}
 		case PersonName:
+			if f.prose && proseName == "" {
+				proseName = f.norm
+			}
 			if name == "" {
 				name = f.norm
 			} else if len(name) < 80 {
@@ -233,6 +239,12 @@ func (r *Resolver) add(path string, fs []personValue) {
 	}
 	if name != "" && dob != "" && nk < len(keys) {
 		keys[nk] = r.hash(PersonName, name+"|"+dob)
+		nk++
+	}
+	// The same full name twice in one letter or note is taken to be the
+	// same person, so a name mentioned in every paragraph counts once.
+	if proseName != "" && nk < len(keys) {
+		keys[nk] = r.hash(PersonName, proseName+"\x00"+path)
 		nk++
 	}
 	if nk == 0 && mask&(1<<iPersonName) == 0 {

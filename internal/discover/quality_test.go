@@ -14,7 +14,13 @@ var targets = map[Type][2]float64{
 	AUABN: {0.98, 0.95}, NZIRD: {0.98, 0.95}, NZNHI: {0.98, 0.95},
 	Email: {0.9, 0.9}, Phone: {0.9, 0.9}, DateOfBirth: {0.9, 0.9},
 	NZBankAccount: {0.9, 0.9}, AUBSBAccount: {0.9, 0.9},
+	PersonName: {0.9, 0.9}, StreetAddress: {0.9, 0.9},
 }
+
+// scoredOnlyIn limits the types found from columns as well as from free
+// text to the files where the corpus plants them in free text: the other
+// files' name and address columns are not in the ground truth.
+var scoredOnlyIn = map[Type]string{PersonName: "letters/referral.docx", StreetAddress: "letters/referral.docx"}
 
 // checksummed are the types whose planted values all pass a check, so
 // every correct finding of them must say validated.
@@ -61,6 +67,9 @@ func TestPrecisionAndRecall(t *testing.T) {
 		}
 		ty := Type(f.Type)
 		if _, scored := targets[ty]; !scored {
+			continue
+		}
+		if only := scoredOnlyIn[ty]; only != "" && f.Path != only {
 			continue
 		}
 		reported[ty]++
