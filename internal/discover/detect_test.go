@@ -245,13 +245,13 @@ func TestPeopleInLetters(t *testing.T) {
 }
 
 func FuzzDetect(f *testing.F) {
-	for _, s := range []string{"card 4111 1111 1111 1111", "TFN: 123 456 782", "+64 21 234 5678", "a@b.co", "(09) 123", "NHI ZAC5361", "GB82 WEST 1234 5698 7654 32", "1.2.3.4", "born 1/1/1990"} {
+	for _, s := range []string{"card 4111 1111 1111 1111", "TFN: 123 456 782", "+64 21 234 5678", "a@b.co", "(09) 123", "NHI ZAC5361", "GB82 WEST 1234 5698 7654 32", "1.2.3.4", "born 1/1/1990", "Dear Ms O'Brien-Smith,", "at 3/40 Queen St"} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		for _, h := range detectAll(string(b), "") {
-			if h.Offset < 0 || h.Offset > len(b) || len(h.Value) == 0 {
-				t.Fatalf("bad hit %+v", h)
+			if h.Offset < 0 || h.Offset > len(b) || len(h.Value) == 0 || !bytes.HasPrefix(b[h.Offset:], h.Value) {
+				t.Fatalf("bad hit %+v: its value is not the text at its offset", h)
 			}
 		}
 		detectAll(string(b), AUTFN)
