@@ -3,6 +3,7 @@ package discover
 import (
 	"bytes"
 	"compress/zlib"
+	"encoding/ascii85"
 	"fmt"
 	"io"
 	"strconv"
@@ -15,7 +16,8 @@ import (
 // streams need not be parsed), Flate-decoded, ToUnicode CMaps are
 // collected, and the text operators of content streams (Tj, TJ, ', ")
 // give the text, a line per text line. Scanned images have no text layer
-// and yield nothing; other filters than Flate are passed over.
+// and yield nothing; streams under filters other than Flate, ASCIIHex,
+// ASCII85 and RunLength are passed over.
 func (src *source) pdf(name string, r io.Reader) error {
 	b, err := io.ReadAll(io.LimitReader(r, maxInMemory+1))
 	if err != nil {
@@ -56,7 +58,8 @@ func (src *source) pdf(name string, r io.Reader) error {
 	return nil
 }
 
-// pdfStreams returns every stream's data, Flate-decoded where it says so.
+// pdfStreams returns every stream's data with its filters undone; streams
+// under filters it cannot undo are left out.
 func pdfStreams(b []byte) [][]byte {
 	var out [][]byte
 	for at := 0; ; {
@@ -84,21 +87,107 @@ func pdfStreams(b []byte) [][]byte {
 		at = start + end + 9
 		dictStart := bytes.LastIndex(b[max(0, k-2048):k], []byte("obj"))
 		dict := b[max(0, k-2048)+max(0, dictStart) : k]
-		switch {
-		case bytes.Contains(dict, []byte("/FlateDecode")):
-			zr, err := zlib.NewReader(bytes.NewReader(data))
-			if err != nil {
-				continue
-			}
-			dec, err := io.ReadAll(io.LimitReader(zr, maxInMemory))
-			if err != nil && len(dec) == 0 {
-				continue
-			}
+		if dec, ok := pdfDecode(data, pdfFilters(dict)); ok {
 			out = append(out, dec)
-		case !bytes.Contains(dict, []byte("/Filter")):
-			out = append(out, data)
 		}
 	}
+}
+
+// pdfFilters returns the names of a stream's filters, in the order they
+// undo the encoding: "/Filter /FlateDecode" or "/Filter [/A85 /Fl]".
+func pdfFilters(dict []byte) []string {
+	k := bytes.Index(dict, []byte("/Filter"))
+	if k < 0 {
+		return nil
+	}
+	rest := bytes.TrimLeft(dict[k+len("/Filter"):], " \r\n\t")
+	array := len(rest) > 0 && rest[0] == '['
+	if array {
+		rest = rest[1:]
+	}
+	var names []string
+	for {
+		rest = bytes.TrimLeft(rest, " \r\n\t")
+		if len(rest) == 0 || rest[0] != '/' {
+			return names
+		}
+		e := 1
+		for e < len(rest) && !bytes.ContainsRune([]byte(" \r\n\t/[]<>()"), rune(rest[e])) {
+			e++
+		}
+		names = append(names, string(rest[1:e]))
+		rest = rest[e:]
+		if !array {
+			return names
+		}
+	}
+}
+
+// pdfDecode undoes the filters breachdesk reads (Flate, ASCIIHex,
+// ASCII85, RunLength, with their abbreviations); ok is false for any
+// other (images, LZW), whose streams hold no text it can read.
+func pdfDecode(data []byte, filters []string) ([]byte, bool) {
+	for _, f := range filters {
+		var err error
+		switch f {
+		case "FlateDecode", "Fl":
+			var zr io.ReadCloser
+			if zr, err = zlib.NewReader(bytes.NewReader(data)); err == nil {
+				data, err = io.ReadAll(io.LimitReader(zr, maxInMemory))
+				if len(data) > 0 {
+					err = nil // a truncated stream still gives what came before
+				}
+			}
+		case "ASCIIHexDecode", "AHx":
+			if e := bytes.IndexByte(data, '>'); e >= 0 {
+				data = data[:e]
+			}
+			data = hexBytes(data)
+		case "ASCII85Decode", "A85":
+			data, err = ascii85Decode(data)
+		case "RunLengthDecode", "RL":
+			data = runLengthDecode(data)
+		default:
+			return nil, false
+		}
+		if err != nil {
+			return nil, false
+		}
+	}
+	return data, true
+}
+
+// ascii85Decode reads PDF's ASCII base-85, which ends at "~>".
+func ascii85Decode(data []byte) ([]byte, error) {
+	data = bytes.TrimPrefix(bytes.TrimSpace(data), []byte("<~"))
+	if e := bytes.Index(data, []byte("~>")); e >= 0 {
+		data = data[:e]
+	}
+	out := make([]byte, 4*len(data)/5+8+4*bytes.Count(data, []byte("z")))
+	n, _, err := ascii85.Decode(out, data, true)
+	return out[:n], err
+}
+
+// runLengthDecode undoes PDF's RunLengthDecode: a length byte n below 128
+// copies n+1 bytes, above 128 repeats the next byte 257-n times, 128 ends.
+func runLengthDecode(data []byte) []byte {
+	var out []byte
+	for i := 0; i < len(data) && len(out) < maxInMemory; {
+		n := int(data[i])
+		i++
+		switch {
+		case n < 128:
+			end := min(i+n+1, len(data))
+			out = append(out, data[i:end]...)
+			i = end
+		case n > 128 && i < len(data):
+			out = append(out, bytes.Repeat(data[i:i+1], 257-n)...)
+			i++
+		default:
+			return out
+		}
+	}
+	return out
 }
 
 // identityCode marks a CMap that maps every code to itself.

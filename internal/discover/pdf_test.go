@@ -3,6 +3,8 @@ package discover
 import (
 	"bytes"
 	"compress/zlib"
+	"encoding/ascii85"
+	"encoding/hex"
 	"fmt"
 	"strings"
 	"testing"
@@ -73,6 +75,56 @@ func TestPDFTextLayer(t *testing.T) {
 	for name, body := range map[string][]byte{"not a PDF": []byte("hello"), "encrypted": []byte("%PDF-1.4\n1 0 obj <</Encrypt 2 0 R>> endobj")} {
 		if sum, _ := scanOne(t, "x.pdf", body); len(sum.Skipped) != 1 {
 			t.Errorf("%s: %+v", name, sum.Skipped)
+		}
+	}
+}
+
+// pdfFiltered writes a PDF with one content stream under the given
+// /Filter value, its data already encoded.
+func pdfFiltered(filter string, data []byte) []byte {
+	var b bytes.Buffer
+	fmt.Fprintf(&b, "%%PDF-1.4\n1 0 obj\n<</Length %d /Filter %s>>\nstream\n", len(data), filter)
+	b.Write(data)
+	b.WriteString("\nendstream\nendobj\ntrailer\n<<>>\n%%EOF\n")
+	return b.Bytes()
+}
+
+// Older and hand-made PDFs wrap content in text-safe filters, often
+// chained before Flate; each is undone in order.
+func TestPDFFilters(t *testing.T) {
+	content := []byte("BT /F1 12 Tf 72 720 Td (Write to mere@example.nz about IRD 49-091-850) Tj ET")
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(content)
+	zw.Close()
+	a85 := func(b []byte) []byte {
+		out := make([]byte, ascii85.MaxEncodedLen(len(b)))
+		return append(out[:ascii85.Encode(out, b)], "~>"...)
+	}
+	var rl []byte // RunLength: literal runs of up to 128 bytes, a repeat, the end mark
+	for rest := content; len(rest) > 0; {
+		n := min(len(rest), 128)
+		rl = append(append(rl, byte(n-1)), rest[:n]...)
+		rest = rest[n:]
+	}
+	rl = append(rl, 256-9, ' ', 128) // ten spaces, then the end
+	if got := runLengthDecode(append(rl, "ignored after the end"...)); string(got) != string(content)+"          " {
+		t.Fatalf("RunLength: %q", got)
+	}
+	for name, c := range map[string]struct {
+		filter string
+		data   []byte
+		found  bool
+	}{
+		"ASCII85 then Flate": {"[/ASCII85Decode /FlateDecode]", a85(z.Bytes()), true},
+		"abbreviated":        {"[/A85 /Fl]", a85(z.Bytes()), true},
+		"ASCIIHex":           {"/ASCIIHexDecode", append([]byte(hex.EncodeToString(content)), '>'), true},
+		"RunLength":          {"/RunLengthDecode", rl, true},
+		"LZW is not read":    {"/LZWDecode", content, false},
+	} {
+		sum, out := scanOne(t, "doc.pdf", pdfFiltered(c.filter, c.data))
+		if got := strings.Contains(out, "nz_ird") && strings.Contains(out, "m***@example.nz"); got != c.found || len(sum.Skipped) > 0 {
+			t.Errorf("%s: found %v, want %v; skipped %v; %s", name, got, c.found, sum.Skipped, out)
 		}
 	}
 }
