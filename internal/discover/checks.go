@@ -218,36 +218,42 @@ func usSSN(d []byte) bool {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
-// nzBankWeights are the weights of the NZ bank account check for the
-// algorithms whose arithmetic is unambiguous (Inland Revenue's RWT/NRWT
-// specification, "Bank account number validation"), over bank (2),
-// branch (4), account base (7) and suffix (3) digits, with the modulus.
-// Algorithms E and G (banks 09, 26, 28, 29) also reduce each product by
-// adding its digits, which published implementations do differently, and
-// X (bank 31) has no check: accounts of those banks stay unvalidated.
+// nzBankWeights are the weights of the NZ bank account check (Inland
+// Revenue's RWT/NRWT specification, "Bank account number validation")
+// over bank (2), branch (4), account base (7) and suffix (3) digits, with
+// the modulus. Algorithms E and G also reduce each product to one digit
+// by adding its digits; published implementations differ on a product
+// such as 18 (9 by adding digits, 0 by taking it modulo 9), so for those
+// an account is judged only when both readings agree.
 var nzBankWeights = map[byte]struct {
-	w   [16]int
-	mod int
+	w      [16]int
+	mod    int
+	reduce bool
 }{
-	'A': {[16]int{0, 0, 6, 3, 7, 9, 0, 10, 5, 8, 4, 2, 1, 0, 0, 0}, 11},
-	'B': {[16]int{0, 0, 0, 0, 0, 0, 0, 10, 5, 8, 4, 2, 1, 0, 0, 0}, 11},
-	'D': {[16]int{0, 0, 0, 0, 0, 0, 7, 6, 5, 4, 3, 2, 1, 0, 0, 0}, 11},
-	'F': {[16]int{0, 0, 0, 0, 0, 0, 1, 7, 3, 1, 7, 3, 1, 0, 0, 0}, 10},
+	'A': {[16]int{0, 0, 6, 3, 7, 9, 0, 10, 5, 8, 4, 2, 1, 0, 0, 0}, 11, false},
+	'B': {[16]int{0, 0, 0, 0, 0, 0, 0, 10, 5, 8, 4, 2, 1, 0, 0, 0}, 11, false},
+	'D': {[16]int{0, 0, 0, 0, 0, 0, 7, 6, 5, 4, 3, 2, 1, 0, 0, 0}, 11, false},
+	'E': {[16]int{0, 0, 0, 0, 0, 0, 0, 0, 0, 5, 4, 3, 2, 0, 0, 1}, 11, true},
+	'F': {[16]int{0, 0, 0, 0, 0, 0, 1, 7, 3, 1, 7, 3, 1, 0, 0, 0}, 10, false},
+	'G': {[16]int{0, 0, 0, 0, 0, 0, 1, 3, 7, 1, 3, 7, 1, 3, 7, 1}, 10, true},
 }
 
 // nzBankAlgorithm is the algorithm of each bank number (A becomes B for
-// account bases from 0990000); 0 for a bank with none that is checked.
+// account bases from 0990000); 0 for a bank with none (31 has no check,
+// X) or one breachdesk does not know.
 var nzBankAlgorithm = func() (t [100]byte) {
 	for _, b := range []int{1, 2, 3, 4, 6, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 27, 30, 35, 38} {
 		t[b] = 'A'
 	}
-	t[8], t[25], t[33] = 'D', 'F', 'F'
+	t[8], t[9], t[25], t[33] = 'D', 'E', 'F', 'F'
+	t[26], t[28], t[29] = 'G', 'G', 'G'
 	return t
 }()
 
 // nzBankAccount checks the digits of an NZ bank account (bank, branch,
-// base of 7 and a suffix of 2 or 3 digits). known says the bank's check is
-// one breachdesk applies; ok that the digits pass it.
+// base of 7 and a suffix of 2 or 3 digits). known says the check could
+// be applied (a known bank, and for E and G both readings agreeing); ok
+// that the digits pass it.
 func nzBankAccount(d []byte) (ok, known bool) {
 	var n [16]byte
 	switch len(d) {
@@ -267,5 +273,20 @@ func nzBankAccount(d []byte) (ok, known bool) {
 		alg = 'B'
 	}
 	c := nzBankWeights[alg]
-	return weighted(n[:], c.w[:])%c.mod == 0, true
+	if !c.reduce {
+		return weighted(n[:], c.w[:])%c.mod == 0, true
+	}
+	digitSums, modNine := 0, 0
+	for i, w := range c.w {
+		p := int(n[i]-'0') * w
+		if p > 0 {
+			digitSums += (p-1)%9 + 1 // its digits added until one is left
+		}
+		if p > 9 {
+			p %= 9
+		}
+		modNine += p
+	}
+	a, b := digitSums%c.mod == 0, modNine%c.mod == 0
+	return a && b, a == b
 }

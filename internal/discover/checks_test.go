@@ -40,17 +40,21 @@ func TestNZBankAccount(t *testing.T) {
 		digits    string
 		ok, known bool
 	}{
-		{"010242010019400", true, true},   // 01-0242-0100194-00 (python-stdnum)
-		{"0102420100194000", true, true},  // the same with a three-digit suffix
-		{"010902006838900", true, true},   // 01-0902-0068389-00 (IRD)
-		{"010242010019500", false, true},  // one digit off
-		{"0242420990008500", true, true},  // base from 0990000, algorithm B: 9x10 + 9x5 + 8x1 = 143
-		{"0242420990009500", false, true}, // and one off
-		{"086523100000400", true, true},   // D: 7x1 + 1x4 = 11
-		{"2525011000009000", true, true},  // F: 1x1 + 1x9 = 10
-		{"090000123456700", false, false}, // bank 09 (algorithm E): not checked
-		{"990000123456700", false, false}, // no such bank
-		{"0102420100194", false, false},   // too short
+		{"010242010019400", true, true},    // 01-0242-0100194-00 (python-stdnum)
+		{"0102420100194000", true, true},   // the same with a three-digit suffix
+		{"010902006838900", true, true},    // 01-0902-0068389-00 (IRD)
+		{"010242010019500", false, true},   // one digit off
+		{"0242420990008500", true, true},   // base from 0990000, algorithm B: 9x10 + 9x5 + 8x1 = 143
+		{"0242420990009500", false, true},  // and one off
+		{"086523100000400", true, true},    // D: 7x1 + 1x4 = 11
+		{"2525011000009000", true, true},   // F: 1x1 + 1x9 = 10
+		{"0900000001000006", true, true},   // E: 1x5 + 6x1 = 11, no product where the readings differ
+		{"0900000001000007", false, true},  // and one off
+		{"2626001000000009", true, true},   // G: 1x1 + 9x1 = 10
+		{"2626000600000001", false, false}, // G with 6x3 = 18: 9 + 1 by adding digits, 0 + 1 modulo 9: not judged
+		{"310000123456700", false, false},  // bank 31 (X): no check
+		{"990000123456700", false, false},  // no such bank
+		{"0102420100194", false, false},    // too short
 	} {
 		ok, known := nzBankAccount([]byte(c.digits))
 		if ok != c.ok || known != c.known {
