@@ -95,7 +95,7 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			return fmt.Errorf("writing people: %w", perr)
 		}
 	} else {
-		sum.People = res.People(func(discover.Person) {})
+		sum.People = res.Count()
 	}
 	if *summary != "" {
 		sw, closeSum, serr := open(*summary, nil)

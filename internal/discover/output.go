@@ -1,60 +1,79 @@
 package discover
 
 import (
+	"bufio"
 	"encoding/json"
 	"fmt"
 	"io"
+	"strconv"
 )
 
-// personJSON is one line of the people output (docs/scan-contract.md).
-type personJSON struct {
-	ID                string   `json:"id"`
-	Name              string   `json:"name,omitempty"`
-	Emails            []string `json:"emails"`
-	Phones            []string `json:"phones"`
-	Addresses         []string `json:"addresses"`
-	Jurisdiction      string   `json:"jurisdiction,omitempty"`
-	JurisdictionBasis string   `json:"jurisdiction_basis,omitempty"`
-	Elements          []Type   `json:"elements"`
-	Sources           struct {
-		Records int      `json:"records"`
-		Files   []string `json:"files"`
-	} `json:"sources"`
+// AppendJSON writes the person as one line of the people output
+// (docs/scan-contract.md), without the newline. Hand-written, like the
+// findings, because millions may be written.
+func (p *Person) AppendJSON(b []byte) []byte {
+	list := func(b []byte, key string, vs []string) []byte {
+		b = append(append(append(b, ',', '"'), key...), `":[`...)
+		for i, v := range vs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendString(b, v)
+		}
+		return append(b, ']')
+	}
+	b = append(b, `{"id":`...)
+	b = appendString(b, p.ID)
+	if p.Name != "" {
+		b = append(b, `,"name":`...)
+		b = appendString(b, p.Name)
+	}
+	b = list(b, "emails", p.Emails)
+	b = list(b, "phones", p.Phones)
+	b = list(b, "addresses", p.Addresses)
+	if p.Jurisdiction != "" {
+		b = append(b, `,"jurisdiction":`...)
+		b = appendString(b, p.Jurisdiction)
+	}
+	if p.JurisdictionBasis != "" {
+		b = append(b, `,"jurisdiction_basis":`...)
+		b = appendString(b, p.JurisdictionBasis)
+	}
+	b = append(b, `,"elements":[`...)
+	for i, t := range p.Elements {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendString(b, string(t))
+	}
+	b = append(b, `],"sources":{"records":`...)
+	b = strconv.AppendInt(b, int64(p.Records), 10)
+	b = list(b, "files", p.Files)
+	return append(b, "}}"...)
 }
 
 // WritePeople writes the merged people as JSON Lines and returns how
 // many there were.
-func (r *Resolver) WritePeople(w io.Writer) (int, error) { return r.WritePeopleEach(w, nil) }
-
-// WritePeopleEach is WritePeople calling each (if set) with every person,
-// so a caller can count them by jurisdiction in the same pass.
-func (r *Resolver) WritePeopleEach(w io.Writer, each func(Person)) (int, error) {
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
+func (r *Resolver) WritePeople(w io.Writer) (int, error) {
+	bw := bufio.NewWriterSize(w, 256<<10)
+	var buf []byte
 	var werr error
 	n := r.People(func(p Person) {
-		if each != nil {
-			each(p)
+		if werr == nil {
+			buf = append(p.AppendJSON(buf[:0]), '\n')
+			_, werr = bw.Write(buf)
 		}
-		if werr != nil {
-			return
-		}
-		werr = enc.Encode(toJSON(p))
 	})
+	if werr == nil {
+		werr = bw.Flush()
+	}
 	return n, werr
 }
 
-func toJSON(p Person) personJSON {
-	j := personJSON{ID: p.ID, Name: p.Name, Emails: nonNil(p.Emails), Phones: nonNil(p.Phones), Addresses: nonNil(p.Addresses),
-		Jurisdiction: p.Jurisdiction, JurisdictionBasis: p.JurisdictionBasis, Elements: p.Elements}
-	j.Sources.Records, j.Sources.Files = p.Records, p.Files
-	return j
-}
-
-// MaskPerson returns the contract's JSON for a person with every contact
-// detail masked, for a caller that holds raw values (Options.PeopleValues)
-// but must write only masked ones.
-func MaskPerson(p Person) any {
+// MaskPerson returns the person with every contact detail masked, for a
+// caller that holds raw values (Options.PeopleValues) but must write
+// only masked ones.
+func MaskPerson(p Person) Person {
 	mask := func(t Type, vs []string) []string {
 		out := make([]string, len(vs))
 		for i, v := range vs {
@@ -64,14 +83,7 @@ func MaskPerson(p Person) any {
 	}
 	p.Name = Mask(PersonName, p.Name)
 	p.Emails, p.Phones, p.Addresses = mask(Email, p.Emails), mask(Phone, p.Phones), mask(StreetAddress, p.Addresses)
-	return toJSON(p)
-}
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
+	return p
 }
 
 // WriteText writes the summary for a person at a terminal.

@@ -2,6 +2,7 @@ package discover
 
 import (
 	"hash/maphash"
+	"slices"
 	"sort"
 )
 
@@ -92,10 +93,11 @@ func (c *attrChunks) text(v string) (uint32, uint8) {
 	return off, uint8(len(v))
 }
 
-func (c *attrChunks) str(a *attr) string {
+// bytes is an attr's text, valid as long as the resolver.
+func (c *attrChunks) bytes(a *attr) []byte {
 	b := c.arena[a.off>>20]
 	o := a.off & (arenaChunk - 1)
-	return string(b[o : o+uint32(a.n)])
+	return b[o : o+uint32(a.n)]
 }
 
 // NewResolver returns an empty resolver.
@@ -340,6 +342,7 @@ func (r *Resolver) People(fn func(Person)) int {
 	}
 	fill = nil
 	count := 0
+	var fileIDs []int32 // a person's files so far, at most maxListed
 	for i := 0; i < n; i++ {
 		node := r.nodes.at(int32(i))
 		if node.parent != int32(i) {
@@ -348,26 +351,20 @@ func (r *Resolver) People(fn func(Person)) int {
 		count++
 		w := node.where
 		p := Person{ID: "p" + itoa(count), Jurisdiction: r.countries[w&0xff], JurisdictionBasis: basisNames[w>>8], Records: int(start[i+1] - start[i])}
-		seen := map[string]bool{}
 		for a := node.head; a >= 0; a = r.attrs.at(a).next {
 			at := r.attrs.at(a)
-			v := r.attrs.str(at)
-			key := string(rune(at.kind)) + v
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
+			v := r.attrs.bytes(at)
 			switch Types[at.kind] {
 			case PersonName:
 				if p.Name == "" {
-					p.Name = v
+					p.Name = string(v)
 				}
 			case Email:
-				p.Emails = appendCapped(p.Emails, v)
+				p.Emails = appendNew(p.Emails, v)
 			case Phone:
-				p.Phones = appendCapped(p.Phones, v)
+				p.Phones = appendNew(p.Phones, v)
 			case StreetAddress:
-				p.Addresses = appendCapped(p.Addresses, v)
+				p.Addresses = appendNew(p.Addresses, v)
 			}
 		}
 		for k, t := range Types {
@@ -375,10 +372,10 @@ func (r *Resolver) People(fn func(Person)) int {
 				p.Elements = append(p.Elements, t)
 			}
 		}
-		fset := map[int32]bool{}
+		fileIDs = fileIDs[:0]
 		for _, rec := range order[start[i]:start[i+1]] {
-			if f := r.nodes.at(rec).file; !fset[f] && len(fset) < maxListed {
-				fset[f] = true
+			if f := r.nodes.at(rec).file; len(fileIDs) < maxListed && !slices.Contains(fileIDs, f) {
+				fileIDs = append(fileIDs, f)
 				p.Files = append(p.Files, r.files[f])
 			}
 		}
@@ -388,11 +385,29 @@ func (r *Resolver) People(fn func(Person)) int {
 	return count
 }
 
-func appendCapped(list []string, v string) []string {
+// appendNew adds v to a person's list of contact details unless it is
+// there already or the list is full; it allocates only for what it adds.
+func appendNew(list []string, v []byte) []string {
 	if len(list) >= maxListed {
 		return list
 	}
-	return append(list, v)
+	for _, s := range list {
+		if s == string(v) {
+			return list
+		}
+	}
+	return append(list, string(v))
+}
+
+// Count is how many people the records merged into, without listing them.
+func (r *Resolver) Count() int {
+	n := 0
+	for i := range r.nodes.len() {
+		if r.find(int32(i)) == int32(i) {
+			n++
+		}
+	}
+	return n
 }
 
 func itoa(n int) string {

@@ -2,6 +2,7 @@ package discover
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -26,5 +27,27 @@ func TestAppendStringRoundTrips(t *testing.T) {
 		if ours != theirs {
 			t.Fatalf("%q: read back %q, encoding/json gives %q", s, ours, theirs)
 		}
+	}
+}
+
+// A person's JSON line reads back with every field of the contract,
+// empty lists as [] and odd characters intact.
+func TestPersonJSON(t *testing.T) {
+	p := Person{ID: "p7", Name: `Aroha "Ro" <Ngata>`, Emails: []string{"a@example.nz", "ā@example.nz"}, Jurisdiction: "NZ",
+		JurisdictionBasis: "phone prefix", Elements: []Type{Email, PersonName}, Records: 3, Files: []string{"a.csv", "mail.eml!/x.csv"}}
+	var got map[string]any
+	if err := json.Unmarshal(p.AppendJSON(nil), &got); err != nil {
+		t.Fatalf("%s: %v", p.AppendJSON(nil), err)
+	}
+	want := map[string]any{"id": "p7", "name": `Aroha "Ro" <Ngata>`, "emails": []any{"a@example.nz", "ā@example.nz"}, "phones": []any{},
+		"addresses": []any{}, "jurisdiction": "NZ", "jurisdiction_basis": "phone prefix", "elements": []any{"email", "person_name"},
+		"sources": map[string]any{"records": 3.0, "files": []any{"a.csv", "mail.eml!/x.csv"}}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("got %v\nwant %v", got, want)
+	}
+	var bare map[string]any
+	json.Unmarshal((&Person{ID: "p1", Records: 1}).AppendJSON(nil), &bare)
+	if _, ok := bare["name"]; ok || bare["jurisdiction"] != nil || fmt.Sprint(bare["elements"]) != "[]" {
+		t.Fatalf("empty fields: %v", bare)
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -82,7 +83,8 @@ func (s *Server) runScan(ctx context.Context, j *jobs.Job, progress func(files, 
 	defer pf.Close()
 	sr := scanResult{Summary: sum, ByJurisdiction: map[string]int{}}
 	var list []notice.Affected
-	enc := json.NewEncoder(pf)
+	pw := bufio.NewWriter(pf)
+	var line []byte
 	res.People(func(p discover.Person) {
 		sum.People++
 		if p.Jurisdiction != "" {
@@ -96,9 +98,14 @@ func (s *Server) runScan(ctx context.Context, j *jobs.Job, progress func(files, 
 			}
 		}
 		if err == nil {
-			err = enc.Encode(discover.MaskPerson(p)) // only masked details are written to disk
+			masked := discover.MaskPerson(p) // only masked details are written to disk
+			line = append(masked.AppendJSON(line[:0]), '\n')
+			_, err = pw.Write(line)
 		}
 	})
+	if err == nil {
+		err = pw.Flush()
+	}
 	if err != nil {
 		return "", err
 	}
