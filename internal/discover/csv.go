@@ -116,9 +116,9 @@ func (src *source) csvPiece(j job, f *os.File) error {
 			cols = columnsOf(first)
 		}
 	}
-	cr := newCSVReader(io.NewSectionReader(f, start, j.size-start), comma)
-	read, err := src.csvRows(j.rel, cr, cols, row, j.to-start)
-	src.s.bytes.Add(read)
+	counted := &countingReader{r: io.NewSectionReader(f, start, j.size-start), s: src.s}
+	read, err := src.csvRows(j.rel, newCSVReader(counted, comma), cols, row, j.to-start)
+	counted.settle(read)
 	return err
 }
 

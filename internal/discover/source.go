@@ -53,17 +53,24 @@ func (g *lineGuard) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// countingReader counts what a scan has read, for progress.
+// countingReader counts what a scan has read, for progress, and how much
+// it has counted itself.
 type countingReader struct {
 	r io.Reader
 	s *Scanner
+	n int64
 }
 
-func (c countingReader) Read(p []byte) (int, error) {
+func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.s.bytes.Add(int64(n))
+	c.n += int64(n)
 	return n, err
 }
+
+// settle makes the scan's count exact once a piece is done: a piece's
+// reader reads a little past its end, which the next piece counts too.
+func (c *countingReader) settle(exact int64) { c.s.bytes.Add(exact - c.n) }
 
 // file reads one file or archive member. ra is set when r can be read at
 // random (a file on disk), which zip needs.
@@ -72,7 +79,7 @@ func (src *source) file(name string, r io.Reader, size int64, depth int, ra io.R
 		return
 	}
 	if depth == 0 {
-		r = countingReader{r: r, s: src.s}
+		r = &countingReader{r: r, s: src.s}
 	}
 	ext := strings.ToLower(path.Ext(name))
 	var err error
@@ -232,8 +239,8 @@ func (src *source) piece(j job, f *os.File) error {
 	if start >= j.to {
 		return nil
 	}
-	br := bufio.NewReaderSize(io.NewSectionReader(f, start, 1<<62), textChunk)
-	n, err := src.textFrom(j.rel, br, line, j.to-start)
-	src.s.bytes.Add(n)
+	cr := &countingReader{r: io.NewSectionReader(f, start, 1<<62), s: src.s}
+	n, err := src.textFrom(j.rel, bufio.NewReaderSize(cr, textChunk), line, j.to-start)
+	cr.settle(n)
 	return err
 }
