@@ -28,11 +28,13 @@ import (
 //     application log where one line in about forty is a signup with an
 //     email and a phone (about one value per 200 bytes).
 //
-// Compare:
+// scripts/bench-scan runs them and prints the comparison with its ratios;
+// by hand:
 //
 //	go test ./internal/discover -run '^$' -bench 'Scan|Ripgrep|Naive' -benchtime 3x
 //
-// MB/s is in each line. BenchmarkRipgrep needs rg (apt-get install ripgrep).
+// MB/s is in each line; ripgrep's search alone in search-MB/s. The
+// Ripgrep benchmarks need rg (apt-get install ripgrep).
 
 // corpusKinds are the corpora, in the order benchmarks run them.
 var corpusKinds = []string{"dense", "typical"}
