@@ -72,6 +72,9 @@ func TestDetectFindsAndRejects(t *testing.T) {
 		{"Dear Valued Customer,", "", ""},
 		{"Dear Aroha, thanks", "", ""},
 		{"The Quick Brown Fox Jumps", "", ""},
+		{"Student Loan Scheme", "", ""}, // a title after a label word, not a name
+		{"Member Benefits Guide\nPage 2", "", ""},
+		{"Dear Aroha Ngata", "", "person_name=Aroha Ngata"}, // a salutation on its own line is one
 		{"lives at 12 Harbour View Drive, Auckland", "", "street_address=12 Harbour View Drive"},
 		{"unit 3/40 Queen St", "", "street_address=3/40 Queen St"},
 		{"5 Ways To Save", "", ""},

@@ -1,5 +1,7 @@
 package discover
 
+import "bytes"
+
 // Names and street addresses in free text: letters, emails, notes. No
 // pattern finds a name by itself, so a name is taken only where the text
 // says one follows ("Dear", "Client", "Name:", "Ms"), and an address only
@@ -62,8 +64,9 @@ func capitalised(text []byte, i int) int {
 }
 
 // prevWord returns the word just before i, across a little white space
-// and punctuation ("Dear ", "Name: ", "name="), or nil.
-func prevWord(text []byte, i int) []byte {
+// and punctuation ("Dear ", "Name: ", "name="), and where it starts; nil
+// if there is none.
+func prevWord(text []byte, i int) ([]byte, int) {
 	j := i
 	for k := 0; j > 0 && k < 3 && !isAlpha(text[j-1]); k++ {
 		j--
@@ -73,15 +76,15 @@ func prevWord(text []byte, i int) []byte {
 		j--
 	}
 	if j == e || j > 0 && isAlpha(text[j-1]) {
-		return nil
+		return nil, j
 	}
-	return text[j:e]
+	return text[j:e], j
 }
 
 // name reports the capitalised words at i as a person's name when the
 // word before them introduces one, returning where they end (or i).
 func (d *Detector) name(text []byte, i int, emit func(Hit)) int {
-	prev := prevWord(text, i)
+	prev, at := prevWord(text, i)
 	if prev == nil {
 		return i
 	}
@@ -119,11 +122,29 @@ func (d *Detector) name(text []byte, i int, emit func(Hit)) int {
 		}
 		k = e + 1
 	}
-	if words < need || start >= end {
+	if words < need || start >= end || label&honorific == 0 && !equalFold(prev, "dear") && heading(text, at, at+len(prev), i, end) {
 		return i
 	}
 	emit(Hit{Type: PersonName, Value: text[start:end], Norm: d.norm, Confidence: 0.7, Offset: start})
 	return end
+}
+
+// heading says whether a label (text[from:labelEnd]) and the capitalised
+// words after it (from i to end) make a whole line of capitalised words
+// with only spaces between them, as a title does ("Student Loan
+// Scheme"): such words are not a name. "Name: Aroha Ngata" is not one.
+func heading(text []byte, from, labelEnd, i, end int) bool {
+	if len(bytes.Trim(text[labelEnd:i], " \t")) > 0 {
+		return false
+	}
+	for from > 0 && text[from-1] != '\n' {
+		if text[from-1] != ' ' && text[from-1] != '\t' {
+			return false
+		}
+		from--
+	}
+	rest := bytes.TrimRight(text[end:], " \t\r")
+	return len(rest) == 0 || rest[0] == '\n'
 }
 
 // street reports a street address when the number text[start:end] is
