@@ -231,9 +231,11 @@ func TestPeopleMerge(t *testing.T) {
 
 // A name in free text joins the other mentions of the same name in the
 // same file, and whatever they carry; in another file it is someone else.
+// A line with two emails is two people.
 func TestPeopleInLetters(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "letter.txt"), []byte("Dear Aroha Ngata,\nClient Aroha Ngata can be reached at aroha@example.nz.\nClient Ben Smith of 12 Queen Street, Dunedin.\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "letter.txt"), []byte("Dear Aroha Ngata,\nClient Aroha Ngata can be reached at aroha@example.nz.\nClient Ben Smith of 12 Queen Street, Dunedin.\n"+
+		"Copied from aroha@example.nz to cara@example.org, mobile 021 234 5678.\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "other.txt"), []byte("Dear Aroha Ngata,\n"), 0o644)
 	_, res, err := Scan(context.Background(), []string{dir}, Options{})
 	if err != nil {
@@ -241,7 +243,9 @@ func TestPeopleInLetters(t *testing.T) {
 	}
 	records := map[string]int{}
 	res.People(func(p Person) { records[p.Files[0]+":"+fmt.Sprint(p.Elements)] = p.Records })
-	want := map[string]int{"letter.txt:[email person_name]": 2, "letter.txt:[person_name street_address]": 1, "other.txt:[person_name]": 1}
+	// The last line names two people: Aroha again, and Cara with the
+	// mobile number written after her address.
+	want := map[string]int{"letter.txt:[email person_name]": 3, "letter.txt:[email phone]": 1, "letter.txt:[person_name street_address]": 1, "other.txt:[person_name]": 1}
 	if fmt.Sprint(records) != fmt.Sprint(want) {
 		t.Fatalf("people: got %v, want %v", records, want)
 	}

@@ -355,8 +355,20 @@ func (s *Scanner) emit(p *processor, r *Record, fs []Finding) {
 		}
 	}
 	p.findings += int64(len(fs))
+	// A row or an object is one person's, but a line of free text can
+	// name several ("from aroha@... to ben@..."): there each email after
+	// the first starts another person's record, and values go with the
+	// email before them.
 	b := p.batch
+	lastEmail := ""
 	for i := range fs {
+		if fs[i].Type == Email && fs[i].Field == "" {
+			if lastEmail != "" && fs[i].norm != lastEmail {
+				b.paths = append(b.paths, r.Path)
+				b.ends = append(b.ends, len(b.fs))
+			}
+			lastEmail = fs[i].norm
+		}
 		b.fs = append(b.fs, valueOf(&fs[i]))
 	}
 	b.paths = append(b.paths, r.Path)
