@@ -210,8 +210,8 @@ func TestPeopleMerge(t *testing.T) {
 	}
 	var people []Person
 	res.People(func(p Person) { people = append(people, p) })
-	if len(people) != 2 {
-		t.Fatalf("want 2 people, got %d: %+v", len(people), people)
+	if len(people) != 2 || res.Count() != 2 {
+		t.Fatalf("want 2 people, got %d (counted %d): %+v", len(people), res.Count(), people)
 	}
 	for _, p := range people {
 		switch p.Records {

@@ -403,7 +403,7 @@ func appendNew(list []string, v []byte) []string {
 func (r *Resolver) Count() int {
 	n := 0
 	for i := range r.nodes.len() {
-		if r.find(int32(i)) == int32(i) {
+		if r.nodes.at(int32(i)).parent == int32(i) { // a root
 			n++
 		}
 	}

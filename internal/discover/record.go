@@ -203,7 +203,7 @@ type processor struct {
 	cur         *Record
 	curField    string
 	identifying bool
-	onHitFunc   func(Hit)
+	onHitFunc   func(Hit) // p.onHit, made once by newProcessor: a method value allocates
 	// Per worker, handed on by Scanner.flush.
 	counts   [numTypes]Count // by the type's index
 	findings int64
@@ -231,9 +231,6 @@ func (p *processor) process(r *Record) []Finding {
 				identifying = identifying || hint == PersonName
 			}
 			continue
-		}
-		if p.onHitFunc == nil {
-			p.onHitFunc = p.onHit // made once: a method value allocates
 		}
 		p.cur, p.curField, p.identifying = r, fl.Name, false
 		p.det.Detect(v, hint, p.onHitFunc)

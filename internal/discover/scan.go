@@ -317,7 +317,9 @@ func (s *Scanner) scanFile(ctx context.Context, p *processor, j job) {
 }
 
 func (s *Scanner) newProcessor() *processor {
-	return &processor{h: newHasher(s.key), reveal: s.opt.Reveal, keepRaw: s.opt.PeopleValues, batch: &batch{}}
+	p := &processor{h: newHasher(s.key), reveal: s.opt.Reveal, keepRaw: s.opt.PeopleValues, batch: &batch{}}
+	p.onHitFunc = p.onHit
+	return p
 }
 
 // batch is records on their way to the people resolver: their findings
