@@ -367,6 +367,7 @@ func (d *Detector) classify(text []byte, start, end, nd, ng int, plus bool, hint
 		if ctx(Phone) {
 			conf = 0.95
 		}
+		d.norm = norm // keep the buffer it may have grown
 		hit(Phone, norm, conf, cc)
 		return
 	}
