@@ -17,7 +17,7 @@ type Resolver struct {
 	nodes     chunked[node]
 	countries []string
 	countryID map[string]uint16
-	index     map[uint64]int32
+	index     *keyIndex
 	files     []string
 	fileID    map[string]int32
 	lastFile  int32 // the file of the last record added
@@ -106,7 +106,7 @@ func NewResolver() *Resolver { return newResolver(0) }
 // newResolver sizes the index for about keys keys up front, so a scan
 // that knows roughly how much it will read does not grow it step by step.
 func newResolver(keys int) *Resolver {
-	return &Resolver{seed: maphash.MakeSeed(), index: make(map[uint64]int32, keys), fileID: map[string]int32{}, countryID: map[string]uint16{"": 0}, countries: []string{""}}
+	return &Resolver{seed: maphash.MakeSeed(), index: newKeyIndex(keys), fileID: map[string]int32{}, countryID: map[string]uint16{"": 0}, countries: []string{""}}
 }
 
 func (r *Resolver) find(x int32) int32 {
@@ -286,10 +286,8 @@ func (r *Resolver) add(path string, fs []personValue) {
 		}
 	}
 	for _, k := range keys[:nk] {
-		if other, ok := r.index[k]; ok {
+		if other, ok := r.index.firstOrAdd(k, id); ok {
 			r.union(id, other)
-		} else {
-			r.index[k] = id
 		}
 	}
 }
