@@ -3,7 +3,7 @@ package discover
 import (
 	"crypto/hmac"
 	"crypto/sha256"
-	"encoding/hex"
+	"encoding/binary"
 	"hash"
 	"strconv"
 	"strings"
@@ -93,7 +93,7 @@ func (f *Finding) appendJSON(b []byte, c *escapeCache) []byte {
 	b = append(b, `","masked":`...)
 	b = appendString(b, f.Masked)
 	b = append(b, `,"hmac":"`...)
-	b = hex.AppendEncode(b, f.HMAC[:])
+	b = appendHexSum(b, &f.HMAC)
 	b = append(b, '"')
 	if f.Value != "" {
 		b = append(b, `,"value":`...)
@@ -103,6 +103,28 @@ func (f *Finding) appendJSON(b []byte, c *escapeCache) []byte {
 	b = strconv.AppendBool(b, f.Validated)
 	b = append(b, `,"confidence":`...)
 	return append(appendConfidence(b, f.Confidence), '}')
+}
+
+// hexPairs holds each byte's two hex digits, first digit in the low byte.
+var hexPairs = func() (t [256]uint16) {
+	const digits = "0123456789abcdef"
+	for i := range t {
+		t[i] = uint16(digits[i>>4]) | uint16(digits[i&15])<<8
+	}
+	return t
+}()
+
+// appendHexSum writes an HMAC in lower-case hex, as hex.AppendEncode
+// does, two digits per store: every finding has one, so it is worth the
+// table.
+func appendHexSum(b []byte, sum *[sha256.Size]byte) []byte {
+	n := len(b)
+	b = append(b, make([]byte, 2*sha256.Size)...)
+	out := (*[2 * sha256.Size]byte)(b[n:])
+	for i, c := range sum {
+		binary.LittleEndian.PutUint16(out[2*i:], hexPairs[c])
+	}
+	return b
 }
 
 // appendConfidence writes a confidence with up to two decimals, the

@@ -1,6 +1,7 @@
 package discover
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -49,5 +50,20 @@ func TestPersonJSON(t *testing.T) {
 	json.Unmarshal((&Person{ID: "p1", Records: 1}).AppendJSON(nil), &bare)
 	if _, ok := bare["name"]; ok || bare["jurisdiction"] != nil || fmt.Sprint(bare["elements"]) != "[]" {
 		t.Fatalf("empty fields: %v", bare)
+	}
+}
+
+// TestAppendHexSum checks the HMAC's hex against encoding/hex on sums
+// holding every byte value.
+func TestAppendHexSum(t *testing.T) {
+	for start := 0; start < 256; start += 32 {
+		var sum [32]byte
+		for i := range sum {
+			sum[i] = byte(start + i)
+		}
+		got := appendHexSum([]byte("x"), &sum)
+		if want := "x" + hex.EncodeToString(sum[:]); string(got) != want {
+			t.Fatalf("appendHexSum = %s, want %s", got, want)
+		}
 	}
 }
