@@ -77,6 +77,7 @@ type Scanner struct {
 	skipped map[Skipped]bool
 	outMu   sync.Mutex // guards out and werr
 	batches chan *batch
+	spare   chan *batch // batches the resolver is done with, for the workers to fill again
 	out     *bufio.Writer
 	sum     *Summary
 	res     *Resolver
@@ -190,6 +191,7 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 	// People are merged by one goroutine fed in batches, so the workers
 	// detect in parallel without waiting for each other.
 	s.batches = make(chan *batch, 2*workers)
+	s.spare = make(chan *batch, 3*workers)
 	resolved := make(chan struct{})
 	go func() {
 		defer close(resolved)
@@ -198,6 +200,13 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 			for k, end := range b.ends {
 				s.res.add(b.paths[k], b.fs[start:end])
 				start = end
+			}
+			// The resolver keeps copies, so the batch can be filled again.
+			clear(b.fs)
+			b.fs, b.paths, b.ends = b.fs[:0], b.paths[:0], b.ends[:0]
+			select {
+			case s.spare <- b:
+			default:
 			}
 		}
 	}()
@@ -392,8 +401,13 @@ func (s *Scanner) flush(p *processor, last bool) {
 		p.buf = p.buf[:0]
 	}
 	if len(p.batch.ends) > 0 {
+		size := len(p.batch.fs) // read before the resolver owns it
 		s.batches <- p.batch
-		p.batch = &batch{fs: make([]personValue, 0, len(p.batch.fs)), paths: make([]string, 0, batchRecords), ends: make([]int, 0, batchRecords)}
+		select {
+		case p.batch = <-s.spare:
+		default:
+			p.batch = &batch{fs: make([]personValue, 0, size), paths: make([]string, 0, batchRecords), ends: make([]int, 0, batchRecords)}
+		}
 	}
 	if last {
 		s.mu.Lock()
