@@ -75,7 +75,8 @@ func contextMask(text []byte, start int) uint32 {
 	}
 }
 
-func isAlpha(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
+// isAlpha says c is an ASCII letter: folding the case leaves one range to test.
+func isAlpha(c byte) bool { return (c|0x20)-'a' < 26 }
 
 // healthTable holds the medical terms that, in a record about a person,
 // make it health information.
@@ -91,20 +92,29 @@ var healthTable = func() *wordTable {
 }()
 
 // healthTerm returns the first medical term in text, lower-cased, or "".
+// It runs on every field of every record that identifies someone, so
+// it walks the bytes once, and only words of three letters or more (the
+// shortest term) are looked up.
 func healthTerm(text []byte) string {
 	var prev []byte
-	for i := 0; ; {
-		ws, we := nextWord(text, i, false)
-		if ws < 0 {
-			return ""
+	for i := 0; i < len(text); {
+		if !isAlpha(text[i]) {
+			i++
+			continue
 		}
-		w := text[ws:we]
-		if m, phrase := healthTable.lookup(prev, w); m != 0 {
-			if phrase {
-				return strings.ToLower(string(prev) + " " + string(w))
+		ws := i
+		for i++; i < len(text) && isAlpha(text[i]); i++ {
+		}
+		w := text[ws:i]
+		if len(w) >= 3 {
+			if m, phrase := healthTable.lookup(prev, w); m != 0 {
+				if phrase {
+					return strings.ToLower(string(prev) + " " + string(w))
+				}
+				return strings.ToLower(string(w))
 			}
-			return strings.ToLower(string(w))
 		}
-		prev, i = w, we
+		prev = w
 	}
+	return ""
 }

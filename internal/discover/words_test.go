@@ -44,3 +44,24 @@ func TestWordTables(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkHealthTermFields looks for medical terms in the fields of an
+// orders export's row, as every record that names someone is searched.
+func BenchmarkHealthTermFields(b *testing.B) {
+	vals := [][]byte{[]byte("122332052"), []byte("2026-03-11 18:32:31"), []byte("paid"), []byte("SKU-427298"), []byte("4"), []byte("120.12"), []byte("480.16"), []byte("NZD"), []byte("CourierPost"), []byte("583885911190")}
+	for range b.N {
+		for _, v := range vals {
+			healthTerm(v)
+		}
+	}
+}
+
+// TestIsAlphaAllBytes checks the folded test against the plain one.
+func TestIsAlphaAllBytes(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		want := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+		if isAlpha(byte(c)) != want {
+			t.Fatalf("isAlpha(%#x) = %v", c, !want)
+		}
+	}
+}
