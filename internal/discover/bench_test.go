@@ -156,10 +156,32 @@ func BenchmarkDetect(b *testing.B) {
 	}
 }
 
-// rgPattern is one combined regex for the element types ripgrep is
-// compared on: emails, phones, cards, TFN/IRD/ABN/SSN-like digit groups,
-// NHI and IBAN.
-const rgPattern = `[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}|\+?\(?\d{2,4}\)?[ -]?\d{3,4}[ -]?\d{3,4}|\b(?:\d[ -]?){13,19}\b|\b\d{3}[ -]\d{2,3}[ -]\d{3,4}\b|\b[A-HJ-NP-Z]{3}\d{2}[0-9A-Z]{2}\b|\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}`
+// detectorPatterns are the regexes of the baselines, one per detector
+// of the element types the patterns can express: emails, phones, cards,
+// TFN/IRD/ABN/SSN-like digit groups, NHI, IBAN, IP addresses, dates (of
+// birth) and credential fields. Names, addresses and health terms, which
+// the scanner finds from column names and words, have none.
+var detectorPatterns = []string{
+	`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`,
+	`\+?\(?\d{2,4}\)?[ -]?\d{3,4}[ -]?\d{3,4}`,
+	`\b(?:\d[ -]?){13,19}\b`,
+	`\b\d{3}[ -]\d{2,3}[ -]\d{3,4}\b`,
+	`\b[A-HJ-NP-Z]{3}\d{2}[0-9A-Z]{2}\b`,
+	`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}`,
+	`\b(?:\d{1,3}\.){3}\d{1,3}\b`,
+	`\b\d{4}-\d{2}-\d{2}\b|\b\d{1,2}/\d{1,2}/\d{2,4}\b`,
+	`(?i:password|passwd|pwd|secret|api[_-]?key|token)\s*[=:]\s*\S+`,
+}
+
+// rgPattern is the patterns as one combined regex, for rg -c.
+var rgPattern = strings.Join(detectorPatterns, "|")
+
+// naivePatterns are the ones the naive baseline runs: the first six. The
+// issue measured its naive baseline at about 20 MB/s here; these six
+// already run at about 6.5 MB/s, and all nine at about 3 MB/s (the
+// case-insensitive credential pattern is slow in Go's regexp), which
+// would make the scanner's ratio to it look better than the issue meant.
+var naivePatterns = detectorPatterns[:6]
 
 // rgStartup is how long rg takes on an empty file (compiling the regex,
 // starting the process): the least of five runs, taken off its times so
@@ -228,16 +250,12 @@ func BenchmarkRipgrepOne(b *testing.B) {
 	}
 }
 
-// BenchmarkNaiveRegexp is the baseline: Go regexp, one per detector, on
-// every line of each corpus.
+// BenchmarkNaiveRegexp is the baseline: Go regexp, one per detector
+// (naivePatterns), on every line of each corpus.
 func BenchmarkNaiveRegexp(b *testing.B) {
-	res := []*regexp.Regexp{
-		regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`),
-		regexp.MustCompile(`\+?\(?\d{2,4}\)?[ -]?\d{3,4}[ -]?\d{3,4}`),
-		regexp.MustCompile(`\b(?:\d[ -]?){13,19}\b`),
-		regexp.MustCompile(`\b\d{3}[ -]\d{2,3}[ -]\d{3,4}\b`),
-		regexp.MustCompile(`\b[A-HJ-NP-Z]{3}\d{2}[0-9A-Z]{2}\b`),
-		regexp.MustCompile(`\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){3,7}`),
+	var res []*regexp.Regexp
+	for _, p := range naivePatterns {
+		res = append(res, regexp.MustCompile(p))
 	}
 	for _, kind := range corpusKinds {
 		b.Run(kind, func(b *testing.B) {
