@@ -280,6 +280,7 @@ func FuzzReaders(f *testing.F) {
 	f.Add("x.log", []byte("plain text a@b.co"))
 	f.Add("y.pdf", pdfFiltered("[/AHx /RL]", []byte("03 42 54 28 61 FD 40 29 54 6A 80>")))
 	f.Add("z.pdf", pdfFiltered("[/A85 /Fl]", []byte("GhQ,,~>")))
+	f.Add("w.pdf", pdfFiltered("/LZWDecode", lzwEncode([]byte("BT (a@b.co) Tj ET"), 1)))
 	f.Add("x.pdf", pdfOf([]string{"begincmap 1 beginbfrange <0000> <FFFF> <0000> endbfrange endcmap", "BT <0061> Tj [(a@b.co) -300 (x)] TJ ET"}, true))
 	f.Fuzz(func(t *testing.T, name string, body []byte) {
 		name = filepath.Base(name)

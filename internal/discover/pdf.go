@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/ascii85"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -16,8 +17,8 @@ import (
 // streams need not be parsed), Flate-decoded, ToUnicode CMaps are
 // collected, and the text operators of content streams (Tj, TJ, ', ")
 // give the text, a line per text line. Scanned images have no text layer
-// and yield nothing; streams under filters other than Flate, ASCIIHex,
-// ASCII85 and RunLength are passed over.
+// and yield nothing; streams under filters other than Flate, LZW,
+// ASCIIHex, ASCII85 and RunLength are passed over.
 func (src *source) pdf(name string, r io.Reader) error {
 	b, err := io.ReadAll(io.LimitReader(r, maxInMemory+1))
 	if err != nil {
@@ -32,16 +33,22 @@ func (src *source) pdf(name string, r io.Reader) error {
 	if bytes.Contains(b, []byte("/Encrypt")) {
 		return unsupported("encrypted PDF")
 	}
-	streams := pdfStreams(b)
+	// Streams are sorted as they are decoded, so images and fonts are
+	// dropped at once and only text and its CMaps are held.
 	cmap := map[uint16]rune{}
 	var contents [][]byte
-	for _, s := range streams {
+	held := 0
+	err = pdfStreams(b, func(s []byte) error {
 		if bytes.Contains(s, []byte("begincmap")) {
 			parseCMap(s, cmap)
 		} else if bytes.Contains(s, []byte("BT")) && (bytes.Contains(s, []byte("Tj")) || bytes.Contains(s, []byte("TJ"))) {
+			if held += len(s); held > maxPDFText {
+				return errPDFTooMuch
+			}
 			contents = append(contents, s)
 		}
-	}
+		return nil
+	})
 	line := 0
 	fields := []Field{{}}
 	for _, c := range contents {
@@ -55,17 +62,29 @@ func (src *source) pdf(name string, r io.Reader) error {
 			src.record(&src.rec)
 		}
 	}
-	return nil
+	return err
 }
 
-// pdfStreams returns every stream's data with its filters undone; streams
-// under filters it cannot undo are left out.
-func pdfStreams(b []byte) [][]byte {
-	var out [][]byte
+// Bounds on what one PDF's streams may decode to: compressed streams
+// can expand a thousandfold, so a small hostile file could otherwise fill
+// memory, or keep a worker inflating for minutes.
+const (
+	maxPDFDecoded = 1 << 30         // all streams, text or not
+	maxPDFText    = 2 * maxInMemory // the text streams held for reading
+)
+
+var errPDFTooMuch = errors.New("the PDF's streams decode to more than its bounds (1 GiB in all, 128 MiB of text)")
+
+// pdfStreams calls fn with every stream's data, its filters undone;
+// streams under filters it cannot undo are left out. It stops at fn's
+// first error, or with errPDFTooMuch once the streams have decoded to
+// more than maxPDFDecoded bytes.
+func pdfStreams(b []byte, fn func([]byte) error) error {
+	decoded := 0
 	for at := 0; ; {
 		k := bytes.Index(b[at:], []byte("stream"))
 		if k < 0 {
-			return out
+			return nil
 		}
 		k += at
 		at = k + 6
@@ -81,14 +100,19 @@ func pdfStreams(b []byte) [][]byte {
 		}
 		end := bytes.Index(b[start:], []byte("endstream"))
 		if end < 0 {
-			return out
+			return nil
 		}
 		data := bytes.TrimRight(b[start:start+end], "\r\n")
 		at = start + end + 9
 		dictStart := bytes.LastIndex(b[max(0, k-2048):k], []byte("obj"))
 		dict := b[max(0, k-2048)+max(0, dictStart) : k]
-		if dec, ok := pdfDecode(data, pdfFilters(dict)); ok {
-			out = append(out, dec)
+		if dec, ok := pdfDecode(data, pdfFilters(dict), pdfEarlyChange(dict)); ok {
+			if decoded += len(dec); decoded > maxPDFDecoded {
+				return errPDFTooMuch
+			}
+			if err := fn(dec); err != nil {
+				return err
+			}
 		}
 	}
 }
@@ -123,10 +147,20 @@ func pdfFilters(dict []byte) []string {
 	}
 }
 
-// pdfDecode undoes the filters breachdesk reads (Flate, ASCIIHex,
+// pdfEarlyChange is the EarlyChange of a stream's LZW parameters: 1
+// unless its dictionary says 0.
+func pdfEarlyChange(dict []byte) int {
+	k := bytes.Index(dict, []byte("/EarlyChange"))
+	if k >= 0 && bytes.HasPrefix(bytes.TrimLeft(dict[k+len("/EarlyChange"):], " \r\n\t"), []byte("0")) {
+		return 0
+	}
+	return 1
+}
+
+// pdfDecode undoes the filters breachdesk reads (Flate, LZW, ASCIIHex,
 // ASCII85, RunLength, with their abbreviations); ok is false for any
-// other (images, LZW), whose streams hold no text it can read.
-func pdfDecode(data []byte, filters []string) ([]byte, bool) {
+// other (the image filters), whose streams hold no text it can read.
+func pdfDecode(data []byte, filters []string, earlyChange int) ([]byte, bool) {
 	for _, f := range filters {
 		var err error
 		switch f {
@@ -138,6 +172,8 @@ func pdfDecode(data []byte, filters []string) ([]byte, bool) {
 					err = nil // a truncated stream still gives what came before
 				}
 			}
+		case "LZWDecode", "LZW":
+			data = lzwDecode(data, earlyChange)
 		case "ASCIIHexDecode", "AHx":
 			if e := bytes.IndexByte(data, '>'); e >= 0 {
 				data = data[:e]

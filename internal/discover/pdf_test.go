@@ -6,6 +6,7 @@ import (
 	"encoding/ascii85"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf16"
@@ -120,11 +121,60 @@ func TestPDFFilters(t *testing.T) {
 		"abbreviated":        {"[/A85 /Fl]", a85(z.Bytes()), true},
 		"ASCIIHex":           {"/ASCIIHexDecode", append([]byte(hex.EncodeToString(content)), '>'), true},
 		"RunLength":          {"/RunLengthDecode", rl, true},
-		"LZW is not read":    {"/LZWDecode", content, false},
+		"LZW":                {"/LZWDecode", lzwEncode(content, 1), true},
+		"LZW, EarlyChange 0": {"/LZWDecode /DecodeParms << /EarlyChange 0 >>", lzwEncode(content, 0), true},
+		"an image filter":    {"/DCTDecode", content, false},
 	} {
 		sum, out := scanOne(t, "doc.pdf", pdfFiltered(c.filter, c.data))
 		if got := strings.Contains(out, "nz_ird") && strings.Contains(out, "m***@example.nz"); got != c.found || len(sum.Skipped) > 0 {
 			t.Errorf("%s: found %v, want %v; skipped %v; %s", name, got, c.found, sum.Skipped, out)
+		}
+	}
+}
+
+// A PDF whose streams inflate a thousandfold stops at its bounds, with a
+// reason, after reading the text that came before: neither memory nor
+// time grows with what the streams claim to hold.
+func TestPDFBombStops(t *testing.T) {
+	bomb := func(fill byte, prefix string) []byte {
+		var z bytes.Buffer
+		zw := zlib.NewWriter(&z)
+		zw.Write([]byte(prefix))
+		chunk := bytes.Repeat([]byte{fill}, 1<<20)
+		for range 64 {
+			zw.Write(chunk)
+		}
+		zw.Close()
+		return z.Bytes()
+	}
+	build := func(streams ...[]byte) []byte {
+		var b bytes.Buffer
+		b.WriteString("%PDF-1.4\n")
+		for k, s := range streams {
+			fmt.Fprintf(&b, "%d 0 obj\n<</Length %d /Filter /FlateDecode>>\nstream\n", k+1, len(s))
+			b.Write(s)
+			b.WriteString("\nendstream\nendobj\n")
+		}
+		b.WriteString("trailer\n<<>>\n%%EOF\n")
+		return b.Bytes()
+	}
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write([]byte("BT (Write to mere@example.nz) Tj ET"))
+	zw.Close()
+	text := bomb(' ', "BT (padding) Tj ET") // 64 MiB of text each
+	cases := map[string][]byte{"text": build(z.Bytes(), text, text, text)}
+	if !testing.Short() {
+		image := bomb(0, "") // 64 MiB of an image each: 17 pass the 1 GiB
+		cases["images"] = build(append([][]byte{z.Bytes()}, slices.Repeat([][]byte{image}, 17)...)...)
+	}
+	for name, pdf := range cases {
+		sum, out := scanOne(t, "bomb.pdf", pdf)
+		if !strings.Contains(out, "m***@example.nz") {
+			t.Errorf("%s: the text before the bomb was not read: %s", name, out)
+		}
+		if len(sum.Skipped) != 1 || !strings.Contains(sum.Skipped[0].Reason, "stopped: the PDF's streams decode to more than its bounds") {
+			t.Errorf("%s: skipped %v", name, sum.Skipped)
 		}
 	}
 }

@@ -123,7 +123,7 @@ func (src *source) fail(name string, err error) {
 	case err == nil:
 	case errors.As(err, &u):
 		src.s.skip(name, string(u))
-	case errors.Is(err, errTooLong):
+	case errors.Is(err, errTooLong), errors.Is(err, errPDFTooMuch):
 		src.s.skip(name, "stopped: "+err.Error()+"; what came before it was scanned")
 	default:
 		src.s.skip(name, "corrupt or unreadable: "+reason(err)+"; what came before it was scanned")
