@@ -25,7 +25,7 @@ type jsonFrame struct {
 // to it, so a person's address object stays with the person. Numbers are
 // kept as written, so 16-digit card numbers keep every digit.
 func (src *source) json(name string, r io.Reader, lines bool) error {
-	dec := json.NewDecoder(r)
+	dec := json.NewDecoder(&jsonGuard{r: r})
 	dec.UseNumber()
 	var stack []*jsonFrame
 	top := 0

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
@@ -17,8 +18,11 @@ import (
 // mail scans one email: the people in its headers, its text bodies, and
 // its attachments as files of their own (archive!/attachment.csv).
 func (src *source) mail(name string, r io.Reader, depth int) error {
-	msg, err := mail.ReadMessage(bufio.NewReader(r))
+	msg, err := mail.ReadMessage(bufio.NewReader(&headerGuard{r: r}))
 	if err != nil {
+		if errors.As(err, new(stopError)) {
+			return err
+		}
 		return fmt.Errorf("not a readable email (%v)", err)
 	}
 	var fields []Field
@@ -89,6 +93,38 @@ func (src *source) part(name string, h header, body io.Reader, depth, level int)
 	return nil
 }
 
+// headerGuard fails a read when an email's header passes maxLine bytes
+// before the blank line that ends it: net/mail holds the whole header in
+// memory. 16 MiB is far more than a real header, even one that lists
+// thousands of recipients.
+type headerGuard struct {
+	r    io.Reader
+	n    int
+	nl   int // line breaks in a row, ignoring \r
+	body bool
+}
+
+func (g *headerGuard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	for _, c := range p[:n] {
+		if g.body {
+			break
+		}
+		switch c {
+		case '\n':
+			g.nl++
+			g.body = g.nl == 2
+		case '\r':
+		default:
+			g.nl = 0
+		}
+		if g.n++; g.n > maxLine {
+			return 0, errTooLong
+		}
+	}
+	return n, err
+}
+
 // stripNewlines drops line breaks from base64 bodies.
 type stripNewlines struct{ r io.Reader }
 
@@ -106,7 +142,7 @@ func (s *stripNewlines) Read(p []byte) (int, error) {
 
 // mbox splits a mailbox on its "From " lines and scans each message.
 func (src *source) mbox(name string, r io.Reader, depth int) error {
-	br := bufio.NewReaderSize(&lineGuard{r: r}, textChunk)
+	br := bufio.NewReaderSize(&runGuard{r: r, kind: lineRuns}, textChunk)
 	var msg bytes.Buffer
 	n := 0
 	flush := func() {

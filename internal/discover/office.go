@@ -3,6 +3,7 @@ package discover
 import (
 	"archive/zip"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"path"
@@ -21,17 +22,33 @@ func openMember(zr *zip.Reader, name string) (io.ReadCloser, error) {
 			return struct {
 				io.Reader
 				io.Closer
-			}{&limitedMember{r: rc, n: maxMember}, rc}, nil
+			}{&runGuard{r: &limitedMember{r: rc, n: maxMember}, kind: xmlRuns}, rc}, nil
 		}
 	}
 	return nil, fmt.Errorf("%s is missing", name)
 }
 
+// unreadable is the reason an office file could not be read: a bound it
+// stopped at as it is, anything else as a broken file.
+func unreadable(kind string, err error) error {
+	var u unsupportedError
+	if errors.As(err, new(stopError)) || errors.As(err, &u) {
+		return err
+	}
+	return fmt.Errorf("not a readable %s file (%v)", kind, err)
+}
+
+// maxSharedStrings bounds the memory an XLSX file's table of shared
+// strings may take (its strings and a header each): the table is held
+// while the sheets are read, and a small compressed file could otherwise
+// claim gigabytes.
+const maxSharedStrings = 4 * maxInMemory
+
 // docx scans a Word document's paragraphs, each as a line.
 func (src *source) docx(name string, zr *zip.Reader) error {
 	rc, err := openMember(zr, "word/document.xml")
 	if err != nil {
-		return fmt.Errorf("not a readable DOCX file (%v)", err)
+		return unreadable("DOCX", err)
 	}
 	defer rc.Close()
 	dec := xml.NewDecoder(rc)
@@ -44,7 +61,7 @@ func (src *source) docx(name string, zr *zip.Reader) error {
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("not a readable DOCX file (%v)", err)
+			return unreadable("DOCX", err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
@@ -82,7 +99,7 @@ func (src *source) docx(name string, zr *zip.Reader) error {
 func (src *source) xlsx(name string, zr *zip.Reader) error {
 	shared, err := sharedStrings(zr)
 	if err != nil {
-		return fmt.Errorf("not a readable XLSX file (%v)", err)
+		return unreadable("XLSX", err)
 	}
 	var sheets []string
 	for _, f := range zr.File {
@@ -109,6 +126,7 @@ func sharedStrings(zr *zip.Reader) ([]string, error) {
 	var out []string
 	var cur strings.Builder
 	inT := false
+	held := 0
 	for {
 		tok, err := dec.Token()
 		if err == io.EOF {
@@ -125,6 +143,9 @@ func sharedStrings(zr *zip.Reader) ([]string, error) {
 			case "t":
 				inT = false
 			case "si":
+				if held += cur.Len() + 16; held > maxSharedStrings {
+					return nil, unsupported(fmt.Sprintf("XLSX shared strings over %d MiB", maxSharedStrings>>20))
+				}
 				out = append(out, cur.String())
 				cur.Reset()
 			}
@@ -166,7 +187,7 @@ func (src *source) sheet(name string, zr *zip.Reader, member string, shared []st
 			return nil
 		}
 		if err != nil {
-			return fmt.Errorf("not a readable XLSX file (%v)", err)
+			return unreadable("XLSX", err)
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:

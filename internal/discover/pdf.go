@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/ascii85"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -73,7 +72,7 @@ const (
 	maxPDFText    = 2 * maxInMemory // the text streams held for reading
 )
 
-var errPDFTooMuch = errors.New("the PDF's streams decode to more than its bounds (1 GiB in all, 128 MiB of text)")
+const errPDFTooMuch = stopError("the PDF's streams decode to more than its bounds (1 GiB in all, 128 MiB of text)")
 
 // pdfStreams calls fn with every stream's data, its filters undone;
 // streams under filters it cannot undo are left out. It stops at fn's

@@ -32,22 +32,79 @@ const (
 	maxSQLColumns = 1024
 )
 
-var errTooLong = errors.New("a line or record longer than 16 MiB")
+// stopError is a reason a file stopped part-way: what came before it was
+// scanned. Bounds on hostile input are these.
+type stopError string
 
-// lineGuard fails a read when a line runs past maxLine, so a file that
-// is one enormous line cannot make a line reader hold it all.
-type lineGuard struct {
-	r   io.Reader
-	run int
+func (e stopError) Error() string { return string(e) }
+
+const (
+	errTooLong      = stopError("a line or record longer than 16 MiB")
+	errValueTooLong = stopError("a single value longer than 16 MiB")
+)
+
+// runGuard fails a read once a run of bytes without any of its ends
+// passes maxLine, so that a reader which holds a whole line (or an XML
+// token) in memory cannot be made to hold gigabytes.
+type runGuard struct {
+	r    io.Reader
+	kind *runKind
+	run  int
 }
 
-func (g *lineGuard) Read(p []byte) (int, error) {
+// runKind is what ends a run and the error for one too long.
+type runKind struct {
+	ends [256]bool
+	err  error
+}
+
+var (
+	lineRuns = &runKind{ends: [256]bool{'\n': true}, err: errTooLong}
+	// An XML token ends at < (text) or > (a tag); attribute values may
+	// hold > but not <.
+	xmlRuns = &runKind{ends: [256]bool{'<': true, '>': true}, err: errValueTooLong}
+)
+
+func (g *runGuard) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
 	for _, c := range p[:n] {
-		if c == '\n' {
+		if g.kind.ends[c] {
 			g.run = 0
 		} else if g.run++; g.run > maxLine {
-			return 0, errTooLong
+			return 0, g.kind.err
+		}
+	}
+	return n, err
+}
+
+// jsonGuard fails a read once one JSON token (a string, a number, a run
+// of white space) passes maxLine bytes: json.Decoder holds a whole token
+// in memory, and a minified file is a single line, so lines cannot be
+// the bound. Inside a string only its closing quote ends the run.
+type jsonGuard struct {
+	r                 io.Reader
+	inString, escaped bool
+	run               int
+}
+
+func (g *jsonGuard) Read(p []byte) (int, error) {
+	n, err := g.r.Read(p)
+	for _, c := range p[:n] {
+		switch {
+		case g.inString && g.escaped:
+			g.escaped = false
+		case g.inString && c == '\\':
+			g.escaped = true
+		case c == '"':
+			g.inString = !g.inString
+			g.run = 0
+			continue
+		case !g.inString && (c == ',' || c == ':' || c == '[' || c == ']' || c == '{' || c == '}'):
+			g.run = 0
+			continue
+		}
+		if g.run++; g.run > maxLine {
+			return 0, errValueTooLong
 		}
 	}
 	return n, err
@@ -123,7 +180,7 @@ func (src *source) fail(name string, err error) {
 	case err == nil:
 	case errors.As(err, &u):
 		src.s.skip(name, string(u))
-	case errors.Is(err, errTooLong), errors.Is(err, errPDFTooMuch):
+	case errors.As(err, new(stopError)):
 		src.s.skip(name, "stopped: "+err.Error()+"; what came before it was scanned")
 	default:
 		src.s.skip(name, "corrupt or unreadable: "+reason(err)+"; what came before it was scanned")

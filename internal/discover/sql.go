@@ -12,7 +12,7 @@ import (
 // record, its fields named by the statement's column list (or "column N"
 // without one). Everything else in the dump is passed over.
 func (src *source) sql(name string, r io.Reader) error {
-	br := bufio.NewReaderSize(&lineGuard{r: r}, textChunk)
+	br := bufio.NewReaderSize(&runGuard{r: r, kind: lineRuns}, textChunk)
 	p := &sqlParser{br: br, line: 1}
 	for {
 		ok, err := p.nextInsert()
