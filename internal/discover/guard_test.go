@@ -3,8 +3,11 @@ package discover
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -83,5 +86,77 @@ func TestSharedStringsBound(t *testing.T) {
 	sum, _ := scanOne(t, "strings.xlsx", b.Bytes())
 	if len(sum.Skipped) != 1 || !strings.Contains(sum.Skipped[0].Reason, "XLSX shared strings over 256 MiB") {
 		t.Fatalf("skipped %+v", sum.Skipped)
+	}
+}
+
+// Exports keyed by id, as Firebase and many APIs write them, hold one
+// person per key; the keys of a person's own parts do not split it.
+func TestJSONMapsOfPeople(t *testing.T) {
+	for key, want := range map[string]bool{
+		"12345": true, "7": true, "u-8f3k29": true, "-NqR7xYz": true, "a@b.co": true,
+		"Zk3PqR7sTuVwXyZaBcDeFgHiJk": true, "550e8400-e29b-41d4-a716-446655440000": true,
+		"address": false, "billing": false, "line2": false, "address_2": false, "emergencyContact": false, "": false, "-": false,
+	} {
+		if idKey(key) != want {
+			t.Errorf("idKey(%q) = %v", key, !want)
+		}
+	}
+	body := `{"users": {
+		"-NqR7xYzAa": {"name": "Aroha Ngata", "email": "aroha@example.nz", "address": {"street": "12 Queen Street", "city": "Auckland"}},
+		"-NqR7xYzBb": {"name": "Ben Smith", "email": "ben@example.au", "billing": {"phone": "+61 412 345 678"}},
+		"-NqR7xYzCc": {"name": "Cara Jones", "email": "cara@example.org"}
+	}, "by_email": {"dan@example.org": {"phone": "+64 21 234 5678"}},
+	"phones": {"u-10001": "+64 21 555 0101", "u-10002": "+64 21 555 0102"}}`
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "firebase.json"), []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, res, err := Scan(context.Background(), []string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var people []Person
+	res.People(func(p Person) { people = append(people, p) })
+	if len(people) != 6 {
+		t.Fatalf("want 6 people, got %d: %+v", len(people), people)
+	}
+	if len(people[3].Emails) != 1 || len(people[3].Phones) != 1 {
+		t.Errorf("a map keyed by email: the key is the person's email: %+v", people[3])
+	}
+	if len(people[0].Addresses) != 1 || len(people[1].Phones) != 1 {
+		t.Errorf("a person's nested parts went astray: %+v", people[:2])
+	}
+}
+
+// One JSON object with more values than a record may hold is read in
+// parts, so a table written as one object cannot fill memory.
+func TestHugeJSONObject(t *testing.T) {
+	letters := func(i int) string { // keys without digits, so not ids
+		k := []byte("key")
+		for ; i > 0; i /= 26 {
+			k = append(k, byte('a'+i%26))
+		}
+		return string(k)
+	}
+	var b bytes.Buffer
+	b.WriteString("{")
+	n := 3*maxRecordFields + 5
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `"%s":"user%d@example.org"`, letters(i), i)
+	}
+	b.WriteString("}")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "table.json"), b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum, res, err := Scan(context.Background(), []string{dir}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Findings != int64(n) || len(sum.Skipped) != 0 || res.Count() != 4 {
+		t.Fatalf("%d findings of %d in %d parts (want 4), skipped %+v", sum.Findings, n, res.Count(), sum.Skipped)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 )
 
 // jsonFrame is one open object or array while streaming JSON.
@@ -20,10 +21,12 @@ type jsonFrame struct {
 }
 
 // json streams JSON or NDJSON token by token, so a file of any size is
-// read in bounded memory. Each object that stands alone (top-level or an
-// element of an array) is a record; objects nested in it add their keys
-// to it, so a person's address object stays with the person. Numbers are
-// kept as written, so 16-digit card numbers keep every digit.
+// read in bounded memory. Each object that stands alone (top-level, an
+// element of an array, or the value of a key that is an identifier, as
+// in {"users": {"uid-8f3k2": {...}}}) is a record; objects nested in it
+// under other keys add their keys to it, so a person's address object
+// stays with the person. Numbers are kept as written, so 16-digit card
+// numbers keep every digit.
 func (src *source) json(name string, r io.Reader, lines bool) error {
 	dec := json.NewDecoder(&jsonGuard{r: r})
 	dec.UseNumber()
@@ -46,11 +49,36 @@ func (src *source) json(name string, r io.Reader, lines bool) error {
 		}
 		return f.path + "." + f.key
 	}
+	emit := func(f *jsonFrame) {
+		line := 0
+		if lines {
+			line = top
+		}
+		src.rec = Record{Path: name, Line: line, Fields: f.fields}
+		src.record(&src.rec)
+		f.fields = f.fields[:0]
+	}
+	// keyField is an identifier key as a value of its map, so that a map
+	// keyed by email has its emails scanned.
+	keyField := func(m *jsonFrame) Field { return Field{Name: m.path, Value: []byte(m.key)} }
 	scalar := func(v string) {
+		var keyed []Field
+		if len(stack) > 0 && !stack[len(stack)-1].array && idKey(stack[len(stack)-1].key) {
+			keyed = []Field{keyField(stack[len(stack)-1])}
+		}
 		p := childPath()
 		var rec *jsonFrame
 		if len(records) > 0 {
 			rec = records[len(records)-1]
+		}
+		if keyed != nil {
+			// {"emails": {"u-8f3k29": "aroha@example.nz"}}: one person per key.
+			src.rec = Record{Path: name, Line: top, Fields: append(keyed, Field{Name: p, Value: []byte(v)})}
+			if !lines {
+				src.rec.Line = 0
+			}
+			src.record(&src.rec)
+			return
 		}
 		if rec == nil {
 			// A bare value outside any object: a record of its own.
@@ -59,6 +87,11 @@ func (src *source) json(name string, r io.Reader, lines bool) error {
 			return
 		}
 		rec.fields = append(rec.fields, Field{Name: p, Value: []byte(v)})
+		if len(rec.fields) == maxRecordFields {
+			// One object with this many values is a table, not a person:
+			// it is read in parts so that memory stays bounded.
+			emit(rec)
+		}
 	}
 	for {
 		tok, err := dec.Token()
@@ -82,8 +115,13 @@ func (src *source) json(name string, r io.Reader, lines bool) error {
 				if len(stack) >= maxJSONDepth {
 					return fmt.Errorf("JSON nested deeper than %d levels", maxJSONDepth)
 				}
-				isRecord := t == '{' && (len(stack) == 0 || stack[len(stack)-1].array)
-				f := &jsonFrame{array: t == '[', wantKey: t == '{', path: childPath(), record: isRecord}
+				keyed := len(stack) > 0 && !stack[len(stack)-1].array && idKey(stack[len(stack)-1].key)
+				var fields []Field
+				if keyed && t == '{' {
+					fields = []Field{keyField(stack[len(stack)-1])}
+				}
+				isRecord := t == '{' && (len(stack) == 0 || stack[len(stack)-1].array || keyed)
+				f := &jsonFrame{array: t == '[', wantKey: t == '{', path: childPath(), record: isRecord, fields: fields}
 				if len(stack) == 0 {
 					top++
 				}
@@ -96,12 +134,7 @@ func (src *source) json(name string, r io.Reader, lines bool) error {
 				stack = stack[:len(stack)-1]
 				if f.record {
 					records = records[:len(records)-1]
-					line := 0
-					if lines {
-						line = top
-					}
-					src.rec = Record{Path: name, Line: line, Fields: f.fields}
-					src.record(&src.rec)
+					emit(f)
 				}
 			}
 		case string:
@@ -117,4 +150,31 @@ func (src *source) json(name string, r io.Reader, lines bool) error {
 			childPath() // a value without personal data still moves the key on
 		}
 	}
+}
+
+// maxRecordFields is how many values one record of a JSON file may hold
+// before it is read in parts.
+const maxRecordFields = 10000
+
+// idKey says whether an object key is an identifier rather than a field
+// name: all digits ("12345"), three digits or more ("u-8f3k29", a UUID,
+// a MongoDB id), twenty letters and digits without a break (Firebase's
+// user ids), an @ (a map keyed by email), or a leading - (Firebase's push
+// ids). A map keyed by such ids holds one record per key; a key such as
+// "address", "billing" or "line2" names a part of the record around it.
+func idKey(k string) bool {
+	if len(k) > 1 && k[0] == '-' || strings.IndexByte(k, '@') >= 0 {
+		return true
+	}
+	digits, word := 0, true
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		switch {
+		case isDigit(c):
+			digits++
+		case !isAlpha(c):
+			word = false
+		}
+	}
+	return len(k) > 0 && digits == len(k) || digits >= 3 || word && len(k) >= 20
 }
