@@ -278,6 +278,25 @@ func (c *corpus) sql(p []person) []byte {
 	return b.Bytes()
 }
 
+// pgDump writes people as pg_dump does by default: a COPY block of
+// tab-separated rows, with \N for NULL and escapes in free text.
+func (c *corpus) pgDump(p []person) []byte {
+	var b bytes.Buffer
+	b.WriteString("--\n-- PostgreSQL database dump\n--\n\nCOPY public.members (id, given_name, email, mobile, ird_number, note, joined) FROM stdin;\n")
+	for i, x := range p {
+		note := "\\N"
+		if i%3 == 0 {
+			note = "rang re invoice " + string(digits(c.r, 8)) + "\\tfollow up" // an invoice number is not an IRD
+		}
+		fmt.Fprintf(&b, "%d\t%s\t%s\t%s\t%s\t%s\t2024-0%d-1%d\n", i+1, x.first, x.email, x.phone, x.ird, note, 1+i%9, i%10)
+		c.plant("db/members.sql", Email, x.email)
+		c.plant("db/members.sql", Phone, x.phoneNorm)
+		c.plant("db/members.sql", NZIRD, x.ird)
+	}
+	b.WriteString("\\.\n\n")
+	return b.Bytes()
+}
+
 func (c *corpus) xlsx(p []person) []byte {
 	var shared []string
 	idx := func(s string) int { shared = append(shared, s); return len(shared) - 1 }
@@ -388,6 +407,7 @@ func writeCorpus(dir string, n int, seed uint64) ([]planted, error) {
 		"logs/app.log":             c.log(people(n)),
 		"export/customers.ndjson":  c.json(people(2 * n)),
 		"db/dump.sql":              c.sql(people(3 * n)),
+		"db/members.sql":           c.pgDump(people(3 * n)),
 		"staff.xlsx":               c.xlsx(people(4 * n)),
 		"letters/referral.docx":    c.docx(people(5 * n)),
 		"mail/wrong-recipient.eml": c.eml(people(6 * n)),

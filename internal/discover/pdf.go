@@ -299,22 +299,28 @@ func hexRunes(t []byte) []rune {
 	return out
 }
 
+// hexDigit is the value of a hex digit, -1 for any other byte.
+func hexDigit(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c|0x20 >= 'a' && c|0x20 <= 'f':
+		return int(c|0x20-'a') + 10
+	}
+	return -1
+}
+
+// hexBytes reads hex digits in pairs, passing over anything else.
 func hexBytes(h []byte) []byte {
 	var out []byte
 	var hi byte
 	half := false
 	for _, c := range h {
-		var v byte
-		switch {
-		case c >= '0' && c <= '9':
-			v = c - '0'
-		case c >= 'a' && c <= 'f':
-			v = c - 'a' + 10
-		case c >= 'A' && c <= 'F':
-			v = c - 'A' + 10
-		default:
+		d := hexDigit(c)
+		if d < 0 {
 			continue
 		}
+		v := byte(d)
 		if half {
 			out = append(out, hi<<4|v)
 		} else {

@@ -8,22 +8,20 @@ import (
 	"strconv"
 )
 
-// sql scans a SQL dump's INSERT statements: each tuple of values is a
+// sql scans a SQL dump's data: each tuple of an INSERT statement and
+// each row of a COPY ... FROM stdin block (pg_dump's default) is a
 // record, its fields named by the statement's column list (or "column N"
 // without one). Everything else in the dump is passed over.
 func (src *source) sql(name string, r io.Reader) error {
 	br := bufio.NewReaderSize(&runGuard{r: r, kind: lineRuns}, textChunk)
 	p := &sqlParser{br: br, line: 1}
 	for {
-		ok, err := p.nextInsert()
-		if err != nil || !ok {
+		kind, err := p.nextStatement()
+		if err != nil || kind == "" {
 			return err
 		}
-		cols, err := p.columns()
-		if err != nil {
-			return err
-		}
-		if err := p.tuples(func(line int, vals [][]byte) {
+		var cols []string
+		record := func(line int, vals [][]byte) {
 			fields := make([]Field, len(vals))
 			for k, v := range vals {
 				n := "column " + strconv.Itoa(k+1)
@@ -34,7 +32,16 @@ func (src *source) sql(name string, r io.Reader) error {
 			}
 			src.rec = Record{Path: name, Line: line, Fields: fields}
 			src.record(&src.rec)
-		}); err != nil {
+		}
+		if kind == "copy" {
+			var data bool
+			if cols, data, err = p.copyHeader(); err == nil && data {
+				err = p.copyRows(record)
+			}
+		} else if cols, err = p.columns(); err == nil {
+			err = p.tuples(record)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -62,40 +69,60 @@ func (p *sqlParser) skipSpace() (byte, error) {
 	}
 }
 
-// nextInsert moves past the next "INSERT INTO table", reporting false at
-// the end of the dump.
-func (p *sqlParser) nextInsert() (bool, error) {
-	const kw = "insert"
-	matched := 0
+// nextStatement moves past the next "INSERT INTO table" or the word
+// COPY, reporting which ("" at the end of the dump). Keywords count only
+// as whole words: my_copy_table is not one.
+func (p *sqlParser) nextStatement() (string, error) {
+	var word [8]byte
+	n := 0 // letters of the current word, len(word)+1 once it is too long
 	for {
 		c, err := p.read()
 		if err == io.EOF {
-			return false, nil
+			return "", nil
 		}
 		if err != nil {
-			return false, err
+			return "", err
 		}
-		if c|0x20 == kw[matched] {
-			matched++
-			if matched == len(kw) {
-				break
+		if isAlpha(c) || isDigit(c) || c == '_' {
+			if n < len(word) {
+				word[n] = c | 0x20
 			}
+			n = min(n+1, len(word)+1)
 			continue
 		}
-		matched = 0
-		if c|0x20 == kw[0] {
-			matched = 1
+		w := string(word[:min(n, len(word))])
+		if n > len(word) {
+			w = ""
+		}
+		n = 0
+		switch w {
+		case "copy":
+			return "copy", nil
+		case "insert":
+			if p.intoTable(c) {
+				return "insert", nil
+			}
+			if c == '(' {
+				p.br.UnreadByte()
+			}
 		}
 	}
-	// INTO and the table name.
+}
+
+// intoTable moves past INTO and the table name of an INSERT; c is the
+// byte that ended the word INSERT.
+func (p *sqlParser) intoTable(c byte) bool {
+	if c == '(' {
+		return false
+	}
 	for words := 0; words < 2; {
 		c, err := p.skipSpace()
 		if err != nil {
-			return false, nil
+			return false
 		}
 		for c != ' ' && c != '\n' && c != '\t' && c != '(' {
 			if c, err = p.read(); err != nil {
-				return false, nil
+				return false
 			}
 		}
 		words++
@@ -104,7 +131,138 @@ func (p *sqlParser) nextInsert() (bool, error) {
 			break
 		}
 	}
-	return true, nil
+	return true
+}
+
+// copyHeader reads the rest of a COPY statement, up to its ';' and the
+// end of its line: the table, an optional column list, and FROM stdin.
+// data is false for any other COPY (to a file, from a program), whose
+// rows are not in the dump.
+func (p *sqlParser) copyHeader() (cols []string, data bool, err error) {
+	var stmt []byte
+	for {
+		c, err := p.read()
+		if err != nil {
+			return nil, false, nil
+		}
+		if c == ';' {
+			break
+		}
+		if len(stmt) == 4096 {
+			return nil, false, nil // not a COPY statement of a dump
+		}
+		stmt = append(stmt, c)
+	}
+	for { // the rows start on the next line
+		c, err := p.read()
+		if err != nil || c == '\n' {
+			break
+		}
+	}
+	lower := bytes.ToLower(stmt)
+	from := bytes.LastIndex(lower, []byte(" from "))
+	if from < 0 || !bytes.HasPrefix(bytes.TrimSpace(lower[from+6:]), []byte("stdin")) {
+		return nil, false, nil
+	}
+	if open := bytes.IndexByte(stmt[:from], '('); open >= 0 {
+		if end := bytes.LastIndexByte(stmt[:from], ')'); end > open {
+			for _, c := range bytes.Split(stmt[open+1:end], []byte(",")) {
+				if len(cols) < maxSQLColumns {
+					cols = append(cols, string(bytes.Trim(bytes.TrimSpace(c), "`\"[]")))
+				}
+			}
+		}
+	}
+	return cols, true, nil
+}
+
+// copyRows reads the rows of a COPY ... FROM stdin block, in PostgreSQL's
+// text format: values separated by tabs, \N for NULL, backslash escapes,
+// a line "\." at the end.
+func (p *sqlParser) copyRows(fn func(line int, vals [][]byte)) error {
+	for {
+		row, err := p.br.ReadBytes('\n')
+		if len(row) == 0 && err != nil {
+			if err == io.EOF {
+				return nil
+			}
+			return err
+		}
+		line := p.line
+		if row[len(row)-1] == '\n' {
+			p.line++
+		}
+		row = bytes.TrimRight(row, "\r\n")
+		if string(row) == "\\." {
+			return nil
+		}
+		var vals [][]byte
+		for _, v := range bytes.Split(row, []byte("\t")) {
+			if len(vals) == maxSQLColumns {
+				break
+			}
+			if string(v) == "\\N" {
+				vals = append(vals, nil)
+				continue
+			}
+			vals = append(vals, copyUnescape(v))
+		}
+		fn(line, vals)
+		if err != nil {
+			return nil
+		}
+	}
+}
+
+// copyUnescape undoes the backslash escapes of COPY's text format.
+func copyUnescape(v []byte) []byte {
+	if bytes.IndexByte(v, '\\') < 0 {
+		return v
+	}
+	out := make([]byte, 0, len(v))
+	for i := 0; i < len(v); i++ {
+		c := v[i]
+		if c != '\\' || i+1 == len(v) {
+			out = append(out, c)
+			continue
+		}
+		i++
+		switch c = v[i]; c {
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'v':
+			out = append(out, '\v')
+		case 'x':
+			n, k := 0, 0
+			for ; k < 2 && i+1 < len(v) && hexDigit(v[i+1]) >= 0; k++ {
+				i++
+				n = n*16 + hexDigit(v[i])
+			}
+			if k == 0 {
+				out = append(out, 'x')
+			} else {
+				out = append(out, byte(n))
+			}
+		case '0', '1', '2', '3', '4', '5', '6', '7':
+			n := int(c - '0')
+			for k := 1; k < 3 && i+1 < len(v) && v[i+1] >= '0' && v[i+1] <= '7'; k++ {
+				i++
+				n = n*8 + int(v[i]-'0')
+			}
+			out = append(out, byte(n))
+		default:
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // columns reads an optional "(a, b, c)" column list and the VALUES word.

@@ -1,0 +1,59 @@
+package discover
+
+import (
+	"strings"
+	"testing"
+)
+
+// pg_dump writes table data as COPY ... FROM stdin blocks by default:
+// each row is a record named by the column list, its escapes undone;
+// COPY to a file, the word copy elsewhere, and NULLs give nothing.
+func TestSQLCopyBlocks(t *testing.T) {
+	dump := strings.Join([]string{
+		"-- PostgreSQL database dump; copy of production",
+		"CREATE TABLE public.my_copy (id integer);",
+		"COPY public.customers (id, full_name, email, notes, mobile) FROM stdin;",
+		"1\tAroha Ngata\taroha@example.nz\tcalled re\\tIRD 49-091-850\t\\N",
+		"2\tBen O\\\\Brien\tben\\x40example.au\tline one\\nline two\t+61 412 345 678",
+		"\\.",
+		"COPY public.audit TO '/tmp/audit.csv' WITH CSV;",
+		"INSERT INTO public.extra (email) VALUES ('cara@example.org');",
+		"COPY public.nocols FROM stdin;",
+		"dan@example.org\t021 234 5678",
+		"\\.",
+		"",
+	}, "\n")
+	sum, out := scanOne(t, "dump.sql", []byte(dump))
+	if len(sum.Skipped) != 0 {
+		t.Fatalf("skipped %+v", sum.Skipped)
+	}
+	for _, want := range []string{
+		`"line":4,"field":"email","type":"email","masked":"a***@example.nz"`,
+		`"line":4,"field":"notes","type":"nz_ird"`,
+		`"line":4,"field":"full_name","type":"person_name"`,
+		`"line":5,"field":"email","type":"email","masked":"b***@example.au"`, // \x40 is @
+		`"line":5,"field":"mobile","type":"phone"`,
+		`"line":8,"field":"email","type":"email","masked":"c***@example.org"`,
+		`"line":10,"field":"column 1","type":"email","masked":"d***@example.org"`,
+		`"line":10,"field":"column 2","type":"phone"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %s in\n%s", want, out)
+		}
+	}
+	if n := strings.Count(out, "\n"); n != 9 {
+		t.Errorf("%d findings, want 9:\n%s", n, out)
+	}
+}
+
+// TestCopyUnescape checks COPY's escapes, including octal and hex bytes
+// and a backslash at the end.
+func TestCopyUnescape(t *testing.T) {
+	for in, want := range map[string]string{
+		`plain`: "plain", `a\tb`: "a\tb", `a\\b`: `a\b`, `\101\x42\x4`: "AB\x04", `\xZ`: "xZ", `end\`: `end\`, `\b\f\n\r\v\q`: "\b\f\n\r\vq",
+	} {
+		if got := string(copyUnescape([]byte(in))); got != want {
+			t.Errorf("copyUnescape(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
