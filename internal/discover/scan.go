@@ -120,7 +120,7 @@ func split(jobs []job, workers int) []job {
 	}
 	var out []job
 	for _, j := range jobs {
-		if pieceKind(j.abs) == "" || j.size < splitSize {
+		if pieceKind(j.abs) == "" || j.size < splitSize || fileIsUTF16(j.abs) {
 			out = append(out, j)
 			continue
 		}

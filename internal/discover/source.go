@@ -139,6 +139,14 @@ func (src *source) file(name string, r io.Reader, size int64, depth int, ra io.R
 		r = &countingReader{r: r, s: src.s}
 	}
 	ext := strings.ToLower(path.Ext(name))
+	if textual(ext) {
+		br := bufio.NewReaderSize(r, textChunk)
+		r = br // it holds what it peeked
+		head, _ := br.Peek(4)
+		if ok, big := utf16Order(head); ok {
+			r = newUTF16Reader(br, big)
+		}
+	}
 	var err error
 	switch {
 	case ext == ".csv" || ext == ".tsv" || ext == ".psv":
@@ -171,6 +179,17 @@ func (src *source) file(name string, r io.Reader, size int64, depth int, ra io.R
 		err = src.text(name, br)
 	}
 	src.fail(name, err)
+}
+
+// textual says whether files with the extension are text of some kind,
+// which may come in UTF-16: everything but archives, office files, PDFs
+// and emails (whose bodies say their own encoding).
+func textual(ext string) bool {
+	switch ext {
+	case ".zip", ".docx", ".xlsx", ".tar", ".tgz", ".gz", ".pdf", ".eml", ".mbox":
+		return false
+	}
+	return true
 }
 
 // fail lists a file the scan could not finish, with the reason.
