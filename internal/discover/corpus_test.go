@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // The synthetic corpus: people with valid, checksummed identifiers,
@@ -302,14 +303,20 @@ func (c *corpus) xlsx(p []person) []byte {
 	idx := func(s string) int { shared = append(shared, s); return len(shared) - 1 }
 	var rows strings.Builder
 	cell := func(ref, s string) string { return fmt.Sprintf(`<c r="%s" t="s"><v>%d</v></c>`, ref, idx(s)) }
-	rows.WriteString(`<row r="1">` + cell("A1", "Name") + cell("B1", "Email") + cell("C1", "Phone") + cell("D1", "Medicare") + `</row>`)
+	rows.WriteString(`<row r="1">` + cell("A1", "Name") + cell("B1", "Email") + cell("C1", "Phone") + cell("D1", "Medicare") + cell("E1", "Date of birth") + cell("F1", "Start date") + `</row>`)
+	serial := func(iso string) int { // Excel's day number, as Excel stores dates
+		d, _ := time.Parse("2006-01-02", iso)
+		return int(d.Sub(time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)).Hours() / 24)
+	}
 	for i, x := range p {
 		n := i + 2
 		rows.WriteString(fmt.Sprintf(`<row r="%d">`, n) + cell(fmt.Sprintf("A%d", n), x.first+" "+x.last) + cell(fmt.Sprintf("B%d", n), x.email) +
-			cell(fmt.Sprintf("C%d", n), x.phone) + fmt.Sprintf(`<c r="D%d"><v>%s</v></c>`, n, x.medicare) + `</row>`)
+			cell(fmt.Sprintf("C%d", n), x.phone) + fmt.Sprintf(`<c r="D%d"><v>%s</v></c>`, n, x.medicare) +
+			fmt.Sprintf(`<c r="E%d" s="1"><v>%d</v></c><c r="F%d" s="1"><v>%d.25</v></c>`, n, serial(x.dobISO), n, 45000+i) + `</row>`)
 		c.plant("staff.xlsx!/sheet1", Email, x.email)
 		c.plant("staff.xlsx!/sheet1", Phone, x.phoneNorm)
 		c.plant("staff.xlsx!/sheet1", AUMedicare, x.medicare)
+		c.plant("staff.xlsx!/sheet1", DateOfBirth, x.dobISO) // a start date is not one
 	}
 	var ss strings.Builder
 	for _, s := range shared {

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func openMember(zr *zip.Reader, name string) (io.ReadCloser, error) {
@@ -108,8 +109,9 @@ func (src *source) xlsx(name string, zr *zip.Reader) error {
 		}
 	}
 	sort.Strings(sheets)
+	date1904 := workbookDate1904(zr)
 	for _, sh := range sheets {
-		if err := src.sheet(member(name, strings.TrimSuffix(path.Base(sh), ".xml")), zr, sh, shared); err != nil {
+		if err := src.sheet(member(name, strings.TrimSuffix(path.Base(sh), ".xml")), zr, sh, shared, date1904); err != nil {
 			return err
 		}
 	}
@@ -169,7 +171,7 @@ func colIndex(ref string) int {
 	return n - 1
 }
 
-func (src *source) sheet(name string, zr *zip.Reader, member string, shared []string) error {
+func (src *source) sheet(name string, zr *zip.Reader, member string, shared []string, date1904 bool) error {
 	rc, err := openMember(zr, member)
 	if err != nil {
 		return err
@@ -178,6 +180,7 @@ func (src *source) sheet(name string, zr *zip.Reader, member string, shared []st
 	dec := xml.NewDecoder(rc)
 	var cols []column
 	var row []string
+	var numeric []bool // the row's cells that hold numbers
 	rowNum, col, kind := 0, 0, ""
 	var val strings.Builder
 	inV := false
@@ -193,7 +196,7 @@ func (src *source) sheet(name string, zr *zip.Reader, member string, shared []st
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "row":
-				row = row[:0]
+				row, numeric = row[:0], numeric[:0]
 				rowNum++
 				for _, a := range t.Attr {
 					if a.Name.Local == "r" {
@@ -227,9 +230,10 @@ func (src *source) sheet(name string, zr *zip.Reader, member string, shared []st
 					continue
 				}
 				for len(row) <= col {
-					row = append(row, "")
+					row, numeric = append(row, ""), append(numeric, false)
 				}
 				v := val.String()
+				numeric[col] = kind == "" || kind == "n"
 				if kind == "s" {
 					if i, err := strconv.Atoi(v); err == nil && i >= 0 && i < len(shared) {
 						v = shared[i]
@@ -249,6 +253,11 @@ func (src *source) sheet(name string, zr *zip.Reader, member string, shared []st
 					for len(cols) <= k {
 						cols = append(cols, column{name: "column " + strconv.Itoa(len(cols)+1)})
 					}
+					if numeric[k] && cols[k].hint == DateOfBirth {
+						if iso, ok := excelDate(v, date1904); ok {
+							v = iso // Excel keeps dates as day numbers
+						}
+					}
 					b := []byte(v)
 					fields = append(fields, Field{Name: cols[k].name, Hint: cols[k].confirm(b), Classified: true, Value: b})
 				}
@@ -259,6 +268,56 @@ func (src *source) sheet(name string, zr *zip.Reader, member string, shared []st
 			if inV && val.Len() < 1<<20 {
 				val.Write(t)
 			}
+		}
+	}
+}
+
+// excelDate turns an Excel date, a day number such as "32874" (with a
+// time of day as its fraction), into YYYY-MM-DD. Workbooks count from
+// 1 January 1900, with a 29 February 1900 that never was (Lotus 1-2-3's
+// error, kept for compatibility), or, when date1904 is set, from
+// 1 January 1904.
+func excelDate(v string, date1904 bool) (string, bool) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || f < 1 || f >= 2958466 { // 2958465 is 31 December 9999
+		return "", false
+	}
+	days := int(f)
+	base := time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
+	if !date1904 {
+		switch {
+		case days == 60:
+			return "", false // the day that never was
+		case days < 60:
+			base = time.Date(1899, 12, 31, 0, 0, 0, 0, time.UTC)
+		default:
+			base = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
+		}
+	}
+	return base.AddDate(0, 0, days).Format("2006-01-02"), true
+}
+
+// workbookDate1904 says whether a workbook counts its dates from 1904
+// (<workbookPr date1904="1"/>, written by early Mac Excel).
+func workbookDate1904(zr *zip.Reader) bool {
+	rc, err := openMember(zr, "xl/workbook.xml")
+	if err != nil {
+		return false
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(rc)
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		if t, ok := tok.(xml.StartElement); ok && t.Name.Local == "workbookPr" {
+			for _, a := range t.Attr {
+				if a.Name.Local == "date1904" {
+					return a.Value == "1" || a.Value == "true"
+				}
+			}
+			return false
 		}
 	}
 }
