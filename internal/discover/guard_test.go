@@ -160,34 +160,3 @@ func TestHugeJSONObject(t *testing.T) {
 		t.Fatalf("%d findings of %d in %d parts (want 4), skipped %+v", sum.Findings, n, res.Count(), sum.Skipped)
 	}
 }
-
-// TestExcelDate checks Excel's day numbers in both date systems,
-// including the 29 February 1900 that Excel counts and never was.
-func TestExcelDate(t *testing.T) {
-	for _, c := range []struct {
-		v        string
-		date1904 bool
-		want     string
-	}{
-		{"1", false, "1900-01-01"}, {"59", false, "1900-02-28"}, {"60", false, ""}, {"61", false, "1900-03-01"},
-		{"32874", false, "1990-01-01"}, {"36526", false, "2000-01-01"}, {"36526.75", false, "2000-01-01"},
-		{"35064", true, "2000-01-01"}, {"1", true, "1904-01-02"},
-		{"0", false, ""}, {"-5", false, ""}, {"2958466", false, ""}, {"2958465", false, "9999-12-31"}, {"1e3x", false, ""}, {"", false, ""},
-	} {
-		got, ok := excelDate(c.v, c.date1904)
-		if got != c.want || ok != (c.want != "") {
-			t.Errorf("excelDate(%q, %v) = %q, %v; want %q", c.v, c.date1904, got, ok, c.want)
-		}
-	}
-	// A workbook that counts from 1904 says so in its workbook part.
-	for system, want := range map[string]string{`<workbookPr date1904="1"/>`: "2000-**-**", `<workbookPr/>`: "1995-**-**"} {
-		book := zipOf(map[string]string{
-			"xl/workbook.xml":          `<workbook>` + system + `</workbook>`,
-			"xl/worksheets/sheet1.xml": `<worksheet><sheetData><row><c t="inlineStr"><is><t>DOB</t></is></c></row><row><c><v>35064</v></c></row></sheetData></worksheet>`,
-		})
-		_, out := scanOne(t, "book.xlsx", book)
-		if !strings.Contains(out, `"type":"date_of_birth","masked":"`+want+`"`) {
-			t.Errorf("%s: want a date of birth in %s: %s", system, want, out)
-		}
-	}
-}

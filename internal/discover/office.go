@@ -45,9 +45,47 @@ func unreadable(kind string, err error) error {
 // claim gigabytes.
 const maxSharedStrings = 4 * maxInMemory
 
-// docx scans a Word document's paragraphs, each as a line.
+// docx scans a Word document's paragraphs, each as a line: the body
+// (under the file's own name), then its headers, footers, footnotes,
+// endnotes and comments, where names and numbers also turn up (under
+// letter.docx!/header1, letter.docx!/comments, ...).
 func (src *source) docx(name string, zr *zip.Reader) error {
-	rc, err := openMember(zr, "word/document.xml")
+	if err := src.docxPart(name, zr, "word/document.xml"); err != nil {
+		return err
+	}
+	var parts []string
+	for _, f := range zr.File {
+		if docxTextPart(f.Name) {
+			parts = append(parts, f.Name)
+		}
+	}
+	sort.Strings(parts)
+	for _, p := range parts {
+		if err := src.docxPart(member(name, strings.TrimSuffix(path.Base(p), ".xml")), zr, p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// docxTextPart says whether a DOCX member beside the body holds text a
+// reader sees: headers, footers, footnotes, endnotes, comments.
+func docxTextPart(name string) bool {
+	base, ok := strings.CutPrefix(name, "word/")
+	if !ok || strings.Contains(base, "/") || !strings.HasSuffix(base, ".xml") {
+		return false
+	}
+	for _, prefix := range []string{"header", "footer", "footnotes", "endnotes", "comments"} {
+		if strings.HasPrefix(base, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// docxPart scans the paragraphs of one part of a DOCX file.
+func (src *source) docxPart(name string, zr *zip.Reader, part string) error {
+	rc, err := openMember(zr, part)
 	if err != nil {
 		return unreadable("DOCX", err)
 	}
