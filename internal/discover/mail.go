@@ -15,8 +15,9 @@ import (
 	"strings"
 )
 
-// mail scans one email: the people in its headers, its text bodies, and
-// its attachments as files of their own (archive!/attachment.csv).
+// mail scans one email: its subject, the people in its address headers
+// (Bcc too: a sent message keeps it), its text bodies, and its
+// attachments as files of their own (archive!/attachment.csv).
 func (src *source) mail(name string, r io.Reader, depth int) error {
 	msg, err := mail.ReadMessage(bufio.NewReader(&headerGuard{r: r}))
 	if err != nil {
@@ -26,7 +27,16 @@ func (src *source) mail(name string, r io.Reader, depth int) error {
 		return fmt.Errorf("not a readable email (%v)", err)
 	}
 	var fields []Field
-	for _, h := range []string{"From", "To", "Cc", "Reply-To"} {
+	// A subject can name someone or carry a number ("IRD 49-091-850 for
+	// Aroha"): it is scanned as a line of text, its encoded words decoded.
+	if subject := msg.Header.Get("Subject"); subject != "" {
+		if dec, err := new(mime.WordDecoder).DecodeHeader(subject); err == nil {
+			subject = dec
+		}
+		src.rec = Record{Path: name, Fields: []Field{{Value: []byte(subject)}}}
+		src.record(&src.rec)
+	}
+	for _, h := range []string{"From", "To", "Cc", "Bcc", "Reply-To"} {
 		list, _ := msg.Header.AddressList(h)
 		for _, a := range list {
 			if a.Name != "" {
