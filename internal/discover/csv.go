@@ -89,8 +89,30 @@ func isHeader[T string | []byte](row []T) bool {
 func (src *source) csv(name string, r io.Reader) error {
 	br := bufio.NewReaderSize(r, textChunk)
 	head, _ := br.Peek(8 << 10)
-	_, err := src.csvRows(name, newCSVReader(br, sniffDelimiter(head)), nil, 0, -1)
+	comma, row := sniffDelimiter(head), 0
+	if sep, n, ok := excelSep(head); ok {
+		// Excel's "sep=;" line names the delimiter; the header follows it.
+		br.Discard(n)
+		comma, row = sep, 1
+	}
+	_, err := src.csvRows(name, newCSVReader(br, comma), nil, row, -1, true)
 	return err
+}
+
+// excelSep reads the "sep=;" line Excel writes (and reads) at the top of
+// a CSV file to name its delimiter, returning the delimiter and the
+// line's length.
+func excelSep(head []byte) (byte, int, bool) {
+	end := bytes.IndexByte(head, '\n')
+	if end < 0 {
+		return 0, 0, false
+	}
+	line := bytes.TrimRight(head[:end], "\r")
+	line = bytes.Trim(line, `"`)
+	if len(line) != 5 || !bytes.EqualFold(line[:4], []byte("sep=")) {
+		return 0, 0, false
+	}
+	return line[4], end + 1, true
 }
 
 // csvPiece scans the records of a large CSV file that start in
@@ -104,20 +126,28 @@ func (src *source) csvPiece(j job, f *os.File) error {
 	if err != nil && err != io.EOF {
 		return err
 	}
-	comma := sniffDelimiter(head[:n])
-	start, row, err := csvCut(io.NewSectionReader(f, 0, j.size), comma, j.from)
-	if err != nil || start >= j.to {
+	comma, base, row0 := sniffDelimiter(head[:n]), int64(0), 0
+	if sep, k, ok := excelSep(head[:n]); ok {
+		comma, base, row0 = sep, int64(k), 1
+	}
+	// Offsets from here on count from base, after any sep= line.
+	body := io.NewSectionReader(f, base, j.size-base)
+	start, row, err := csvCut(body, comma, max(j.from-base, 0))
+	if err != nil || start >= j.to-base {
 		return err
 	}
 	var cols []column
 	if start > 0 {
-		first, err := newCSVReader(io.NewSectionReader(f, 0, start), comma).next()
+		first, err := newCSVReader(io.NewSectionReader(f, base, start), comma).next()
 		if err == nil && isHeader(first) {
 			cols = columnsOf(first)
 		}
 	}
-	counted := &countingReader{r: io.NewSectionReader(f, start, j.size-start), s: src.s}
-	read, err := src.csvRows(j.rel, newCSVReader(counted, comma), cols, row, j.to-start)
+	counted := &countingReader{r: io.NewSectionReader(f, base+start, j.size-base-start), s: src.s}
+	read, err := src.csvRows(j.rel, newCSVReader(counted, comma), cols, row0+row, j.to-base-start, start == 0)
+	if start == 0 {
+		read += base // the first piece counts the sep= line
+	}
 	counted.settle(read)
 	return err
 }
@@ -132,11 +162,10 @@ func columnsOf(header [][]byte) []column {
 
 // csvRows scans the records cr reads, numbering them from row+1, until
 // one starts at or after limit bytes (-1: no limit), and returns the bytes
-// read. cols is nil at the start of a file, whose first row may be its
-// header.
-func (src *source) csvRows(name string, cr *csvReader, cols []column, row int, limit int64) (int64, error) {
+// read. first says cr starts at the file's first record, which may be
+// its header.
+func (src *source) csvRows(name string, cr *csvReader, cols []column, row int, limit int64, first bool) (int64, error) {
 	var fields []Field
-	first := cols == nil && row == 0
 	for {
 		if limit >= 0 && cr.offset >= limit {
 			return cr.offset, nil
@@ -149,9 +178,12 @@ func (src *source) csvRows(name string, cr *csvReader, cols []column, row int, l
 			return cr.offset, err
 		}
 		row++
-		if first && row == 1 && isHeader(rec) {
-			cols = columnsOf(rec)
-			continue
+		if first {
+			first = false
+			if isHeader(rec) {
+				cols = columnsOf(rec)
+				continue
+			}
 		}
 		for len(cols) < len(rec) {
 			cols = append(cols, column{name: "column " + strconv.Itoa(len(cols)+1)})

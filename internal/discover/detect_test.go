@@ -316,23 +316,34 @@ func TestLargeLogInPieces(t *testing.T) {
 // So is a large CSV, cut between records however its quoted fields run
 // over lines; the pieces after the first know the header.
 func TestLargeCSVInPieces(t *testing.T) {
-	var b bytes.Buffer
-	b.WriteString("id,email,notes\n")
-	n := 0
-	for b.Len() < splitSize+splitSize/2 {
-		n++
-		note := strings.Repeat("y", n%89)
-		switch n % 4 {
-		case 1:
-			note = `"called back, said ""fine""` + "\n" + `second line ` + note + `"`
-		case 2:
-			note = `"` + note + "\r\n" + `"` + "\r\n" // CRLF inside and after the quotes
-		case 3:
-			note += "\n" // and an empty line after the record
+	// The second file starts with Excel's sep= line: its header is row 2.
+	for _, first := range []string{"", "sep=;\r\n"} {
+		comma := ","
+		if first != "" {
+			comma = ";"
 		}
-		fmt.Fprintf(&b, "%d,user%d@example.org,%s\n", n, n, note)
+		var b bytes.Buffer
+		b.WriteString(first + "id" + comma + "email" + comma + "notes\n")
+		n := 0
+		for b.Len() < splitSize+splitSize/2 {
+			n++
+			note := strings.Repeat("y", n%89)
+			switch n % 4 {
+			case 1:
+				note = `"called back, said ""fine""; twice` + "\n" + `second line ` + note + `"`
+			case 2:
+				note = `"` + note + "\r\n" + `"` + "\r\n" // CRLF inside and after the quotes
+			case 3:
+				note += "\n" // and an empty line after the record
+			}
+			fmt.Fprintf(&b, "%d%suser%d@example.org%s%s\n", n, comma, n, comma, note)
+		}
+		header := 1
+		if first != "" {
+			header = 2
+		}
+		checkPieces(t, "big.csv", b.Bytes(), n, "email", func(row int) int { return row - header })
 	}
-	checkPieces(t, "big.csv", b.Bytes(), n, "email", func(row int) int { return row - 1 }) // row 1 is the header
 }
 
 // checkPieces scans body as the file name with one, two and three
