@@ -271,6 +271,7 @@ func FuzzReaders(f *testing.F) {
 	f.Add("x.csv", []byte("email,tfn\na@b.co,123456782\n\"bad"))
 	f.Add("x.json", []byte(`{"a":[{"email":"a@b.co"}]}`))
 	f.Add("x.sql", []byte("INSERT INTO t (a,b) VALUES ('x@y.co', 'it''s'),(1,NULL);"))
+	f.Add("z.sql", []byte("CREATE TABLE `t` (`email` text, KEY (`email`));\nINSERT INTO t VALUES ('a@b.co');"))
 	f.Add("y.sql", []byte("COPY t (a, b) FROM stdin;\nx@y.co\t\\N\n\\x41\\101\tz\n\\.\n"))
 	f.Add("x.eml", []byte("From: A <a@b.co>\r\nContent-Type: multipart/mixed; boundary=Z\r\n\r\n--Z\r\n\r\nhi\r\n--Z--"))
 	f.Add("x.mbox", []byte("From a\nSubject: x\n\nbody a@b.co\nFrom b\n\n"))

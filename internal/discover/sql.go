@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 )
 
 // sql scans a SQL dump's data: each tuple of an INSERT statement and
 // each row of a COPY ... FROM stdin block (pg_dump's default) is a
-// record, its fields named by the statement's column list (or "column N"
-// without one). Everything else in the dump is passed over.
+// record, its fields named by the statement's column list, else by the
+// table's CREATE TABLE earlier in the dump (mysqldump writes INSERTs
+// without a list), else "column N". Everything else is passed over.
 func (src *source) sql(name string, r io.Reader) error {
 	br := bufio.NewReaderSize(&runGuard{r: r, kind: lineRuns}, textChunk)
 	p := &sqlParser{br: br, line: 1}
@@ -33,13 +35,21 @@ func (src *source) sql(name string, r io.Reader) error {
 			src.rec = Record{Path: name, Line: line, Fields: fields}
 			src.record(&src.rec)
 		}
-		if kind == "copy" {
+		switch kind {
+		case "create":
+			p.createTable()
+		case "copy":
 			var data bool
 			if cols, data, err = p.copyHeader(); err == nil && data {
 				err = p.copyRows(record)
 			}
-		} else if cols, err = p.columns(); err == nil {
-			err = p.tuples(record)
+		default:
+			if cols, err = p.columns(); err == nil {
+				if cols == nil {
+					cols = p.tables[tableKey(p.table)]
+				}
+				err = p.tuples(record)
+			}
 		}
 		if err != nil {
 			return err
@@ -50,6 +60,10 @@ func (src *source) sql(name string, r io.Reader) error {
 type sqlParser struct {
 	br   *bufio.Reader
 	line int
+	// table is the last INSERT's table; tables the columns each CREATE
+	// TABLE gave, by tableKey.
+	table  string
+	tables map[string][]string
 }
 
 func (p *sqlParser) read() (byte, error) {
@@ -96,8 +110,8 @@ func (p *sqlParser) nextStatement() (string, error) {
 		}
 		n = 0
 		switch w {
-		case "copy":
-			return "copy", nil
+		case "copy", "create":
+			return w, nil
 		case "insert":
 			if p.intoTable(c) {
 				return "insert", nil
@@ -109,29 +123,172 @@ func (p *sqlParser) nextStatement() (string, error) {
 	}
 }
 
-// intoTable moves past INTO and the table name of an INSERT; c is the
-// byte that ended the word INSERT.
+// intoTable moves past INTO and the table name of an INSERT (and words
+// such as IGNORE before INTO), keeping the name in p.table; c is the byte
+// that ended the word INSERT.
 func (p *sqlParser) intoTable(c byte) bool {
 	if c == '(' {
 		return false
 	}
-	for words := 0; words < 2; {
-		c, err := p.skipSpace()
-		if err != nil {
+	for {
+		w, end, ok := p.word()
+		if !ok {
 			return false
 		}
-		for c != ' ' && c != '\n' && c != '\t' && c != '(' {
-			if c, err = p.read(); err != nil {
+		switch strings.ToLower(w) {
+		case "into", "ignore", "low_priority", "delayed", "high_priority", "":
+			if end == '(' {
 				return false
 			}
+			continue
 		}
-		words++
-		if c == '(' {
-			p.br.UnreadByte()
+		p.table = w
+		return true
+	}
+}
+
+// word reads the next word (up to white space or '('), returning it and
+// the byte that ended it; a '(' is left to be read again.
+func (p *sqlParser) word() (string, byte, bool) {
+	c, err := p.skipSpace()
+	if err != nil {
+		return "", 0, false
+	}
+	var w []byte
+	for c != ' ' && c != '\n' && c != '\r' && c != '\t' && c != '(' {
+		if len(w) < 256 {
+			w = append(w, c)
+		}
+		if c, err = p.read(); err != nil {
+			return "", 0, false
+		}
+	}
+	if c == '(' {
+		p.br.UnreadByte()
+	}
+	return string(w), c, true
+}
+
+// createTable reads a CREATE TABLE statement's column names into
+// p.tables, so that INSERTs without a column list (mysqldump's default,
+// and pg_dump --inserts) name their values. Other CREATE statements are
+// passed over.
+func (p *sqlParser) createTable() {
+	isTable, name := false, ""
+	for words := 0; ; words++ {
+		w, end, ok := p.word()
+		if !ok || words == 12 || strings.IndexByte(w, ';') >= 0 {
+			return // CREATE TABLE ... AS SELECT, LIKE, or not a statement
+		}
+		switch lw := strings.ToLower(w); {
+		case lw == "table":
+			isTable = true
+		case !isTable && lw != "temporary" && lw != "temp" && lw != "unlogged" && lw != "or" && lw != "replace" && lw != "global" && lw != "local":
+			return // CREATE INDEX, VIEW, FUNCTION...
+		case w != "" && lw != "if" && lw != "not" && lw != "exists":
+			name = w
+		}
+		if end == '(' {
 			break
 		}
 	}
-	return true
+	if name == "" {
+		return
+	}
+	p.read() // the '('
+	var body []byte
+	depth, quote := 1, byte(0)
+	for depth > 0 {
+		c, err := p.read()
+		if err != nil || len(body) > 1<<20 {
+			return
+		}
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"' || c == '`':
+			quote = c
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		}
+		if depth > 0 {
+			body = append(body, c)
+		}
+	}
+	if p.tables == nil {
+		p.tables = map[string][]string{}
+	}
+	if len(p.tables) < 10000 {
+		p.tables[tableKey(name)] = columnNames(body)
+	}
+}
+
+// columnNames reads the column names of a CREATE TABLE body: the first
+// word of each item at the top level, leaving out constraints and keys.
+func columnNames(body []byte) []string {
+	var cols []string
+	depth, quote, start := 0, byte(0), 0
+	item := func(b []byte) {
+		b = bytes.TrimSpace(b)
+		if len(b) == 0 || len(cols) == maxSQLColumns {
+			return
+		}
+		var name []byte
+		if q := b[0]; q == '`' || q == '"' || q == '[' {
+			closing := q
+			if q == '[' {
+				closing = ']'
+			}
+			if end := bytes.IndexByte(b[1:], closing); end >= 0 {
+				name = b[1 : 1+end]
+			}
+		} else {
+			name = b
+			if end := bytes.IndexAny(b, " \t\r\n"); end >= 0 {
+				name = b[:end]
+			}
+			switch strings.ToLower(string(name)) {
+			case "primary", "key", "unique", "constraint", "index", "foreign", "check", "fulltext", "spatial", "exclude", "like", "period":
+				return
+			}
+		}
+		if len(name) > 0 {
+			cols = append(cols, string(name))
+		}
+	}
+	for i, c := range body {
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"' || c == '`':
+			quote = c
+		case c == '(':
+			depth++
+		case c == ')':
+			depth--
+		case c == ',' && depth == 0:
+			item(body[start:i])
+			start = i + 1
+		}
+	}
+	item(body[start:])
+	return cols
+}
+
+// tableKey is how a table is known across statements: its last name
+// part without quotes, in lower case (public.users, "users", `users`).
+func tableKey(name string) string {
+	name = strings.ToLower(name)
+	if k := strings.LastIndexByte(name, '.'); k >= 0 {
+		name = name[k+1:]
+	}
+	return strings.Trim(name, "`\"[]")
 }
 
 // copyHeader reads the rest of a COPY statement, up to its ';' and the

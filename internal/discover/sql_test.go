@@ -57,3 +57,47 @@ func TestCopyUnescape(t *testing.T) {
 		}
 	}
 }
+
+// mysqldump writes INSERTs without a column list by default: the columns
+// come from the table's CREATE TABLE earlier in the dump, so a name
+// column is found by its name.
+func TestSQLColumnsFromCreateTable(t *testing.T) {
+	dump := strings.Join([]string{
+		"-- MySQL dump 10.13; create the tables",
+		"DROP TABLE IF EXISTS `customers`;",
+		"CREATE TABLE `customers` (",
+		"  `id` int NOT NULL AUTO_INCREMENT,",
+		"  `first_name` varchar(50) DEFAULT NULL,",
+		"  `home_address` varchar(200) DEFAULT 'n/a, none',",
+		"  `email` varchar(255),",
+		"  `total` decimal(10,2),",
+		"  PRIMARY KEY (`id`),",
+		"  UNIQUE KEY `email` (`email`),",
+		"  CONSTRAINT `fk` FOREIGN KEY (`id`) REFERENCES `x` (`id`)",
+		") ENGINE=InnoDB DEFAULT CHARSET=utf8mb4;",
+		"CREATE INDEX idx ON customers (email);",
+		"CREATE TABLE copy_of LIKE customers;",
+		"INSERT IGNORE INTO `customers` VALUES (1,'Aroha','12 Queen Street, Auckland','aroha@example.nz',10.50),(2,'Ben','3 High St','ben@example.au',7.00);",
+		"CREATE TABLE public.staff (id integer NOT NULL, full_name text, CHECK (id > 0));",
+		"INSERT INTO public.staff VALUES (7, 'Cara Jones');",
+		"",
+	}, "\n")
+	sum, out := scanOne(t, "dump.sql", []byte(dump))
+	if len(sum.Skipped) != 0 {
+		t.Fatalf("skipped %+v", sum.Skipped)
+	}
+	for _, want := range []string{
+		`"line":15,"field":"first_name","type":"person_name"`,
+		`"line":15,"field":"home_address","type":"street_address"`,
+		`"line":15,"field":"email","type":"email","masked":"a***@example.nz"`,
+		`"line":15,"field":"email","type":"email","masked":"b***@example.au"`,
+		`"line":17,"field":"full_name","type":"person_name"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %s in\n%s", want, out)
+		}
+	}
+	if cols := columnNames([]byte("`id` int, `a,b` text, \"Quoted Name\" text, [br] int, plain numeric(10,2), KEY `k` (`id`)")); strings.Join(cols, "|") != "id|a,b|Quoted Name|br|plain" {
+		t.Errorf("columnNames: %q", cols)
+	}
+}
