@@ -49,12 +49,17 @@ type attr struct {
 
 const chunk = 1 << 16
 
-// chunked is a growable list that never moves its elements, so growing
-// it never copies millions of them and its pointers stay valid.
+// chunked is a growable list in chunks of a fixed length, so growing it
+// never copies millions of elements. Only the first chunk grows by
+// doubling (a small scan does not pay for a whole chunk up front), so a
+// pointer from at is valid until the next add.
 type chunked[T any] struct{ chunks [][]T }
 
 func (c *chunked[T]) add(v T) int32 {
-	if len(c.chunks) == 0 || len(c.chunks[len(c.chunks)-1]) == chunk {
+	switch {
+	case len(c.chunks) == 0:
+		c.chunks = append(c.chunks, make([]T, 0, 256))
+	case len(c.chunks[len(c.chunks)-1]) == chunk:
 		c.chunks = append(c.chunks, make([]T, 0, chunk))
 	}
 	last := &c.chunks[len(c.chunks)-1]
@@ -84,7 +89,10 @@ func (c *attrChunks) text(v string) (uint32, uint8) {
 	if len(v) > 255 {
 		v = v[:255]
 	}
-	if len(c.arena) == 0 || len(c.arena[len(c.arena)-1])+len(v) > arenaChunk {
+	switch {
+	case len(c.arena) == 0:
+		c.arena = append(c.arena, make([]byte, 0, 4<<10)) // the first grows as the list's does
+	case len(c.arena[len(c.arena)-1])+len(v) > arenaChunk:
 		c.arena = append(c.arena, make([]byte, 0, arenaChunk))
 	}
 	k := len(c.arena) - 1
