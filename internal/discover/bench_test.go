@@ -22,11 +22,11 @@ import (
 // text, sized with BREACHDESK_BENCH_MB (default 64):
 //
 //   - dense: the PII-dense case, every CSV row a customer with a
-//     dozen identifiers and half the log lines carrying several (about one
-//     value per 45 bytes);
+//     dozen identifiers and half the log lines carrying several (a
+//     finding every 26 bytes);
 //   - typical: an orders export with one customer email per row and an
 //     application log where one line in about forty is a signup with an
-//     email and a phone (about one value per 200 bytes).
+//     email and a phone (a finding every 230 bytes).
 //
 // scripts/bench-scan runs them and prints the comparison with its ratios;
 // by hand:
