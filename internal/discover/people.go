@@ -50,15 +50,19 @@ type attr struct {
 const chunk = 1 << 16
 
 // chunked is a growable list in chunks of a fixed length, so growing it
-// never copies millions of elements. Only the first chunk grows by
-// doubling (a small scan does not pay for a whole chunk up front), so a
-// pointer from at is valid until the next add.
-type chunked[T any] struct{ chunks [][]T }
+// never copies millions of elements. Only the first chunk may grow, from
+// first elements (a small scan does not pay for a whole chunk up front;
+// a large one sets first to a whole chunk, as growing costs more than
+// it saves), so a pointer from at is valid until the next add.
+type chunked[T any] struct {
+	chunks [][]T
+	first  int
+}
 
 func (c *chunked[T]) add(v T) int32 {
 	switch {
 	case len(c.chunks) == 0:
-		c.chunks = append(c.chunks, make([]T, 0, 256))
+		c.chunks = append(c.chunks, make([]T, 0, min(max(c.first, 256), chunk)))
 	case len(c.chunks[len(c.chunks)-1]) == chunk:
 		c.chunks = append(c.chunks, make([]T, 0, chunk))
 	}
@@ -79,7 +83,8 @@ func (c *chunked[T]) len() int {
 // attrChunks is the attrs, with the arena holding their text.
 type attrChunks struct {
 	chunked[attr]
-	arena [][]byte // chunks of arenaChunk bytes
+	arena      [][]byte // chunks of arenaChunk bytes
+	firstArena int      // the first chunk's starting size, as chunked's first
 }
 
 const arenaChunk = 1 << 20
@@ -91,7 +96,7 @@ func (c *attrChunks) text(v string) (uint32, uint8) {
 	}
 	switch {
 	case len(c.arena) == 0:
-		c.arena = append(c.arena, make([]byte, 0, 4<<10)) // the first grows as the list's does
+		c.arena = append(c.arena, make([]byte, 0, min(max(c.firstArena, 4<<10), arenaChunk))) // the first grows as the list's does
 	case len(c.arena[len(c.arena)-1])+len(v) > arenaChunk:
 		c.arena = append(c.arena, make([]byte, 0, arenaChunk))
 	}
@@ -114,7 +119,10 @@ func NewResolver() *Resolver { return newResolver(0) }
 // newResolver sizes the index for about keys keys up front, so a scan
 // that knows roughly how much it will read does not grow it step by step.
 func newResolver(keys int) *Resolver {
-	return &Resolver{seed: maphash.MakeSeed(), index: newKeyIndex(keys), fileID: map[string]int32{}, countryID: map[string]uint16{"": 0}, countries: []string{""}}
+	r := &Resolver{seed: maphash.MakeSeed(), index: newKeyIndex(keys), fileID: map[string]int32{}, countryID: map[string]uint16{"": 0}, countries: []string{""}}
+	// About a record per key, a contact detail per record, 32 bytes each.
+	r.nodes.first, r.attrs.first, r.attrs.firstArena = keys, keys, 32*keys
+	return r
 }
 
 func (r *Resolver) find(x int32) int32 {
