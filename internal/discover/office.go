@@ -146,14 +146,100 @@ func (src *source) xlsx(name string, zr *zip.Reader) error {
 			sheets = append(sheets, f.Name)
 		}
 	}
-	sort.Strings(sheets)
-	date1904 := workbookDate1904(zr)
+	book := readWorkbook(zr)
+	// In the workbook's order, under the names its tabs show; sheets it
+	// does not list come after, under their file names.
+	sort.SliceStable(sheets, func(a, b int) bool {
+		oa, oka := book.order[sheets[a]]
+		ob, okb := book.order[sheets[b]]
+		if oka != okb {
+			return oka
+		}
+		if oka {
+			return oa < ob
+		}
+		return sheets[a] < sheets[b]
+	})
 	for _, sh := range sheets {
-		if err := src.sheet(member(name, strings.TrimSuffix(path.Base(sh), ".xml")), zr, sh, shared, date1904); err != nil {
+		label := strings.TrimSuffix(path.Base(sh), ".xml")
+		if n, ok := book.names[sh]; ok {
+			label = n
+		}
+		if err := src.sheet(member(name, label), zr, sh, shared, book.date1904); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// workbook is what an XLSX file's workbook part says about its sheets.
+type workbook struct {
+	date1904 bool              // dates count from 1904 (early Mac Excel)
+	names    map[string]string // sheet names by member, "xl/worksheets/sheet1.xml": "Payroll"
+	order    map[string]int    // the sheets' order in the workbook, by member
+}
+
+// readWorkbook reads xl/workbook.xml and its relationships; a workbook
+// without them (or with broken ones) gets file names and the 1900 dates.
+func readWorkbook(zr *zip.Reader) workbook {
+	book := workbook{names: map[string]string{}, order: map[string]int{}}
+	targets := map[string]string{} // relationship id: member
+	if rc, err := openMember(zr, "xl/_rels/workbook.xml.rels"); err == nil {
+		dec := xml.NewDecoder(rc)
+		for {
+			tok, err := dec.Token()
+			if err != nil {
+				break
+			}
+			if t, ok := tok.(xml.StartElement); ok && t.Name.Local == "Relationship" {
+				id, target := xmlAttr(t, "Id"), xmlAttr(t, "Target")
+				if strings.HasPrefix(target, "/") {
+					target = strings.TrimPrefix(target, "/")
+				} else {
+					target = path.Join("xl", target)
+				}
+				targets[id] = target
+			}
+		}
+		rc.Close()
+	}
+	rc, err := openMember(zr, "xl/workbook.xml")
+	if err != nil {
+		return book
+	}
+	defer rc.Close()
+	dec := xml.NewDecoder(rc)
+	for {
+		tok, err := dec.Token()
+		if err != nil {
+			return book
+		}
+		t, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch t.Name.Local {
+		case "workbookPr":
+			v := xmlAttr(t, "date1904")
+			book.date1904 = v == "1" || v == "true"
+		case "sheet":
+			// The relationship id is r:id, in the relationships namespace.
+			if m, ok := targets[xmlAttr(t, "id")]; ok && xmlAttr(t, "name") != "" {
+				book.names[m] = xmlAttr(t, "name")
+				book.order[m] = len(book.order)
+			}
+		}
+	}
+}
+
+// xmlAttr is the value of an element's attribute by its local name.
+func xmlAttr(t xml.StartElement, local string) string {
+	for _, a := range t.Attr {
+		if a.Name.Local == local {
+			return a.Value
+		}
+	}
+	return ""
 }
 
 func sharedStrings(zr *zip.Reader) ([]string, error) {
@@ -333,29 +419,4 @@ func excelDate(v string, date1904 bool) (string, bool) {
 		}
 	}
 	return base.AddDate(0, 0, days).Format("2006-01-02"), true
-}
-
-// workbookDate1904 says whether a workbook counts its dates from 1904
-// (<workbookPr date1904="1"/>, written by early Mac Excel).
-func workbookDate1904(zr *zip.Reader) bool {
-	rc, err := openMember(zr, "xl/workbook.xml")
-	if err != nil {
-		return false
-	}
-	defer rc.Close()
-	dec := xml.NewDecoder(rc)
-	for {
-		tok, err := dec.Token()
-		if err != nil {
-			return false
-		}
-		if t, ok := tok.(xml.StartElement); ok && t.Name.Local == "workbookPr" {
-			for _, a := range t.Attr {
-				if a.Name.Local == "date1904" {
-					return a.Value == "1" || a.Value == "true"
-				}
-			}
-			return false
-		}
-	}
 }

@@ -67,3 +67,30 @@ func TestExcelDate(t *testing.T) {
 		}
 	}
 }
+
+// Sheets are read in the workbook's order under the names their tabs
+// show; a sheet the workbook does not list keeps its file name.
+func TestXLSXSheetNames(t *testing.T) {
+	sheet := func(email string) string {
+		return `<worksheet><sheetData><row><c t="inlineStr"><is><t>` + email + `</t></is></c></row></sheetData></worksheet>`
+	}
+	book := zipOf(map[string]string{
+		"xl/workbook.xml": `<workbook xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>` +
+			`<sheet name="Payroll" sheetId="2" r:id="rId2"/><sheet name="Customers &amp; Co" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+		"xl/_rels/workbook.xml.rels": `<Relationships><Relationship Id="rId1" Target="worksheets/sheet1.xml"/>` +
+			`<Relationship Id="rId2" Target="/xl/worksheets/sheet2.xml"/><Relationship Id="rId3" Target="styles.xml"/></Relationships>`,
+		"xl/worksheets/sheet1.xml": sheet("cust@example.org"),
+		"xl/worksheets/sheet2.xml": sheet("pay@example.org"),
+		"xl/worksheets/sheet3.xml": sheet("hidden@example.org"),
+	})
+	sum, out := scanOne(t, "book.xlsx", book)
+	if len(sum.Skipped) != 0 {
+		t.Fatalf("skipped %+v", sum.Skipped)
+	}
+	pay := strings.Index(out, `"path":"book.xlsx!/Payroll","line":1,"field":"column 1","type":"email","masked":"p***@example.org"`)
+	cust := strings.Index(out, `"path":"book.xlsx!/Customers \u0026 Co","line":1,"field":"column 1","type":"email","masked":"c***@example.org"`)
+	rest := strings.Index(out, `"path":"book.xlsx!/sheet3","line":1,"field":"column 1","type":"email","masked":"h***@example.org"`)
+	if pay < 0 || cust < 0 || rest < 0 || !(pay < cust && cust < rest) {
+		t.Errorf("sheets named and ordered wrongly (%d, %d, %d):\n%s", pay, cust, rest, out)
+	}
+}
