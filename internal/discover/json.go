@@ -73,11 +73,7 @@ func (src *source) json(name string, r io.Reader, lines bool) error {
 		}
 		if keyed != nil {
 			// {"emails": {"u-8f3k29": "aroha@example.nz"}}: one person per key.
-			src.rec = Record{Path: name, Line: top, Fields: append(keyed, Field{Name: p, Value: []byte(v)})}
-			if !lines {
-				src.rec.Line = 0
-			}
-			src.record(&src.rec)
+			emit(&jsonFrame{fields: append(keyed, Field{Name: p, Value: []byte(v)})})
 			return
 		}
 		if rec == nil {
