@@ -142,9 +142,9 @@ func (src *source) file(name string, r io.Reader, size int64, depth int, ra io.R
 	if textual(ext) {
 		br := bufio.NewReaderSize(r, textChunk)
 		r = br // it holds what it peeked
-		head, _ := br.Peek(4)
-		if ok, big := utf16Order(head); ok {
-			r = newUTF16Reader(br, big)
+		head, _ := br.Peek(512)
+		if ok, big, mark := utf16Order(head); ok {
+			r = newUTF16Reader(br, big, mark)
 		}
 	}
 	var err error

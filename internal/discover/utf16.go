@@ -23,21 +23,44 @@ type utf16Reader struct {
 	err error
 }
 
-// utf16Order says whether text starts with a UTF-16 byte order mark, and
-// which order it gives.
-func utf16Order(head []byte) (ok, big bool) {
+// utf16Order says whether text is UTF-16 and in which byte order, and
+// whether it starts with a byte order mark. Without a mark (SQL Server's
+// bcp -w writes none) it is taken as UTF-16 when its start reads as text
+// in one order: at least 16 units, nearly every high byte NUL and the
+// low bytes printable, which binary data and UTF-8 text almost never are.
+func utf16Order(head []byte) (ok, big, mark bool) {
 	switch {
 	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}) && !bytes.HasPrefix(head, []byte{0xFF, 0xFE, 0, 0}): // not UTF-32
-		return true, false
+		return true, false, true
 	case bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
-		return true, true
+		return true, true, true
 	}
-	return false, false
+	units := min(len(head), 512) / 2
+	if units < 16 {
+		return false, false, false
+	}
+	var nul, text [2]int // by the byte's place in its unit
+	for i := range units * 2 {
+		switch c := head[i]; {
+		case c == 0:
+			nul[i%2]++
+		case c >= 0x20 && c < 0x7F, c == '\n', c == '\r', c == '\t':
+			text[i%2]++
+		}
+	}
+	for low := range 2 { // 0: little-endian, the text byte first
+		if nul[1-low]*20 >= units*19 && text[low]*10 >= units*9 {
+			return true, low == 1, false
+		}
+	}
+	return false, false, false
 }
 
-// newUTF16Reader reads r, which starts with its byte order mark.
-func newUTF16Reader(r io.Reader, big bool) *utf16Reader {
-	io.ReadFull(r, make([]byte, 2)) // the mark
+// newUTF16Reader reads r, skipping its byte order mark when it has one.
+func newUTF16Reader(r io.Reader, big, mark bool) *utf16Reader {
+	if mark {
+		io.ReadFull(r, make([]byte, 2))
+	}
 	return &utf16Reader{r: r, big: big, in: make([]byte, textChunk)}
 }
 
@@ -92,17 +115,16 @@ func (u *utf16Reader) decode() {
 	u.dec, u.out = out, out
 }
 
-// fileIsUTF16 says whether the file at path starts with a UTF-16 byte
-// order mark: such a file is not cut into pieces, whose edges could fall
-// inside a character.
+// fileIsUTF16 says whether the file at path is UTF-16: such a file is
+// not cut into pieces, whose edges could fall inside a character.
 func fileIsUTF16(path string) bool {
 	f, err := os.Open(path)
 	if err != nil {
 		return false
 	}
 	defer f.Close()
-	head := make([]byte, 4)
+	head := make([]byte, 512)
 	n, _ := io.ReadFull(f, head)
-	ok, _ := utf16Order(head[:n])
+	ok, _, _ := utf16Order(head[:n])
 	return ok
 }

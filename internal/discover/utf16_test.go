@@ -43,7 +43,7 @@ func TestUTF16Reader(t *testing.T) {
 		for _, big := range []bool{false, true} {
 			enc := encodeUTF16(b.String(), big)
 			for _, rd := range []io.Reader{bytes.NewReader(enc), iotest.OneByteReader(bytes.NewReader(enc))} {
-				got, err := io.ReadAll(newUTF16Reader(rd, big))
+				got, err := io.ReadAll(newUTF16Reader(rd, big, true))
 				if err != nil || string(got) != b.String() {
 					t.Fatalf("big=%v: %d runes came back as %d (%v)", big, utf8.RuneCountInString(b.String()), utf8.RuneCount(got), err)
 				}
@@ -59,7 +59,7 @@ func TestUTF16Reader(t *testing.T) {
 		"high half at end":   {[]byte{0xFF, 0xFE, 'a', 0, 0x3D, 0xD8}, "a\uFFFD"},
 		"high half, no pair": {[]byte{0xFF, 0xFE, 0x3D, 0xD8, 'a', 0}, "\uFFFDa"},
 	} {
-		got, _ := io.ReadAll(newUTF16Reader(bytes.NewReader(c.in), false))
+		got, _ := io.ReadAll(newUTF16Reader(bytes.NewReader(c.in), false, true))
 		if string(got) != c.want {
 			t.Errorf("%s: %q, want %q", name, got, c.want)
 		}
@@ -78,6 +78,20 @@ func TestUTF16Files(t *testing.T) {
 		sum, out := scanOne(t, name, body)
 		if len(sum.Skipped) != 0 || !strings.Contains(out, "a***@example.nz") || !strings.Contains(out, `"type":"phone"`) {
 			t.Errorf("%s: skipped %+v, found %s", name, sum.Skipped, out)
+		}
+	}
+	// Without a byte order mark (SQL Server's bcp -w), in either order.
+	for _, big := range []bool{false, true} {
+		body := encodeUTF16(strings.Repeat(csv, 3), big)[2:]
+		sum, out := scanOne(t, "bcp.tsv", body)
+		if len(sum.Skipped) != 0 || strings.Count(out, "a***@example.nz") != 3 {
+			t.Errorf("UTF-16 without a mark (big-endian %v): skipped %+v, found %s", big, sum.Skipped, out)
+		}
+	}
+	// Nor are UTF-8 text, short text and binary taken for UTF-16.
+	for _, head := range [][]byte{[]byte(strings.Repeat("plain ascii text, ", 30)), encodeUTF16("short", false)[2:], bytes.Repeat([]byte{0, 1, 2, 0xff}, 128), bytes.Repeat([]byte{'A', 0, 0, 0}, 128)} {
+		if ok, _, _ := utf16Order(head); ok {
+			t.Errorf("%q... taken for UTF-16", head[:16])
 		}
 	}
 	dir := t.TempDir()
