@@ -197,27 +197,15 @@ func (p *sqlParser) createTable() {
 	}
 	p.read() // the '('
 	var body []byte
-	depth, quote := 1, byte(0)
-	for depth > 0 {
+	for nest := (sqlNesting{depth: 1}); ; {
 		c, err := p.read()
 		if err != nil || len(body) > 1<<20 {
 			return
 		}
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"' || c == '`':
-			quote = c
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
+		if nest.step(c); nest.depth == 0 {
+			break
 		}
-		if depth > 0 {
-			body = append(body, c)
-		}
+		body = append(body, c)
 	}
 	if p.tables == nil {
 		p.tables = map[string][]string{}
@@ -227,58 +215,107 @@ func (p *sqlParser) createTable() {
 	}
 }
 
-// columnNames reads the column names of a CREATE TABLE body: the first
-// word of each item at the top level, leaving out constraints and keys.
+// sqlNesting follows quotes and parentheses through SQL text, a byte at
+// a time.
+type sqlNesting struct {
+	depth int
+	quote byte // the quote open, 0 outside quotes
+}
+
+// step takes the next byte and says whether it stands outside quotes.
+func (n *sqlNesting) step(c byte) bool {
+	switch {
+	case n.quote != 0:
+		if c == n.quote {
+			n.quote = 0
+		}
+		return false
+	case c == '\'' || c == '"' || c == '`':
+		n.quote = c
+		return false
+	case c == '(':
+		n.depth++
+	case c == ')':
+		n.depth--
+	}
+	return true
+}
+
+// columnNames reads the column names of a CREATE TABLE body, or of a
+// column list: the first word of each item at the top level, unquoted,
+// leaving out constraints and keys.
 func columnNames(body []byte) []string {
 	var cols []string
-	depth, quote, start := 0, byte(0), 0
+	start := 0
 	item := func(b []byte) {
 		b = bytes.TrimSpace(b)
-		if len(b) == 0 || len(cols) == maxSQLColumns {
+		if len(b) == 0 || len(cols) == maxSQLColumns || sqlConstraint(b) {
 			return
 		}
-		var name []byte
+		name := b
 		if q := b[0]; q == '`' || q == '"' || q == '[' {
 			closing := q
 			if q == '[' {
 				closing = ']'
 			}
+			name = nil
 			if end := bytes.IndexByte(b[1:], closing); end >= 0 {
 				name = b[1 : 1+end]
 			}
-		} else {
-			name = b
-			if end := bytes.IndexAny(b, " \t\r\n"); end >= 0 {
-				name = b[:end]
-			}
-			switch strings.ToLower(string(name)) {
-			case "primary", "key", "unique", "constraint", "index", "foreign", "check", "fulltext", "spatial", "exclude", "like", "period":
-				return
-			}
+		} else if end := bytes.IndexAny(b, " \t\r\n"); end >= 0 {
+			name = b[:end]
 		}
 		if len(name) > 0 {
 			cols = append(cols, string(name))
 		}
 	}
+	var nest sqlNesting
 	for i, c := range body {
-		switch {
-		case quote != 0:
-			if c == quote {
-				quote = 0
-			}
-		case c == '\'' || c == '"' || c == '`':
-			quote = c
-		case c == '(':
-			depth++
-		case c == ')':
-			depth--
-		case c == ',' && depth == 0:
+		if nest.step(c) && c == ',' && nest.depth == 0 {
 			item(body[start:i])
 			start = i + 1
 		}
 	}
 	item(body[start:])
 	return cols
+}
+
+// sqlConstraint says whether an item of a CREATE TABLE body is a key or
+// a constraint rather than a column: it starts with a word such as KEY,
+// UNIQUE or CHECK followed by what a constraint has there ("(", a quoted
+// name, KEY or INDEX, or a name, a space and "("). A column may have such
+// a name: "key text", "period int" and "unique varchar(20)" are columns.
+func sqlConstraint(item []byte) bool {
+	word, rest := sqlWord(item)
+	switch strings.ToLower(string(word)) {
+	case "primary", "foreign", "constraint":
+		return true
+	case "unique", "key", "index", "fulltext", "spatial", "check", "exclude", "like", "period":
+		if len(rest) == 0 {
+			return false // a column with nothing but its name
+		}
+		if c := rest[0]; c == '(' || c == '`' || c == '"' || c == '[' {
+			return true
+		}
+		next, after := sqlWord(rest)
+		if bytes.EqualFold(next, []byte("key")) || bytes.EqualFold(next, []byte("index")) {
+			return true
+		}
+		// "INDEX idx_a (a)" names an index; in "unique varchar(20)" the
+		// "(" belongs to the column's type.
+		return len(after) > 0 && after[0] == '(' && rest[len(next)] != '('
+	}
+	return false
+}
+
+// sqlWord splits b into its first word (up to white space or "(") and
+// the rest, without the white space between.
+func sqlWord(b []byte) (word, rest []byte) {
+	end := bytes.IndexAny(b, " \t\r\n(")
+	if end < 0 {
+		return b, nil
+	}
+	return b[:end], bytes.TrimSpace(b[end:])
 }
 
 // tableKey is how a table is known across statements: its last name
@@ -323,11 +360,7 @@ func (p *sqlParser) copyHeader() (cols []string, data bool, err error) {
 	}
 	if open := bytes.IndexByte(stmt[:from], '('); open >= 0 {
 		if end := bytes.LastIndexByte(stmt[:from], ')'); end > open {
-			for _, c := range bytes.Split(stmt[open+1:end], []byte(",")) {
-				if len(cols) < maxSQLColumns {
-					cols = append(cols, string(bytes.Trim(bytes.TrimSpace(c), "`\"[]")))
-				}
-			}
+			cols = columnNames(stmt[open+1 : end])
 		}
 	}
 	return cols, true, nil

@@ -97,7 +97,14 @@ func TestSQLColumnsFromCreateTable(t *testing.T) {
 			t.Errorf("missing %s in\n%s", want, out)
 		}
 	}
-	if cols := columnNames([]byte("`id` int, `a,b` text, \"Quoted Name\" text, [br] int, plain numeric(10,2), KEY `k` (`id`)")); strings.Join(cols, "|") != "id|a,b|Quoted Name|br|plain" {
-		t.Errorf("columnNames: %q", cols)
+	for body, want := range map[string]string{
+		"`id` int, `a,b` text, \"Quoted Name\" text, [br] int, plain numeric(10,2), KEY `k` (`id`)": "id|a,b|Quoted Name|br|plain",
+		// Columns named like constraint words stay columns; constraints do not.
+		"key text, period int, check boolean, unique varchar(20), index, INDEX idx_a (a), KEY idx (b), UNIQUE (b), UNIQUE KEY `u` (c), CHECK (id > 0), CHECK(id > 1), PRIMARY KEY (id), CONSTRAINT c CHECK (x)": "key|period|check|unique|index",
+		"id, key, value": "id|key|value", // a COPY column list
+	} {
+		if cols := columnNames([]byte(body)); strings.Join(cols, "|") != want {
+			t.Errorf("columnNames(%s) = %q, want %s", body, cols, want)
+		}
 	}
 }
