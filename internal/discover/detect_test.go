@@ -143,6 +143,22 @@ func scanOne(t *testing.T, name string, body []byte) (*Summary, string) {
 	return sum, out.String()
 }
 
+// scanFinds scans body as the file name, expecting no file skipped and
+// every one of wants in the findings, and returns the findings.
+func scanFinds(t *testing.T, name string, body []byte, wants ...string) string {
+	t.Helper()
+	sum, out := scanOne(t, name, body)
+	if len(sum.Skipped) != 0 {
+		t.Fatalf("%s: skipped %+v", name, sum.Skipped)
+	}
+	for _, want := range wants {
+		if !strings.Contains(out, want) {
+			t.Errorf("%s: missing %s in\n%s", name, want, out)
+		}
+	}
+	return out
+}
+
 // Hostile input is skipped with a reason, in bounded memory and time.
 func TestHostileFilesAreSkipped(t *testing.T) {
 	// A zip whose member claims to expand 1000-fold past 100 MiB.
