@@ -16,9 +16,9 @@ import (
 	"github.com/santhosh-tekuri/jsonschema/v6"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
-	"gopkg.in/yaml.v3"
 
 	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/yamlbound"
 	"github.com/breachdesk/breachdesk/spec"
 )
 
@@ -188,12 +188,19 @@ func Parse(data []byte) (*Facts, error) {
 	return &f, nil
 }
 
+// MaxBytes bounds a facts document, as sent and once YAML aliases are
+// expanded.
+const MaxBytes = 1 << 20
+
 // decode reads JSON, or YAML when the text is not JSON, into plain values
 // the schema validator understands.
 func decode(data []byte) (any, error) {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) == 0 {
 		return nil, fault.Errorf(fault.Invalid, "The facts document is empty.")
+	}
+	if len(trimmed) > MaxBytes {
+		return nil, fault.Errorf(fault.TooLarge, "The facts document is larger than %d KB; facts this long are not facts about one breach.", MaxBytes>>10)
 	}
 	if trimmed[0] == '{' {
 		doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(trimmed))
@@ -202,8 +209,17 @@ func decode(data []byte) (any, error) {
 		}
 		return doc, nil
 	}
+	// Aliases are measured before any value is built, so a short document
+	// cannot expand into gigabytes.
+	node, err := yamlbound.Parse(trimmed, yamlbound.Limits{Bytes: MaxBytes, Nodes: 50_000, Depth: 32})
+	if err != nil {
+		if fault.CodeOf(err) == fault.Invalid {
+			return nil, fault.Errorf(fault.Invalid, "The facts document is neither JSON nor valid YAML: %s", fault.MessageOf(err))
+		}
+		return nil, err
+	}
 	var y any
-	if err := yaml.Unmarshal(trimmed, &y); err != nil {
+	if err := node.Decode(&y); err != nil {
 		return nil, fault.Errorf(fault.Invalid, "The facts document is neither JSON nor valid YAML: %v.", err)
 	}
 	doc, err := plain(y, "")

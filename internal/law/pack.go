@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -15,6 +16,9 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
 	"gopkg.in/yaml.v3"
+
+	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/yamlbound"
 )
 
 //go:embed packs/*.yaml
@@ -134,8 +138,17 @@ func Load(dir string) (*Rules, error) {
 	return r, nil
 }
 
+// maxPackBytes bounds a rule pack file; the built-in ones are under 40 KB.
+const maxPackBytes = 4 << 20
+
 func parsePack(b []byte) (*Pack, error) {
 	var p Pack
+	if len(b) > maxPackBytes {
+		return nil, fmt.Errorf("the pack is larger than %d MB", maxPackBytes>>20)
+	}
+	if _, err := yamlbound.Parse(b, yamlbound.Default); err != nil {
+		return nil, errors.New(fault.MessageOf(err))
+	}
 	dec := yaml.NewDecoder(strings.NewReader(string(b)))
 	dec.KnownFields(true)
 	if err := dec.Decode(&p); err != nil {

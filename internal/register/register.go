@@ -101,13 +101,21 @@ func (d Document) WriteJSON(w io.Writer) error {
 	return enc.Encode(d)
 }
 
+// MaxImportBytes bounds a register file read by ReadJSON.
+const MaxImportBytes = 64 << 20
+
 // ReadJSON reads a register document, refusing unknown fields and
 // entries a register cannot hold, naming the entry.
 func ReadJSON(r io.Reader) (Document, error) {
 	var d Document
-	dec := json.NewDecoder(io.LimitReader(r, 64<<20))
+	lr := &io.LimitedReader{R: r, N: MaxImportBytes + 1}
+	dec := json.NewDecoder(lr)
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&d); err != nil {
+	err := dec.Decode(&d)
+	if lr.N <= 0 {
+		return d, fault.Errorf(fault.TooLarge, "The register file is larger than %d MB; split it and import each part.", MaxImportBytes>>20)
+	}
+	if err != nil {
 		return d, fault.Errorf(fault.Invalid, "The register file could not be read: %v.", err)
 	}
 	if d.Schema != Schema {
