@@ -1,15 +1,23 @@
 // Package spec embeds the contracts breachdesk shares with other tools:
 // the facts document (input of assessments) and the assessment document
-// (output). They are byte-for-byte copies of the shared originals; a test
-// keeps them identical, and they change only by a new version.
+// (output). A contract changes only by a new version; the version 1
+// files are byte-for-byte copies of the shared originals, and a test
+// keeps them identical.
 package spec
 
 import _ "embed"
 
-// FactsSchema is spec/facts.schema.json: breachdesk/facts/v1.
+// FactsSchema is spec/facts.schema.json: breachdesk/facts/v1.1, which
+// adds optional fields to version 1.
 //
 //go:embed facts.schema.json
 var FactsSchema []byte
+
+// FactsSchemaV1 is spec/facts-v1.schema.json: breachdesk/facts/v1, the
+// shared original, by which version 1 documents are still read.
+//
+//go:embed facts-v1.schema.json
+var FactsSchemaV1 []byte
 
 // AssessmentSchema is spec/assessment.schema.json: breachdesk/assessment/v1.
 //

@@ -2,14 +2,19 @@ package spec
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
+	"reflect"
+	"slices"
 	"testing"
 )
 
-// TestContractsMatchTheSharedOriginals keeps the copies identical to the
-// shared contracts when those are beside the checkout.
+// TestContractsMatchTheSharedOriginals keeps the version 1 copies
+// identical to the shared contracts when those are beside the checkout.
+// spec/facts.schema.json has moved on to version 1.1; its version 1 is
+// kept as spec/facts-v1.schema.json.
 func TestContractsMatchTheSharedOriginals(t *testing.T) {
-	for name, ours := range map[string][]byte{"facts.schema.json": FactsSchema, "assessment.schema.json": AssessmentSchema} {
+	for name, ours := range map[string][]byte{"facts.schema.json": FactsSchemaV1, "assessment.schema.json": AssessmentSchema} {
 		shared, err := os.ReadFile("../../shared/spec/" + name)
 		if err != nil {
 			t.Skipf("shared contracts not beside the checkout: %v", err)
@@ -34,4 +39,85 @@ func TestScanContractMatchesTheSharedOriginal(t *testing.T) {
 	if !bytes.Equal(shared, ours) {
 		t.Error("docs/scan-contract.md differs from the shared scan contract")
 	}
+}
+
+// TestFactsVersionOneOneOnlyAdds checks that version 1.1 keeps every
+// field, value and requirement of version 1: it only adds.
+func TestFactsVersionOneOneOnlyAdds(t *testing.T) {
+	var v1, v11 any
+	if err := json.Unmarshal(FactsSchemaV1, &v1); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(FactsSchema, &v11); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(path string, a, b any)
+	walk = func(path string, a, b any) {
+		switch x := a.(type) {
+		case map[string]any:
+			y, ok := b.(map[string]any)
+			if !ok {
+				t.Errorf("%s: no longer an object", path)
+				return
+			}
+			for k, v := range x {
+				switch {
+				case k == "description" || k == "title" || k == "$id":
+				case k == "required" && !reflect.DeepEqual(v, y[k]):
+					t.Errorf("%s/required: %v became %v", path, v, y[k])
+				case path == "/properties/schema" && k == "const":
+					if !slices.Contains(y["enum"].([]any), v) {
+						t.Errorf("%s: version 1 is no longer accepted", path)
+					}
+				default:
+					walk(path+"/"+k, v, y[k])
+				}
+			}
+		case []any:
+			y, _ := b.([]any)
+			for _, v := range x {
+				if !slices.ContainsFunc(y, func(w any) bool { return reflect.DeepEqual(v, w) }) {
+					t.Errorf("%s: %v was dropped", path, v)
+				}
+			}
+		default:
+			if !reflect.DeepEqual(a, b) {
+				t.Errorf("%s: %v became %v", path, a, b)
+			}
+		}
+	}
+	walk("", v1, v11)
+}
+
+// TestRulesDocNamesEveryFactsField keeps docs/rules.md's field-by-field
+// table in step with the facts schema.
+func TestRulesDocNamesEveryFactsField(t *testing.T) {
+	doc, err := os.ReadFile("../docs/rules.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var schema map[string]any
+	if err := json.Unmarshal(FactsSchema, &schema); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(prefix string, node map[string]any)
+	walk = func(prefix string, node map[string]any) {
+		props, _ := node["properties"].(map[string]any)
+		for name, p := range props {
+			child := p.(map[string]any)
+			path := prefix + name
+			if items, ok := child["items"].(map[string]any); ok && items["properties"] != nil {
+				walk(path+"[].", items)
+				continue
+			}
+			if child["properties"] != nil {
+				walk(path+".", child)
+				continue
+			}
+			if !bytes.Contains(doc, []byte("`"+path+"`")) {
+				t.Errorf("docs/rules.md does not document %s", path)
+			}
+		}
+	}
+	walk("", schema)
 }

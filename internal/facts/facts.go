@@ -1,8 +1,9 @@
 // Package facts reads the facts document of a suspected breach
-// (spec/facts.schema.json, breachdesk/facts/v1) from JSON or YAML,
-// validating it against the schema so that unknown fields and values are
-// refused with the path that holds them. An absent field means "not known
-// yet", so every optional field is a pointer or a nil slice.
+// (spec/facts.schema.json, breachdesk/facts/v1.1, and the version 1 it
+// extends) from JSON or YAML, validating it against the schema of the
+// version it names so that unknown fields and values are refused with the
+// path that holds them. An absent field means "not known yet", so every
+// optional field is a pointer or a nil slice.
 package facts
 
 import (
@@ -22,8 +23,12 @@ import (
 	"github.com/breachdesk/breachdesk/spec"
 )
 
-// Schema is the value of the schema field of a version 1 document.
-const Schema = "breachdesk/facts/v1"
+// Schema is the value of the schema field of the current version (1.1);
+// SchemaV1 is that of version 1 documents, still read as they always were.
+const (
+	Schema   = "breachdesk/facts/v1.1"
+	SchemaV1 = "breachdesk/facts/v1"
+)
 
 // Facts is what is known about a breach.
 type Facts struct {
@@ -54,15 +59,22 @@ type Organisation struct {
 	SubjectTo      []string `json:"subject_to,omitempty"`
 	GDPRRole       string   `json:"gdpr_role,omitempty"`
 	IsTFNRecipient *bool    `json:"is_tfn_recipient,omitempty"`
+	// VicPublicSector: Part 4 of the PDP Act 2014 (Vic) applies (v1.1).
+	VicPublicSector *bool `json:"vic_public_sector,omitempty"`
 }
 
-// Timeline holds when things happened; deadlines run from DiscoveredAt.
+// Timeline holds when things happened; deadlines run from DiscoveredAt,
+// or from OughtToHaveKnownAt when that is earlier.
 type Timeline struct {
 	OccurredAt    *time.Time `json:"occurred_at,omitempty"`
 	OccurredUntil *time.Time `json:"occurred_until,omitempty"`
 	DiscoveredAt  time.Time  `json:"discovered_at"`
 	ContainedAt   *time.Time `json:"contained_at,omitempty"`
 	Ongoing       *bool      `json:"ongoing,omitempty"`
+	// The other moments of awareness (v1.1).
+	FirstAlertAt       *time.Time `json:"first_alert_at,omitempty"`
+	ProcessorAwareAt   *time.Time `json:"processor_aware_at,omitempty"`
+	OughtToHaveKnownAt *time.Time `json:"ought_to_have_known_at,omitempty"`
 }
 
 // Effects says which security properties were lost.
@@ -72,12 +84,20 @@ type Effects struct {
 	Integrity         string   `json:"integrity,omitempty"`
 	Availability      string   `json:"availability,omitempty"`
 	AvailabilityHours *float64 `json:"availability_hours,omitempty"`
+	// AvailabilityCriticality is low, moderate or critical (v1.1).
+	AvailabilityCriticality string `json:"availability_criticality,omitempty"`
+	// BusinessImpactLevel is the VPDSS business impact level, 1-5 (v1.1).
+	BusinessImpactLevel *int `json:"business_impact_level,omitempty"`
 }
 
 // Data is what kinds of information, and how many records.
 type Data struct {
 	Categories []string `json:"categories,omitempty"`
 	Records    *int64   `json:"records,omitempty"`
+	// AlreadyPublic: lawfully public before the breach (v1.1).
+	AlreadyPublic *bool `json:"already_public,omitempty"`
+	// Sensitive: sensitive though no category names it (v1.1).
+	Sensitive *bool `json:"sensitive,omitempty"`
 }
 
 // People is who is affected.
@@ -86,6 +106,17 @@ type People struct {
 	ByJurisdiction map[string]int64 `json:"by_jurisdiction,omitempty"`
 	Groups         []string         `json:"groups,omitempty"`
 	Vulnerable     *bool            `json:"vulnerable,omitempty"`
+	// AlreadyAware: the people already know of the breach (v1.1).
+	AlreadyAware *bool `json:"already_aware,omitempty"`
+	// AtHigherRisk is a part of the people at higher risk (v1.1).
+	AtHigherRisk *AtHigherRisk `json:"at_higher_risk,omitempty"`
+}
+
+// AtHigherRisk is a part of the affected people at higher risk than the
+// rest, e.g. those with protected addresses.
+type AtHigherRisk struct {
+	Count *int64 `json:"count,omitempty"`
+	Why   string `json:"why,omitempty"`
 }
 
 // Protection is how the data was protected.
@@ -95,6 +126,9 @@ type Protection struct {
 	PasswordsHashed string `json:"passwords_hashed,omitempty"`
 	BackupAvailable *bool  `json:"backup_available,omitempty"`
 	Restored        *bool  `json:"restored,omitempty"`
+	// RestoredAt and RestoredFrom (backup or other) say when and how (v1.1).
+	RestoredAt   *time.Time `json:"restored_at,omitempty"`
+	RestoredFrom string     `json:"restored_from,omitempty"`
 }
 
 // Recipient is who has, or may have, the data.
@@ -103,6 +137,15 @@ type Recipient struct {
 	Relationship     string `json:"relationship,omitempty"`
 	ConfirmedDeleted *bool  `json:"confirmed_deleted,omitempty"`
 	Accessed         string `json:"accessed,omitempty"`
+	// Relation is who the recipient is to the people or the organisation,
+	// as a choice (v1.1).
+	Relation string `json:"relation,omitempty"`
+	// Count is how many recipients there were (v1.1).
+	Count *int64 `json:"count,omitempty"`
+	// DeletionAssurance is assured, their_word, refused or unknown (v1.1).
+	DeletionAssurance string `json:"deletion_assurance,omitempty"`
+	// Repeated: the same recipient kept receiving the information (v1.1).
+	Repeated *bool `json:"repeated,omitempty"`
 }
 
 // Exposure is how widely and how long the data was exposed.
@@ -138,6 +181,8 @@ type NotificationConstraints struct {
 	LawEnforcementDelay     *bool `json:"law_enforcement_delay,omitempty"`
 	WouldCauseMoreHarm      *bool `json:"would_cause_more_harm,omitempty"`
 	ContactDetailsAvailable *bool `json:"contact_details_available,omitempty"`
+	// OtherDelay is national_security or regulator_instruction (v1.1).
+	OtherDelay string `json:"other_delay,omitempty"`
 }
 
 // Entity is another organisation holding the same information.
@@ -145,35 +190,46 @@ type Entity struct {
 	Name         string `json:"name"`
 	Relationship string `json:"relationship,omitempty"`
 	Notifies     *bool  `json:"notifies,omitempty"`
+	// Notified: it has given the notification, confirmed (v1.1).
+	Notified *bool `json:"notified,omitempty"`
+	// Reference is that notification's reference (v1.1).
+	Reference string `json:"reference,omitempty"`
 }
 
 var (
-	schema  *jsonschema.Schema
-	printer = message.NewPrinter(language.English)
+	schemaV11 = compile("facts.schema.json", spec.FactsSchema)
+	schemaV1  = compile("facts-v1.schema.json", spec.FactsSchemaV1)
+	printer   = message.NewPrinter(language.English)
 )
 
-func init() {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(spec.FactsSchema))
+func compile(name string, text []byte) *jsonschema.Schema {
+	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(text))
 	if err != nil {
-		panic("facts schema: " + err.Error())
+		panic(name + ": " + err.Error())
 	}
 	c := jsonschema.NewCompiler()
 	c.AssertFormat()
-	if err := c.AddResource("facts.schema.json", doc); err != nil {
-		panic("facts schema: " + err.Error())
+	if err := c.AddResource(name, doc); err != nil {
+		panic(name + ": " + err.Error())
 	}
-	schema = c.MustCompile("facts.schema.json")
+	return c.MustCompile(name)
 }
 
 // Parse reads a facts document in JSON or YAML, validates it against the
-// schema and decodes it. Errors are Invalid faults naming each path.
+// schema of the version it names (version 1 documents against version 1,
+// so they keep their meaning) and decodes it. Errors are Invalid faults
+// naming each path.
 func Parse(data []byte) (*Facts, error) {
 	doc, err := decode(data)
 	if err != nil {
 		return nil, err
 	}
-	if err := schema.Validate(doc); err != nil {
-		return nil, schemaError(err)
+	sch, version := schemaV11, Schema
+	if m, ok := doc.(map[string]any); ok && m["schema"] == SchemaV1 {
+		sch, version = schemaV1, SchemaV1
+	}
+	if err := sch.Validate(doc); err != nil {
+		return nil, schemaError(err, version)
 	}
 	norm, err := json.Marshal(doc)
 	if err != nil {
@@ -286,7 +342,7 @@ func orRoot(p string) string {
 }
 
 // schemaError flattens the validator's tree into one message per path.
-func schemaError(err error) error {
+func schemaError(err error, version string) error {
 	ve, ok := err.(*jsonschema.ValidationError)
 	if !ok {
 		return fault.Errorf(fault.Invalid, "The facts document is not valid: %v.", err)
@@ -317,5 +373,5 @@ func schemaError(err error) error {
 	for i, p := range paths {
 		parts[i] = p + ": " + fields[p]
 	}
-	return &fault.Error{Code: fault.Invalid, Message: "The facts document does not match " + Schema + ": " + strings.Join(parts, "; "), Fields: fields}
+	return &fault.Error{Code: fault.Invalid, Message: "The facts document does not match " + version + ": " + strings.Join(parts, "; "), Fields: fields}
 }
