@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -26,19 +28,58 @@ func TestPasswordHashRoundTrip(t *testing.T) {
 	}
 }
 
-func TestLimiterForgetsAfterWindow(t *testing.T) {
+func TestThrottleCountsPerAddressAndPerAccountAtAddress(t *testing.T) {
 	now := time.Unix(0, 0)
-	l := NewLimiter(3, time.Minute)
-	l.Now = func() time.Time { return now }
-	for i := 0; i < 3; i++ {
-		l.Fail("ip:1", "email:a")
+	th := NewThrottle(5, 3, time.Minute)
+	th.Now = func() time.Time { return now }
+	for range 3 {
+		a, _, ok := th.Begin("10.0.0.1", "victim")
+		if !ok {
+			t.Fatal("refused before the limit")
+		}
+		a.Failed()
 	}
-	if l.Allowed("ip:1") || l.Allowed("ip:2", "email:a") || !l.Allowed("ip:2", "email:b") {
-		t.Fatal("limits per key")
+	if _, wait, ok := th.Begin("10.0.0.1", "victim"); ok || wait != time.Minute {
+		t.Fatalf("account at address not refused (ok %v, wait %v)", ok, wait)
+	}
+	if _, _, ok := th.Begin("10.0.0.2", "victim"); !ok {
+		t.Fatal("the account is locked for another address")
+	}
+	// The address's own sign-in succeeds and cancels nothing but itself.
+	a, _, _ := th.Begin("10.0.0.1", "mallory")
+	a.Succeeded()
+	a, _, _ = th.Begin("10.0.0.1", "other")
+	a.Failed()
+	a, _, _ = th.Begin("10.0.0.1", "another")
+	a.Failed()
+	if _, _, ok := th.Begin("10.0.0.1", "third"); ok {
+		t.Fatal("the address passed its limit across accounts")
 	}
 	now = now.Add(61 * time.Second)
-	if !l.Allowed("ip:1", "email:a") {
+	if _, _, ok := th.Begin("10.0.0.1", "victim"); !ok {
 		t.Fatal("failures older than the window still count")
+	}
+}
+
+func TestThrottleCountsIPv6ByNetwork(t *testing.T) {
+	if AddressKey("2001:db8::1") != AddressKey("2001:db8::ffff") || AddressKey("::ffff:10.0.0.1") != "10.0.0.1" {
+		t.Fatal("addresses are not grouped")
+	}
+}
+
+func TestPasswordChecksWaitForASlot(t *testing.T) {
+	for range cap(hashSlots) {
+		hashSlots <- struct{}{}
+	}
+	_, err := VerifyPassword(context.Background(), "", "pw", 20*time.Millisecond)
+	for range cap(hashSlots) {
+		<-hashSlots
+	}
+	if !errors.Is(err, ErrBusy) {
+		t.Fatalf("want ErrBusy with every slot taken, got %v", err)
+	}
+	if ok, err := VerifyPassword(context.Background(), "", "pw", time.Second); ok || err != nil {
+		t.Fatalf("the dummy hash matched or failed: %v %v", ok, err)
 	}
 }
 

@@ -4,8 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
@@ -44,5 +47,133 @@ func TestAssessRefusesAliasBombFromReporter(t *testing.T) {
 	}
 	if code != http.StatusRequestEntityTooLarge || !strings.Contains(e.Message, "aliases") {
 		t.Fatalf("want 413 naming aliases, got %d %s", code, body)
+	}
+}
+
+// anonFrom is a browser at another address of the loopback network, so the
+// server sees sign-ins from different places.
+func (f *fixture) anonFrom(ip string) *client {
+	c := f.anon()
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	c.http.Transport = &http.Transport{DialContext: d.DialContext}
+	return c
+}
+
+// signIn posts the sign-in form and returns the status.
+func (c *client) signIn(email, pw string) int {
+	c.f.t.Helper()
+	m := csrfField.FindStringSubmatch(c.get("/login"))
+	if m == nil {
+		c.f.t.Fatal("no csrf on the sign-in page")
+	}
+	return c.post("/login", url.Values{"csrf": {m[1]}, "email": {email}, "password": {pw}}).StatusCode
+}
+
+// Forty wrong sign-ins sent at once from one address: the throttle counts
+// each before its password is hashed, so no more than the address's limit
+// are hashed and the rest get 429 at once (all forty were hashed before).
+func TestSignInIsThrottledBeforeHashing(t *testing.T) {
+	f := newFixture(t).withOrg()
+	f.user("po@example.org", auth.PrivacyOfficer, true)
+	c := f.anonFrom("127.0.0.21")
+	m := csrfField.FindStringSubmatch(c.get("/login"))
+	var wg sync.WaitGroup
+	codes := make(chan int, 40)
+	for i := range 40 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			body := url.Values{"csrf": {m[1]}, "email": {fmt.Sprintf("nobody%d@example.org", i)}, "password": {"wrong password here"}}.Encode()
+			req, _ := http.NewRequest("POST", f.ts.URL+"/login", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			resp, err := c.http.Do(req)
+			if err != nil {
+				codes <- 0
+				return
+			}
+			resp.Body.Close()
+			codes <- resp.StatusCode
+		}()
+	}
+	wg.Wait()
+	close(codes)
+	n := map[int]int{}
+	for c := range codes {
+		n[c]++
+	}
+	if n[http.StatusUnauthorized] > 20 || n[http.StatusTooManyRequests] < 20 || n[0] > 0 {
+		t.Fatalf("want at most 20 checked and the rest refused with 429, got %v", n)
+	}
+}
+
+// Guessing at an account from one address never locks its owner out at
+// another.
+func TestThrottleDoesNotLockTheOwnerOut(t *testing.T) {
+	f := newFixture(t).withOrg()
+	f.user("po@example.org", auth.PrivacyOfficer, true)
+	attacker := f.anonFrom("127.0.0.22")
+	for range 12 {
+		attacker.signIn("po@example.org", "not the password")
+	}
+	if got := attacker.signIn("po@example.org", testPassword); got != http.StatusTooManyRequests {
+		t.Fatalf("the guessing address is not throttled: %d", got)
+	}
+	if got := f.anonFrom("127.0.0.23").signIn("po@example.org", testPassword); got != http.StatusSeeOther {
+		t.Fatalf("the owner at another address is locked out: %d", got)
+	}
+}
+
+// Signing in to one's own account between guesses does not reset the
+// count of guesses from that address.
+func TestOwnSignInDoesNotResetTheThrottle(t *testing.T) {
+	f := newFixture(t).withOrg()
+	f.user("po@example.org", auth.PrivacyOfficer, true)
+	f.user("mallory@example.org", auth.Reporter, false)
+	c := f.anonFrom("127.0.0.24")
+	failures := 0
+	for round := 0; round < 4; round++ {
+		for range 9 {
+			switch c.signIn("po@example.org", "guess number x") {
+			case http.StatusTooManyRequests:
+				if failures > 20 {
+					t.Fatalf("refused only after %d failures", failures)
+				}
+				return
+			case http.StatusUnauthorized:
+				failures++
+			}
+		}
+		c.signIn("mallory@example.org", testPassword)
+	}
+	t.Fatalf("%d failures from one address and never refused", failures)
+}
+
+// A next= that browsers would resolve to another host is replaced by the
+// incident list; a path on this site is kept.
+func TestSignInRedirectStaysOnSite(t *testing.T) {
+	for in, want := range map[string]string{
+		"/%09/evil.example":     "/incidents",
+		"/\t/evil.example":      "/incidents",
+		"/\n/evil.example":      "/incidents",
+		"//evil.example":        "/incidents",
+		"/\\evil.example":       "/incidents",
+		"/%2F/evil.example":     "/incidents",
+		"https://evil.example/": "/incidents",
+		"javascript:alert(1)":   "/incidents",
+		" /incidents":           "/incidents",
+		"/incidents/7?tab=a":    "/incidents/7?tab=a",
+		"/incidents/7#notes":    "/incidents/7#notes",
+	} {
+		if got := safeNext(in); got != want {
+			t.Errorf("safeNext(%q) = %q, want %q", in, got, want)
+		}
+	}
+	f := newFixture(t).withOrg()
+	f.user("po@example.org", auth.PrivacyOfficer, true)
+	c := f.anon()
+	m := csrfField.FindStringSubmatch(c.get("/login?next=/%09/evil.example"))
+	resp := c.post("/login", url.Values{"csrf": {m[1]}, "email": {"po@example.org"}, "password": {testPassword}, "next": {"/\t/evil.example"}})
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/incidents" {
+		t.Fatalf("redirected to %q (%d)", loc, resp.StatusCode)
 	}
 }

@@ -77,9 +77,9 @@ type Server struct {
 	// Now is the clock; tests control it.
 	Now func() time.Time
 
-	limiter *auth.Limiter
-	pages   map[string]*template.Template
-	mux     *http.ServeMux
+	throttle *auth.Throttle
+	pages    map[string]*template.Template
+	mux      *http.ServeMux
 }
 
 // New builds the server and its routes.
@@ -94,7 +94,7 @@ func New(st Stores, cfg Config, files *evidence.Files, n *notify.Notifier, log *
 		cfg.MaxScanUpload = 512 << 20
 	}
 	s := &Server{Stores: st, Config: cfg, Files: files, Notifier: n, Log: log,
-		Now: func() time.Time { return time.Now().UTC() }, limiter: auth.NewLimiter(10, 15*time.Minute), mux: http.NewServeMux()}
+		Now: func() time.Time { return time.Now().UTC() }, throttle: auth.NewThrottle(20, 10, 15*time.Minute), mux: http.NewServeMux()}
 	rules, err := law.Load(cfg.RulesDir)
 	if err != nil {
 		return nil, err

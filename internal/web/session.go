@@ -3,9 +3,13 @@ package web
 import (
 	"crypto/subtle"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
+	"unicode"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/fault"
@@ -170,12 +174,26 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "login", "Sign in", map[string]any{"Next": safeNext(r.FormValue("next")), "PreCSRF": s.preToken(w, r)})
 }
 
-// safeNext keeps redirects after sign-in on this site.
+// safeNext keeps redirects after sign-in on this site: only a path on this
+// server, with its query, is accepted. Browsers drop tabs and newlines from
+// a URL and read a backslash as a slash, so "/\t/evil.example" would reach
+// another host: such text is refused, not cleaned.
 func safeNext(n string) string {
-	if !strings.HasPrefix(n, "/") || strings.HasPrefix(n, "//") || strings.HasPrefix(n, "/\\") {
-		return "/incidents"
+	const home = "/incidents"
+	unsafe := func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' || unicode.IsSpace(r) }
+	if strings.ContainsFunc(n, unsafe) {
+		return home
 	}
-	return n
+	u, err := url.Parse(n)
+	if err != nil || strings.ContainsFunc(u.Path, unsafe) || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return home
+	}
+	out := (&url.URL{Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery, Fragment: u.Fragment}).String()
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") {
+		return home
+	}
+	return out
 }
 
 func clientIP(r *http.Request) string {
@@ -186,35 +204,67 @@ func clientIP(r *http.Request) string {
 	return host
 }
 
+// signInWait is how long a sign-in waits for a free password-hashing slot
+// before it is told to retry.
+const signInWait = 3 * time.Second
+
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	pw := r.PostFormValue("password")
-	keys := []string{"ip:" + clientIP(r), "email:" + email}
 	data := map[string]any{"Next": safeNext(r.PostFormValue("next")), "PreCSRF": s.preToken(w, r), "Email": email}
-	if !s.limiter.Allowed(keys...) {
-		data["Error"] = "Too many failed attempts. Wait 15 minutes and try again, or ask an administrator to reset your password."
+	tooMany := func(wait time.Duration, msg string) {
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		data["Error"] = msg
 		s.renderStatus(w, r, http.StatusTooManyRequests, "login", "Sign in", data)
+	}
+	// The attempt is counted before the password is hashed, so requests
+	// sent at once cannot all pass the check before the first fails.
+	attempt, wait, ok := s.throttle.Begin(clientIP(r), email)
+	if !ok {
+		tooMany(wait, fmt.Sprintf("Too many failed sign-ins from your network. Try again in %s, or ask an administrator to reset your password.", minutes(wait)))
 		return
 	}
+	hash := ""
 	u, err := s.Users.UserByEmail(r.Context(), email)
-	ok := false
-	if err == nil && !u.Disabled {
-		ok = auth.CheckPassword(u.PasswordHash, pw)
-	} else {
-		auth.EqualiseTiming(pw)
+	switch {
+	case err == nil && !u.Disabled:
+		hash = u.PasswordHash
+	case err != nil && fault.CodeOf(err) != fault.NotFound:
+		attempt.Cancel()
+		s.renderError(w, r, err)
+		return
 	}
-	if !ok {
-		s.limiter.Fail(keys...)
+	ok, err = auth.VerifyPassword(r.Context(), hash, pw, signInWait)
+	if err != nil {
+		attempt.Cancel()
+		if errors.Is(err, auth.ErrBusy) {
+			tooMany(time.Second, "Many people are signing in at this moment. Try again in a few seconds.")
+			return
+		}
+		s.renderError(w, r, err)
+		return
+	}
+	if !ok || hash == "" {
+		attempt.Failed()
 		data["Error"] = "That email and password do not match an account."
 		s.renderStatus(w, r, http.StatusUnauthorized, "login", "Sign in", data)
 		return
 	}
-	s.limiter.Reset(keys...)
+	attempt.Succeeded()
 	if err := s.startSession(w, r, u.ID); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+}
+
+// minutes says a wait in whole minutes.
+func minutes(d time.Duration) string {
+	m := int(d.Round(time.Minute) / time.Minute)
+	if m <= 1 {
+		return "a minute"
+	}
+	return strconv.Itoa(m) + " minutes"
 }
 
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID int64) error {
