@@ -26,16 +26,24 @@ func (d Document) ForEmail(lang string) (Email, error) {
 // 160 characters in one SMS, 153 per part when split.
 const gsm7 = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà"
 
+// IsGSM7 says whether every character of a text is in the GSM 7-bit
+// alphabet, so that it can be sent without UCS-2.
+func IsGSM7(s string) bool {
+	for _, r := range s {
+		if !strings.ContainsRune(gsm7, r) {
+			return false
+		}
+	}
+	return true
+}
+
 // SMSSegments counts the parts a text needs: GSM-7 when every character
 // allows it (160, then 153 per part), else UCS-2 (70, then 67).
 func SMSSegments(s string) int {
 	n := utf8.RuneCountInString(s)
 	single, multi := 160, 153
-	for _, r := range s {
-		if !strings.ContainsRune(gsm7, r) {
-			single, multi = 70, 67
-			break
-		}
+	if !IsGSM7(s) {
+		single, multi = 70, 67
 	}
 	if n <= single {
 		return 1

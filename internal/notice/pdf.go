@@ -85,6 +85,9 @@ func NewBatch(paper Paper) *Batch {
 	return b
 }
 
+// Pages is the number of pages laid out so far.
+func (b *Batch) Pages() int { return b.p.PageNo() }
+
 // Write finishes the PDF.
 func (b *Batch) Write(w io.Writer) error {
 	if err := b.p.Error(); err != nil {
