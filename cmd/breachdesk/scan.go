@@ -26,13 +26,15 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	key := fs.String("key", env("BREACHDESK_SCAN_KEY", ""), "HMAC key in hex, to match hashes across scans; default a random key per scan, printed in the summary (env BREACHDESK_SCAN_KEY)")
 	reveal := fs.Bool("reveal", false, "include raw values in the output (they are masked and hashed otherwise)")
 	workers := fs.Int("workers", 0, "files read at once; default one per core")
+	contract := fs.Int("contract", discover.ContractVersion, "version of the output contract to write (docs/scan-contract.md): 2, or 1 for tools that read version 1")
+	findingHMAC := fs.String("finding-hmac", "on", "on: each finding carries the HMAC of its value; off (contract 2 only): findings carry only their id, and the people file the HMACs of each person's identifiers")
 	defLimit := 1800
 	if n, err := strconv.Atoi(env("BREACHDESK_SCAN_MEMORY_MB", "1800")); err == nil && n >= 0 {
 		defLimit = n // 0 switches the limit off
 	}
 	memLimit := fs.Int("memory-limit", defLimit, "soft memory limit in MiB: the collector works harder near it, so ten million people fit in 2 GiB (env BREACHDESK_SCAN_MEMORY_MB; 0 for none)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: breachdesk scan [--findings FILE] [--people FILE] [--summary FILE] [--key HEX] [--reveal] PATH...")
+		fmt.Fprintln(stderr, "usage: breachdesk scan [--findings FILE] [--people FILE] [--summary FILE] [--key HEX] [--reveal] [--contract 1|2] [--finding-hmac on|off] PATH...")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -48,7 +50,17 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if *memLimit > 0 && os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(int64(*memLimit) << 20)
 	}
-	opt := discover.Options{Reveal: *reveal, Workers: *workers}
+	opt := discover.Options{Reveal: *reveal, Workers: *workers, Contract: *contract}
+	switch {
+	case *contract != 1 && *contract != 2:
+		return &exitError{code: 1, err: errors.New("--contract must be 1 or 2")}
+	case *findingHMAC == "off" && *contract == 1:
+		return &exitError{code: 1, err: errors.New("--finding-hmac=off needs --contract 2: version 1 requires each finding's HMAC")}
+	case *findingHMAC == "off":
+		opt.OmitFindingHMAC = true
+	case *findingHMAC != "on":
+		return &exitError{code: 1, err: errors.New("--finding-hmac must be on or off")}
+	}
 	if *key != "" {
 		k, err := hex.DecodeString(*key)
 		if err != nil || len(k) < 16 {

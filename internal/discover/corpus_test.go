@@ -32,6 +32,12 @@ type planted struct {
 	norm string
 }
 
+// placed is a person the corpus placed somewhere: by their email, the
+// name the people output should give them and where they live.
+type placed struct {
+	path, email, name, given, family, place string
+}
+
 type person struct {
 	first, last, email, phone, phoneNorm, dob, dobISO string
 	card, tfn, ird, abn, medicare, nhi, iban, ssn     string
@@ -146,6 +152,18 @@ func spaced(s string, groups ...int) string {
 type corpus struct {
 	r     *rand.Rand
 	truth []planted
+	// persons is how many different people each file holds; places the
+	// people whose name and place a file says.
+	persons map[string]int
+	places  []placed
+}
+
+// holds records that a file holds n different people.
+func (c *corpus) holds(path string, n int) {
+	if c.persons == nil {
+		c.persons = map[string]int{}
+	}
+	c.persons[path] += n
 }
 
 func (c *corpus) plant(path string, t Type, norm string) {
@@ -186,14 +204,17 @@ func (c *corpus) csv(p []person) []byte {
 	return b.Bytes()
 }
 
+// log is an application log: events of look-alikes, and for each person
+// a signup event whose first line has their email and phone and whose
+// next lines (indented, or without a timestamp) their other details.
 func (c *corpus) log(p []person) []byte {
 	var b bytes.Buffer
 	for _, x := range p {
 		for k := 0; k < 3; k++ {
-			b.WriteString(c.distractor() + "\n")
+			fmt.Fprintf(&b, "2026-03-01T09:%02d:%02dZ WARN %s\n", c.r.IntN(60), c.r.IntN(60), c.distractor())
 		}
 		fmt.Fprintf(&b, "2026-03-01T09:%02d:11Z INFO signup email=%s phone=%s\n", c.r.IntN(60), x.email, x.phone)
-		fmt.Fprintf(&b, "2026-03-01T09:%02d:12Z DEBUG verified TFN %s and ABN %s, SSN %s-%s-%s\n", c.r.IntN(60), spaced(x.tfn, 3, 3, 3), spaced(x.abn, 2, 3, 3, 3), x.ssn[:3], x.ssn[3:5], x.ssn[5:])
+		fmt.Fprintf(&b, "    verified TFN %s and ABN %s, SSN %s-%s-%s\n", spaced(x.tfn, 3, 3, 3), spaced(x.abn, 2, 3, 3, 3), x.ssn[:3], x.ssn[3:5], x.ssn[5:])
 		fmt.Fprintf(&b, "payment card ending %s charged; IBAN %s; patient NHI %s born %s\n", x.card, spaced(x.iban, 4, 4, 4, 4, 4, 2), x.nhi, x.dob)
 		fmt.Fprintf(&b, "refund to bank account %s or BSB %s\n", x.nzBank, x.bsb)
 		for _, t := range []struct {
@@ -399,8 +420,10 @@ func tgzOf(files map[string][]byte) []byte {
 	return b.Bytes()
 }
 
-// writeCorpus writes n people per format under dir.
-func writeCorpus(dir string, n int, seed uint64) ([]planted, error) {
+// writeCorpus writes n people per format under dir and returns what it
+// planted, with how many people each file holds and where the people
+// it placed live.
+func writeCorpus(dir string, n int, seed uint64) (*corpus, error) {
 	c := &corpus{r: rand.New(rand.NewPCG(seed, seed^0x9e3779b9))}
 	people := func(off int) []person {
 		p := make([]person, n)
@@ -414,12 +437,20 @@ func writeCorpus(dir string, n int, seed uint64) ([]planted, error) {
 		"logs/app.log":             c.log(people(n)),
 		"export/customers.ndjson":  c.json(people(2 * n)),
 		"db/dump.sql":              c.sql(people(3 * n)),
-		"db/members.sql":           c.pgDump(people(3 * n)),
+		"db/members.sql":           c.pgDump(people(9 * n)),
 		"staff.xlsx":               c.xlsx(people(4 * n)),
 		"letters/referral.docx":    c.docx(people(5 * n)),
 		"mail/wrong-recipient.eml": c.eml(people(6 * n)),
 		"letters/clients.pdf":      c.pdf(people(8 * n)),
+		"support/tickets.log":      c.supportLog("support/tickets.log", people(10*n), false),
+		"support/helpdesk.log":     c.supportLog("support/helpdesk.log", people(11*n), true),
+		"fhir/patients.json":       c.fhir(people(12 * n)),
+		"crm/contacts.csv":         c.crm(people(13 * n)),
 	}
+	for name := range files {
+		c.holds(name, n)
+	}
+	c.holds("mail/wrong-recipient.eml", 2) // the sender and the wrong recipient
 	// An archive of a further log, planted under the archive's path.
 	before := len(c.truth)
 	inner := c.log(people(7 * n))
@@ -427,6 +458,7 @@ func writeCorpus(dir string, n int, seed uint64) ([]planted, error) {
 		c.truth[k].path = "backup.tgz!/old/app.log"
 	}
 	files["backup.tgz"] = tgzOf(map[string][]byte{"old/app.log": inner})
+	c.holds("backup.tgz", n)
 	for name, body := range files {
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -436,7 +468,7 @@ func writeCorpus(dir string, n int, seed uint64) ([]planted, error) {
 			return nil, err
 		}
 	}
-	return c.truth, nil
+	return c, nil
 }
 
 func hmacHex(key []byte, norm string) string {

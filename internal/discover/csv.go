@@ -14,6 +14,7 @@ import (
 type column struct {
 	name      string
 	hint      Type
+	place     int // placeField(name)
 	seen, ok  int
 	abandoned bool
 }
@@ -155,7 +156,7 @@ func (src *source) csvPiece(j job, f *os.File) error {
 func columnsOf(header [][]byte) []column {
 	cols := make([]column, len(header))
 	for k, h := range header {
-		cols[k] = column{name: string(h), hint: ClassifyField(string(h))}
+		cols[k] = column{name: string(h), hint: ClassifyField(string(h)), place: placeField(string(h))}
 	}
 	return cols
 }
@@ -190,7 +191,7 @@ func (src *source) csvRows(name string, cr *csvReader, cols []column, row int, l
 		}
 		fields = fields[:0]
 		for k, v := range rec {
-			fields = append(fields, Field{Name: cols[k].name, Hint: cols[k].confirm(v), Classified: true, Value: v})
+			fields = append(fields, Field{Name: cols[k].name, Hint: cols[k].confirm(v), Classified: true, Value: v, place: cols[k].place})
 		}
 		src.rec = Record{Path: name, Line: row, Fields: fields}
 		src.record(&src.rec)

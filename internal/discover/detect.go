@@ -11,9 +11,10 @@ type Hit struct {
 	// Validated says a checksum or structural check passed.
 	Validated  bool
 	Confidence float64
-	// Country is the ISO 3166 code the value implies, "" if none.
-	Country string
-	Offset  int // byte offset in the text scanned
+	// Country is the ISO 3166 code the value implies, "" if none, and
+	// Subdivision its ISO 3166-2 state or province ("AU-VIC") if known.
+	Country, Subdivision string
+	Offset               int // byte offset in the text scanned
 }
 
 // Byte classes for the single pass.
@@ -129,7 +130,7 @@ func (d *Detector) email(text []byte, at int, emit func(Hit)) int {
 		}
 	}
 	d.norm = appendLower(d.norm[:0], text[s:e])
-	emit(Hit{Type: Email, Value: text[s:e], Norm: d.norm, Validated: true, Confidence: 0.95, Offset: s})
+	emit(Hit{Type: Email, Value: text[s:e], Norm: d.norm, Validated: true, Confidence: 0.95, Country: emailCountry(text[at+1 : e]), Offset: s})
 	return e
 }
 

@@ -23,6 +23,8 @@ var fieldTypes = map[string]Type{
 	"driverlicense": DriverLicence, "dlnumber": DriverLicence, "licenceno": DriverLicence, "licenseno": DriverLicence,
 	"name": PersonName, "fullname": PersonName, "firstname": PersonName, "givenname": PersonName, "givennames": PersonName,
 	"surname": PersonName, "lastname": PersonName, "familyname": PersonName, "fname": PersonName, "lname": PersonName,
+	"first": PersonName, "last": PersonName, "given": PersonName, "family": PersonName, "forename": PersonName, "forenames": PersonName,
+	"firstnames": PersonName, "middlenames": PersonName, "christianname": PersonName,
 	"middlename": PersonName, "customername": PersonName, "clientname": PersonName, "patientname": PersonName,
 	"studentname": PersonName, "employeename": PersonName, "contactname": PersonName, "preferredname": PersonName,
 	"address": StreetAddress, "street": StreetAddress, "streetaddress": StreetAddress, "address1": StreetAddress,
@@ -32,6 +34,35 @@ var fieldTypes = map[string]Type{
 	"health": Health, "healthnotes": Health, "clinicalnotes": Health, "allergies": Health, "disability": Health, "treatment": Health,
 	"password": Password, "passwd": Password, "pwd": Password, "passwordhash": Password, "secret": Password, "pin": Password,
 	"apikey": Password, "token": Password, "pass": Password,
+}
+
+// fieldKey is the last key of a column name or key path
+// ("customers[3].name[0].given[1]": "given"), lower-case letters and
+// digits only, in b.
+func fieldKey(name string, b *[48]byte) []byte {
+	for strings.HasSuffix(name, "]") { // array indexes
+		k := strings.LastIndexByte(name, '[')
+		if k < 0 {
+			break
+		}
+		name = name[:k]
+	}
+	if k := strings.LastIndexAny(name, ".]/"); k >= 0 && k+1 < len(name) {
+		name = name[k+1:]
+	}
+	n := 0
+	for i := 0; i < len(name) && n < len(b); i++ {
+		c := name[i]
+		switch {
+		case c >= 'A' && c <= 'Z':
+			b[n] = c + 'a' - 'A'
+			n++
+		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+			b[n] = c
+			n++
+		}
+	}
+	return b[:n]
 }
 
 // wholeValue types are found by their column alone: every plausible value
@@ -47,23 +78,8 @@ func wholeValue(t Type) bool {
 // ClassifyField returns the type a column header or key says its values
 // are, noType if it says nothing. For a key path the last key counts.
 func ClassifyField(name string) Type {
-	if k := strings.LastIndexAny(name, ".]/"); k >= 0 && k+1 < len(name) {
-		name = name[k+1:]
-	}
 	var b [48]byte
-	n := 0
-	for i := 0; i < len(name) && n < len(b); i++ {
-		c := name[i]
-		switch {
-		case c >= 'A' && c <= 'Z':
-			b[n] = c + 'a' - 'A'
-			n++
-		case c >= 'a' && c <= 'z', c >= '0' && c <= '9':
-			b[n] = c
-			n++
-		}
-	}
-	key := string(b[:n])
+	key := string(fieldKey(name, &b))
 	if t, ok := fieldTypes[key]; ok {
 		return t
 	}
@@ -106,4 +122,29 @@ func plausible(t Type, v []byte) bool {
 		return len(v) > 0
 	}
 	return true
+}
+
+// What a location column holds, for placing people: a country, or a
+// part of an address in the order addresses write them.
+const (
+	placeNone = iota
+	placeCountry
+	placeStreet
+	placeTown
+	placeState
+	placePostcode
+)
+
+var placeFields = map[string]int{
+	"country": placeCountry, "countrycode": placeCountry, "countryname": placeCountry, "addresscountry": placeCountry,
+	"state": placeState, "stateprovince": placeState, "province": placeState, "region": placeState, "territory": placeState,
+	"county": placeState, "statecode": placeState, "addressregion": placeState,
+	"postcode": placePostcode, "postalcode": placePostcode, "zip": placePostcode, "zipcode": placePostcode, "postal": placePostcode,
+	"city": placeTown, "town": placeTown, "suburb": placeTown, "locality": placeTown, "addresslocality": placeTown,
+}
+
+// placeField is what a column tells of where someone lives.
+func placeField(name string) int {
+	var b [48]byte
+	return placeFields[string(fieldKey(name, &b))]
 }

@@ -17,7 +17,11 @@ type jsonFrame struct {
 	index   int    // the array's next index
 	path    string
 	record  bool // an object that is a record: top-level or an array element
-	fields  []Field
+	// parts marks an array of a record's parts (its names, addresses,
+	// phones: FHIR's "name": [{"given": [...], "family": ...}]), whose
+	// objects stay in the record.
+	parts  bool
+	fields []Field
 }
 
 // json streams JSON or NDJSON token by token, so a file of any size is
@@ -116,8 +120,10 @@ func (src *source) json(name string, r io.Reader, lines bool) error {
 				if keyed && t == '{' {
 					fields = []Field{keyField(stack[len(stack)-1])}
 				}
-				isRecord := t == '{' && (len(stack) == 0 || stack[len(stack)-1].array || keyed)
-				f := &jsonFrame{array: t == '[', wantKey: t == '{', path: childPath(), record: isRecord, fields: fields}
+				inParts := len(stack) > 0 && stack[len(stack)-1].parts
+				isRecord := t == '{' && (len(stack) == 0 || stack[len(stack)-1].array && !inParts || keyed)
+				parts := t == '[' && len(records) > 0 && len(stack) > 0 && !stack[len(stack)-1].array && partKey(stack[len(stack)-1].key)
+				f := &jsonFrame{array: t == '[', wantKey: t == '{', path: childPath(), record: isRecord, fields: fields, parts: parts || inParts && t == '['}
 				if len(stack) == 0 {
 					top++
 				}
@@ -146,6 +152,20 @@ func (src *source) json(name string, r io.Reader, lines bool) error {
 			childPath() // a value without personal data still moves the key on
 		}
 	}
+}
+
+// partKeys name the arrays that hold a person's parts rather than other
+// people: their names, addresses, phones, emails, identifiers, cards.
+var partKeys = map[string]bool{
+	"name": true, "names": true, "address": true, "addresses": true, "telecom": true, "phone": true, "phones": true,
+	"phonenumbers": true, "email": true, "emails": true, "emailaddresses": true, "identifier": true, "identifiers": true,
+	"cards": true, "paymentmethods": true, "bankaccounts": true, "contactpoints": true, "contactdetails": true,
+}
+
+// partKey says whether an array under the key holds a record's parts.
+func partKey(k string) bool {
+	var b [48]byte
+	return partKeys[string(fieldKey(k, &b))]
 }
 
 // maxRecordFields is how many values one record of a JSON file may hold

@@ -372,7 +372,7 @@ func (src *source) sheet(name string, zr *zip.Reader, member string, shared []st
 				if cols == nil && isHeader(row) {
 					cols = make([]column, len(row))
 					for k, h := range row {
-						cols[k] = column{name: h, hint: ClassifyField(h)}
+						cols[k] = column{name: h, hint: ClassifyField(h), place: placeField(h)}
 					}
 					continue
 				}
@@ -387,7 +387,7 @@ func (src *source) sheet(name string, zr *zip.Reader, member string, shared []st
 						}
 					}
 					b := []byte(v)
-					fields = append(fields, Field{Name: cols[k].name, Hint: cols[k].confirm(b), Classified: true, Value: b})
+					fields = append(fields, Field{Name: cols[k].name, Hint: cols[k].confirm(b), Classified: true, Value: b, place: cols[k].place})
 				}
 				src.rec = Record{Path: name, Line: rowNum, Fields: fields}
 				src.record(&src.rec)

@@ -8,10 +8,15 @@ import (
 	"strconv"
 )
 
-// AppendJSON writes the person as one line of the people output
-// (docs/scan-contract.md), without the newline. Hand-written, like the
-// findings, because millions may be written.
-func (p *Person) AppendJSON(b []byte) []byte {
+// AppendJSON writes the person as one line of the people output of the
+// current contract (docs/scan-contract.md), without the newline.
+// Hand-written, like the findings, because millions may be written.
+func (p *Person) AppendJSON(b []byte) []byte { return p.appendJSON(b, ContractVersion) }
+
+// appendJSON writes the person as version v of the contract has it:
+// version 1 has no name parts, subdivision or identifiers, and no
+// jurisdiction from an email's domain alone.
+func (p *Person) appendJSON(b []byte, v int) []byte {
 	list := func(b []byte, key string, vs []string) []byte {
 		b = append(append(append(b, ',', '"'), key...), `":[`...)
 		for i, v := range vs {
@@ -28,14 +33,24 @@ func (p *Person) AppendJSON(b []byte) []byte {
 		b = append(b, `,"name":`...)
 		b = appendString(b, p.Name)
 	}
+	if v >= 2 && p.GivenName != "" {
+		b = append(b, `,"given_name":`...)
+		b = appendString(b, p.GivenName)
+	}
+	if v >= 2 && p.FamilyName != "" {
+		b = append(b, `,"family_name":`...)
+		b = appendString(b, p.FamilyName)
+	}
 	b = list(b, "emails", p.Emails)
 	b = list(b, "phones", p.Phones)
 	b = list(b, "addresses", p.Addresses)
-	if p.Jurisdiction != "" {
+	if p.Jurisdiction != "" && (v >= 2 || p.JurisdictionBasis != basisNames[basisEmail]) {
 		b = append(b, `,"jurisdiction":`...)
 		b = appendString(b, p.Jurisdiction)
-	}
-	if p.JurisdictionBasis != "" {
+		if v >= 2 && p.Subdivision != "" {
+			b = append(b, `,"subdivision":`...)
+			b = appendString(b, p.Subdivision)
+		}
 		b = append(b, `,"jurisdiction_basis":`...)
 		b = appendString(b, p.JurisdictionBasis)
 	}
@@ -46,7 +61,22 @@ func (p *Person) AppendJSON(b []byte) []byte {
 		}
 		b = appendString(b, string(t))
 	}
-	b = append(b, `],"sources":{"records":`...)
+	b = append(b, ']')
+	if v >= 2 && len(p.Identifiers) > 0 {
+		b = append(b, `,"identifiers":[`...)
+		for i, id := range p.Identifiers {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"type":`...)
+			b = appendString(b, string(id.Type))
+			b = append(b, `,"hmac":`...)
+			b = appendString(b, id.HMAC)
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	b = append(b, `,"sources":{"records":`...)
 	b = strconv.AppendInt(b, int64(p.Records), 10)
 	b = list(b, "files", p.Files)
 	return append(b, "}}"...)
@@ -60,7 +90,7 @@ func (r *Resolver) WritePeople(w io.Writer) (int, error) {
 	var werr error
 	n := r.People(func(p Person) {
 		if werr == nil {
-			buf = append(p.AppendJSON(buf[:0]), '\n')
+			buf = append(p.appendJSON(buf[:0], r.version), '\n')
 			_, werr = bw.Write(buf)
 		}
 	})
@@ -81,7 +111,7 @@ func MaskPerson(p Person) Person {
 		}
 		return out
 	}
-	p.Name = Mask(PersonName, p.Name)
+	p.Name, p.GivenName, p.FamilyName = Mask(PersonName, p.Name), Mask(PersonName, p.GivenName), Mask(PersonName, p.FamilyName)
 	p.Emails, p.Phones, p.Addresses = mask(Email, p.Emails), mask(Phone, p.Phones), mask(StreetAddress, p.Addresses)
 	return p
 }
@@ -90,6 +120,14 @@ func MaskPerson(p Person) Person {
 func (s *Summary) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "Scanned %d files, %.1f MB in %.1f s (%.1f MB/s).\n", s.Files, float64(s.Bytes)/1e6, s.Elapsed, s.MBps)
 	fmt.Fprintf(w, "Found %d values; %d people.\n", s.Findings, s.People)
+	hmacs := "findings with their id and HMAC"
+	switch {
+	case s.ContractVersion < 2:
+		hmacs = "findings with their HMAC"
+	case !s.FindingHMAC:
+		hmacs = "findings with their id, people with their identifiers' HMACs"
+	}
+	fmt.Fprintf(w, "Written in version %d of the scan contract: %s.\n", s.ContractVersion, hmacs)
 	if len(s.Counts) > 0 {
 		fmt.Fprintf(w, "%-18s %10s %12s\n", "type", "validated", "unvalidated")
 		for _, t := range Types {

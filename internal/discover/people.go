@@ -1,6 +1,9 @@
 package discover
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"hash/maphash"
 	"slices"
 	"sort"
@@ -14,27 +17,34 @@ import (
 type Resolver struct {
 	seed maphash.Seed
 	// nodes are the records, in chunks so that growing never copies them.
-	nodes     chunked[node]
-	countries []string
-	countryID map[string]uint16
-	index     *keyIndex
-	files     []string
-	fileID    map[string]int32
-	lastFile  int32 // the file of the last record added
+	nodes chunked[node]
+	// places are the countries ("NZ") and subdivisions ("AU-VIC")
+	// people live in, by the index nodes keep.
+	places   []string
+	placeID  map[string]uint16
+	index    *keyIndex
+	files    []string
+	fileID   map[string]int32
+	lastFile int32 // the file of the last record added
 	// Contact details per record, chained per person.
 	attrs attrChunks
+	// version is the contract WritePeople writes. identifierKey, when
+	// set, makes the resolver keep each record's identifiers, so that
+	// people carry their HMACs (the findings do not, in that case).
+	version       int
+	identifierKey []byte
 }
 
 // node is one record in the union-find: its parent, and for a root the
 // merged person's element types, best guess of jurisdiction (an index
-// into countries in the low byte, its basis rank in the high byte) and
+// into places in the low 16 bits, its rank above: see placeRank) and
 // chain of contact details (first and last attr, -1 for none).
 type node struct {
 	parent     int32
 	elems      uint32
 	file       int32
 	head, tail int32
-	where      uint16
+	where      uint32
 }
 
 // attr is one contact detail: its bytes in the arena, its type's index
@@ -119,7 +129,8 @@ func NewResolver() *Resolver { return newResolver(0) }
 // newResolver sizes the index for about keys keys up front, so a scan
 // that knows roughly how much it will read does not grow it step by step.
 func newResolver(keys int) *Resolver {
-	r := &Resolver{seed: maphash.MakeSeed(), index: newKeyIndex(keys), fileID: map[string]int32{}, countryID: map[string]uint16{"": 0}, countries: []string{""}}
+	r := &Resolver{seed: maphash.MakeSeed(), index: newKeyIndex(keys), fileID: map[string]int32{}, placeID: map[string]uint16{"": 0}, places: []string{""},
+		version: ContractVersion}
 	// About a record per key, a contact detail per record, 32 bytes each.
 	r.nodes.first, r.attrs.first, r.attrs.firstArena = keys, keys, 32*keys
 	return r
@@ -155,33 +166,44 @@ func (r *Resolver) union(a, b int32) {
 		}
 		na.tail = nb.tail
 	}
-	if nb.where>>8 > na.where>>8 {
+	if nb.where>>16 > na.where>>16 {
 		na.where = nb.where
 	}
 }
 
-// basisNames are the bases of a jurisdiction by rank.
-var basisNames = []string{"", "phone prefix", "identifier type", "address"}
+// The bases of a jurisdiction, weakest first: an email's country domain
+// says less than a phone's country, an identifier's issuing country
+// more, and an address most.
+const (
+	basisNone uint8 = iota
+	basisEmail
+	basisPhone
+	basisIdentifier
+	basisAddress
+)
 
-// basisRank orders the evidence for where someone lives.
-func basisRank(b string) int {
-	switch b {
-	case "address":
-		return 3
-	case "identifier type":
-		return 2
-	case "phone prefix":
-		return 1
+// basisNames are the contract's names of the bases.
+var basisNames = [...]string{"", "email domain", "phone prefix", "identifier type", "address"}
+
+// placeRank orders evidence of where someone lives: by its basis, and
+// within one basis a subdivision ("AU-VIC") above a country alone.
+func placeRank(basis uint8, place string) uint32 {
+	r := uint32(basis) * 2
+	if len(place) > 2 {
+		r++
 	}
-	return 0
+	return r
 }
 
 // personValue is what the resolver keeps of a finding: a third of its
-// size, which matters when millions pass through.
+// size, which matters when millions pass through. A value with no type
+// only places its record (a country or state column).
 type personValue struct {
 	typ        Type
 	confidence float32
-	country    string
+	place      string // the country or subdivision the value implies
+	basis      uint8  // what kind of evidence place is
+	part       namePart
 	norm       string
 	show       string // the raw value when known, else the masked one
 	// prose says the value was found in free text, not in a column or key.
@@ -196,7 +218,26 @@ func valueOf(f *Finding) personValue {
 	case f.raw != "":
 		show = f.raw
 	}
-	return personValue{typ: f.Type, confidence: float32(f.Confidence), country: f.Country, norm: f.norm, show: show, prose: f.Field == ""}
+	v := personValue{typ: f.Type, confidence: float32(f.Confidence), place: f.Country, norm: f.norm, show: show, prose: f.Field == ""}
+	if f.Subdivision != "" {
+		v.place = f.Subdivision
+	}
+	if v.place != "" {
+		switch f.Type {
+		case Email:
+			v.basis = basisEmail
+		case Phone:
+			v.basis = basisPhone
+		case StreetAddress:
+			v.basis = basisAddress
+		default:
+			v.basis = basisIdentifier
+		}
+	}
+	if f.Type == PersonName {
+		v.part = namePartOf(f.Field)
+	}
+	return v
 }
 
 // Add records one record's findings as a (possibly partial) person.
@@ -214,59 +255,47 @@ func (r *Resolver) add(path string, fs []personValue) {
 	var keys [8]uint64
 	nk := 0
 	var mask uint32
-	name, dob := "", ""
+	var names fullName
 	proseName := "" // a name found in free text
-	country, basis := "", ""
+	place, rank := "", uint32(0)
 	for i := range fs {
 		f := &fs[i]
 		if ix := f.typ.index(); ix >= 0 {
 			mask |= 1 << ix
 		}
-		switch f.typ {
-		case Email, Phone, USSSN, AUTFN, AUMedicare, NZIRD, NZNHI, Passport, DriverLicence, CreditCard, IBAN, NZBankAccount, AUBSBAccount:
+		switch {
+		case identifies(f.typ):
 			if nk < len(keys) && f.confidence >= 0.5 {
 				keys[nk] = r.hash(f.typ, f.norm)
 				nk++
 			}
-		case PersonName:
+		case f.typ == PersonName:
 			if f.prose && proseName == "" {
 				proseName = f.norm
 			}
-			if name == "" {
-				name = f.norm
-			} else if len(name) < 80 {
-				name += " " + f.norm
-			}
-		case DateOfBirth:
-			dob = f.norm
+			names.add(f.part, f.norm, f.show)
 		}
-		if f.country != "" {
-			b := "phone prefix"
-			if f.typ != Phone {
-				b = "identifier type"
-			}
-			if basisRank(b) > basisRank(basis) {
-				country, basis = f.country, b
-			}
-		}
-		if f.typ == StreetAddress {
-			if cc := addressCountry(f.norm); cc != "" {
-				country, basis = cc, "address"
+		if f.place != "" {
+			if pr := placeRank(f.basis, f.place); pr > rank {
+				place, rank = f.place, pr
 			}
 		}
 	}
-	if name != "" && dob != "" && nk < len(keys) {
-		keys[nk] = r.hash(PersonName, name+"|"+dob)
-		nk++
-	}
-	// The same full name twice in one letter or note is taken to be the
-	// same person, so a name mentioned in every paragraph counts once.
-	if proseName != "" && nk < len(keys) {
-		keys[nk] = r.hash(PersonName, proseName+"\x00"+path)
-		nk++
+	name := names.full(false)
+	if name != "" {
+		for i := range fs {
+			if fs[i].typ == DateOfBirth && nk < len(keys) {
+				keys[nk] = r.hash(PersonName, name+"|"+fs[i].norm)
+				nk++
+				break
+			}
+		}
 	}
 	if nk == 0 && mask&(1<<iPersonName) == 0 {
 		return
+	}
+	if nk > 0 {
+		mask |= identified
 	}
 	id := int32(r.nodes.len())
 	fid := r.lastFile
@@ -279,26 +308,43 @@ func (r *Resolver) add(path string, fs []personValue) {
 		}
 		r.lastFile = fid
 	}
-	cid, ok := r.countryID[country]
-	if !ok && len(r.countries) < 255 {
-		cid = uint16(len(r.countries))
-		r.countries = append(r.countries, country)
-		r.countryID[country] = cid
+	pid, ok := r.placeID[place]
+	if !ok && len(r.places) < 1<<16 {
+		pid = uint16(len(r.places))
+		r.places = append(r.places, place)
+		r.placeID[place] = pid
 	}
-	r.nodes.add(node{parent: id, elems: mask, file: fid, where: uint16(basisRank(basis))<<8 | cid, head: -1, tail: -1})
+	r.nodes.add(node{parent: id, elems: mask, file: fid, where: rank<<16 | uint32(pid), head: -1, tail: -1})
 	rec := r.nodes.at(id)
+	link := func(kind uint8, v string) {
+		off, n := r.attrs.text(v)
+		a := r.attrs.add(attr{kind: kind, off: off, n: n, next: -1})
+		if rec.head < 0 {
+			rec.head = a
+		} else {
+			r.attrs.at(rec.tail).next = a
+		}
+		rec.tail = a
+	}
+	if show := names.full(true); show != "" {
+		link(iPersonName, show)
+		if names.parts() {
+			if g := names.given(true); g != "" {
+				link(kindGiven, g)
+			}
+			if f := names.family(true); f != "" {
+				link(kindFamily, f)
+			}
+		}
+	}
 	for i := range fs {
 		f := &fs[i]
 		switch f.typ {
-		case PersonName, Email, Phone, StreetAddress:
-			off, n := r.attrs.text(f.show)
-			a := r.attrs.add(attr{kind: uint8(f.typ.index()), off: off, n: n, next: -1})
-			if rec.head < 0 {
-				rec.head = a
-			} else {
-				r.attrs.at(rec.tail).next = a
-			}
-			rec.tail = a
+		case Email, Phone, StreetAddress:
+			link(uint8(f.typ.index()), f.show)
+		}
+		if r.identifierKey != nil && identifies(f.typ) {
+			link(kindIdentifier+uint8(f.typ.index()), f.norm)
 		}
 	}
 	for _, k := range keys[:nk] {
@@ -306,6 +352,31 @@ func (r *Resolver) add(path string, fs []personValue) {
 			r.union(id, other)
 		}
 	}
+	// The same full name in one letter or note is taken to be the same
+	// person where it is mentioned alone ("Dear Aroha Ngata"), so a name
+	// in every paragraph counts once; two mentions that each come with
+	// identifiers (a list of clients, two of whom share a name) are
+	// joined only by those.
+	if proseName != "" {
+		k := r.hash(PersonName, proseName+"\x00"+path)
+		if other, ok := r.index.firstOrAdd(k, id); ok && (nk == 0 || r.nodes.at(r.find(other)).elems&identified == 0) {
+			r.union(id, other)
+		}
+	}
+}
+
+// identified marks, in a node's elems, a person known by an identifier
+// (an email, a phone, a national identifier...), not by a name alone.
+const identified = 1 << 31
+
+// identifies says whether a value of the type is someone's own, so two
+// records that share it are the same person.
+func identifies(t Type) bool {
+	switch t {
+	case Email, Phone, USSSN, AUTFN, AUMedicare, NZIRD, NZNHI, Passport, DriverLicence, CreditCard, IBAN, NZBankAccount, AUBSBAccount:
+		return true
+	}
+	return false
 }
 
 // hash is the key of a normalised value of a type: the value's seeded
@@ -320,17 +391,37 @@ func (r *Resolver) hash(t Type, norm string) uint64 {
 
 // Person is one line of the people output.
 type Person struct {
-	ID                string
-	Name              string
-	Emails            []string
-	Phones            []string
-	Addresses         []string
-	Jurisdiction      string
+	ID   string
+	Name string
+	// GivenName and FamilyName are the parts of the name when it was
+	// found in parts (first name and surname columns, JSON given and
+	// family), middle names with the given ones.
+	GivenName, FamilyName string
+	Emails                []string
+	Phones                []string
+	Addresses             []string
+	Jurisdiction          string
+	// Subdivision is the ISO 3166-2 code of the state or province
+	// ("AU-VIC", "US-CA") when an address gives one.
+	Subdivision       string
 	JurisdictionBasis string
 	Elements          []Type
-	Records           int
-	Files             []string
+	// Identifiers are the HMACs of the person's identifiers, when the
+	// findings leave theirs out (Options.OmitFindingHMAC).
+	Identifiers []Identifier
+	Records     int
+	Files       []string
 }
+
+// Identifier is one of a person's identifiers, by the HMAC of its
+// normalised value under the scan key.
+type Identifier struct {
+	Type Type
+	HMAC string
+}
+
+// maxIdentifiers caps the identifiers listed per person.
+const maxIdentifiers = 32
 
 // maxListed caps the contact details and files listed per person.
 const maxListed = 10
@@ -363,11 +454,31 @@ func (r *Resolver) People(fn func(Person)) int {
 			continue
 		}
 		count++
-		w := node.where
-		p := Person{ID: "p" + itoa(count), Jurisdiction: r.countries[w&0xff], JurisdictionBasis: basisNames[w>>8], Records: int(start[i+1] - start[i])}
+		place := r.places[node.where&0xffff]
+		p := Person{ID: "p" + itoa(count), Jurisdiction: place[:min(2, len(place))], JurisdictionBasis: basisNames[node.where>>17],
+			Records: int(start[i+1] - start[i])}
+		if len(place) > 2 {
+			p.Subdivision = place
+		}
 		for a := node.head; a >= 0; a = r.attrs.at(a).next {
 			at := r.attrs.at(a)
 			v := r.attrs.bytes(at)
+			if at.kind >= kindIdentifier {
+				p.Identifiers = r.appendIdentifier(p.Identifiers, Types[at.kind-kindIdentifier], v)
+				continue
+			}
+			switch at.kind {
+			case kindGiven:
+				if p.GivenName == "" {
+					p.GivenName = string(v)
+				}
+				continue
+			case kindFamily:
+				if p.FamilyName == "" {
+					p.FamilyName = string(v)
+				}
+				continue
+			}
 			switch Types[at.kind] {
 			case PersonName:
 				if p.Name == "" {
@@ -397,6 +508,21 @@ func (r *Resolver) People(fn func(Person)) int {
 		fn(p)
 	}
 	return count
+}
+
+// appendIdentifier adds an identifier's HMAC to a person's list unless
+// it is there already or the list is full.
+func (r *Resolver) appendIdentifier(list []Identifier, t Type, norm []byte) []Identifier {
+	if len(list) >= maxIdentifiers {
+		return list
+	}
+	m := hmac.New(sha256.New, r.identifierKey)
+	m.Write(norm)
+	id := Identifier{Type: t, HMAC: hex.EncodeToString(m.Sum(nil))}
+	if slices.Contains(list, id) {
+		return list
+	}
+	return append(list, id)
 }
 
 // appendNew adds v to a person's list of contact details unless it is
@@ -435,67 +561,4 @@ func itoa(n int) string {
 			return string(b[i:])
 		}
 	}
-}
-
-// addressWords recognise the country of an address: a country's name
-// (its value is 1 + its index in addressCountries), or an Australian
-// state or territory (auState), which with a four-digit postcode places
-// an address in Australia.
-var addressWords, addressCountries = func() (*wordTable, []string) {
-	t := &wordTable{}
-	var codes []string
-	for _, c := range []struct{ name, code string }{
-		{"new zealand", "NZ"}, {"aotearoa", "NZ"}, {"australia", "AU"}, {"united kingdom", "GB"}, {"england", "GB"},
-		{"scotland", "GB"}, {"wales", "GB"}, {"ireland", "IE"}, {"united states", "US"}, {"usa", "US"},
-		{"germany", "DE"}, {"france", "FR"}, {"netherlands", "NL"},
-	} {
-		codes = append(codes, c.code)
-		t.add(c.name, uint32(len(codes)))
-	}
-	for _, st := range []string{"nsw", "vic", "qld", "wa", "sa", "tas", "act", "nt"} {
-		t.add(st, auState)
-	}
-	return t, codes
-}()
-
-const auState = 1 << 16
-
-// addressCountry recognises a country from an address: its name, or an
-// Australian state with a four-digit postcode.
-func addressCountry(a string) string {
-	text := []byte(a)
-	state := false
-	var prev []byte
-	for i := 0; ; {
-		ws, we := nextWord(text, i, false)
-		if ws < 0 {
-			break
-		}
-		w := text[ws:we]
-		v, _ := addressWords.lookup(prev, w)
-		if c := v &^ auState; c != 0 {
-			return addressCountries[c-1]
-		}
-		state = state || v&auState != 0
-		prev, i = w, we
-	}
-	if state && hasPostcode(a, 4) {
-		return "AU"
-	}
-	return ""
-}
-
-func hasPostcode(s string, n int) bool {
-	run := 0
-	for i := 0; i <= len(s); i++ {
-		if i < len(s) && isDigit(s[i]) {
-			run++
-			continue
-		}
-		if run == n {
-			return true
-		}
-		run = 0
-	}
-	return false
 }

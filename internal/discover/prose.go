@@ -172,6 +172,14 @@ func (d *Detector) street(text []byte, start, end int, emit func(Hit)) bool {
 		return false
 	}
 	d.norm = append(d.norm[:0], text[start:last]...)
-	emit(Hit{Type: StreetAddress, Value: text[start:last], Norm: d.norm, Confidence: 0.7, Offset: start})
+	h := Hit{Type: StreetAddress, Value: text[start:last], Norm: d.norm, Confidence: 0.7, Offset: start}
+	// The town, state, postcode and country after the street place it:
+	// "12 Queen Street, Melbourne VIC 3000".
+	rest := text[last:min(len(text), last+80)]
+	if k := bytes.IndexByte(rest, '\n'); k >= 0 {
+		rest = rest[:k]
+	}
+	h.Country, h.Subdivision = splitPlace(placeOf(string(rest)))
+	emit(h)
 	return true
 }

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/dchest/siphash"
 )
 
 // Field is one value of a record with the column or key it came from
@@ -20,6 +22,7 @@ type Field struct {
 	// dropped its classification after sampling), so Name is not read again.
 	Classified bool
 	Value      []byte
+	place      int // placeField's answer, when Classified
 }
 
 // Record is one row, object, message or line: values that belong to the
@@ -28,6 +31,10 @@ type Record struct {
 	Path   string
 	Line   int // 1-based line or row; 0 where the format has none
 	Fields []Field
+	// Continues says the record goes on the record before it from the
+	// same reader: a line of a multi-line log event after its first.
+	// Findings keep their own line; the person is the event's.
+	Continues bool
 }
 
 // Finding is one line of the findings output (docs/scan-contract.md).
@@ -37,19 +44,25 @@ type Finding struct {
 	Field  string
 	Type   Type
 	Masked string
-	// HMAC is the HMAC-SHA256 of the normalised value under the scan key.
-	HMAC       [sha256.Size]byte
+	// HMAC is the HMAC-SHA256 of the normalised value under the scan key
+	// (zero when the scan leaves it out: Options.OmitFindingHMAC).
+	HMAC [sha256.Size]byte
+	// ID is the keyed SipHash-128 of the normalised value (contract v2).
+	ID         [2]uint64
 	Value      string // only with Reveal
 	Validated  bool
 	Confidence float64
-	Country    string // not in the output: feeds people's jurisdiction
-	norm       string
-	raw        string // the value for people, with Options.PeopleValues
+	// Country and Subdivision are not in the output: they feed people's
+	// jurisdiction.
+	Country, Subdivision string
+	norm                 string
+	raw                  string // the value for people, with Options.PeopleValues
 }
 
-// AppendJSON writes the finding as one JSON object, without the newline.
-// Hand-written because it runs once per finding.
-func (f *Finding) AppendJSON(b []byte) []byte { return f.appendJSON(b, nil) }
+// AppendJSON writes the finding as one JSON object of the current
+// contract, without the newline. Hand-written because it runs once per
+// finding.
+func (f *Finding) AppendJSON(b []byte) []byte { return f.appendJSON(b, nil, ContractVersion) }
 
 // escapeCache keeps the last path and field written as JSON strings:
 // consecutive findings mostly share them.
@@ -73,7 +86,9 @@ func (e *escaped) appendTo(b []byte, s string) []byte {
 	return append(b, e.json...)
 }
 
-func (f *Finding) appendJSON(b []byte, c *escapeCache) []byte {
+// appendJSON writes the finding as the contract's version v has it: v1
+// with its hmac, v2 with its id and, unless it was left out, its hmac.
+func (f *Finding) appendJSON(b []byte, c *escapeCache, v int) []byte {
 	var path, field *escaped
 	if c != nil {
 		path, field = &c.path, &c.field
@@ -92,9 +107,16 @@ func (f *Finding) appendJSON(b []byte, c *escapeCache) []byte {
 	b = append(b, f.Type...)
 	b = append(b, `","masked":`...)
 	b = appendString(b, f.Masked)
-	b = append(b, `,"hmac":"`...)
-	b = appendHexSum(b, &f.HMAC)
-	b = append(b, '"')
+	if v >= 2 {
+		b = append(b, `,"id":"`...)
+		b = appendHexID(b, f.ID)
+		b = append(b, '"')
+	}
+	if v < 2 || f.HMAC != [sha256.Size]byte{} {
+		b = append(b, `,"hmac":"`...)
+		b = appendHexSum(b, &f.HMAC)
+		b = append(b, '"')
+	}
 	if f.Value != "" {
 		b = append(b, `,"value":`...)
 		b = appendString(b, f.Value)
@@ -121,6 +143,21 @@ func appendHexSum(b []byte, sum *[sha256.Size]byte) []byte {
 	n := len(b)
 	b = append(b, make([]byte, 2*sha256.Size)...)
 	out := (*[2 * sha256.Size]byte)(b[n:])
+	for i, c := range sum {
+		binary.LittleEndian.PutUint16(out[2*i:], hexPairs[c])
+	}
+	return b
+}
+
+// appendHexID writes a SipHash-128 id as 32 hex digits, its first
+// half's bytes first, little-endian as SipHash writes them.
+func appendHexID(b []byte, id [2]uint64) []byte {
+	var sum [16]byte
+	binary.LittleEndian.PutUint64(sum[:8], id[0])
+	binary.LittleEndian.PutUint64(sum[8:], id[1])
+	n := len(b)
+	b = append(b, make([]byte, 32)...)
+	out := (*[32]byte)(b[n:])
 	for i, c := range sum {
 		binary.LittleEndian.PutUint16(out[2*i:], hexPairs[c])
 	}
@@ -190,13 +227,33 @@ func appendString(b []byte, s string) []byte {
 	return append(b, '"')
 }
 
-// hasher computes the contract's HMAC of normalised values.
+// hasher computes the contract's HMAC and id of normalised values.
 type hasher struct {
-	mac hash.Hash
-	sum []byte
+	mac    hash.Hash
+	sum    []byte
+	k0, k1 uint64 // the id's SipHash key
 }
 
-func newHasher(key []byte) *hasher { return &hasher{mac: hmac.New(sha256.New, key)} }
+func newHasher(key []byte) *hasher {
+	k0, k1 := findingIDKey(key)
+	return &hasher{mac: hmac.New(sha256.New, key), k0: k0, k1: k1}
+}
+
+// findingIDKey derives the key of findings' ids from the scan key: the
+// first 16 bytes of HMAC-SHA256(scan key, "breachdesk finding id").
+func findingIDKey(key []byte) (uint64, uint64) {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("breachdesk finding id"))
+	sum := m.Sum(nil)
+	return binary.LittleEndian.Uint64(sum[:8]), binary.LittleEndian.Uint64(sum[8:16])
+}
+
+// id is a normalised value's SipHash-128 under the id key: 128 bits, so
+// that ids are unique within any scan, at a tenth of an HMAC's cost.
+func (h *hasher) id(norm []byte) [2]uint64 {
+	a, b := siphash.Hash128(h.k0, h.k1, norm)
+	return [2]uint64{a, b}
+}
 
 func (h *hasher) of(norm []byte) (out [sha256.Size]byte) {
 	h.mac.Reset()
@@ -209,13 +266,15 @@ func (h *hasher) of(norm []byte) (out [sha256.Size]byte) {
 // processor turns records into findings and person records. One per
 // worker: it is not safe for concurrent use.
 type processor struct {
-	det     Detector
-	h       *hasher
-	reveal  bool
-	keepRaw bool
-	found   []Finding
-	buf     []byte // the findings' JSON, until flushed
-	escaped escapeCache
+	det      Detector
+	h        *hasher
+	reveal   bool
+	keepRaw  bool
+	version  int  // of the contract written
+	omitHMAC bool // findings without their HMAC (contract v2 only)
+	found    []Finding
+	buf      []byte // the findings' JSON, until flushed
+	escaped  escapeCache
 	// The findings' strings are cut from one slab, so a finding costs no
 	// allocation of its own; a full slab is left to the collector once
 	// nothing points into it.
@@ -226,6 +285,16 @@ type processor struct {
 	curField    string
 	identifying bool
 	onHitFunc   func(Hit) // p.onHit, made once by newProcessor: a method value allocates
+	// The record's place, from its address and location columns: the
+	// street, town, state and postcode columns' values, then joined.
+	place      string
+	placeParts [4][]byte
+	placeText  []byte
+	// open says the last record in the batch may still grow (a
+	// multi-line event); held are its emails and national identifiers
+	// by startsPerson's slot.
+	open bool
+	held [7]string
 	// Per worker, handed on by Scanner.flush.
 	counts   [numTypes]Count // by the type's index
 	findings int64
@@ -236,16 +305,35 @@ type processor struct {
 // (valid until the next call).
 func (p *processor) process(r *Record) []Finding {
 	p.found = p.found[:0]
+	p.place = ""
+	for k := range p.placeParts {
+		p.placeParts[k] = p.placeParts[k][:0]
+	}
+	country := ""
 	identifying := false
 	for k := range r.Fields {
 		fl := &r.Fields[k]
-		hint := fl.Hint
+		hint, place := fl.Hint, fl.place
 		if !fl.Classified && fl.Name != "" {
-			hint = ClassifyField(fl.Name)
+			hint, place = ClassifyField(fl.Name), placeField(fl.Name)
 		}
 		v := trimSpace(fl.Value)
 		if len(v) == 0 {
 			continue
+		}
+		if fl.Name != "" {
+			// An address and the town, state, postcode and country
+			// columns beside it say where the person lives.
+			switch {
+			case place == placeCountry:
+				if c := countryColumn(string(v)); c != "" {
+					country = c
+				}
+			case place != placeNone:
+				p.placeParts[place-placeStreet] = append(append(p.placeParts[place-placeStreet], v...), ", "...)
+			case hint == StreetAddress:
+				p.placeParts[0] = append(append(p.placeParts[0], v...), ", "...)
+			}
 		}
 		if wholeValue(hint) {
 			if plausible(hint, v) {
@@ -257,6 +345,20 @@ func (p *processor) process(r *Record) []Finding {
 		p.cur, p.curField, p.identifying = r, fl.Name, false
 		p.det.Detect(v, hint, p.onHitFunc)
 		identifying = identifying || p.identifying
+	}
+	if len(p.found) > 0 {
+		// The columns in the order addresses write them ("Melbourne,
+		// VIC, 3000"), whatever the order of the columns.
+		p.placeText = p.placeText[:0]
+		for _, part := range p.placeParts {
+			p.placeText = append(p.placeText, part...)
+		}
+		if len(p.placeText) > 0 {
+			p.place = placeOf(string(p.placeText))
+		}
+		if country != "" && (p.place == "" || p.place[:2] != country) {
+			p.place = country
+		}
 	}
 	// Medical terms in a record that identifies someone are health
 	// information about them.
@@ -290,8 +392,14 @@ func (p *processor) add(r *Record, field string, h Hit) {
 	default:
 		p.scratch = append(p.scratch[:0], Mask(h.Type, string(h.Value))...)
 	}
-	f := Finding{Path: r.Path, Line: r.Line, Field: field, Type: h.Type, Masked: p.str(p.scratch), HMAC: p.h.of(h.Norm),
-		Validated: h.Validated, Confidence: h.Confidence, Country: h.Country, norm: p.str(h.Norm)}
+	f := Finding{Path: r.Path, Line: r.Line, Field: field, Type: h.Type, Masked: p.str(p.scratch),
+		Validated: h.Validated, Confidence: h.Confidence, Country: h.Country, Subdivision: h.Subdivision, norm: p.str(h.Norm)}
+	if p.version >= 2 {
+		f.ID = p.h.id(h.Norm)
+	}
+	if !p.omitHMAC {
+		f.HMAC = p.h.of(h.Norm)
+	}
 	if p.reveal || p.keepRaw {
 		raw := p.str(h.Value)
 		if p.reveal {

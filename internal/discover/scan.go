@@ -36,7 +36,18 @@ type Options struct {
 	Findings io.Writer
 	// Progress, if set, is called about twice a second.
 	Progress func(Progress)
+	// Contract is the version of the output contract to write
+	// (docs/scan-contract.md): 2, the default, or 1.
+	Contract int
+	// OmitFindingHMAC leaves each finding's HMAC out (contract v2 only):
+	// findings keep their id, for joining them within the scan, and the
+	// people keep an HMAC per identifier, for matching them across scans.
+	OmitFindingHMAC bool
 }
+
+// ContractVersion is the version of the output contract written unless
+// Options.Contract asks for another.
+const ContractVersion = 2
 
 // Progress is how far a scan has got.
 type Progress struct {
@@ -67,11 +78,17 @@ type Summary struct {
 	Elapsed  float64         `json:"elapsed_seconds"`
 	MBps     float64         `json:"mb_per_second"`
 	Key      string          `json:"key,omitempty"`
+	// ContractVersion is the version of the contract the findings and
+	// people were written in; FindingHMAC says the findings carry their
+	// HMAC (always in version 1).
+	ContractVersion int  `json:"contract_version"`
+	FindingHMAC     bool `json:"finding_hmac"`
 }
 
 // Scanner runs one scan. Use Scan.
 type Scanner struct {
 	opt     Options
+	version int // of the contract written
 	key     []byte
 	mu      sync.Mutex // guards sum and skipped
 	skipped map[Skipped]bool
@@ -136,7 +153,18 @@ func split(jobs []job, workers int) []job {
 // them. It fails only when it cannot start (an unreadable root); bad files
 // are listed as skipped and the scan goes on.
 func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver, error) {
-	s := &Scanner{opt: opt, key: opt.Key, sum: &Summary{Counts: map[Type]*Count{}}, start: time.Now()}
+	s := &Scanner{opt: opt, key: opt.Key, sum: &Summary{Counts: map[Type]*Count{}}, start: time.Now(), version: opt.Contract}
+	switch s.version {
+	case 0:
+		s.version = ContractVersion
+	case 1, 2:
+	default:
+		return nil, nil, fmt.Errorf("no scan contract version %d: there are versions 1 and 2", opt.Contract)
+	}
+	if s.version == 1 && opt.OmitFindingHMAC {
+		return nil, nil, errors.New("version 1 of the scan contract requires each finding's HMAC")
+	}
+	s.sum.ContractVersion, s.sum.FindingHMAC = s.version, !opt.OmitFindingHMAC
 	if len(s.key) == 0 {
 		s.key = make([]byte, 32)
 		rand.Read(s.key)
@@ -180,6 +208,10 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 	// front (about 18 MiB, wasted on files with no personal data); the
 	// index grows past that as it must.
 	s.res = newResolver(int(min(s.total/128, 1<<20)))
+	s.res.version = s.version
+	if opt.OmitFindingHMAC {
+		s.res.identifierKey = s.key // people keep an HMAC per identifier
+	}
 	if opt.Findings != nil {
 		s.out = bufio.NewWriterSize(opt.Findings, 256<<10)
 	}
@@ -326,7 +358,8 @@ func (s *Scanner) scanFile(ctx context.Context, p *processor, j job) {
 }
 
 func (s *Scanner) newProcessor() *processor {
-	p := &processor{h: newHasher(s.key), reveal: s.opt.Reveal, keepRaw: s.opt.PeopleValues, batch: &batch{}}
+	p := &processor{h: newHasher(s.key), reveal: s.opt.Reveal, keepRaw: s.opt.PeopleValues, batch: &batch{},
+		version: s.version, omitHMAC: s.opt.OmitFindingHMAC}
 	p.onHitFunc = p.onHit
 	return p
 }
@@ -348,12 +381,21 @@ const (
 // emit records one record's findings: into the worker's output buffer,
 // counts and batch for the people resolver.
 func (s *Scanner) emit(p *processor, r *Record, fs []Finding) {
-	if len(fs) == 0 {
+	if !r.Continues {
+		// A new record: the one before can no longer grow, so the
+		// batch may be handed on.
+		p.open = false
+		clear(p.held[:])
+		if len(p.batch.ends) >= batchRecords || len(p.buf) >= outChunk {
+			s.flush(p, false)
+		}
+	}
+	if len(fs) == 0 && p.place == "" {
 		return
 	}
 	if s.out != nil {
 		for i := range fs {
-			p.buf = fs[i].appendJSON(p.buf, &p.escaped)
+			p.buf = fs[i].appendJSON(p.buf, &p.escaped, p.version)
 			p.buf = append(p.buf, '\n')
 		}
 	}
@@ -366,27 +408,58 @@ func (s *Scanner) emit(p *processor, r *Record, fs []Finding) {
 		}
 	}
 	p.findings += int64(len(fs))
-	// A row or an object is one person's, but a line of free text can
-	// name several ("from aroha@... to ben@..."): there each email after
-	// the first starts another person's record, and values go with the
-	// email before them.
 	b := p.batch
-	lastEmail := ""
+	if p.open {
+		// The record goes on the last one in the batch (a line of a
+		// multi-line event): that one is reopened.
+		b.paths, b.ends = b.paths[:len(b.paths)-1], b.ends[:len(b.ends)-1]
+	}
+	// A row or an object is one person's, but free text can name several
+	// ("from aroha@... to ben@..."): there an email or a national
+	// identifier that differs from the one of its type already in the
+	// record (or event) starts another person's record, and the values
+	// after it go with it. A person has one IRD number but may have two
+	// phones or cards, so only emails and those identifiers do this.
 	for i := range fs {
-		if fs[i].Type == Email && fs[i].Field == "" {
-			if lastEmail != "" && fs[i].norm != lastEmail {
+		if k := startsPerson(fs[i].Type); k >= 0 && fs[i].Field == "" {
+			if h := p.held[k]; h != "" && fs[i].norm != h {
 				b.paths = append(b.paths, r.Path)
 				b.ends = append(b.ends, len(b.fs))
+				clear(p.held[:])
 			}
-			lastEmail = fs[i].norm
+			p.held[k] = fs[i].norm
 		}
 		b.fs = append(b.fs, valueOf(&fs[i]))
 	}
+	if p.place != "" {
+		b.fs = append(b.fs, personValue{place: p.place, basis: basisAddress})
+	}
 	b.paths = append(b.paths, r.Path)
 	b.ends = append(b.ends, len(b.fs))
-	if len(b.ends) >= batchRecords || len(p.buf) >= outChunk {
-		s.flush(p, false)
+	p.open = true
+}
+
+// startsPerson is the slot of the types of which a person has one, so
+// that a second, different value in free text is someone else; -1 for
+// the others.
+func startsPerson(t Type) int {
+	switch t {
+	case Email:
+		return 0
+	case USSSN:
+		return 1
+	case AUTFN:
+		return 2
+	case NZIRD:
+		return 3
+	case AUMedicare:
+		return 4
+	case NZNHI:
+		return 5
+	case Passport:
+		return 6
 	}
+	return -1
 }
 
 // flush hands on a worker's output and batch; at the end it also adds

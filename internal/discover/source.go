@@ -234,31 +234,51 @@ func (src *source) record(r *Record) {
 
 // text scans lines of plain text and logs. A line longer than the buffer
 // is scanned in pieces under the same line number; a value cut at a piece
-// boundary may be missed.
+// boundary may be missed. Lines that continue a multi-line event (as
+// learnt from the file's first lines) continue its record.
 func (src *source) text(name string, br *bufio.Reader) error {
-	_, err := src.textFrom(name, br, 0, -1)
+	head, _ := br.Peek(textChunk)
+	_, err := src.textFrom(name, br, learnStyle(head), 0, -1)
 	return err
 }
 
 // textFrom scans lines numbered from line+1, stopping before the first
-// line that starts at or after limit bytes (-1: no limit). It returns
-// the bytes it scanned.
-func (src *source) textFrom(name string, br *bufio.Reader, line int, limit int64) (int64, error) {
+// line that starts at or after limit bytes (-1: no limit) and does not
+// continue an event, or that is the maxEventLines'th such line past the
+// limit. It returns the bytes it scanned.
+func (src *source) textFrom(name string, br *bufio.Reader, style eventStyle, line int, limit int64) (int64, error) {
 	var pos int64
-	cont := false
+	cont := false // the rest of a line longer than the buffer
+	eventLines, eventBytes, past := 0, 0, 0
 	fields := []Field{{}}
 	for {
 		if limit >= 0 && !cont && pos >= limit {
-			return pos, nil
+			// An event that started before the limit is finished here.
+			b, err := br.Peek(1)
+			if len(b) == 0 || past >= maxEventLines || !style.continues(peekLine(br)) {
+				return pos, nil
+			} else if err != nil && err != io.EOF {
+				return pos, err
+			}
+			past++
 		}
 		b, err := br.ReadSlice('\n')
 		if len(b) > 0 {
+			continues := cont
 			if !cont {
 				line++
+				continues = eventLines > 0 && eventLines < maxEventLines && eventBytes < maxEventBytes && style.continues(b)
 			}
+			if !continues {
+				eventLines, eventBytes = 0, 0
+			}
+			if !cont {
+				eventLines++
+			}
+			eventBytes += len(b)
 			pos += int64(len(b))
 			fields[0].Value = b
-			src.rec = Record{Path: name, Line: line, Fields: fields}
+			src.rec = Record{Path: name, Line: line, Fields: fields, Continues: continues}
 			src.record(&src.rec)
 		}
 		cont = errors.Is(err, bufio.ErrBufferFull)
@@ -273,10 +293,29 @@ func (src *source) textFrom(name string, br *bufio.Reader, line int, limit int64
 	}
 }
 
+// peekLine is the start of the next line, as much of it as is buffered.
+func peekLine(br *bufio.Reader) []byte {
+	b, _ := br.Peek(min(br.Buffered(), 256))
+	if len(b) == 0 {
+		b, _ = br.Peek(1)
+	}
+	if k := bytes.IndexByte(b, '\n'); k >= 0 {
+		b = b[:k+1]
+	}
+	return b
+}
+
 // piece scans the lines of a large text file that start in [from, to):
 // it counts the lines before from to number them, and leaves a line
-// that started before from to the piece before.
+// that started before from, and the lines after it that continue an
+// event (at most maxEventLines of them), to the piece before.
 func (src *source) piece(j job, f *os.File) error {
+	head := make([]byte, textChunk)
+	n, err := f.ReadAt(head, 0)
+	if err != nil && err != io.EOF {
+		return err
+	}
+	style := learnStyle(head[:n])
 	line := 0
 	start := j.from
 	if j.from > 0 {
@@ -297,18 +336,25 @@ func (src *source) piece(j job, f *os.File) error {
 		if _, err := f.ReadAt(b, j.from-1); err != nil {
 			return err
 		}
+		br := bufio.NewReaderSize(io.NewSectionReader(f, j.from, 1<<62), textChunk)
 		if b[0] != '\n' {
-			br := bufio.NewReaderSize(io.NewSectionReader(f, j.from, 1<<62), textChunk)
-			for {
-				chunk, err := br.ReadSlice('\n')
-				start += int64(len(chunk))
-				if err == nil || err == io.EOF {
-					break
-				}
-				if !errors.Is(err, bufio.ErrBufferFull) {
-					return err
-				}
+			n, err := skipLine(br)
+			if err != nil {
+				return err
 			}
+			start += n
+			line++
+		}
+		// So do the lines that continue its event.
+		for k := 0; k < maxEventLines; k++ {
+			if b, _ := br.Peek(1); len(b) == 0 || !style.continues(peekLine(br)) {
+				break
+			}
+			n, err := skipLine(br)
+			if err != nil {
+				return err
+			}
+			start += n
 			line++
 		}
 	}
@@ -316,7 +362,22 @@ func (src *source) piece(j job, f *os.File) error {
 		return nil
 	}
 	cr := &countingReader{r: io.NewSectionReader(f, start, 1<<62), s: src.s}
-	n, err := src.textFrom(j.rel, bufio.NewReaderSize(cr, textChunk), line, j.to-start)
-	cr.settle(n)
+	read, err := src.textFrom(j.rel, bufio.NewReaderSize(cr, textChunk), style, line, j.to-start)
+	cr.settle(read)
 	return err
+}
+
+// skipLine reads past the next line break, returning the bytes read.
+func skipLine(br *bufio.Reader) (int64, error) {
+	var n int64
+	for {
+		chunk, err := br.ReadSlice('\n')
+		n += int64(len(chunk))
+		if err == nil || err == io.EOF {
+			return n, nil
+		}
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return n, err
+		}
+	}
 }

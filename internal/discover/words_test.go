@@ -32,17 +32,6 @@ func TestWordTables(t *testing.T) {
 			t.Errorf("healthTerm(%q) = %q, want %q", text, got, want)
 		}
 	}
-	for addr, want := range map[string]string{
-		"12 High St, Dunedin 9016, New Zealand": "NZ",
-		"4 George St, Sydney NSW 2000":          "AU",
-		"4 George St, Sydney NSW":               "", // a state without a postcode says too little
-		"10 Downing St, London, United Kingdom": "GB",
-		"1 Zealand Rd, Hamilton":                "",
-	} {
-		if got := addressCountry(addr); got != want {
-			t.Errorf("addressCountry(%q) = %q, want %q", addr, got, want)
-		}
-	}
 }
 
 // BenchmarkHealthTermFields looks for medical terms in the fields of an
