@@ -10,13 +10,13 @@ import (
 	"os"
 	"strings"
 	"text/tabwriter"
-	"time"
 
+	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/audit"
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/demo"
-	"github.com/breachdesk/breachdesk/internal/dossier"
 	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/notify"
 )
 
 func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
@@ -49,7 +49,11 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	if err := demo.Load(ctx, demo.Stores{Incidents: db, Users: db, Org: db}, time.Now().UTC()); err != nil {
+	a, err := newApp(ctx, db, *data, app.Config{}, 0, notify.SMTP{}, nil)
+	if err != nil {
+		return err
+	}
+	if err := demo.Load(ctx, a); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "Demo loaded into %s. Accounts: ", *data)
@@ -188,7 +192,11 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	d, err := dossier.Collect(ctx, dossier.Sources{Incidents: db, Audit: db, Org: db}, *id, time.Now().UTC())
+	a, err := newApp(ctx, db, *data, app.Config{}, 0, notify.SMTP{}, nil)
+	if err != nil {
+		return err
+	}
+	d, err := a.Dossier(ctx, app.System, *id, strings.ToUpper(*format))
 	if err != nil {
 		return errors.New(fault.MessageOf(err))
 	}

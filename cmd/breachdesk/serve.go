@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/demo"
 	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/notify"
@@ -49,14 +50,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if len(applied) > 0 {
 		log.Info("database migrated", "versions", applied)
 	}
-	if *withDemo {
-		if n, _ := db.CountUsers(ctx); n == 0 {
-			if err := demo.Load(ctx, demo.Stores{Incidents: db, Users: db, Org: db}, time.Now().UTC()); err != nil {
-				return fmt.Errorf("loading the demo: %w", err)
-			}
-			fmt.Fprintf(stdout, "Demo organisation loaded. Sign in as privacy@demo.breachdesk.test (or admin@, responder@, viewer@, staff@) with password %s\n", demo.Password)
-		}
-	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return fmt.Errorf("cannot listen on %s: %w", *addr, err)
@@ -69,13 +62,28 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *scanRoots != "" {
 		roots = filepath.SplitList(*scanRoots)
 	}
-	srv, err := newServer(db, *data, web.Config{SecureCookies: *secure, MaxUpload: int64(*maxUpload) << 20, BaseURL: *baseURL, RulesDir: *rulesDir, TargetHours: *target,
-		MaxScanUpload: int64(*maxScan) << 20, ScanRoots: roots},
+	a, err := newApp(ctx, db, *data, app.Config{BaseURL: *baseURL, RulesDir: *rulesDir, TargetHours: *target,
+		MaxScanUpload: int64(*maxScan) << 20, ScanRoots: roots}, int64(*maxUpload)<<20,
 		notify.SMTP{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: smtpPass}, log)
 	if err != nil {
 		return err
 	}
-	if n, _ := db.CountUsers(ctx); n == 0 {
+	users, err := db.CountUsers(ctx)
+	if err != nil {
+		return err
+	}
+	if *withDemo && users == 0 {
+		if err := demo.Load(ctx, a); err != nil {
+			return fmt.Errorf("loading the demo: %w", err)
+		}
+		fmt.Fprintf(stdout, "Demo organisation loaded. Sign in as privacy@demo.breachdesk.test (or admin@, responder@, viewer@, staff@) with password %s\n", demo.Password)
+		users = len(demo.Accounts)
+	}
+	srv, err := web.New(a, web.Config{SecureCookies: *secure, MaxUpload: int64(*maxUpload) << 20})
+	if err != nil {
+		return err
+	}
+	if users == 0 {
 		fmt.Fprintf(stdout, "breachdesk is running at %s - open it to set up your organisation.\n", url)
 	} else {
 		fmt.Fprintf(stdout, "breachdesk is running at %s\n", url)
@@ -83,7 +91,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// Background jobs (scans) run in this process beside the web server.
 	jobCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
-	go srv.Runner().Run(jobCtx)
+	go a.Runner().Run(jobCtx)
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -101,8 +109,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 }
 
-// newServer wires the web application to its stores; tests use it too.
-func newServer(db *sqlite.DB, dataDir string, cfg web.Config, smtp notify.SMTP, log *slog.Logger) (*web.Server, error) {
+// newApp wires the use cases to the database, the evidence folder and
+// the notifier; the web server, the demo and tests are built on it.
+func newApp(ctx context.Context, db *sqlite.DB, dataDir string, cfg app.Config, maxUpload int64, smtp notify.SMTP, log *slog.Logger) (*app.App, error) {
 	n := &notify.Notifier{Store: db, SMTP: smtp, BaseURL: cfg.BaseURL, Log: log}
 	cfg.ScanDir = filepath.Join(dataDir, "scans")
 	sealer, err := vault.Load(dataDir, os.Getenv("BREACHDESK_DATA_KEY"))
@@ -110,8 +119,11 @@ func newServer(db *sqlite.DB, dataDir string, cfg web.Config, smtp notify.SMTP, 
 		return nil, fmt.Errorf("the data key: %w", err)
 	}
 	db.Sealer = sealer
-	files := &evidence.Files{Dir: filepath.Join(dataDir, "evidence"), MaxSize: cfg.MaxUpload, Sealer: sealer}
-	return web.New(web.Stores{Incidents: db, Users: db, Org: db, Audit: db, Notifications: db, Notices: db, Templates: db, Plan: db, Experts: db, Escalation: db, Exercises: db, Jobs: db, People: db}, cfg, files, n, log)
+	if maxUpload == 0 {
+		maxUpload = evidence.DefaultMaxSize
+	}
+	files := &evidence.Files{Dir: filepath.Join(dataDir, "evidence"), MaxSize: maxUpload, Sealer: sealer}
+	return app.New(ctx, db, cfg, files, n, log)
 }
 
 func atoiOr(s string, def int) int {

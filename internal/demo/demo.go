@@ -11,10 +11,9 @@ import (
 	"strings"
 	"time"
 
-	"github.com/breachdesk/breachdesk/internal/facts"
-	"github.com/breachdesk/breachdesk/internal/law"
-
+	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/facts"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/org"
 )
@@ -30,13 +29,6 @@ var Accounts = []auth.User{
 	{Email: "responder@demo.breachdesk.test", Name: "Ravi Responder", Role: auth.Responder, ResponseTeam: true},
 	{Email: "viewer@demo.breachdesk.test", Name: "Vera Viewer", Role: auth.Viewer},
 	{Email: "staff@demo.breachdesk.test", Name: "Sam Staff", Role: auth.Reporter},
-}
-
-// Stores are where the demo is written.
-type Stores struct {
-	Incidents incident.Store
-	Users     auth.Store
-	Org       org.Store
 }
 
 type story struct {
@@ -103,10 +95,12 @@ func stories(users []auth.User) []story {
 	}
 }
 
-// Load writes the demo organisation, accounts and incidents. It refuses to
-// run on a database that already has accounts.
-func Load(ctx context.Context, st Stores, now time.Time) error {
-	if n, err := st.Users.CountUsers(ctx); err != nil {
+// Load writes the demo organisation, accounts and incidents through the
+// application's use cases, so the demo history obeys the same rules as
+// real work: each story is told at its own time in the past. It refuses
+// to run on a database that already has accounts.
+func Load(ctx context.Context, a *app.App) error {
+	if n, err := a.Store.CountUsers(ctx); err != nil {
 		return err
 	} else if n > 0 {
 		return fmt.Errorf("the database already has accounts; the demo loads only into an empty one")
@@ -116,99 +110,110 @@ func Load(ctx context.Context, st Stores, now time.Time) error {
 		return err
 	}
 	var users []auth.User
-	for _, a := range Accounts {
-		a.PasswordHash = hash
-		u, err := st.Users.CreateUser(ctx, 0, a)
+	for _, acc := range Accounts {
+		acc.PasswordHash = hash
+		u, err := a.Store.CreateUser(ctx, 0, acc)
 		if err != nil {
 			return err
 		}
 		users = append(users, u)
 	}
-	if err := st.Org.SaveOrganisation(ctx, users[0].ID, org.Organisation{Name: "Harbourview Community Services (demo)", ContactName: "Priya Privacy",
+	if err := a.Store.SaveOrganisation(ctx, users[0].ID, org.Organisation{Name: "Harbourview Community Services (demo)", ContactName: "Priya Privacy",
 		ContactEmail: "privacy@demo.breachdesk.test", ContactPhone: "+64 9 555 0100", Sector: "Not-for-profit",
 		Laws: []string{"nz_privacy_act", "au_ndb", "eu_gdpr"}, TimeZone: "Pacific/Auckland"}); err != nil {
 		return err
 	}
+	clock := a.Now
+	defer func() { a.Now = clock }()
+	now := clock()
 	for _, s := range stories(users) {
-		if err := tell(ctx, st, users, s, now); err != nil {
+		if err := tell(ctx, a, users, s, now); err != nil {
 			return fmt.Errorf("demo incident %q: %w", s.title, err)
 		}
 	}
 	return nil
 }
 
-func tell(ctx context.Context, st Stores, users []auth.User, s story, now time.Time) error {
-	by := incident.Actor{UserID: users[s.by].ID, Name: users[s.by].Name}
-	po := incident.Actor{UserID: users[1].ID, Name: users[1].Name}
+// tell acts one story out: the report, then the privacy officer's work an
+// hour later, as the use cases record it.
+func tell(ctx context.Context, a *app.App, users []auth.User, s story, now time.Time) error {
+	staff, po, resp, admin := &users[s.by], &users[1], &users[2], &users[0]
+	at := func(t time.Time) { a.Now = func() time.Time { return t } }
 	s.report.DiscoveredAt = now.Add(-s.ago)
 	occurred := s.report.DiscoveredAt.Add(-6 * time.Hour)
 	s.report.OccurredAt = &occurred
-	inc, err := st.Incidents.CreateIncident(ctx, by, s.title, s.report)
+	at(s.report.DiscoveredAt.Add(10 * time.Minute))
+	inc, err := a.Report(ctx, staff, s.title, s.report)
 	if err != nil || s.triage == nil {
 		return err
 	}
-	step := now.Add(-s.ago).Add(time.Hour)
-	_, err = st.Incidents.UpdateIncident(ctx, po, inc.ID, func(i *incident.Incident) (incident.Change, error) {
-		if err := i.ApplyTriage(*s.triage, step); err != nil {
-			return incident.Change{}, err
-		}
-		if s.escalate {
-			if err := i.Escalate(step); err != nil {
-				return incident.Change{}, err
-			}
-		}
-		for _, x := range s.start {
-			if err := i.Start(x, step); err != nil {
-				return incident.Change{}, err
-			}
-		}
-		for _, x := range s.complete {
-			if err := i.Complete(x, step.Add(4*time.Hour)); err != nil {
-				return incident.Change{}, err
-			}
-		}
-		if s.close != "" {
-			if err := i.Close(s.close, true, now); err != nil {
-				return incident.Change{}, err
-			}
-		}
-		return incident.Change{Kind: incident.EntryDecision, Action: "demo.load", Text: "Triaged and worked (demo history)."}, nil
-	})
-	if err != nil {
+	step := s.report.DiscoveredAt.Add(time.Hour)
+	at(step)
+	if inc, err = a.Triage(ctx, po, inc.ID, *s.triage); err != nil {
 		return err
 	}
 	if s.escalate {
-		if err := st.Incidents.AddParticipants(ctx, po, inc.ID, []incident.Participant{{UserID: users[2].ID, Name: users[2].Name, Role: "response team (IT support)"}}); err != nil {
+		if !inc.Escalated {
+			if _, err := a.Escalate(ctx, po, inc.ID); err != nil {
+				return err
+			}
+		}
+		if _, err := a.AddParticipant(ctx, po, inc.ID, resp.ID); err != nil {
 			return err
 		}
 	}
-	tasks, err := st.Incidents.Tasks(ctx, inc.ID)
+	for _, x := range s.start {
+		if _, err := a.MoveStep(ctx, po, inc.ID, x, app.StartStep); err != nil {
+			return err
+		}
+	}
+	tasks, err := a.Store.Tasks(ctx, inc.ID)
 	if err != nil {
 		return err
 	}
-	for k := 0; k < s.ticks && k < len(tasks); k++ {
-		if _, err := st.Incidents.UpdateTask(ctx, po, inc.ID, tasks[k].ID, func(t *incident.Task) (incident.Change, error) {
-			t.Done, t.DoneAt, t.DoneBy = true, &step, po.Name
-			return incident.Change{Text: "Done: " + t.Title, Action: "task.done"}, nil
-		}); err != nil {
-			return err
+	completed := map[incident.Step]bool{}
+	for _, x := range s.complete {
+		completed[x] = true
+	}
+	ticked := 0
+	for _, t := range tasks {
+		if completed[t.Step] || ticked < s.ticks && inc.Steps.State(t.Step) != incident.StepPending {
+			if _, err := a.SetTaskDone(ctx, po, inc.ID, t.ID, true); err != nil {
+				return err
+			}
+			ticked++
 		}
 	}
 	for _, n := range s.notes {
-		if _, err := st.Incidents.AddNote(ctx, po, inc.ID, incident.EntryDecision, n); err != nil {
+		if _, err := a.AddNote(ctx, po, inc.ID, incident.EntryDecision, n); err != nil {
 			return err
 		}
 	}
-	if s.facts == "" {
-		return nil
+	if s.facts != "" {
+		at(step.Add(2 * time.Hour))
+		if err := assess(ctx, a, po, inc.ID, s.title, s.report, s.facts); err != nil {
+			return err
+		}
 	}
-	return assess(ctx, st, po, inc.ID, s.title, s.report, s.facts, now)
+	at(step.Add(4 * time.Hour))
+	for _, x := range s.complete {
+		if _, err := a.MoveStep(ctx, po, inc.ID, x, app.CompleteStep); err != nil {
+			return err
+		}
+	}
+	if s.close != "" {
+		at(now.Add(-time.Hour))
+		if _, err := a.Close(ctx, admin, inc.ID, s.close, true); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // assess records an assessment of the story's facts, as the privacy
 // officer would on the Assess step.
-func assess(ctx context.Context, st Stores, po incident.Actor, id int64, title string, r incident.Report, body string, now time.Time) error {
-	o, err := st.Org.Organisation(ctx)
+func assess(ctx context.Context, a *app.App, po *auth.User, id int64, title string, r incident.Report, body string) error {
+	o, err := a.Store.Organisation(ctx)
 	if err != nil {
 		return err
 	}
@@ -218,18 +223,10 @@ func assess(ctx context.Context, st Stores, po incident.Actor, id int64, title s
 	if err != nil {
 		return err
 	}
-	rules, err := law.Load("")
+	raw, err := json.Marshal(f)
 	if err != nil {
 		return err
 	}
-	a := rules.Assess(f, law.Options{At: now})
-	raw, _ := json.Marshal(f)
-	result, _ := json.Marshal(a)
-	var obs []incident.Obligation
-	for _, x := range a.Obligations {
-		obs = append(obs, incident.Obligation{IncidentID: id, RuleID: x.Rule, Regime: x.Regime, Audience: x.Audience, Recipient: x.Recipient,
-			Citation: x.Citation, Decision: x.Decision, DueAt: x.Due, TargetAt: x.Target, DueRule: x.DueRule, Reasons: strings.Join(x.Reasons, "\n")})
-	}
-	return st.Incidents.SaveAssessment(ctx, po, incident.Assessment{IncidentID: id, AssessedAt: now, RulesVersion: a.RulesVersion,
-		Facts: string(raw), Result: string(result), Summary: "Assessed (rules " + a.RulesVersion + "): risk of harm " + strings.ReplaceAll(a.Harm.Level, "_", " ") + ".", Obligations: obs})
+	_, err = a.RecordAssessment(ctx, po, id, f, string(raw))
+	return err
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/audit"
+	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/org"
 )
@@ -166,41 +167,52 @@ type AuditEntry struct {
 	Hash     string    `json:"hash"`
 }
 
-// Sources are the stores a dossier is collected from.
-type Sources struct {
-	Incidents incident.Store
-	Audit     audit.Store
-	Org       org.Store
+// Source is what a dossier is collected from.
+type Source interface {
+	incident.Records
+	incident.TaskStore
+	incident.TimelineStore
+	incident.EvidenceStore
+	incident.TeamStore
+	incident.AssessmentStore
+	audit.Store
+	org.Store
 }
 
 // Collect reads everything about one incident.
-func Collect(ctx context.Context, src Sources, id int64, now time.Time) (*Dossier, error) {
-	inc, err := src.Incidents.Incident(ctx, id)
+func Collect(ctx context.Context, src Source, id int64, now time.Time) (*Dossier, error) {
+	inc, err := src.Incident(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	o, _ := src.Org.Organisation(ctx)
-	tasks, err := src.Incidents.Tasks(ctx, id)
+	o, err := src.Organisation(ctx)
+	if fault.CodeOf(err) == fault.NotFound { // before setup: no organisation yet
+		o, err = org.Organisation{TimeZone: "UTC"}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
-	tl, err := src.Incidents.Timeline(ctx, id)
+	tasks, err := src.Tasks(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	ev, err := src.Incidents.EvidenceList(ctx, id)
+	tl, err := src.Timeline(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	parts, err := src.Incidents.Participants(ctx, id)
+	ev, err := src.EvidenceList(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	au, err := src.Audit.AuditForIncident(ctx, id)
+	parts, err := src.Participants(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	as, err := src.Incidents.Assessments(ctx, id)
+	au, err := src.AuditForIncident(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	as, err := src.Assessments(ctx, id)
 	if err != nil {
 		return nil, err
 	}

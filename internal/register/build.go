@@ -18,9 +18,16 @@ type Filter struct {
 	Year   int // by when the breach was found; 0 for all
 }
 
+// Source is what the register is built from.
+type Source interface {
+	incident.Records
+	incident.ReviewStore
+	incident.AssessmentStore
+}
+
 // Build reads every matching incident, with its review and latest
 // assessment, into a register document.
-func Build(ctx context.Context, st incident.Store, org string, f Filter, now time.Time) (Document, error) {
+func Build(ctx context.Context, st Source, org string, f Filter, now time.Time) (Document, error) {
 	d := Document{Schema: Schema, Organisation: org, ExportedAt: now.UTC(), Entries: []Entry{}}
 	for offset := 0; ; offset += 500 {
 		incs, total, err := st.Incidents(ctx, incident.Filter{Kind: f.Kind, Status: f.Status, Exercises: incident.NoExercises, Limit: 500, Offset: offset})

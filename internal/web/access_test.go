@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/exercise"
 	"github.com/breachdesk/breachdesk/internal/incident"
@@ -49,11 +50,11 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 		t.Fatal(err)
 	}
 	assessed, _ := f.db.Incident(context.Background(), inc.ID)
-	job, _ := f.db.Enqueue(context.Background(), incident.Actor{Name: "po"}, jobs.Job{Kind: scanKind, IncidentID: inc.ID, Input: f.dir, Label: "share.zip"})
+	job, _ := f.db.Enqueue(context.Background(), incident.Actor{Name: "po"}, jobs.Job{Kind: app.ScanKind, IncidentID: inc.ID, Input: f.dir, Label: "share.zip"})
 	f.db.Claim(context.Background())
 	f.db.Finish(context.Background(), job.ID, `{"summary":{"files":1,"counts":{}},"categories":[],"by_jurisdiction":{}}`, nil)
-	os.MkdirAll(f.srv.scanOut(job.ID), 0o700)
-	os.WriteFile(filepath.Join(f.srv.scanOut(job.ID), "findings.jsonl"), []byte("{}\n"), 0o600)
+	os.MkdirAll(f.srv.ScanOut(job.ID), 0o700)
+	os.WriteFile(filepath.Join(f.srv.ScanOut(job.ID), "findings.jsonl"), []byte("{}\n"), 0o600)
 	sc, _ := exercise.Find("usb-lost")
 	ex, err := f.db.StartExercise(context.Background(), incident.Actor{UserID: users['P'].ID, Name: "po"}, sc, time.Now())
 	if err != nil {

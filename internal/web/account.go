@@ -10,7 +10,7 @@ import (
 )
 
 func (s *Server) notifications(w http.ResponseWriter, r *http.Request) {
-	msgs, err := s.Notifications.Notifications(r.Context(), currentUser(r).ID)
+	msgs, err := s.Store.Notifications(r.Context(), currentUser(r).ID)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -19,7 +19,7 @@ func (s *Server) notifications(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) markRead(w http.ResponseWriter, r *http.Request) {
-	if err := s.Notifications.MarkRead(r.Context(), currentUser(r).ID); err != nil {
+	if err := s.Store.MarkRead(r.Context(), currentUser(r).ID); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
@@ -31,7 +31,7 @@ func (s *Server) users(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, err error) {
-	users, lerr := s.Users.Users(r.Context())
+	users, lerr := s.Store.Users(r.Context())
 	if lerr != nil {
 		s.renderError(w, r, lerr)
 		return
@@ -51,7 +51,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 	hash, err := auth.HashPassword(f.Get("password"))
 	if err == nil {
 		u.PasswordHash = hash
-		_, err = s.Users.CreateUser(r.Context(), currentUser(r).ID, u)
+		_, err = s.Store.CreateUser(r.Context(), currentUser(r).ID, u)
 	}
 	if err != nil {
 		s.usersPage(w, r, err)
@@ -63,7 +63,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("uid"), 10, 64)
-	u, err := s.Users.User(r.Context(), id)
+	u, err := s.Store.User(r.Context(), id)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -90,7 +90,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	if err := s.Users.UpdateUser(r.Context(), me.ID, u); err != nil {
+	if err := s.Store.UpdateUser(r.Context(), me.ID, u); err != nil {
 		s.usersPage(w, r, err)
 		return
 	}
@@ -99,7 +99,7 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) {
-	n, err := audit.Verify(r.Context(), s.Audit)
+	n, err := audit.Verify(r.Context(), s.Store)
 	data := map[string]any{"Count": n, "OK": err == nil}
 	if err != nil {
 		data["Problem"] = err.Error()
@@ -112,7 +112,7 @@ func (s *Server) tokens(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, created string, err error) {
-	ts, lerr := s.Users.APITokens(r.Context(), currentUser(r).ID)
+	ts, lerr := s.Store.APITokens(r.Context(), currentUser(r).ID)
 	if lerr != nil {
 		s.renderError(w, r, lerr)
 		return
@@ -122,7 +122,7 @@ func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, created stri
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 	tok, hash := auth.NewToken("bd_")
-	_, err := s.Users.CreateAPIToken(r.Context(), auth.APIToken{UserID: currentUser(r).ID, Name: r.PostFormValue("name")}, hash)
+	_, err := s.Store.CreateAPIToken(r.Context(), auth.APIToken{UserID: currentUser(r).ID, Name: r.PostFormValue("name")}, hash)
 	if err != nil {
 		s.tokensPage(w, r, "", err)
 		return
@@ -132,7 +132,7 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("tid"), 10, 64)
-	if err := s.Users.DeleteAPIToken(r.Context(), currentUser(r).ID, id); err != nil {
+	if err := s.Store.DeleteAPIToken(r.Context(), currentUser(r).ID, id); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

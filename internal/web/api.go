@@ -22,7 +22,7 @@ func (s *Server) api(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var u *auth.User
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
-			usr, err := s.Users.APITokenUser(r.Context(), auth.HashToken(strings.TrimPrefix(h, "Bearer ")), s.Now())
+			usr, err := s.Store.APITokenUser(r.Context(), auth.HashToken(strings.TrimPrefix(h, "Bearer ")), s.Now())
 			if err != nil {
 				writeAPIError(w, fault.Errorf(fault.Unauthorized, "The API token is not valid or has been revoked."))
 				return
@@ -145,13 +145,13 @@ func (s *Server) toAPI(inc *incident.Incident, laws []string) apiIncident {
 
 func (s *Server) apiListIncidents(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	o := s.orgOrDefault(r.Context())
+	o := s.orgOrDefault(r)
 	limit, _ := strconv.Atoi(q.Get("limit"))
 	offset, _ := strconv.Atoi(q.Get("offset"))
 	owner, _ := strconv.ParseInt(q.Get("owner"), 10, 64)
-	incs, total, err := s.Incidents.Incidents(r.Context(), incident.Filter{Status: incident.Status(q.Get("status")), Kind: incident.Kind(q.Get("kind")),
+	incs, total, err := s.List(r.Context(), currentUser(r), incident.Filter{Status: incident.Status(q.Get("status")), Kind: incident.Kind(q.Get("kind")),
 		Severity: incident.Severity(q.Get("severity")), OwnerID: owner, Overdue: q.Get("overdue") == "true" || q.Get("overdue") == "1",
-		OverdueAt: s.Now(), Laws: o.Laws, Query: q.Get("q"), Exercises: exerciseFilter(q.Get("exercise")), VisibleTo: visibility(currentUser(r)), Limit: limit, Offset: offset})
+		OverdueAt: s.Now(), Laws: o.Laws, Query: q.Get("q"), Exercises: exerciseFilter(q.Get("exercise")), Limit: limit, Offset: offset})
 	if err != nil {
 		writeAPIError(w, err)
 		return
@@ -192,12 +192,12 @@ func (s *Server) apiCreateIncident(w http.ResponseWriter, r *http.Request) {
 	if in.DiscoveredAt != nil {
 		rep.DiscoveredAt = *in.DiscoveredAt
 	}
-	inc, err := s.createIncident(r.Context(), actor(r), in.Title, rep)
+	inc, err := s.Report(r.Context(), currentUser(r), in.Title, rep)
 	if err != nil {
 		writeAPIError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, s.toAPI(inc, s.orgOrDefault(r.Context()).Laws))
+	writeJSON(w, http.StatusCreated, s.toAPI(inc, s.orgOrDefault(r).Laws))
 }
 
 func (s *Server) apiGetIncident(w http.ResponseWriter, r *http.Request) {
@@ -206,7 +206,7 @@ func (s *Server) apiGetIncident(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.toAPI(inc, s.orgOrDefault(r.Context()).Laws))
+	writeJSON(w, http.StatusOK, s.toAPI(inc, s.orgOrDefault(r).Laws))
 }
 
 type apiTask struct {
@@ -262,7 +262,7 @@ func (s *Server) apiAddTask(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, err)
 		return
 	}
-	t, err := s.Incidents.AddTask(r.Context(), actor(r), incident.Task{IncidentID: inc.ID, Step: incident.Step(in.Step), Title: in.Title, AssigneeID: in.AssigneeID, DueAt: in.DueAt})
+	t, err := s.AddTask(r.Context(), currentUser(r), incident.Task{IncidentID: inc.ID, Step: incident.Step(in.Step), Title: in.Title, AssigneeID: in.AssigneeID, DueAt: in.DueAt})
 	if err != nil {
 		writeAPIError(w, err)
 		return
@@ -292,7 +292,7 @@ func (s *Server) apiUpdateTask(w http.ResponseWriter, r *http.Request) {
 	}
 	var t incident.Task
 	if in.Done != nil {
-		if t, err = s.setTaskDone(r.Context(), actor(r), inc.ID, taskID, *in.Done); err != nil {
+		if t, err = s.SetTaskDone(r.Context(), currentUser(r), inc.ID, taskID, *in.Done); err != nil {
 			writeAPIError(w, err)
 			return
 		}
@@ -302,7 +302,7 @@ func (s *Server) apiUpdateTask(w http.ResponseWriter, r *http.Request) {
 		if in.AssigneeID != nil {
 			assignee = *in.AssigneeID
 		}
-		if t, err = s.assignTask(r.Context(), actor(r), inc.ID, taskID, assignee, in.DueAt); err != nil {
+		if t, err = s.AssignTask(r.Context(), currentUser(r), inc.ID, taskID, assignee, in.DueAt); err != nil {
 			writeAPIError(w, err)
 			return
 		}
@@ -345,7 +345,7 @@ func (s *Server) apiAddNote(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, &fault.Error{Code: fault.Invalid, Message: "Unknown entry kind.", Fields: map[string]string{"kind": "Use note or decision."}})
 		return
 	}
-	e, err := s.Incidents.AddNote(r.Context(), actor(r), inc.ID, kind, in.Text)
+	e, err := s.AddNote(r.Context(), currentUser(r), inc.ID, kind, in.Text)
 	if err != nil {
 		writeAPIError(w, err)
 		return
@@ -378,7 +378,7 @@ func (s *Server) apiUploadEvidence(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, err)
 		return
 	}
-	e, err := s.saveUpload(r, inc)
+	e, err := s.saveUpload(r, inc.ID)
 	if err != nil {
 		writeAPIError(w, err)
 		return

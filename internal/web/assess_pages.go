@@ -8,7 +8,9 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/facts"
 	"github.com/breachdesk/breachdesk/internal/fault"
@@ -53,12 +55,12 @@ type assessView struct {
 }
 
 // assessForm runs the engine on a form without storing anything.
-func (s *Server) assessForm(form url.Values, loc org.Organisation) (*facts.Facts, string, *law.Assessment, error) {
-	f, raw, err := factsFromForm(form, loc.Location())
+func (s *Server) assessForm(form url.Values, o org.Organisation) (*facts.Facts, string, *law.Assessment, error) {
+	f, raw, err := factsFromForm(form, o.Location())
 	if err != nil {
 		return nil, "", nil, err
 	}
-	a := s.Rules.Assess(f, law.Options{At: s.Now(), TargetHours: s.TargetHours})
+	a := s.Assess(f)
 	return f, raw, &a, nil
 }
 
@@ -68,12 +70,17 @@ func (s *Server) assessPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	o := s.orgOrDefault(r.Context())
+	o := s.orgOrDefault(r)
 	form := formOfIncident(inc, o)
 	v := assessView{Inc: inc, Choices: factsChoices(), Action: "/incidents/" + itoa(inc.ID) + "/assess",
 		Preview: "/incidents/" + itoa(inc.ID) + "/assess/preview", CanWork: acc >= auth.WorkAccess && currentUser(r).Can(auth.WorkIncident)}
 	// A finished scan feeds the facts: on request, or while none are saved.
-	if j, res := s.latestScan(r.Context(), inc.ID); j != nil {
+	j, res, err := s.LatestScan(r.Context(), inc.ID)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if j != nil {
 		v.ScanID = j.ID
 		if inc.Facts == "" || r.URL.Query().Get("scan") == itoa(j.ID) {
 			applyScan(form, res)
@@ -85,34 +92,11 @@ func (s *Server) assessPage(w http.ResponseWriter, r *http.Request) {
 	} else {
 		v.Problem = fault.MessageOf(err)
 	}
-	v.History, _ = s.Incidents.Assessments(r.Context(), inc.ID)
+	if v.History, err = s.Store.Assessments(r.Context(), inc.ID); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	s.renderForm(w, r, "assess", "Assess "+inc.Ref(), v, form, nil)
-}
-
-// summarise is the timeline line for an assessment.
-func summarise(a *law.Assessment) string {
-	by := map[string][]string{}
-	for _, o := range a.Obligations {
-		label := incident.RegimeLabel(o.Regime) + " " + o.Audience
-		by[o.Decision] = append(by[o.Decision], label)
-	}
-	parts := []string{fmt.Sprintf("Assessed (rules %s): risk of harm %s.", a.RulesVersion, strings.ReplaceAll(a.Harm.Level, "_", " "))}
-	for _, d := range []string{"required", "recommended", "undetermined"} {
-		if len(by[d]) > 0 {
-			parts = append(parts, strings.ToUpper(d[:1])+d[1:]+": "+strings.Join(by[d], ", ")+".")
-		}
-	}
-	return strings.Join(parts, " ")
-}
-
-// obligationsOf turns the engine's obligations into the incident's.
-func obligationsOf(incID int64, a *law.Assessment) []incident.Obligation {
-	out := make([]incident.Obligation, len(a.Obligations))
-	for i, o := range a.Obligations {
-		out[i] = incident.Obligation{IncidentID: incID, RuleID: o.Rule, Regime: o.Regime, Audience: o.Audience, Recipient: o.Recipient,
-			Citation: o.Citation, Decision: o.Decision, DueAt: o.Due, TargetAt: o.Target, DueRule: o.DueRule, Reasons: strings.Join(o.Reasons, "\n")}
-	}
-	return out
 }
 
 func (s *Server) saveAssessment(w http.ResponseWriter, r *http.Request) {
@@ -121,22 +105,21 @@ func (s *Server) saveAssessment(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	o := s.orgOrDefault(r.Context())
-	_, raw, a, err := s.assessForm(r.PostForm, o)
+	o := s.orgOrDefault(r)
+	f, raw, _, err := s.assessForm(r.PostForm, o)
+	if err == nil {
+		_, err = s.RecordAssessment(r.Context(), currentUser(r), inc.ID, f, raw)
+	}
 	if err != nil {
 		v := assessView{Inc: inc, Choices: factsChoices(), Action: "/incidents/" + itoa(inc.ID) + "/assess", Preview: "/incidents/" + itoa(inc.ID) + "/assess/preview", CanWork: true}
-		v.History, _ = s.Incidents.Assessments(r.Context(), inc.ID)
+		var herr error
+		if v.History, herr = s.Store.Assessments(r.Context(), inc.ID); herr != nil {
+			s.renderError(w, r, herr)
+			return
+		}
 		s.renderForm(w, r, "assess", "Assess "+inc.Ref(), v, r.PostForm, err)
 		return
 	}
-	result, _ := json.Marshal(a)
-	err = s.Incidents.SaveAssessment(r.Context(), actor(r), incident.Assessment{IncidentID: inc.ID, AssessedAt: a.AssessedAt, RulesVersion: a.RulesVersion,
-		Facts: raw, Result: string(result), Summary: summarise(a), Obligations: obligationsOf(inc.ID, a)})
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	s.applyEscalationRules(r.Context(), inc.ID)
 	s.flash(w, "Assessment recorded. Its obligations are now tracked on the incident.")
 	http.Redirect(w, r, "/incidents/"+itoa(inc.ID)+"#obligations", http.StatusSeeOther)
 }
@@ -153,7 +136,7 @@ func (s *Server) previewAssessment(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) renderAssessmentPanel(w http.ResponseWriter, r *http.Request) {
 	v := assessView{}
-	if _, _, a, err := s.assessForm(r.PostForm, s.orgOrDefault(r.Context())); err != nil {
+	if _, _, a, err := s.assessForm(r.PostForm, s.orgOrDefault(r)); err != nil {
 		v.Problem = err.Error()
 	} else {
 		v.Assessment = a
@@ -170,8 +153,8 @@ func (s *Server) assessmentJSON(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	aid, _ := strconv.ParseInt(r.PathValue("aid"), 10, 64)
-	list, err := s.Incidents.Assessments(r.Context(), inc.ID)
+	aid := pathID(r, "aid")
+	list, err := s.Store.Assessments(r.Context(), inc.ID)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -186,45 +169,21 @@ func (s *Server) assessmentJSON(w http.ResponseWriter, r *http.Request) {
 	s.renderError(w, r, notFoundErr("That assessment was not found."))
 }
 
+// obligationChange reads the obligation form in the organisation's zone.
+func obligationChange(form url.Values, loc *time.Location) (app.ObligationChange, error) {
+	c := app.ObligationChange{Op: app.ObligationOp(form.Get("op")), Reference: form.Get("reference"), Notify: form.Get("notify") == "yes", Reason: form.Get("reason")}
+	f := fault.Fields{}
+	c.At = parseLocalTime(f, "done_at", form.Get("done_at"), loc)
+	return c, f.Err()
+}
+
 func (s *Server) updateObligation(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.WorkAccess)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
+	id := pathID(r, "id")
+	c, err := obligationChange(r.PostForm, s.orgOrDefault(r).Location())
+	if err == nil {
+		_, err = s.RecordObligation(r.Context(), currentUser(r), id, pathID(r, "oid"), c)
 	}
-	oid, _ := strconv.ParseInt(r.PathValue("oid"), 10, 64)
-	by := actor(r)
-	loc := s.orgOrDefault(r.Context()).Location()
-	_, err = s.Incidents.UpdateObligation(r.Context(), by, inc.ID, oid, func(o *incident.Obligation) (incident.Change, error) {
-		what := incident.RegimeLabel(o.Regime) + ": " + strings.ToLower(o.AudienceLabel())
-		switch r.PostFormValue("op") {
-		case "done":
-			f := fault.Fields{}
-			at := parseLocalTime(f, "done_at", r.PostFormValue("done_at"), loc)
-			if err := f.Err(); err != nil {
-				return incident.Change{}, err
-			}
-			if at == nil {
-				now := s.Now()
-				at = &now
-			}
-			return incident.Change{Action: "obligation.done", Text: fmt.Sprintf("Done: %s (%s), reference: %s.", what, o.Citation, r.PostFormValue("reference")),
-				Details: map[string]any{"rule": o.RuleID}}, o.MarkDone(*at, r.PostFormValue("reference"), by.Name, s.Now())
-		case "decide":
-			notify := r.PostFormValue("notify") == "yes"
-			verb := "Decided not to proceed with"
-			if notify {
-				verb = "Decided to proceed with"
-			}
-			return incident.Change{Action: "obligation.decide", Text: fmt.Sprintf("%s %s against the assessment (%s). Reason: %s", verb, what, o.Decision, r.PostFormValue("reason")),
-				Details: map[string]any{"rule": o.RuleID, "notify": notify, "assessment": o.Decision}}, o.Decide(notify, r.PostFormValue("reason"), by.Name)
-		case "reset":
-			o.Reset()
-			return incident.Change{Action: "obligation.reset", Text: "Handed " + what + " back to the assessment.", Details: map[string]any{"rule": o.RuleID}}, nil
-		}
-		return incident.Change{}, fault.Errorf(fault.Invalid, "Unknown change to an obligation.")
-	})
-	s.afterChange(w, r, inc.ID, "", err)
+	s.afterChange(w, r, id, "", err)
 }
 
 // quickCheck is the public self-assessment: no account, nothing stored.
@@ -244,7 +203,7 @@ func (s *Server) quickCheck(w http.ResponseWriter, r *http.Request) {
 // applyScan puts a scan's figures into the facts form: its kinds of
 // information are added, the number of people is raised to what it found,
 // and where they live is filled in when the form has nothing yet.
-func applyScan(form url.Values, res *scanResult) {
+func applyScan(form url.Values, res *app.ScanResult) {
 	have := map[string]bool{}
 	for _, c := range form["data.categories"] {
 		have[c] = true

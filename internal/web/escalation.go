@@ -12,7 +12,7 @@ func (s *Server) escalationPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) escalationView(w http.ResponseWriter, r *http.Request, err error) {
-	rules, lerr := s.Escalation.EscalationRules(r.Context())
+	rules, lerr := s.Store.EscalationRules(r.Context())
 	if lerr != nil {
 		s.renderError(w, r, lerr)
 		return
@@ -30,7 +30,7 @@ func (s *Server) saveEscalationRule(w http.ResponseWriter, r *http.Request) {
 		threshold, err = 0, nil
 	}
 	if err == nil {
-		err = s.Escalation.SaveEscalationRule(r.Context(), actor(r), incident.EscalationRule{ID: id, Kind: f.Get("kind"), Threshold: threshold, Enabled: f.Get("enabled") == "1"})
+		err = s.Store.SaveEscalationRule(r.Context(), actor(r), incident.EscalationRule{ID: id, Kind: f.Get("kind"), Threshold: threshold, Enabled: f.Get("enabled") == "1"})
 	}
 	if err != nil {
 		s.escalationView(w, r, err)

@@ -5,58 +5,29 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
-	"strings"
 
-	"github.com/breachdesk/breachdesk/internal/auth"
-	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
 )
 
-// saveUpload stores the "file" part of a parsed multipart form as evidence.
-func (s *Server) saveUpload(r *http.Request, inc *incident.Incident) (incident.Evidence, error) {
+// saveUpload stores the "file" part of a parsed multipart form as
+// evidence of the incident in the path.
+func (s *Server) saveUpload(r *http.Request, id int64) (incident.Evidence, error) {
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		return incident.Evidence{}, &fault.Error{Code: fault.Invalid, Message: "Choose a file to attach.", Fields: map[string]string{"file": "No file was received."}}
+		return s.AddEvidence(r.Context(), currentUser(r), id, "", nil, "") // no file: refused after the access check
 	}
 	defer file.Close()
-	st, err := s.Files.Save(hdr.Filename, file)
-	if err != nil {
-		return incident.Evidence{}, err
-	}
-	desc := strings.TrimSpace(r.FormValue("description"))
-	if len(desc) > 2000 {
-		desc = desc[:2000]
-	}
-	if s.Log != nil {
-		s.Log.Info("evidence stored", "incident", inc.ID, "file", st.Describe())
-	}
-	return s.Incidents.AddEvidence(r.Context(), actor(r), incident.Evidence{IncidentID: inc.ID, Filename: st.Filename,
-		ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256, Description: desc})
+	return s.AddEvidence(r.Context(), currentUser(r), id, hdr.Filename, file, r.FormValue("description"))
 }
 
 func (s *Server) uploadEvidence(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.WorkAccess)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	_, err = s.saveUpload(r, inc)
-	s.afterChange(w, r, inc.ID, "Evidence attached.", err)
+	id := pathID(r, "id")
+	_, err := s.saveUpload(r, id)
+	s.afterChange(w, r, id, "Evidence attached.", err)
 }
 
 func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.ReadAccess)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	eid, _ := strconv.ParseInt(r.PathValue("eid"), 10, 64)
-	ev, err := s.Incidents.EvidenceItem(r.Context(), inc.ID, eid)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	f, err := s.Files.Open(ev.SHA256)
+	ev, f, err := s.Evidence(r.Context(), currentUser(r), pathID(r, "id"), pathID(r, "eid"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -68,5 +39,7 @@ func (s *Server) downloadEvidence(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": ev.Filename}))
 	w.Header().Set("X-Evidence-SHA256", ev.SHA256)
 	w.Header().Set("Content-Length", strconv.FormatInt(ev.Size, 10))
-	io.Copy(w, f)
+	if _, err := io.Copy(w, f); err != nil && s.Log != nil {
+		s.Log.Warn("evidence download cut short", "incident", ev.IncidentID, "error", err)
+	}
 }

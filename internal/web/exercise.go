@@ -13,7 +13,7 @@ import (
 
 // exercisesPage is the scenario library and the exercises run so far.
 func (s *Server) exercisesPage(w http.ResponseWriter, r *http.Request) {
-	exs, err := s.Exercises.Exercises(r.Context())
+	exs, err := s.Store.Exercises(r.Context())
 	if err != nil {
 		s.renderError(w, r, err)
 		return
@@ -22,28 +22,14 @@ func (s *Server) exercisesPage(w http.ResponseWriter, r *http.Request) {
 		"Library": exercise.Library, "Exercises": exs, "CanRun": currentUser(r).Can(auth.TriageIncident)})
 }
 
-// startExercise turns a scenario into an exercise and its incident, which
-// then goes through the real workflow: the privacy officer is told and
-// the escalation rules run, as for any report.
+// startExercise turns a scenario into an exercise and its incident (see
+// app.StartExercise).
 func (s *Server) startExercise(w http.ResponseWriter, r *http.Request) {
-	sc, ok := exercise.Find(r.PostFormValue("scenario"))
-	if !ok {
-		s.renderError(w, r, fault.Errorf(fault.Invalid, "Choose a scenario from the library."))
-		return
-	}
-	ctx, by := r.Context(), actor(r)
-	e, err := s.Exercises.StartExercise(ctx, by, sc, s.Now())
-	if err == nil {
-		err = s.advance(r, e, 0)
-	}
+	e, err := s.StartExercise(r.Context(), currentUser(r), r.PostFormValue("scenario"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	if inc, err := s.Incidents.Incident(ctx, e.IncidentID); err == nil {
-		s.tell(ctx, s.privacyOfficers(ctx), inc, "Tabletop exercise started as "+inc.Ref()+": "+sc.Title+". It needs triage.")
-	}
-	s.applyEscalationRules(ctx, e.IncidentID)
 	s.flash(w, "Exercise started. The team works the incident as if it were real; move the clock here to reveal what happens next.")
 	http.Redirect(w, r, "/exercises/"+strconv.FormatInt(e.ID, 10), http.StatusSeeOther)
 }
@@ -53,7 +39,7 @@ func (s *Server) exerciseFor(r *http.Request) (*exercise.Exercise, error) {
 	if err != nil || id <= 0 {
 		return nil, notFoundErr("That exercise was not found.")
 	}
-	return s.Exercises.Exercise(r.Context(), id)
+	return s.Store.Exercise(r.Context(), id)
 }
 
 // exercisePage is the facilitator's view: the brief, the simulated clock,
@@ -136,20 +122,12 @@ func (s *Server) advanceExercise(w http.ResponseWriter, r *http.Request) {
 		}
 		d = time.Duration(h * float64(time.Hour)).Round(time.Minute)
 	}
-	if err := s.advance(r, e, d); err != nil {
+	if err := s.AdvanceExercise(r.Context(), currentUser(r), e, d); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	s.flash(w, "The exercise clock is now at "+exercise.Offset(e.Elapsed(s.Now()))+".")
 	http.Redirect(w, r, "/exercises/"+strconv.FormatInt(e.ID, 10), http.StatusSeeOther)
-}
-
-func (s *Server) advance(r *http.Request, e *exercise.Exercise, d time.Duration) error {
-	due, err := e.Advance(d, s.Now())
-	if err != nil {
-		return err
-	}
-	return s.Exercises.SaveAdvance(r.Context(), actor(r), e, d, due)
 }
 
 // endExercise scores the incident as it stands and records the lessons.
@@ -159,22 +137,7 @@ func (s *Server) endExercise(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	ctx := r.Context()
-	inc, err := s.Incidents.Incident(ctx, e.IncidentID)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	tasks, err := s.Incidents.Tasks(ctx, inc.ID)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	now := s.Now()
-	score := exercise.Compute(inc, tasks, s.orgOrDefault(ctx).Laws, now)
-	if err = e.End(score, r.PostFormValue("lessons"), actor(r).Name, now); err == nil {
-		err = s.Exercises.SaveEnd(ctx, actor(r), e)
-	}
+	score, err := s.EndExercise(r.Context(), currentUser(r), e, r.PostFormValue("lessons"))
 	if err != nil {
 		if fault.FieldsOf(err) != nil {
 			s.exerciseView(w, r, e, err)

@@ -83,6 +83,6 @@ func reportFromForm(form url.Values, loc *time.Location, now time.Time) (string,
 // nil when empty, a field error when it is not a time.
 func (s *Server) formDue(r *http.Request) (*time.Time, error) {
 	f := fault.Fields{}
-	due := parseLocalTime(f, "due_at", r.PostFormValue("due_at"), s.orgOrDefault(r.Context()).Location())
+	due := parseLocalTime(f, "due_at", r.PostFormValue("due_at"), s.orgOrDefault(r).Location())
 	return due, f.Err()
 }

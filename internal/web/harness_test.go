@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/audit"
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/evidence"
@@ -51,8 +52,11 @@ func newFixture(tb testing.TB) *fixture {
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	files := &evidence.Files{Dir: filepath.Join(dir, "evidence"), MaxSize: 1 << 20, Sealer: db.Sealer}
-	srv, err := New(Stores{Incidents: db, Users: db, Org: db, Audit: db, Notifications: db, Notices: db, Templates: db, Plan: db, Experts: db, Escalation: db, Exercises: db, Jobs: db, People: db}, Config{MaxUpload: 1 << 20, ScanDir: filepath.Join(dir, "scans")},
-		files, &notify.Notifier{Store: db}, log)
+	a, err := app.New(context.Background(), db, app.Config{ScanDir: filepath.Join(dir, "scans")}, files, &notify.Notifier{Store: db}, log)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	srv, err := New(a, Config{MaxUpload: 1 << 20})
 	if err != nil {
 		tb.Fatal(err)
 	}

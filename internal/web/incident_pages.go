@@ -4,12 +4,12 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"time"
 
+	"github.com/breachdesk/breachdesk/internal/app"
+	"github.com/breachdesk/breachdesk/internal/audit"
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
-	"github.com/breachdesk/breachdesk/internal/jobs"
 )
 
 const pageSize = 50
@@ -39,10 +39,22 @@ func (s *Server) clocks(inc *incident.Incident, laws []string) ([]clockView, boo
 	return out, late
 }
 
+// listPage is the incident list.
+type listPage struct {
+	PlanReminder string
+	Rows         []listRow
+	Total, Page  int
+	Next, Prev   string
+	Owners       []auth.User
+	Statuses     []incident.Status
+	Kinds        []incident.Kind
+	Severities   []incident.Severity
+}
+
 func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	u := currentUser(r)
-	o := s.orgOrDefault(r.Context())
+	o := s.orgOrDefault(r)
 	page, _ := strconv.Atoi(q.Get("page"))
 	if page < 1 {
 		page = 1
@@ -50,71 +62,75 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 	owner, _ := strconv.ParseInt(q.Get("owner"), 10, 64)
 	f := incident.Filter{Status: incident.Status(q.Get("status")), Kind: incident.Kind(q.Get("kind")), Severity: incident.Severity(q.Get("severity")),
 		OwnerID: owner, Overdue: q.Get("overdue") == "1", OverdueAt: s.Now(), Laws: o.Laws, Query: q.Get("q"), Exercises: exerciseFilter(q.Get("exercise")),
-		VisibleTo: visibility(u), Limit: pageSize, Offset: (page - 1) * pageSize}
-	incs, total, err := s.Incidents.Incidents(r.Context(), f)
+		Limit: pageSize, Offset: (page - 1) * pageSize}
+	incs, total, err := s.List(r.Context(), u, f)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	rows := make([]listRow, len(incs))
+	d := listPage{Total: total, Page: page, Statuses: incident.Statuses, Kinds: incident.Kinds, Severities: incident.Severities}
+	d.Rows = make([]listRow, len(incs))
 	for k, inc := range incs {
 		cs, late := s.clocks(inc, o.Laws)
-		rows[k] = listRow{Incident: inc, Clocks: cs, Overdue: late}
+		d.Rows[k] = listRow{Incident: inc, Clocks: cs, Overdue: late}
 	}
-	var owners []auth.User
 	if u.Can(auth.ViewAll) {
-		all, _ := s.Users.Users(r.Context())
+		all, err := s.Store.Users(r.Context())
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
 		for _, x := range all {
 			if x.Can(auth.WorkIncident) {
-				owners = append(owners, x)
+				d.Owners = append(d.Owners, x)
 			}
 		}
 	}
-	next, prev := "", ""
 	if page*pageSize < total {
 		q.Set("page", strconv.Itoa(page+1))
-		next = "?" + q.Encode()
+		d.Next = "?" + q.Encode()
 	}
 	if page > 1 {
 		q.Set("page", strconv.Itoa(page-1))
-		prev = "?" + q.Encode()
+		d.Prev = "?" + q.Encode()
 	}
-	reminder := ""
 	if u.Can(auth.EditPlan) {
-		if vs, err := s.Plan.PlanVersions(r.Context()); err == nil {
-			reminder = s.planReminder(r.Context(), vs)
+		if d.PlanReminder, err = s.planReminder(r); err != nil {
+			s.renderError(w, r, err)
+			return
 		}
 	}
-	s.renderForm(w, r, "list", "Incidents", map[string]any{"PlanReminder": reminder,
-		"Rows": rows, "Total": total, "Page": page, "Next": next, "Prev": prev, "Owners": owners,
-		"Statuses": incident.Statuses, "Kinds": incident.Kinds, "Severities": incident.Severities,
-	}, q, nil)
+	s.renderForm(w, r, "list", "Incidents", d, q, nil)
 }
 
-func (s *Server) reportData() map[string]any {
-	return map[string]any{"Categories": incident.DataCategories, "Ongoing": incident.OngoingAnswers, "Causes": incident.Causes, "Recipients": incident.Recipients}
+// reportPage is the report form's lists.
+type reportPage struct {
+	Categories, Causes, Recipients []incident.Choice
+	Ongoing                        []string
 }
+
+var reportData = reportPage{Categories: incident.DataCategories, Ongoing: incident.OngoingAnswers, Causes: incident.Causes, Recipients: incident.Recipients}
 
 func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 	form := url.Values{}
 	if r.URL.Query().Get("near_miss") == "1" {
 		form.Set("near_miss", "1")
 	}
-	s.renderForm(w, r, "report", "Report a breach or near miss", s.reportData(), form, nil)
+	s.renderForm(w, r, "report", "Report a breach or near miss", reportData, form, nil)
 }
 
 func (s *Server) report(w http.ResponseWriter, r *http.Request) {
-	o := s.orgOrDefault(r.Context())
+	o := s.orgOrDefault(r)
 	title, rep, err := reportFromForm(r.PostForm, o.Location(), s.Now())
 	if err == nil {
 		var inc *incident.Incident
-		if inc, err = s.createIncident(r.Context(), actor(r), title, rep); err == nil {
+		if inc, err = s.Report(r.Context(), currentUser(r), title, rep); err == nil {
 			s.flash(w, "Thank you. "+inc.Ref()+" has been sent to the privacy officer, "+o.ContactName+".")
 			http.Redirect(w, r, "/incidents/"+itoa(inc.ID), http.StatusSeeOther)
 			return
 		}
 	}
-	s.renderForm(w, r, "report", "Report a breach or near miss", s.reportData(), r.PostForm, err)
+	s.renderForm(w, r, "report", "Report a breach or near miss", reportData, r.PostForm, err)
 }
 
 // stepView is one step of the incident page.
@@ -127,27 +143,44 @@ type stepView struct {
 	StartHint string
 }
 
+// incidentPage is what the incident page shows.
+type incidentPage struct {
+	*app.Workspace
+	Steps                            []stepView
+	Workers, People                  []auth.User
+	Clocks                           []clockView
+	Late                             bool
+	SinceAware                       string
+	EscalationReasons                []string
+	Kinds                            []incident.Kind
+	Severities                       []incident.Severity
+	CauseCategories, ExpertKinds     []incident.Choice
+	CanWork, CanTriage, CanClose     bool
+	CanOverride, CanExport, CanAudit bool
+	MaxUploadMB, MaxScanMB           int64
+	ScanRoots                        []string
+	ShowReview                       bool
+}
+
 func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
-	inc, acc, err := s.incidentFor(r, auth.ReadAccess)
+	ws, err := s.Workspace(r.Context(), currentUser(r), pathID(r, "id"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	ctx := r.Context()
+	inc := ws.Inc
 	u := currentUser(r)
-	o := s.orgOrDefault(ctx)
-	tasks, err := s.Incidents.Tasks(ctx, inc.ID)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	timeline, _ := s.Incidents.Timeline(ctx, inc.ID)
-	ev, _ := s.Incidents.EvidenceList(ctx, inc.ID)
-	parts, _ := s.Incidents.Participants(ctx, inc.ID)
-	var steps []stepView
+	d := incidentPage{Workspace: ws, Kinds: incident.Kinds, Severities: incident.Severities,
+		CauseCategories: incident.CauseCategories, ExpertKinds: incident.ExpertKinds,
+		SinceAware: incident.Human(s.Now().Sub(inc.Report.DiscoveredAt)), EscalationReasons: inc.EscalationReasons(ws.Escalation),
+		CanWork: ws.Access >= auth.WorkAccess && u.Can(auth.WorkIncident), CanTriage: ws.Access >= auth.WorkAccess && u.Can(auth.TriageIncident),
+		CanClose: u.Can(auth.CloseIncident) && ws.Access >= auth.WorkAccess, CanOverride: u.Can(auth.OverrideClose),
+		CanExport: u.Can(auth.ExportIncident), CanAudit: u.Can(auth.ViewAudit), MaxUploadMB: s.MaxUpload >> 20, MaxScanMB: s.MaxScanUpload >> 20,
+		ScanRoots:  s.ScanRoots,
+		ShowReview: inc.Steps.State(incident.Review) != incident.StepPending || len(ws.Review.RootCauses) > 0 || ws.Review.Lessons != ""}
 	for _, st := range incident.AllSteps {
 		sv := stepView{Step: st, Progress: inc.Steps[st]}
-		for _, t := range tasks {
+		for _, t := range ws.Tasks {
 			if t.Step == st {
 				sv.Tasks = append(sv.Tasks, t)
 				if t.Done {
@@ -160,52 +193,22 @@ func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
 		} else if sv.Progress.State == incident.StepPending {
 			sv.StartHint = fault.MessageOf(err)
 		}
-		steps = append(steps, sv)
+		d.Steps = append(d.Steps, sv)
 	}
-	var workers []auth.User
-	if acc >= auth.WorkAccess {
-		all, _ := s.Users.Users(ctx)
-		for _, x := range all {
-			if x.Can(auth.WorkIncident) && !x.Disabled {
-				workers = append(workers, x)
-			}
+	for _, x := range ws.Users {
+		if x.Can(auth.WorkIncident) {
+			d.Workers = append(d.Workers, x)
+		}
+		if u.Can(auth.TriageIncident) && x.Can(auth.ViewIncident) && x.Role != auth.Reporter {
+			d.People = append(d.People, x)
 		}
 	}
-	cs, late := s.clocks(inc, o.Laws)
-	var people []auth.User
-	if u.Can(auth.TriageIncident) {
-		all, _ := s.Users.Users(ctx)
-		for _, x := range all {
-			if !x.Disabled && x.Can(auth.ViewIncident) && x.Role != auth.Reporter {
-				people = append(people, x)
-			}
-		}
-	}
-	experts, _ := s.Experts.Experts(ctx)
-	rules, _ := s.Escalation.EscalationRules(ctx)
-	review, err := s.Incidents.Review(ctx, inc.ID)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	var scans []jobs.Job
-	if s.Jobs != nil {
-		scans, _ = s.Jobs.JobsOf(r.Context(), inc.ID)
-	}
+	d.Clocks, d.Late = s.clocks(inc, ws.Org.Laws)
 	form := url.Values{}
 	form.Set("kind", string(inc.Kind))
 	form.Set("severity", string(inc.Severity))
 	form.Set("owner_id", strconv.FormatInt(inc.OwnerID, 10))
-	s.renderForm(w, r, "incident", inc.Ref()+" "+inc.Title, map[string]any{
-		"Inc": inc, "Steps": steps, "Timeline": timeline, "Evidence": ev, "Participants": parts, "Workers": workers,
-		"Clocks": cs, "Late": late, "SinceAware": incident.Human(s.Now().Sub(inc.Report.DiscoveredAt)),
-		"Escalation": inc.EscalationReasons(rules), "Kinds": incident.Kinds, "Severities": incident.Severities,
-		"CanWork": acc >= auth.WorkAccess && u.Can(auth.WorkIncident), "CanTriage": acc >= auth.WorkAccess && u.Can(auth.TriageIncident),
-		"CanClose": u.Can(auth.CloseIncident) && acc >= auth.WorkAccess, "CanOverride": u.Can(auth.OverrideClose),
-		"CanExport": u.Can(auth.ExportIncident), "CanAudit": u.Can(auth.ViewAudit), "MaxUploadMB": s.MaxUpload >> 20, "MaxScanMB": s.MaxScanUpload >> 20, "ScanRoots": s.ScanRoots, "Scans": scans,
-		"Review": review, "CauseCategories": incident.CauseCategories, "People": people, "Experts": experts, "ExpertKinds": incident.ExpertKinds,
-		"ShowReview": inc.Steps.State(incident.Review) != incident.StepPending || len(review.RootCauses) > 0 || review.Lessons != "",
-	}, form, nil)
+	s.renderForm(w, r, "incident", inc.Ref()+" "+inc.Title, d, form, nil)
 }
 
 // afterChange sends the browser back to the incident with a message, or
@@ -222,126 +225,77 @@ func (s *Server) afterChange(w http.ResponseWriter, r *http.Request, id int64, m
 }
 
 func (s *Server) triage(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.WorkAccess)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	owner, _ := strconv.ParseInt(r.PostFormValue("owner_id"), 10, 64)
-	_, err = s.triageIncident(r.Context(), actor(r), inc.ID, incident.Triage{Kind: incident.Kind(r.PostFormValue("kind")), Severity: incident.Severity(r.PostFormValue("severity")), OwnerID: owner})
-	s.afterChange(w, r, inc.ID, "Triage saved.", err)
+	id := pathID(r, "id")
+	_, err := s.Triage(r.Context(), currentUser(r), id, incident.Triage{Kind: incident.Kind(r.PostFormValue("kind")), Severity: incident.Severity(r.PostFormValue("severity")), OwnerID: formID(r, "owner_id")})
+	s.afterChange(w, r, id, "Triage saved.", err)
 }
 
 func (s *Server) escalate(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.WorkAccess)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	_, err = s.escalateIncident(r.Context(), actor(r), inc.ID)
-	s.afterChange(w, r, inc.ID, "Escalated: the response team has been added and told.", err)
+	id := pathID(r, "id")
+	_, err := s.Escalate(r.Context(), currentUser(r), id)
+	s.afterChange(w, r, id, "Escalated: the response team has been added and told.", err)
 }
 
 func (s *Server) stepAction(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.WorkAccess)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	id := pathID(r, "id")
 	st, ok := incident.ParseStep(r.PathValue("step"))
-	if !ok {
-		s.renderError(w, r, notFoundErr("There is no such step."))
+	action, aok := app.ParseStepAction(r.PathValue("action"))
+	if !ok || !aok {
+		s.renderError(w, r, notFoundErr("There is no such step or step action."))
 		return
 	}
-	_, err = s.moveStep(r.Context(), actor(r), inc.ID, st, r.PathValue("action"))
-	s.afterChange(w, r, inc.ID, "", err)
+	_, err := s.MoveStep(r.Context(), currentUser(r), id, st, action)
+	s.afterChange(w, r, id, "", err)
 }
 
 func (s *Server) addTask(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.WorkAccess)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	id := pathID(r, "id")
 	due, err := s.formDue(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
+	if err == nil {
+		_, err = s.AddTask(r.Context(), currentUser(r), incident.Task{IncidentID: id, Step: incident.Step(r.PostFormValue("step")), Title: r.PostFormValue("title"), AssigneeID: formID(r, "assignee_id"), DueAt: due})
 	}
-	assignee, _ := strconv.ParseInt(r.PostFormValue("assignee_id"), 10, 64)
-	_, err = s.Incidents.AddTask(r.Context(), actor(r), incident.Task{IncidentID: inc.ID, Step: incident.Step(r.PostFormValue("step")), Title: r.PostFormValue("title"), AssigneeID: assignee, DueAt: due})
-	s.afterChange(w, r, inc.ID, "", err)
+	s.afterChange(w, r, id, "", err)
 }
 
 func (s *Server) updateTask(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.WorkAccess)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
+	id, taskID := pathID(r, "id"), pathID(r, "task")
+	c := app.TaskChange{Op: app.TaskOp(r.PostFormValue("op")), AssigneeID: formID(r, "assignee_id")}
+	var err error
+	if c.Op == app.TaskAssign {
+		c.Due, err = s.formDue(r)
 	}
-	taskID, _ := strconv.ParseInt(r.PathValue("task"), 10, 64)
-	switch r.PostFormValue("op") {
-	case "done", "undo":
-		_, err = s.setTaskDone(r.Context(), actor(r), inc.ID, taskID, r.PostFormValue("op") == "done")
-	case "assign":
-		var due *time.Time
-		if due, err = s.formDue(r); err == nil {
-			assignee, _ := strconv.ParseInt(r.PostFormValue("assignee_id"), 10, 64)
-			_, err = s.assignTask(r.Context(), actor(r), inc.ID, taskID, assignee, due)
-		}
-	default:
-		err = fault.Errorf(fault.Invalid, "Unknown task change.")
+	if err == nil {
+		_, err = s.UpdateTask(r.Context(), currentUser(r), id, taskID, c)
 	}
-	s.afterChange(w, r, inc.ID, "", err)
+	s.afterChange(w, r, id, "", err)
 }
 
 func (s *Server) addNote(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.WorkAccess)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	id := pathID(r, "id")
 	kind := incident.EntryNote
 	if r.PostFormValue("kind") == "decision" {
 		kind = incident.EntryDecision
 	}
-	_, err = s.Incidents.AddNote(r.Context(), actor(r), inc.ID, kind, r.PostFormValue("text"))
-	s.afterChange(w, r, inc.ID, "", err)
+	_, err := s.AddNote(r.Context(), currentUser(r), id, kind, r.PostFormValue("text"))
+	s.afterChange(w, r, id, "", err)
 }
 
 func (s *Server) closeIncident(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.WorkAccess)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	override := r.PostFormValue("override") == "1"
-	if override && !currentUser(r).Can(auth.OverrideClose) {
-		s.renderError(w, r, fault.Errorf(fault.Forbidden, "Only an administrator can close an incident before its review is complete."))
-		return
-	}
-	reason := r.PostFormValue("reason")
-	_, err = s.Incidents.UpdateIncident(r.Context(), actor(r), inc.ID, func(i *incident.Incident) (incident.Change, error) {
-		text := "Closed the incident."
-		if override {
-			text = "Closed the incident before its review was complete (administrator override): " + reason
-		}
-		return incident.Change{Kind: incident.EntryDecision, Action: "incident.close", Text: text, Details: map[string]any{"override": override}},
-			i.Close(reason, override, s.Now())
-	})
-	s.afterChange(w, r, inc.ID, "Incident closed.", err)
+	id := pathID(r, "id")
+	_, err := s.Close(r.Context(), currentUser(r), id, r.PostFormValue("reason"), r.PostFormValue("override") == "1")
+	s.afterChange(w, r, id, "Incident closed.", err)
 }
 
 func (s *Server) reopenIncident(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.WorkAccess)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	_, err = s.Incidents.UpdateIncident(r.Context(), actor(r), inc.ID, func(i *incident.Incident) (incident.Change, error) {
-		return incident.Change{Kind: incident.EntryDecision, Action: "incident.reopen", Text: "Reopened the incident."}, i.ReopenIncident()
-	})
-	s.afterChange(w, r, inc.ID, "Incident reopened.", err)
+	id := pathID(r, "id")
+	_, err := s.Reopen(r.Context(), currentUser(r), id)
+	s.afterChange(w, r, id, "Incident reopened.", err)
+}
+
+// auditPage is an incident's audit history.
+type auditPage struct {
+	Inc     *incident.Incident
+	Entries []audit.Entry
 }
 
 func (s *Server) incidentAudit(w http.ResponseWriter, r *http.Request) {
@@ -350,12 +304,12 @@ func (s *Server) incidentAudit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	entries, err := s.Audit.AuditForIncident(r.Context(), inc.ID)
+	entries, err := s.Store.AuditForIncident(r.Context(), inc.ID)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, "audit", "Audit history of "+inc.Ref(), map[string]any{"Inc": inc, "Entries": entries})
+	s.render(w, r, "audit", "Audit history of "+inc.Ref(), auditPage{Inc: inc, Entries: entries})
 }
 
 // exerciseFilter reads the list's exercise choice; anything unknown

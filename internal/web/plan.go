@@ -1,13 +1,12 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"strconv"
-	"time"
 
+	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/auth"
-	"github.com/breachdesk/breachdesk/internal/exercise"
+	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/notice"
 	"github.com/breachdesk/breachdesk/internal/plan"
 )
@@ -16,30 +15,37 @@ func (s *Server) planPage(w http.ResponseWriter, r *http.Request) {
 	s.planView(w, r, http.StatusOK, "", nil)
 }
 
+// planPage is the response plan's page.
+type planPage struct {
+	app.PlanStatus
+	Doc                 *notice.Document
+	Current             *plan.Version
+	Body                string
+	CanEdit, CanApprove bool
+}
+
 func (s *Server) planView(w http.ResponseWriter, r *http.Request, status int, body string, err error) {
-	vs, lerr := s.Plan.PlanVersions(r.Context())
+	u := currentUser(r)
+	st, lerr := s.Plan(r.Context(), u)
 	if lerr != nil {
 		s.renderError(w, r, lerr)
 		return
 	}
-	u := currentUser(r)
-	data := map[string]any{"Versions": vs, "CanEdit": u.Can(auth.EditPlan), "CanApprove": u.Can(auth.ManageOrg)}
-	if len(vs) > 0 {
-		data["Doc"], data["Current"] = notice.Parse(vs[0].Body), vs[0]
+	d := planPage{PlanStatus: st, CanEdit: u.Can(auth.EditPlan), CanApprove: u.Can(auth.ManageOrg)}
+	if len(st.Versions) > 0 {
+		doc := notice.Parse(st.Versions[0].Body)
+		d.Doc, d.Current = &doc, &st.Versions[0]
 		if body == "" {
-			body = vs[0].Body
+			body = st.Versions[0].Body
 		}
 	}
 	if body == "" {
-		body = plan.Template(s.orgOrDefault(r.Context()))
+		body = plan.Template(s.orgOrDefault(r))
 	}
-	data["Body"] = body
-	ended := s.endedExercises(r.Context())
-	data["Reminder"], data["Lessons"] = s.reminderFor(r.Context(), vs, ended), ended
-	data["ReviewMonths"] = s.reviewMonths(r.Context())
-	v := s.view(w, r, "Breach response plan", data)
+	d.Body = body
+	v := s.view(w, r, "Breach response plan", d)
 	if err != nil {
-		v.Message = err.Error()
+		v.Message, v.Errors = fault.MessageOf(err), fault.FieldsOf(err)
 	}
 	s.renderView(w, r, status, "plan", v)
 }
@@ -48,10 +54,10 @@ func (s *Server) savePlan(w http.ResponseWriter, r *http.Request) {
 	by := actor(r)
 	body := r.PostFormValue("body")
 	if r.PostFormValue("op") == "template" {
-		s.planView(w, r, http.StatusOK, plan.Template(s.orgOrDefault(r.Context())), nil)
+		s.planView(w, r, http.StatusOK, plan.Template(s.orgOrDefault(r)), nil)
 		return
 	}
-	v, err := s.Plan.SavePlan(r.Context(), by.UserID, by.Name, plan.Version{Body: body, Note: r.PostFormValue("note")})
+	v, err := s.Store.SavePlan(r.Context(), by.UserID, by.Name, plan.Version{Body: body, Note: r.PostFormValue("note")})
 	if err != nil {
 		s.planView(w, r, statusOf(err), body, err)
 		return
@@ -63,7 +69,7 @@ func (s *Server) savePlan(w http.ResponseWriter, r *http.Request) {
 func (s *Server) approvePlan(w http.ResponseWriter, r *http.Request) {
 	by := actor(r)
 	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	if err := s.Plan.ApprovePlan(r.Context(), by.UserID, by.Name, version, r.PostFormValue("approver")); err != nil {
+	if err := s.Store.ApprovePlan(r.Context(), by.UserID, by.Name, version, r.PostFormValue("approver")); err != nil {
 		s.planView(w, r, statusOf(err), "", err)
 		return
 	}
@@ -71,54 +77,16 @@ func (s *Server) approvePlan(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/plan", http.StatusSeeOther)
 }
 
-// reviewMonths is the organisation's plan review period.
-func (s *Server) reviewMonths(ctx context.Context) int {
-	if m := s.orgOrDefault(ctx).PlanReviewMonths; m > 0 {
-		return m
-	}
-	return plan.DefaultReviewMonths
-}
-
 // planReminder says why the plan needs review, or "" when it does not.
-func (s *Server) planReminder(ctx context.Context, vs []plan.Version) string {
-	return s.reminderFor(ctx, vs, s.endedExercises(ctx))
-}
-
-// reminderFor is planReminder given the ended exercises: an exercise that
-// ended tests the plan as much as an approval reviews it.
-func (s *Server) reminderFor(ctx context.Context, vs []plan.Version, ended []exercise.Exercise) string {
-	var tested *time.Time
-	for _, e := range ended {
-		if tested == nil || e.EndedAt.After(*tested) {
-			tested = e.EndedAt
-		}
-	}
-	if due, why := plan.ReviewDue(vs, s.reviewMonths(ctx), tested, s.Now()); due {
-		return why
-	}
-	return ""
-}
-
-// endedExercises are the exercises that have ended, newest first; none
-// when they cannot be read (the reminder then runs from approvals alone).
-func (s *Server) endedExercises(ctx context.Context) []exercise.Exercise {
-	exs, err := s.Exercises.Exercises(ctx)
-	if err != nil {
-		return nil
-	}
-	var out []exercise.Exercise
-	for _, e := range exs {
-		if e.Ended() {
-			out = append(out, e)
-		}
-	}
-	return out
+func (s *Server) planReminder(r *http.Request) (string, error) {
+	st, err := s.Plan(r.Context(), currentUser(r))
+	return st.Reminder, err
 }
 
 func (s *Server) setReviewPeriod(w http.ResponseWriter, r *http.Request) {
 	by := actor(r)
 	months, _ := strconv.Atoi(r.PostFormValue("months"))
-	if err := s.Plan.SetPlanReviewMonths(r.Context(), by.UserID, by.Name, months); err != nil {
+	if err := s.Store.SetPlanReviewMonths(r.Context(), by.UserID, by.Name, months); err != nil {
 		s.planView(w, r, statusOf(err), "", err)
 		return
 	}
@@ -131,9 +99,9 @@ func (s *Server) setReviewPeriod(w http.ResponseWriter, r *http.Request) {
 // count, and the simple policies of seed 000. It needs no account, so an
 // intranet can link to it.
 func (s *Server) staffPage(w http.ResponseWriter, r *http.Request) {
-	o := s.orgOrDefault(r.Context())
+	o := s.orgOrDefault(r)
 	data := map[string]any{}
-	if vs, err := s.Plan.PlanVersions(r.Context()); err == nil && len(vs) > 0 {
+	if vs, err := s.Store.PlanVersions(r.Context()); err == nil && len(vs) > 0 {
 		p := plan.Approved(vs)
 		if p == nil {
 			p = &vs[0]

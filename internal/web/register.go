@@ -12,7 +12,7 @@ import (
 func (s *Server) registerDoc(r *http.Request) (register.Document, error) {
 	q := r.URL.Query()
 	year, _ := strconv.Atoi(q.Get("year"))
-	return register.Build(r.Context(), s.Incidents, s.orgOrDefault(r.Context()).Name,
+	return register.Build(r.Context(), s.Store, s.orgOrDefault(r).Name,
 		register.Filter{Kind: incident.Kind(q.Get("kind")), Status: incident.Status(q.Get("status")), Year: year}, s.Now())
 }
 
@@ -58,17 +58,15 @@ func (s *Server) registerExport(w http.ResponseWriter, r *http.Request) {
 // metrics serves the operators' figures in the Prometheus text format.
 // Counts only: no incident details, no personal data.
 func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
-	c, err := s.Incidents.Counts(r.Context(), s.Now())
+	c, err := s.Store.Counts(r.Context(), s.Now())
 	if err != nil {
 		http.Error(w, "metrics unavailable", http.StatusInternalServerError)
 		return
 	}
-	var queued, running int
-	if s.Jobs != nil {
-		if queued, running, err = s.Jobs.Depth(r.Context()); err != nil {
-			http.Error(w, "metrics unavailable", http.StatusInternalServerError)
-			return
-		}
+	queued, running, err := s.Store.Depth(r.Context())
+	if err != nil {
+		http.Error(w, "metrics unavailable", http.StatusInternalServerError)
+		return
 	}
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
 	fmt.Fprintln(w, "# HELP breachdesk_incidents_open Incidents not closed, by kind.")

@@ -137,12 +137,12 @@ func parseTemplates() (map[string]*template.Template, error) {
 }
 
 func (s *Server) view(w http.ResponseWriter, r *http.Request, title string, data any) view {
-	v := view{Title: title, User: currentUser(r), Org: s.orgOrDefault(r.Context()), Now: s.Now(), Data: data, Flash: s.takeFlash(w, r)}
+	v := view{Title: title, User: currentUser(r), Org: s.orgOrDefault(r), Now: s.Now(), Data: data, Flash: s.takeFlash(w, r)}
 	if sess := currentSession(r); sess != nil {
 		v.CSRF = sess.CSRF
 	}
 	if v.User != nil {
-		v.Unread, _ = s.Notifications.UnreadCount(r.Context(), v.User.ID)
+		v.Unread, _ = s.Store.UnreadCount(r.Context(), v.User.ID)
 	}
 	return v
 }

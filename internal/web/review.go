@@ -2,61 +2,35 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 
-	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/incident"
 )
 
 func (s *Server) saveReviewNotes(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.WorkAccess)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	id := pathID(r, "id")
 	f := r.PostForm
-	err = s.Incidents.SaveReviewNotes(r.Context(), actor(r), inc.ID, f.Get("went_well"), f.Get("went_badly"), f.Get("lessons"))
-	s.afterChange(w, r, inc.ID, "Review saved.", err)
+	err := s.SaveReview(r.Context(), currentUser(r), id, app.ReviewNotes{WentWell: f.Get("went_well"), WentBadly: f.Get("went_badly"), Lessons: f.Get("lessons")})
+	s.afterChange(w, r, id, "Review saved.", err)
 }
 
 func (s *Server) addRootCause(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.WorkAccess)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	_, err = s.Incidents.AddRootCause(r.Context(), actor(r), incident.RootCause{IncidentID: inc.ID, Category: r.PostFormValue("category"), Description: r.PostFormValue("description")})
-	s.afterChange(w, r, inc.ID, "", err)
+	id := pathID(r, "id")
+	_, err := s.AddRootCause(r.Context(), currentUser(r), incident.RootCause{IncidentID: id, Category: r.PostFormValue("category"), Description: r.PostFormValue("description")})
+	s.afterChange(w, r, id, "", err)
 }
 
 func (s *Server) addReviewAction(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.WorkAccess)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
+	id := pathID(r, "id")
 	due, err := s.formDue(r)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
+	if err == nil {
+		_, err = s.AddReviewAction(r.Context(), currentUser(r), incident.Action{IncidentID: id, Title: r.PostFormValue("title"), OwnerID: formID(r, "owner_id"), DueAt: due, Link: r.PostFormValue("link")})
 	}
-	owner, _ := strconv.ParseInt(r.PostFormValue("owner_id"), 10, 64)
-	if owner != 0 {
-		if u, err := s.Users.User(r.Context(), owner); err != nil || u.Disabled {
-			owner = 0
-		}
-	}
-	_, err = s.Incidents.AddAction(r.Context(), actor(r), incident.Action{IncidentID: inc.ID, Title: r.PostFormValue("title"), OwnerID: owner, DueAt: due, Link: r.PostFormValue("link")})
-	s.afterChange(w, r, inc.ID, "", err)
+	s.afterChange(w, r, id, "", err)
 }
 
 func (s *Server) setReviewAction(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.WorkAccess)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	aid, _ := strconv.ParseInt(r.PathValue("aid"), 10, 64)
-	_, err = s.Incidents.SetActionDone(r.Context(), actor(r), inc.ID, aid, r.PostFormValue("op") == "done")
-	s.afterChange(w, r, inc.ID, "", err)
+	id := pathID(r, "id")
+	_, err := s.SetReviewActionDone(r.Context(), currentUser(r), id, pathID(r, "aid"), r.PostFormValue("op") == "done")
+	s.afterChange(w, r, id, "", err)
 }

@@ -137,7 +137,7 @@ func TestScanJobFeedsTheIncident(t *testing.T) {
 	if len(listed) != 2 || listed[0].Email != "aroha@example.nz" || listed[0].Name != "Aroha Ngata" {
 		t.Fatalf("listed: %+v", listed)
 	}
-	pf, _ := os.ReadFile(filepath.Join(f.srv.scanOut(js[0].ID), "people.jsonl"))
+	pf, _ := os.ReadFile(filepath.Join(f.srv.ScanOut(js[0].ID), "people.jsonl"))
 	if len(pf) == 0 || strings.Contains(string(pf), "aroha@example.nz") || strings.Contains(string(pf), "Ngata") {
 		t.Fatalf("the people file on disk is not masked: %s", pf)
 	}

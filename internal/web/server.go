@@ -1,45 +1,21 @@
 // Package web serves breachdesk's pages and its JSON API. Every route is
 // listed in routes.go with the one permission it requires; handlers parse
-// input, call the domain and the stores, and render. No SQL lives here.
+// input, call the use cases of internal/app, and render. No SQL and no
+// business rule lives here.
 package web
 
 import (
 	"context"
-	"fmt"
 	"html/template"
-	"log/slog"
 	"net/http"
 	"time"
 
-	"github.com/breachdesk/breachdesk/internal/audit"
+	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/evidence"
-	"github.com/breachdesk/breachdesk/internal/exercise"
 	"github.com/breachdesk/breachdesk/internal/incident"
-	"github.com/breachdesk/breachdesk/internal/jobs"
-	"github.com/breachdesk/breachdesk/internal/law"
-	"github.com/breachdesk/breachdesk/internal/notice"
-	"github.com/breachdesk/breachdesk/internal/notify"
 	"github.com/breachdesk/breachdesk/internal/org"
-	"github.com/breachdesk/breachdesk/internal/plan"
 )
-
-// Stores is everything the web needs to keep, as the domain defines it.
-type Stores struct {
-	Incidents     incident.Store
-	Users         auth.Store
-	Org           org.Store
-	Audit         audit.Store
-	Notifications notify.Store
-	Notices       notice.Store
-	Templates     notice.TemplateStore
-	Plan          plan.Store
-	Experts       incident.ExpertStore
-	Escalation    incident.EscalationStore
-	Exercises     exercise.Store
-	Jobs          jobs.Store
-	People        notice.PeopleStore
-}
 
 // Config holds the settings of the web server.
 type Config struct {
@@ -47,90 +23,45 @@ type Config struct {
 	// behind a TLS-terminating proxy.
 	SecureCookies bool
 	SessionTTL    time.Duration
-	MaxUpload     int64
-	BaseURL       string
-	// RulesDir holds the organisation's own rule packs, if any.
-	RulesDir string
-	// TargetHours is the organisation's target for "as soon as practicable".
-	TargetHours int
-	// ScanDir holds uploads waiting to be scanned and scans' output.
-	ScanDir string
-	// MaxScanUpload is the largest upload of exposed files, in bytes.
-	MaxScanUpload int64
-	// ScanRoots are the server folders a scan may be pointed at; none
-	// means uploads only.
-	ScanRoots []string
+	// MaxUpload is the largest evidence file, in bytes.
+	MaxUpload int64
 }
 
-// Server is the web application.
+// Server is the web application: HTTP around the use cases of app.
 type Server struct {
-	Stores
+	*app.App
 	Config
-	Files    *evidence.Files
-	Notifier *notify.Notifier
-	// Rules decide obligations per law (POST /api/v1/assess).
-	Rules *law.Rules
-	// Writer holds the templates in use: built in, or the organisation's
-	// latest versions.
-	Writer *notice.Templates
-	Log    *slog.Logger
-	// Now is the clock; tests control it.
-	Now func() time.Time
 
 	throttle *auth.Throttle
 	pages    map[string]*template.Template
 	mux      *http.ServeMux
+	// handler is the middleware chain around mux, built once.
+	handler http.Handler
 }
 
-// New builds the server and its routes.
-func New(st Stores, cfg Config, files *evidence.Files, n *notify.Notifier, log *slog.Logger) (*Server, error) {
+// New builds the server, its routes and its middleware over a.
+func New(a *app.App, cfg Config) (*Server, error) {
 	if cfg.SessionTTL == 0 {
 		cfg.SessionTTL = 12 * time.Hour
 	}
 	if cfg.MaxUpload == 0 {
 		cfg.MaxUpload = evidence.DefaultMaxSize
 	}
-	if cfg.MaxScanUpload == 0 {
-		cfg.MaxScanUpload = 512 << 20
-	}
-	s := &Server{Stores: st, Config: cfg, Files: files, Notifier: n, Log: log,
-		Now: func() time.Time { return time.Now().UTC() }, throttle: auth.NewThrottle(20, 10, 15*time.Minute), mux: http.NewServeMux()}
-	rules, err := law.Load(cfg.RulesDir)
-	if err != nil {
-		return nil, err
-	}
-	s.Rules = rules
-	if s.Writer, err = notice.LoadTemplates("en"); err != nil {
-		return nil, err
-	}
-	if st.Templates != nil {
-		own, err := st.Templates.ActiveTemplates(context.Background(), "en")
-		if err != nil {
-			return nil, err
-		}
-		for _, v := range own {
-			if err := s.Writer.Set(v.Kind, v.Body); err != nil {
-				return nil, fmt.Errorf("saved %s template version %d: %w", v.Kind, v.Version, err)
-			}
-		}
-	}
+	s := &Server{App: a, Config: cfg, throttle: auth.NewThrottle(20, 10, 15*time.Minute), mux: http.NewServeMux()}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err
 	}
 	s.pages = pages
 	s.routes()
+	cop := http.NewCrossOriginProtection()
+	s.handler = s.recoverer(s.logRequests(securityHeaders(cop.Handler(s.mux))))
 	return s, nil
 }
 
 // ServeHTTP runs a request through the middleware and the routes.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	s.handler().ServeHTTP(w, r)
-}
-
-func (s *Server) handler() http.Handler {
-	cop := http.NewCrossOriginProtection()
-	return s.recoverer(s.logRequests(securityHeaders(cop.Handler(s.mux))))
+	s.handler.ServeHTTP(w, r)
 }
 
 // securityHeaders forbids framing, inline script and content sniffing.
@@ -220,19 +151,22 @@ func withUser(r *http.Request, u *auth.User, s *auth.Session) *http.Request {
 	return r.WithContext(ctx)
 }
 
+// orgOrDefault returns the organisation, or an empty one before setup;
+// a failure to read it is logged and the page goes on in UTC.
+func (s *Server) orgOrDefault(r *http.Request) org.Organisation {
+	o, err := s.Organisation(r.Context())
+	if err != nil {
+		s.logIfInternal(r, err)
+		return org.Organisation{TimeZone: "UTC"}
+	}
+	return o
+}
+
+// actor is who a change made directly through a store is recorded as.
 func actor(r *http.Request) incident.Actor {
 	u := currentUser(r)
 	if u == nil {
 		return incident.System
 	}
 	return incident.Actor{UserID: u.ID, Name: u.Name}
-}
-
-// orgOrDefault returns the organisation, or an empty one before setup.
-func (s *Server) orgOrDefault(ctx context.Context) org.Organisation {
-	o, err := s.Org.Organisation(ctx)
-	if err != nil {
-		return org.Organisation{TimeZone: "UTC"}
-	}
-	return o
 }

@@ -48,11 +48,11 @@ func (s *Server) sessionUser(r *http.Request) (*auth.User, *auth.Session) {
 	if err != nil || c.Value == "" {
 		return nil, nil
 	}
-	sess, err := s.Users.Session(r.Context(), auth.HashToken(c.Value), s.Now())
+	sess, err := s.Store.Session(r.Context(), auth.HashToken(c.Value), s.Now())
 	if err != nil {
 		return nil, nil
 	}
-	u, err := s.Users.User(r.Context(), sess.UserID)
+	u, err := s.Store.User(r.Context(), sess.UserID)
 	if err != nil || u.Disabled {
 		return nil, nil
 	}
@@ -103,7 +103,7 @@ func tokensEqual(a, b string) bool {
 // that changes state, the form's CSRF token.
 func (s *Server) page(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if n, err := s.Users.CountUsers(r.Context()); err == nil && n == 0 {
+		if n, err := s.Store.CountUsers(r.Context()); err == nil && n == 0 {
 			http.Redirect(w, r, "/setup", http.StatusSeeOther)
 			return
 		}
@@ -167,7 +167,7 @@ func (s *Server) preToken(w http.ResponseWriter, r *http.Request) string {
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
-	if n, err := s.Users.CountUsers(r.Context()); err == nil && n == 0 {
+	if n, err := s.Store.CountUsers(r.Context()); err == nil && n == 0 {
 		http.Redirect(w, r, "/setup", http.StatusSeeOther)
 		return
 	}
@@ -225,7 +225,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	hash := ""
-	u, err := s.Users.UserByEmail(r.Context(), email)
+	u, err := s.Store.UserByEmail(r.Context(), email)
 	switch {
 	case err == nil && !u.Disabled:
 		hash = u.PasswordHash
@@ -270,7 +270,7 @@ func minutes(d time.Duration) string {
 func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID int64) error {
 	tok, hash := auth.NewToken("")
 	csrf, _ := auth.NewToken("")
-	if err := s.Users.CreateSession(r.Context(), hash, auth.Session{UserID: userID, CSRF: csrf, ExpiresAt: s.Now().Add(s.SessionTTL)}); err != nil {
+	if err := s.Store.CreateSession(r.Context(), hash, auth.Session{UserID: userID, CSRF: csrf, ExpiresAt: s.Now().Add(s.SessionTTL)}); err != nil {
 		return err
 	}
 	s.setCookie(w, sessionCookie, tok, int(s.SessionTTL.Seconds()))
@@ -280,7 +280,7 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, userID int
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
-		s.Users.DeleteSession(r.Context(), auth.HashToken(c.Value))
+		s.Store.DeleteSession(r.Context(), auth.HashToken(c.Value))
 	}
 	s.setCookie(w, sessionCookie, "", -1)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)

@@ -12,7 +12,7 @@ import (
 // setupOpen says whether first-run setup may still happen: only while
 // there is no account at all.
 func (s *Server) setupOpen(r *http.Request) bool {
-	n, err := s.Users.CountUsers(r.Context())
+	n, err := s.Store.CountUsers(r.Context())
 	return err == nil && n == 0
 }
 
@@ -56,7 +56,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	admin.PasswordHash = hash
-	u, err := s.Users.CreateUser(r.Context(), 0, admin)
+	u, err := s.Store.CreateUser(r.Context(), 0, admin)
 	if err != nil {
 		if fe := fault.FieldsOf(err); fe != nil {
 			for k, v := range fe {
@@ -66,7 +66,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		s.renderForm(w, r, "setup", "Set up breachdesk", data, f, err)
 		return
 	}
-	if err := s.Org.SaveOrganisation(r.Context(), u.ID, o); err != nil {
+	if err := s.Store.SaveOrganisation(r.Context(), u.ID, o); err != nil {
 		s.renderError(w, r, err)
 		return
 	}

@@ -18,7 +18,7 @@ func (s *Server) templatesPage(w http.ResponseWriter, r *http.Request) {
 	var rows []row
 	for _, k := range notice.Kinds {
 		rw := row{Kind: k, Label: kindLabels[k]}
-		if vs, err := s.Templates.TemplateVersions(r.Context(), k, "en"); err == nil && len(vs) > 0 {
+		if vs, err := s.Store.TemplateVersions(r.Context(), k, "en"); err == nil && len(vs) > 0 {
 			rw.Version, rw.By = vs[0].Version, vs[0].CreatedBy
 		}
 		rows = append(rows, rw)
@@ -58,7 +58,7 @@ func (s *Server) tryTemplate(k notice.Kind, body string) (*notice.Document, []no
 
 func (s *Server) templateView(r *http.Request, k notice.Kind, body string) templateView {
 	v := templateView{Kind: k, Label: kindLabels[k], Body: body}
-	v.Versions, _ = s.Templates.TemplateVersions(r.Context(), k, "en")
+	v.Versions, _ = s.Store.TemplateVersions(r.Context(), k, "en")
 	var err error
 	if v.Doc, v.Findings, err = s.tryTemplate(k, body); err != nil {
 		v.Problem = fault.MessageOf(err)
@@ -73,7 +73,7 @@ func (s *Server) templateEdit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, _ := notice.Builtin(k, "en")
-	if vs, err := s.Templates.TemplateVersions(r.Context(), k, "en"); err == nil && len(vs) > 0 {
+	if vs, err := s.Store.TemplateVersions(r.Context(), k, "en"); err == nil && len(vs) > 0 {
 		body = vs[0].Body
 	}
 	s.render(w, r, "template", "Template: "+kindLabels[k], s.templateView(r, k, body))
@@ -119,7 +119,7 @@ func (s *Server) templateSave(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	by := actor(r)
-	saved, err := s.Templates.SaveTemplate(r.Context(), by.UserID, by.Name, notice.TemplateVersion{Kind: k, Lang: "en", Body: body, Note: strings.TrimSpace(r.PostFormValue("note"))})
+	saved, err := s.Store.SaveTemplate(r.Context(), by.UserID, by.Name, notice.TemplateVersion{Kind: k, Lang: "en", Body: body, Note: strings.TrimSpace(r.PostFormValue("note"))})
 	if err == nil {
 		err = s.Writer.Set(k, body)
 	}

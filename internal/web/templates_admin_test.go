@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/notice"
 )
@@ -67,7 +68,7 @@ func TestEditTemplateVersions(t *testing.T) {
 		t.Fatal("restoring the built-in text did not take effect")
 	}
 	// A restarted server picks up the organisation's latest version.
-	srv, err := New(Stores{Incidents: f.db, Users: f.db, Org: f.db, Audit: f.db, Notifications: f.db, Notices: f.db, Templates: f.db, Plan: f.db, Experts: f.db, Escalation: f.db, Exercises: f.db, Jobs: f.db, People: f.db}, Config{ScanDir: f.srv.ScanDir}, f.srv.Files, f.srv.Notifier, nil)
+	srv, err := app.New(context.Background(), f.db, app.Config{ScanDir: f.srv.ScanDir}, f.srv.Files, f.srv.Notifier, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

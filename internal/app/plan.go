@@ -1,0 +1,60 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/exercise"
+	"github.com/breachdesk/breachdesk/internal/plan"
+)
+
+// PlanStatus is the response plan as it stands: its versions, whether it
+// is due for review, and what has been learned since for that review.
+type PlanStatus struct {
+	Versions []plan.Version
+	// Reminder says why the plan needs review; empty when it does not.
+	Reminder string
+	// ReviewMonths is how often it must be reviewed or tested.
+	ReviewMonths int
+	// Exercises are the exercises that have ended, newest first, with
+	// their lessons.
+	Exercises []exercise.Exercise
+}
+
+// Plan reads the response plan's status for anyone who may read it.
+func (a *App) Plan(ctx context.Context, u *auth.User) (PlanStatus, error) {
+	var st PlanStatus
+	if err := may(u, auth.ReportIncident); err != nil {
+		return st, err
+	}
+	var err error
+	if st.Versions, err = a.Store.PlanVersions(ctx); err != nil {
+		return st, err
+	}
+	o, err := a.Organisation(ctx)
+	if err != nil {
+		return st, err
+	}
+	st.ReviewMonths = o.PlanReviewMonths
+	if st.ReviewMonths <= 0 {
+		st.ReviewMonths = plan.DefaultReviewMonths
+	}
+	exs, err := a.Store.Exercises(ctx)
+	if err != nil {
+		return st, err
+	}
+	var tested *time.Time
+	for _, e := range exs {
+		if e.Ended() {
+			st.Exercises = append(st.Exercises, e)
+			if tested == nil || e.EndedAt.After(*tested) {
+				tested = e.EndedAt
+			}
+		}
+	}
+	if due, why := plan.ReviewDue(st.Versions, st.ReviewMonths, tested, a.Now()); due {
+		st.Reminder = why
+	}
+	return st, nil
+}

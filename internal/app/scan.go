@@ -1,0 +1,343 @@
+package app
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/discover"
+	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/jobs"
+	"github.com/breachdesk/breachdesk/internal/notice"
+)
+
+// ScanKind is the job kind of a scan of exposed files.
+const ScanKind = "scan"
+
+// ScanResult is what a finished scan records for its incident: the
+// summary, and the figures that feed the facts.
+type ScanResult struct {
+	Summary        *discover.Summary `json:"summary"`
+	Categories     []string          `json:"categories"`
+	ByJurisdiction map[string]int    `json:"by_jurisdiction"`
+	// UploadDeleted says the uploaded copy of the exposed files was
+	// removed once scanned: only masked findings and hashes remain.
+	UploadDeleted bool `json:"upload_deleted"`
+	// Listed people were added (encrypted) to the list of people to
+	// notify; Unreachable were found without an email, phone or address.
+	Listed      int `json:"listed"`
+	Unreachable int `json:"unreachable"`
+}
+
+// Runner returns the job runner for breachdesk's kinds of job; serve runs
+// it beside the web server.
+func (a *App) Runner() *jobs.Runner {
+	return &jobs.Runner{Store: a.Store, Log: a.Log, Handlers: map[string]jobs.Handler{ScanKind: a.RunScan}, Done: a.JobDone}
+}
+
+// ScanOut is the folder of one scan's output files.
+func (a *App) ScanOut(id int64) string {
+	return filepath.Join(a.ScanDir, "job-"+strconv.FormatInt(id, 10))
+}
+
+// RunScan is the scan job: it scans the job's folder into findings and
+// people files beside it, adds the people found to the incident's list
+// (encrypted), and deletes an uploaded copy once it has been read.
+func (a *App) RunScan(ctx context.Context, j *jobs.Job, progress func(files, bytes, total int64)) (result string, err error) {
+	// An uploaded copy of exposed files is never kept once its scan has
+	// ended, however it ended; a scan stopped with the process keeps it
+	// for the next start.
+	defer func() {
+		if ctx.Err() == nil && a.isUpload(j.Input) {
+			os.RemoveAll(j.Input)
+		}
+	}()
+	out := a.ScanOut(j.ID)
+	if err := os.MkdirAll(out, 0o700); err != nil {
+		return "", err
+	}
+	ff, err := os.OpenFile(filepath.Join(out, "findings.jsonl"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", err
+	}
+	defer ff.Close()
+	sum, res, err := discover.Scan(ctx, []string{j.Input}, discover.Options{Findings: ff, PeopleValues: true,
+		Progress: func(p discover.Progress) { progress(p.Files, p.Bytes, p.TotalBytes) }})
+	if err != nil {
+		return "", fmt.Errorf("the scan could not run: %w", err)
+	}
+	pf, err := os.OpenFile(filepath.Join(out, "people.jsonl"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return "", err
+	}
+	defer pf.Close()
+	sr := ScanResult{Summary: sum, ByJurisdiction: map[string]int{}}
+	var list []notice.Affected
+	pw := bufio.NewWriter(pf)
+	var line []byte
+	res.People(func(p discover.Person) {
+		sum.People++
+		if p.Jurisdiction != "" {
+			sr.ByJurisdiction[p.Jurisdiction]++
+		}
+		if af, ok := affectedFrom(p, "scan of "+j.Label); ok {
+			list = append(list, af)
+		} else {
+			sr.Unreachable++
+		}
+		if err == nil {
+			masked := discover.MaskPerson(p) // only masked details are written to disk
+			line = append(masked.AppendJSON(line[:0]), '\n')
+			_, err = pw.Write(line)
+		}
+	})
+	if err == nil {
+		err = pw.Flush()
+	}
+	if err != nil {
+		return "", err
+	}
+	if len(list) > 0 {
+		if err := a.Store.AddAffected(ctx, 0, "breachdesk (scanner)", j.IncidentID, list); err != nil {
+			return "", fmt.Errorf("adding the people found to the list: %w", err)
+		}
+		sr.Listed = len(list)
+	}
+	cats := map[string]bool{}
+	for t := range sum.Counts {
+		if c := discover.FactsCategory(t); c != "" {
+			cats[c] = true
+		}
+	}
+	for c := range cats {
+		sr.Categories = append(sr.Categories, c)
+	}
+	sort.Strings(sr.Categories)
+	sum.Key = "" // the web keeps no key: hashes from the web are matched within one scan only
+	if a.isUpload(j.Input) {
+		sr.UploadDeleted = os.RemoveAll(j.Input) == nil
+	}
+	b, err := json.Marshal(sr)
+	return string(b), err
+}
+
+// JobDone is the end of a job: a scan's outcome goes on its incident's
+// timeline, where the team sees it.
+func (a *App) JobDone(ctx context.Context, j *jobs.Job) {
+	if j.IncidentID == 0 {
+		return
+	}
+	text := "Scan of " + j.Label + " failed: " + j.Error
+	if j.State == jobs.Done {
+		var r ScanResult
+		if err := json.Unmarshal([]byte(j.Result), &r); err != nil || r.Summary == nil {
+			a.logError("reading a scan's result", j.IncidentID, fmt.Errorf("job %d: %v", j.ID, err))
+			return
+		}
+		text = fmt.Sprintf("Scan of %s finished: %s, %s found, %s.", j.Label, countOf(int(r.Summary.Files), "file", "files"), countOf(r.Summary.People, "person", "people"), typesFound(r.Summary))
+	}
+	_, err := a.Store.AddNote(ctx, incident.Actor{Name: "breachdesk (scanner)"}, j.IncidentID, incident.EntryEvidence, text)
+	a.logError("recording a scan's end", j.IncidentID, err)
+}
+
+// affectedFrom turns a person the scan found into an entry of the list
+// of people to notify, at risk by default when their exposed information
+// includes a kind in notice.RiskCategories. ok is false when there is no
+// way to reach them.
+func affectedFrom(p discover.Person, source string) (notice.Affected, bool) {
+	a := notice.Affected{Source: source, Jurisdiction: p.Jurisdiction}
+	a.Name = p.Name
+	if len(p.Emails) > 0 {
+		a.Email = strings.ToLower(p.Emails[0])
+	}
+	if len(p.Phones) > 0 {
+		a.Phone = p.Phones[0]
+	}
+	if len(p.Addresses) > 0 {
+		a.Address = []string{p.Addresses[0]}
+	}
+	seen := map[string]bool{}
+	for _, t := range p.Elements {
+		if c := discover.FactsCategory(t); c != "" && !seen[c] {
+			seen[c] = true
+			a.Elements = append(a.Elements, c)
+		}
+	}
+	a.AtRisk = notice.AtRiskBy(a.Person, notice.RiskCategories)
+	return a, a.Validate() == nil
+}
+
+// countOf writes a count with its noun: "1 file", "3 files".
+func countOf(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+func typesFound(sum *discover.Summary) string {
+	var parts []string
+	for _, t := range discover.Types {
+		if c := sum.Counts[t]; c != nil {
+			parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(string(t), "_", " "), c.Validated+c.Unvalidated))
+		}
+	}
+	if len(parts) == 0 {
+		return "no personal data"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (a *App) isUpload(p string) bool {
+	rel, err := filepath.Rel(a.ScanDir, p)
+	return err == nil && strings.HasPrefix(rel, "upload-") && !strings.Contains(rel, "..")
+}
+
+// allowedFolder resolves a folder a person asked to scan, which must be
+// inside one of the configured scan roots.
+func (a *App) allowedFolder(p string) (string, error) {
+	p = strings.TrimSpace(p)
+	real, err := filepath.EvalSymlinks(filepath.Clean(p))
+	if err != nil || !filepath.IsAbs(p) {
+		return "", fault.Errorf(fault.Invalid, "That folder cannot be read. Give a full path inside %s.", strings.Join(a.ScanRoots, " or "))
+	}
+	for _, root := range a.ScanRoots {
+		if rr, err := filepath.EvalSymlinks(root); err == nil {
+			if rel, err := filepath.Rel(rr, real); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+				return real, nil
+			}
+		}
+	}
+	return "", fault.Errorf(fault.Forbidden, "Scans may only read folders inside %s.", strings.Join(a.ScanRoots, " or "))
+}
+
+// StartScan queues a scan of exposed files: an upload (r, named name; an
+// archive such as a .zip holds many), or, when folder is not empty, a
+// folder on the server inside the scan roots. Returns fault.Invalid for an
+// upload over the limit or a folder that cannot be read, and
+// fault.Forbidden for a folder outside the roots.
+func (a *App) StartScan(ctx context.Context, u *auth.User, id int64, folder string, r io.Reader, name string) (jobs.Job, error) {
+	if _, err := a.work(ctx, u, id, auth.WorkIncident); err != nil {
+		return jobs.Job{}, err
+	}
+	var input, label string
+	var err error
+	switch {
+	case folder != "" && len(a.ScanRoots) > 0:
+		if input, err = a.allowedFolder(folder); err != nil {
+			return jobs.Job{}, err
+		}
+		label = input
+	case r != nil:
+		label = filepath.Base(name)
+		if label == "." || label == string(filepath.Separator) || label == "" {
+			label = "upload"
+		}
+		if input, err = a.saveScanUpload(r, label); err != nil {
+			return jobs.Job{}, err
+		}
+	default:
+		return jobs.Job{}, &fault.Error{Code: fault.Invalid, Message: "Choose the exposed file to scan (an archive such as a .zip holds many).", Fields: map[string]string{"file": "Choose a file."}}
+	}
+	by := actorOf(u)
+	j, err := a.Store.Enqueue(ctx, by, jobs.Job{Kind: ScanKind, IncidentID: id, Input: input, Label: label})
+	if err != nil {
+		if a.isUpload(input) {
+			os.RemoveAll(input)
+		}
+		return j, err
+	}
+	_, err = a.Store.AddNote(ctx, by, id, incident.EntryEvidence, "Scan of "+label+" queued.")
+	return j, err
+}
+
+// saveScanUpload copies an upload into its own folder under the scan folder,
+// readable only by breachdesk, up to MaxScanUpload.
+func (a *App) saveScanUpload(f io.Reader, name string) (string, error) {
+	var rnd [12]byte
+	rand.Read(rnd[:])
+	dir := filepath.Join(a.ScanDir, "upload-"+hex.EncodeToString(rnd[:]))
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	out, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	n, err := io.Copy(out, io.LimitReader(f, a.MaxScanUpload+1))
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil && n > a.MaxScanUpload {
+		err = fault.Errorf(fault.Invalid, "The file is larger than %d MB. Ask the administrator to raise --max-scan-upload-mb, or to set a scan folder on the server.", a.MaxScanUpload>>20)
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
+	return dir, nil
+}
+
+// Scan returns one scan of an incident. Returns fault.NotFound when it
+// is not a scan of that incident.
+func (a *App) Scan(ctx context.Context, u *auth.User, id, jobID int64, need auth.Access) (*incident.Incident, *jobs.Job, error) {
+	inc, _, err := a.Open(ctx, u, id, need)
+	if err != nil {
+		return nil, nil, err
+	}
+	j, err := a.Store.Job(ctx, jobID)
+	if fault.CodeOf(err) != fault.NotFound && err != nil {
+		return nil, nil, err
+	}
+	if err != nil || j.IncidentID != inc.ID || j.Kind != ScanKind {
+		return nil, nil, fault.Errorf(fault.NotFound, "That scan was not found.")
+	}
+	return inc, j, nil
+}
+
+// ScanFile opens a finished scan's findings or people (masked, as JSON
+// Lines). Returns fault.NotFound for another file, a scan not finished or
+// output no longer kept.
+func (a *App) ScanFile(ctx context.Context, u *auth.User, id, jobID int64, name string) (io.ReadCloser, error) {
+	_, j, err := a.Scan(ctx, u, id, jobID, auth.WorkAccess)
+	if err != nil {
+		return nil, err
+	}
+	if name != "findings.jsonl" && name != "people.jsonl" || j.State != jobs.Done {
+		return nil, fault.Errorf(fault.NotFound, "That file was not found.")
+	}
+	f, err := os.Open(filepath.Join(a.ScanOut(j.ID), name))
+	if err != nil {
+		return nil, fault.Errorf(fault.NotFound, "That file is no longer kept.")
+	}
+	return f, nil
+}
+
+// LatestScan is the newest finished scan of an incident, if any.
+func (a *App) LatestScan(ctx context.Context, incidentID int64) (*jobs.Job, *ScanResult, error) {
+	js, err := a.Store.JobsOf(ctx, incidentID)
+	if err != nil {
+		return nil, nil, err
+	}
+	for k := range js {
+		if js[k].Kind == ScanKind && js[k].State == jobs.Done {
+			var res ScanResult
+			if json.Unmarshal([]byte(js[k].Result), &res) == nil && res.Summary != nil {
+				return &js[k], &res, nil
+			}
+		}
+	}
+	return nil, nil, nil
+}

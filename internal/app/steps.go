@@ -1,0 +1,224 @@
+package app
+
+import (
+	"context"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/incident"
+)
+
+// StepAction is what a person does to a step.
+type StepAction string
+
+// The step actions.
+const (
+	StartStep    StepAction = "start"
+	CompleteStep StepAction = "complete"
+	ReopenStep   StepAction = "reopen"
+)
+
+// ParseStepAction reads a step action from a path or a request body.
+func ParseStepAction(s string) (StepAction, bool) {
+	switch a := StepAction(s); a {
+	case StartStep, CompleteStep, ReopenStep:
+		return a, true
+	}
+	return "", false
+}
+
+// MoveStep starts, completes or reopens a step. The Review step completes
+// only once the review names a root cause and the lessons learned.
+// Returns fault.Conflict, saying what must happen first, when the rules
+// of the steps refuse.
+func (a *App) MoveStep(ctx context.Context, u *auth.User, id int64, st incident.Step, action StepAction) (*incident.Incident, error) {
+	if _, err := a.work(ctx, u, id, auth.WorkIncident); err != nil {
+		return nil, err
+	}
+	if st == incident.Review && action == CompleteStep {
+		rv, err := a.Store.Review(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !rv.Complete() {
+			return nil, fault.Errorf(fault.Conflict, "Before completing the review, record %s.", strings.Join(rv.Missing(), " and "))
+		}
+	}
+	return a.Store.UpdateIncident(ctx, actorOf(u), id, func(i *incident.Incident) (incident.Change, error) {
+		now := a.Now()
+		var err error
+		var verb string
+		switch action {
+		case StartStep:
+			err, verb = i.Start(st, now), "Started"
+		case CompleteStep:
+			err, verb = i.Complete(st, now), "Completed"
+		case ReopenStep:
+			err, verb = i.Reopen(st), "Reopened"
+		default:
+			return incident.Change{}, fault.Errorf(fault.NotFound, "Unknown step action %q.", action)
+		}
+		return incident.Change{Kind: incident.EntryState, Action: "step." + string(action), Text: verb + " the " + st.Label() + " step.",
+			Details: map[string]any{"step": st}}, err
+	})
+}
+
+// AddTask adds a task to a step's checklist, optionally assigned and due.
+// Returns fault.Invalid for a missing title, an unknown step or an
+// assignee without an active account.
+func (a *App) AddTask(ctx context.Context, u *auth.User, t incident.Task) (incident.Task, error) {
+	if _, err := a.work(ctx, u, t.IncidentID, auth.WorkIncident); err != nil {
+		return t, err
+	}
+	if _, err := a.assignee(ctx, t.AssigneeID); err != nil {
+		return t, err
+	}
+	return a.Store.AddTask(ctx, actorOf(u), t)
+}
+
+// TaskOp is what a person does to a task.
+type TaskOp string
+
+// The task changes.
+const (
+	TaskDone   TaskOp = "done"   // tick it
+	TaskUndo   TaskOp = "undo"   // untick it
+	TaskAssign TaskOp = "assign" // set its assignee and due time
+)
+
+// TaskChange is one change to a task.
+type TaskChange struct {
+	Op         TaskOp
+	AssigneeID int64
+	Due        *time.Time
+}
+
+// UpdateTask applies one change to a task. Returns fault.Invalid for an
+// unknown change, and the errors of SetTaskDone and AssignTask.
+func (a *App) UpdateTask(ctx context.Context, u *auth.User, incID, taskID int64, c TaskChange) (incident.Task, error) {
+	if _, err := a.work(ctx, u, incID, auth.WorkIncident); err != nil {
+		return incident.Task{}, err
+	}
+	switch c.Op {
+	case TaskDone, TaskUndo:
+		return a.SetTaskDone(ctx, u, incID, taskID, c.Op == TaskDone)
+	case TaskAssign:
+		return a.AssignTask(ctx, u, incID, taskID, c.AssigneeID, c.Due)
+	}
+	return incident.Task{}, &fault.Error{Code: fault.Invalid, Message: "Unknown task change.", Fields: map[string]string{"op": "Use done, undo or assign."}}
+}
+
+// SetTaskDone ticks or unticks a task. Returns fault.Conflict when it is
+// already so.
+func (a *App) SetTaskDone(ctx context.Context, u *auth.User, incID, taskID int64, done bool) (incident.Task, error) {
+	if _, err := a.work(ctx, u, incID, auth.WorkIncident); err != nil {
+		return incident.Task{}, err
+	}
+	by := actorOf(u)
+	return a.Store.UpdateTask(ctx, by, incID, taskID, func(t *incident.Task) (incident.Change, error) {
+		if t.Done == done {
+			return incident.Change{}, fault.Errorf(fault.Conflict, "The task is already %s.", map[bool]string{true: "done", false: "open"}[done])
+		}
+		now := a.Now()
+		t.Done = done
+		if done {
+			t.DoneAt, t.DoneBy = &now, by.Name
+			return incident.Change{Text: "Done: " + t.Title, Action: "task.done"}, nil
+		}
+		t.DoneAt, t.DoneBy = nil, ""
+		return incident.Change{Text: "Reopened task: " + t.Title, Action: "task.reopen"}, nil
+	})
+}
+
+// AssignTask sets a task's assignee (0 for nobody) and due time. Returns
+// fault.Invalid when the assignee has no active account.
+func (a *App) AssignTask(ctx context.Context, u *auth.User, incID, taskID, assigneeID int64, due *time.Time) (incident.Task, error) {
+	if _, err := a.work(ctx, u, incID, auth.WorkIncident); err != nil {
+		return incident.Task{}, err
+	}
+	o, err := a.Organisation(ctx)
+	if err != nil {
+		return incident.Task{}, err
+	}
+	name, err := a.assignee(ctx, assigneeID)
+	if err != nil {
+		return incident.Task{}, err
+	}
+	return a.Store.UpdateTask(ctx, actorOf(u), incID, taskID, func(t *incident.Task) (incident.Change, error) {
+		t.AssigneeID, t.DueAt = assigneeID, due
+		text := "Assigned \"" + t.Title + "\" to " + name
+		if t.DueAt != nil {
+			text += ", due " + t.DueAt.In(o.Location()).Format("2 Jan 2006 15:04 MST")
+		}
+		return incident.Change{Text: text + ".", Action: "task.assign", Details: map[string]any{"assignee_id": assigneeID}}, nil
+	})
+}
+
+// assignee names the person a task is assigned to: "nobody" for 0.
+func (a *App) assignee(ctx context.Context, id int64) (string, error) {
+	if id == 0 {
+		return "nobody", nil
+	}
+	p, err := a.Store.User(ctx, id)
+	if fault.CodeOf(err) != fault.NotFound && err != nil {
+		return "", err
+	}
+	if err != nil || p.Disabled {
+		return "", &fault.Error{Code: fault.Invalid, Message: "Choose someone to assign the task to.", Fields: map[string]string{"assignee_id": "That person has no active account."}}
+	}
+	return p.Name, nil
+}
+
+// AddNote adds a note or a decision (with its reasons) to the timeline.
+// Returns fault.Invalid for an empty or over-long text.
+func (a *App) AddNote(ctx context.Context, u *auth.User, id int64, kind incident.TimelineKind, text string) (incident.Entry, error) {
+	if _, err := a.work(ctx, u, id, auth.WorkIncident); err != nil {
+		return incident.Entry{}, err
+	}
+	if kind != incident.EntryDecision {
+		kind = incident.EntryNote
+	}
+	return a.Store.AddNote(ctx, actorOf(u), id, kind, text)
+}
+
+// AddEvidence stores a file (encrypted, content-addressed) and records it
+// on the incident with what it shows. Returns fault.TooLarge for a file
+// over the limit.
+func (a *App) AddEvidence(ctx context.Context, u *auth.User, id int64, filename string, r io.Reader, description string) (incident.Evidence, error) {
+	if _, err := a.work(ctx, u, id, auth.WorkIncident); err != nil {
+		return incident.Evidence{}, err
+	}
+	if r == nil {
+		return incident.Evidence{}, &fault.Error{Code: fault.Invalid, Message: "Choose a file to attach.", Fields: map[string]string{"file": "No file was received."}}
+	}
+	st, err := a.Files.Save(filename, r)
+	if err != nil {
+		return incident.Evidence{}, err
+	}
+	desc := strings.TrimSpace(description)
+	if len(desc) > 2000 {
+		desc = desc[:2000]
+	}
+	if a.Log != nil {
+		a.Log.Info("evidence stored", "incident", id, "file", st.Describe())
+	}
+	return a.Store.AddEvidence(ctx, actorOf(u), incident.Evidence{IncidentID: id, Filename: st.Filename,
+		ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256, Description: desc})
+}
+
+// Evidence opens one evidence file for reading, with its description.
+// Returns fault.NotFound when it is not evidence of that incident.
+func (a *App) Evidence(ctx context.Context, u *auth.User, id, evidenceID int64) (incident.Evidence, io.ReadCloser, error) {
+	if _, _, err := a.Open(ctx, u, id, auth.ReadAccess); err != nil {
+		return incident.Evidence{}, nil, err
+	}
+	ev, err := a.Store.EvidenceItem(ctx, id, evidenceID)
+	if err != nil {
+		return ev, nil, err
+	}
+	f, err := a.Files.Open(ev.SHA256)
+	return ev, f, err
+}
