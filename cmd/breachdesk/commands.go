@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -17,24 +18,50 @@ import (
 	"github.com/breachdesk/breachdesk/internal/demo"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/notify"
+	"github.com/breachdesk/breachdesk/internal/store/schema"
 )
 
 func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("migrate", stdout)
 	data := dataFlag(fs)
+	database := databaseFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, applied, err := openData(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if len(applied) == 0 {
-		fmt.Fprintln(stdout, "The database is up to date.")
+	var applied []int64
+	var version int64
+	if *database != "" {
+		db, err := openPostgres(ctx, *database)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if applied, err = schema.Up(ctx, db, schema.Postgres); err != nil {
+			return err
+		}
+		if version, err = schema.Version(ctx, db, schema.Postgres); err != nil {
+			return err
+		}
 	} else {
-		fmt.Fprintln(stdout, "Applied migrations:", strings.Join(applied, ", "))
+		db, done, err := openData(ctx, *data)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		applied = done
+		if version, err = db.SchemaVersion(ctx); err != nil {
+			return err
+		}
 	}
+	if len(applied) == 0 {
+		fmt.Fprintf(stdout, "The database is up to date (schema version %d).\n", version)
+		return nil
+	}
+	vs := make([]string, len(applied))
+	for i, v := range applied {
+		vs[i] = strconv.FormatInt(v, 10)
+	}
+	fmt.Fprintf(stdout, "Applied migrations %s; the database is at schema version %d.\n", strings.Join(vs, ", "), version)
 	return nil
 }
 

@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
 	"github.com/breachdesk/breachdesk/internal/store/sqlite"
 )
@@ -41,6 +45,30 @@ func dataFlag(fs *flag.FlagSet) *string {
 	return fs.String("data", env("BREACHDESK_DATA", "./breachdesk-data"), "data folder: the database and evidence files (env BREACHDESK_DATA)")
 }
 
+// databaseFlag adds --database (BREACHDESK_DATABASE), the PostgreSQL
+// database a cluster of servers and workers shares; empty keeps SQLite in
+// the data folder.
+func databaseFlag(fs *flag.FlagSet) *string {
+	return fs.String("database", env("BREACHDESK_DATABASE", ""), "PostgreSQL database shared by several servers and workers, postgres://user:password@host/name; empty keeps SQLite in the data folder (env BREACHDESK_DATABASE)")
+}
+
+// openPostgres connects to the PostgreSQL database at addr.
+func openPostgres(ctx context.Context, addr string) (*sql.DB, error) {
+	u, err := url.Parse(addr)
+	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		return nil, fmt.Errorf("--database must be a postgres:// address, e.g. postgres://breachdesk:PASSWORD@db.example.org/breachdesk")
+	}
+	db, err := sql.Open("pgx", addr)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot reach the PostgreSQL database at %s: %w", u.Redacted(), err)
+	}
+	return db, nil
+}
+
 func parse(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -52,7 +80,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 // openData opens (creating) the data folder and migrates its database.
-func openData(ctx context.Context, dir string) (*sqlite.DB, []string, error) {
+func openData(ctx context.Context, dir string) (*sqlite.DB, []int64, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, nil, fmt.Errorf("cannot create the data folder %s: %w", dir, err)
 	}

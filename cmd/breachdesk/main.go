@@ -23,7 +23,7 @@ const usage = `breachdesk: respond to personal-data breaches.
 
 Usage:
   breachdesk serve [--addr HOST:PORT] [--data DIR] [--demo]   run the web application
-  breachdesk migrate [--data DIR]                             create or update the database schema
+  breachdesk migrate [--data DIR | --database URL]            create or update the database schema (SQLite, or PostgreSQL)
   breachdesk demo [--data DIR]                                load the demo organisation into an empty database
   breachdesk user add --email E --name N --role R [--team]    add an account (password from BREACHDESK_PASSWORD or standard input)
   breachdesk user passwd --email E                            set an account's password

@@ -7,13 +7,9 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"embed"
 	"errors"
 	"fmt"
-	"github.com/breachdesk/breachdesk/internal/vault"
-	"io/fs"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -21,10 +17,9 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/store/schema"
+	"github.com/breachdesk/breachdesk/internal/vault"
 )
-
-//go:embed migrations/*.sql
-var migrations embed.FS
 
 // DB is the open database.
 type DB struct {
@@ -61,41 +56,16 @@ func Open(path string) (*DB, error) {
 // Close closes the database.
 func (db *DB) Close() error { return db.sql.Close() }
 
-// Migrate brings the schema up to date, applying each numbered migration
-// not yet applied in its own transaction. A hand-written runner of twenty
-// lines serves where a migration library would add a dependency.
-func (db *DB) Migrate(ctx context.Context) (applied []string, err error) {
-	if _, err := db.sql.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
-		return nil, err
-	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(names)
-	for _, name := range names {
-		version := strings.TrimSuffix(strings.TrimPrefix(name, "migrations/"), ".sql")
-		err := db.tx(ctx, func(tx *sql.Tx) error {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, version).Scan(&n); err != nil || n > 0 {
-				return err
-			}
-			body, err := migrations.ReadFile(name)
-			if err != nil {
-				return err
-			}
-			if _, err := tx.ExecContext(ctx, string(body)); err != nil {
-				return fmt.Errorf("migration %s: %w", version, err)
-			}
-			applied = append(applied, version)
-			_, err = tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, version, ts(db.Now()))
-			return err
-		})
-		if err != nil {
-			return applied, err
-		}
-	}
-	return applied, nil
+// Migrate brings the schema up to date (internal/store/schema) and
+// returns the versions it applied; a database migrated by a newer
+// breachdesk is refused.
+func (db *DB) Migrate(ctx context.Context) (applied []int64, err error) {
+	return schema.Up(ctx, db.sql, schema.SQLite)
+}
+
+// SchemaVersion is the version of the schema the database is at.
+func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
+	return schema.Version(ctx, db.sql, schema.SQLite)
 }
 
 // tx runs fn in a transaction, committing if it returns nil.

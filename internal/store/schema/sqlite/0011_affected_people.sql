@@ -1,3 +1,4 @@
+-- +goose Up
 -- The people an incident must notify. Their details are one sealed
 -- (AES-256-GCM) JSON value per row, bound to the incident, so the
 -- database holds no readable personal data of affected people.

@@ -1,3 +1,4 @@
+-- +goose Up
 -- Escalation rules the administrator configures; each firing is recorded
 -- once per incident.
 CREATE TABLE escalation_rules (

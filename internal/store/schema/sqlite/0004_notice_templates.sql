@@ -1,3 +1,4 @@
+-- +goose Up
 -- Organisations' own versions of the notice templates. Every save is a
 -- new version; the highest version of a kind is the one in use.
 CREATE TABLE notice_templates (

@@ -1,3 +1,4 @@
+-- +goose Up
 -- The Review step: what went well and badly, lessons, root causes and the
 -- actions that follow, tracked to closure.
 CREATE TABLE reviews (

@@ -1,3 +1,4 @@
+-- +goose Up
 -- The response team's roles (seed 001, Part 3) and the outside experts
 -- the organisation can call on.
 ALTER TABLE users ADD COLUMN team_role TEXT NOT NULL DEFAULT '';

@@ -1,3 +1,4 @@
+-- +goose Up
 -- The organisation, its people and their credentials.
 CREATE TABLE organisation (
     id            INTEGER PRIMARY KEY CHECK (id = 1),
@@ -157,7 +158,11 @@ CREATE TABLE audit_log (
     hash        TEXT NOT NULL
 );
 CREATE INDEX audit_incident ON audit_log(incident_id, seq);
+-- +goose StatementBegin
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+-- +goose StatementEnd
+-- +goose StatementBegin
 CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+-- +goose StatementEnd
