@@ -19,7 +19,15 @@ var FactsSchema []byte
 //go:embed facts-v1.schema.json
 var FactsSchemaV1 []byte
 
-// AssessmentSchema is spec/assessment.schema.json: breachdesk/assessment/v1.
+// AssessmentSchema is spec/assessment.schema.json:
+// breachdesk/assessment/v1.1, which adds an audience and optional fields
+// to version 1.
 //
 //go:embed assessment.schema.json
 var AssessmentSchema []byte
+
+// AssessmentSchemaV1 is spec/assessment-v1.schema.json, the shared
+// original of version 1.
+//
+//go:embed assessment-v1.schema.json
+var AssessmentSchemaV1 []byte

@@ -11,10 +11,10 @@ import (
 
 // TestContractsMatchTheSharedOriginals keeps the version 1 copies
 // identical to the shared contracts when those are beside the checkout.
-// spec/facts.schema.json has moved on to version 1.1; its version 1 is
-// kept as spec/facts-v1.schema.json.
+// spec/facts.schema.json and spec/assessment.schema.json have moved on to
+// version 1.1; their version 1 is kept as spec/*-v1.schema.json.
 func TestContractsMatchTheSharedOriginals(t *testing.T) {
-	for name, ours := range map[string][]byte{"facts.schema.json": FactsSchemaV1, "assessment.schema.json": AssessmentSchema} {
+	for name, ours := range map[string][]byte{"facts.schema.json": FactsSchemaV1, "assessment.schema.json": AssessmentSchemaV1} {
 		shared, err := os.ReadFile("../../shared/spec/" + name)
 		if err != nil {
 			t.Skipf("shared contracts not beside the checkout: %v", err)
@@ -53,11 +53,22 @@ func TestScanContractMatchesTheSharedOriginal(t *testing.T) {
 // TestFactsVersionOneOneOnlyAdds checks that version 1.1 keeps every
 // field, value and requirement of version 1: it only adds.
 func TestFactsVersionOneOneOnlyAdds(t *testing.T) {
+	onlyAdds(t, FactsSchemaV1, FactsSchema)
+}
+
+// TestAssessmentVersionOneOneOnlyAdds checks the same of the assessment:
+// version 1.1 adds an audience and optional fields.
+func TestAssessmentVersionOneOneOnlyAdds(t *testing.T) {
+	onlyAdds(t, AssessmentSchemaV1, AssessmentSchema)
+}
+
+func onlyAdds(t *testing.T, old, new []byte) {
+	t.Helper()
 	var v1, v11 any
-	if err := json.Unmarshal(FactsSchemaV1, &v1); err != nil {
+	if err := json.Unmarshal(old, &v1); err != nil {
 		t.Fatal(err)
 	}
-	if err := json.Unmarshal(FactsSchema, &v11); err != nil {
+	if err := json.Unmarshal(new, &v11); err != nil {
 		t.Fatal(err)
 	}
 	var walk func(path string, a, b any)

@@ -163,7 +163,7 @@ func TestAssessCommand(t *testing.T) {
 	}
 	code, out, _ = runCLI(t, "", "assess", "--json", "../../examples/university-spreadsheet.yaml")
 	var a map[string]any
-	if code != 0 || json.Unmarshal([]byte(out), &a) != nil || a["schema"] != "breachdesk/assessment/v1" {
+	if code != 0 || json.Unmarshal([]byte(out), &a) != nil || a["schema"] != "breachdesk/assessment/v1.1" {
 		t.Fatalf("--json: %d %.300s", code, out)
 	}
 	code, _, errs = runCLI(t, `{"schema":"breachdesk/facts/v1","timeline":{"discovered_at":"2026-03-02T09:00:00Z"},"colour":"red"}`, "assess", "-")

@@ -241,6 +241,9 @@ func Parse(data []byte) (*Facts, error) {
 	if err := dec.Decode(&f); err != nil {
 		return nil, fault.Errorf(fault.Invalid, "The facts document could not be read: %v.", err)
 	}
+	if err := checkPlaces(&f); err != nil {
+		return nil, err
+	}
 	return &f, nil
 }
 

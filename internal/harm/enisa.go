@@ -34,7 +34,7 @@ var dpcOf = map[string]int{
 	"name": 1, "contact": 1, "address": 1, "date_of_birth": 1, "education": 1, "employment": 1, "other": 1,
 	"location": 2, "communications": 2, "photos": 2, "income": 2, "legal": 2,
 	"financial_account": 3, "payment_card": 3, "credentials": 3, "government_id": 3, "tax_file_number": 3,
-	"ird_number": 3, "passport": 3, "driver_licence": 3,
+	"ird_number": 3, "passport": 3, "driver_licence": 3, "security_code": 3, "health_insurance": 3,
 	"health": 4, "genetic": 4, "biometric": 4, "racial_ethnic": 4, "political": 4, "religious": 4,
 	"trade_union": 4, "sexual": 4, "criminal": 4, "family_violence": 4, "children": 4,
 }

@@ -37,6 +37,7 @@ var DataCategories = []Choice{
 	{"tax_file_number", "Tax file numbers (AU)"}, {"ird_number", "IRD numbers (NZ)"},
 	{"passport", "Passport details"}, {"driver_licence", "Driver licence details"},
 	{"financial_account", "Bank or financial account details"}, {"payment_card", "Payment card details"},
+	{"security_code", "Card security codes, PINs or account passwords"}, {"health_insurance", "Health insurance details"},
 	{"credentials", "Usernames and passwords"}, {"income", "Income or benefits"},
 	{"employment", "Employment records"}, {"education", "Education records"}, {"location", "Location"},
 	{"communications", "Messages or correspondence"}, {"photos", "Photos or video"},

@@ -8,37 +8,54 @@ import (
 	"github.com/breachdesk/breachdesk/internal/facts"
 )
 
-// eea are the EU and EEA member states, where GDPR protects residents.
-var eea = map[string]bool{"EU": true, "AT": true, "BE": true, "BG": true, "HR": true, "CY": true, "CZ": true, "DK": true, "EE": true,
+// covers says whether a regime with these places protects people living
+// at code: the same code, or a subdivision of a country it lists
+// (AU covers AU-VIC).
+func covers(places []string, code string) bool {
+	country, _, sub := strings.Cut(code, "-")
+	for _, p := range places {
+		if p == code || (sub && p == country) {
+			return true
+		}
+	}
+	return false
+}
+
+// parentOf says whether code is a country (or the EU) some of whose
+// subdivisions or members the places list, so people counted there may
+// live in one of them: US for US-CA.
+func parentOf(code string, places []string) bool {
+	if strings.Contains(code, "-") {
+		return false
+	}
+	for _, p := range places {
+		if c, _, sub := strings.Cut(p, "-"); sub && c == code {
+			return true
+		}
+		if code == "EU" && eea[p] {
+			return true
+		}
+	}
+	return false
+}
+
+// eea are the EU and EEA member states, where the GDPR protects residents.
+var eea = map[string]bool{"AT": true, "BE": true, "BG": true, "HR": true, "CY": true, "CZ": true, "DK": true, "EE": true,
 	"FI": true, "FR": true, "DE": true, "GR": true, "IE": true, "IT": true, "LV": true, "LT": true, "LU": true, "MT": true, "NL": true,
 	"PL": true, "PT": true, "RO": true, "SK": true, "SI": true, "ES": true, "SE": true, "IS": true, "LI": true, "NO": true}
 
-// regimeFor maps where a person lives to the law that protects them.
-func regimeFor(code string) string {
-	country, _, _ := strings.Cut(strings.ToUpper(code), "-")
-	switch {
-	case country == "NZ":
-		return "nz_privacy_act"
-	case country == "AU":
-		return "au_ndb"
-	case country == "GB":
-		return "uk_gdpr"
-	case eea[country]:
-		return "eu_gdpr"
-	}
-	return ""
-}
-
 // applicable decides which packs apply and says why. The organisation's
 // declared laws win; otherwise they are inferred from where the people
-// live; with neither, every regime is shown and the answer says so.
-func (r *Rules) applicable(f *facts.Facts) ([]*Pack, []Applies, bool) {
+// live, from the places each pack protects; with neither, every regime
+// that does not turn on residence alone is shown and the answer says so.
+// The notes say what could not be considered.
+func (r *Rules) applicable(f *facts.Facts) ([]*Pack, []Applies, bool, []string) {
 	byID := map[string]*Pack{}
 	for _, p := range r.Packs {
 		byID[p.Regime] = p
 	}
 	reasons := map[string]string{}
-	var order []string
+	var order, notes []string
 	add := func(id, why string) {
 		if _, ok := byID[id]; !ok {
 			return
@@ -48,33 +65,62 @@ func (r *Rules) applicable(f *facts.Facts) ([]*Pack, []Applies, bool) {
 		}
 		reasons[id] = why
 	}
+	var where map[string]int64
+	if f.People != nil && len(f.People.ByJurisdiction) > 0 {
+		where = map[string]int64{}
+		for code, n := range f.People.ByJurisdiction {
+			if n > 0 {
+				where[strings.ToUpper(code)] += n
+			}
+		}
+	}
+	// livesIn lists the places people were counted in that the pack covers.
+	livesIn := func(p *Pack) ([]string, int64) {
+		var codes []string
+		var n int64
+		for code, c := range where {
+			if covers(p.Places, code) {
+				codes, n = append(codes, code), n+c
+			}
+		}
+		sort.Strings(codes)
+		return codes, n
+	}
 	unknown := false
 	switch {
 	case f.Organisation != nil && len(f.Organisation.SubjectTo) > 0:
 		for _, id := range f.Organisation.SubjectTo {
+			p := byID[id]
+			if p == nil {
+				continue
+			}
+			if p.ResidentsOnly && where != nil {
+				codes, n := livesIn(p)
+				if n == 0 && !anyParent(where, p.Places) {
+					continue // the law protects its residents, and none is affected
+				}
+				if n > 0 {
+					add(id, fmt.Sprintf("The organisation is subject to it (organisation.subject_to) and %d affected people live in %s (people.by_jurisdiction).", n, strings.Join(codes, ", ")))
+					continue
+				}
+			}
 			add(id, "The organisation is subject to it (organisation.subject_to).")
 		}
-	case f.People != nil && len(f.People.ByJurisdiction) > 0:
-		counts := map[string]int64{}
-		places := map[string][]string{}
-		for code, n := range f.People.ByJurisdiction {
-			if id := regimeFor(code); id != "" && n > 0 {
-				counts[id] += n
-				places[id] = append(places[id], code)
+	case where != nil:
+		for _, p := range r.Packs {
+			if codes, n := livesIn(p); n > 0 && !p.Always {
+				add(p.Regime, fmt.Sprintf("Inferred because organisation.subject_to is not given: %d affected people live in %s (people.by_jurisdiction). Confirm the organisation is subject to it.", n, strings.Join(codes, ", ")))
 			}
-		}
-		for id, n := range counts {
-			sort.Strings(places[id])
-			add(id, fmt.Sprintf("Inferred because organisation.subject_to is not given: %d affected people live in %s (people.by_jurisdiction). Confirm the organisation is subject to it.", n, strings.Join(places[id], ", ")))
 		}
 		sort.Strings(order)
 	default:
 		unknown = true
 		for _, p := range r.Packs {
-			if !p.Always {
+			if !p.Always && !p.ResidentsOnly && p.Sectoral == "" {
 				add(p.Regime, "Neither organisation.subject_to nor people.by_jurisdiction is given, so every regime is shown; give them to narrow the answer.")
 			}
 		}
+		notes = append(notes, "Where the affected people live is not known, so the laws that protect only their own residents (each US state's) are not shown: give people.by_jurisdiction.")
 	}
 	// A Victorian public sector body is under the NDB scheme for tax file
 	// number information only (seed 001, Part 2).
@@ -88,15 +134,88 @@ func (r *Rules) applicable(f *facts.Facts) ([]*Pack, []Applies, bool) {
 			add(p.Regime, "The organisation's own policy: it applies to every breach.")
 		}
 	}
+	notes = append(notes, placeNotes(where, r.Packs, reasons)...)
+	notes = append(notes, sectoralNotes(where, r.Packs, reasons)...)
 	var packs []*Pack
-	var notes []Applies
+	var out []Applies
 	for _, id := range order {
 		p := byID[id]
 		packs = append(packs, p)
-		notes = append(notes, Applies{Regime: id, Title: p.Title, Regulator: p.Regulator, Reason: reasons[id]})
+		out = append(out, Applies{Regime: id, Title: p.Title, Regulator: p.Regulator, Reason: reasons[id]})
 	}
-	if notes == nil {
-		notes = []Applies{}
+	if out == nil {
+		out = []Applies{}
 	}
-	return packs, notes, unknown
+	return packs, out, unknown, notes
+}
+
+// anyParent says whether people were counted in a country whose
+// subdivision the places list (US people whose state is not known).
+func anyParent(where map[string]int64, places []string) bool {
+	for code := range where {
+		if parentOf(code, places) {
+			return true
+		}
+	}
+	return false
+}
+
+// placeNotes says which places people were counted in that no applying
+// regime covers, so nothing there is assessed, and which countries were
+// given without the state that decides the law.
+func placeNotes(where map[string]int64, packs []*Pack, applied map[string]string) []string {
+	var notes []string
+	var codes []string
+	for code := range where {
+		codes = append(codes, code)
+	}
+	sort.Strings(codes)
+	var uncovered []string
+	for _, code := range codes {
+		var subs []string
+		coveredByAny, coveredByApplied := false, false
+		for _, p := range packs {
+			if covers(p.Places, code) {
+				coveredByAny = true
+				if _, ok := applied[p.Regime]; ok {
+					coveredByApplied = true
+				}
+			}
+			if p.ResidentsOnly && parentOf(code, p.Places) {
+				subs = append(subs, p.Regime)
+			}
+		}
+		switch {
+		case len(subs) > 0 && !coveredByApplied:
+			notes = append(notes, fmt.Sprintf("%d affected people live in %s but their state or province is not known; its laws protect the residents of each one (%d regimes), so find where each lives (people.by_jurisdiction such as %s-CA).", where[code], code, len(subs), code))
+		case !coveredByAny:
+			uncovered = append(uncovered, code)
+		}
+	}
+	if len(uncovered) > 0 {
+		notes = append(notes, "No rule pack covers "+strings.Join(uncovered, ", ")+": the laws there are not assessed (see docs/jurisdictions.md for what is covered).")
+	}
+	return notes
+}
+
+// sectoralNotes reminds the reader of the sectoral laws of the countries
+// people live in that were not named: whether they apply turns on what
+// the organisation is, which only it can say.
+func sectoralNotes(where map[string]int64, packs []*Pack, applied map[string]string) []string {
+	var names []string
+	for _, p := range packs {
+		if _, ok := applied[p.Regime]; ok || p.Sectoral == "" {
+			continue
+		}
+		for code := range where {
+			if c, _, _ := strings.Cut(code, "-"); c == p.Country {
+				names = append(names, fmt.Sprintf("%s (%s)", p.Regime, p.Sectoral))
+				break
+			}
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	return []string{"Sectoral laws are not inferred from where people live; name them in organisation.subject_to if they bind the organisation: " + strings.Join(names, "; ") + "."}
 }

@@ -18,7 +18,7 @@ import (
 )
 
 // AssessmentSchema is the value of the schema field of the output.
-const AssessmentSchema = "breachdesk/assessment/v1"
+const AssessmentSchema = "breachdesk/assessment/v1.1"
 
 // Assessment is the output document (spec/assessment.schema.json).
 type Assessment struct {
@@ -28,6 +28,9 @@ type Assessment struct {
 	Regimes      []Applies    `json:"regimes"`
 	Harm         Harm         `json:"harm"`
 	Obligations  []Obligation `json:"obligations"`
+	// Notes say what the assessment could not consider and why (people
+	// whose state is not known; sectoral laws that must be named).
+	Notes []string `json:"notes,omitempty"`
 }
 
 // Applies says that a regime applies and why.
@@ -74,6 +77,12 @@ type Obligation struct {
 	MissingFacts []string   `json:"missing_facts"`
 	Exceptions   []string   `json:"exceptions"`
 	Content      []string   `json:"content"`
+	// Threshold, Form and Substitute describe the duty for the matrix:
+	// when it starts, how notice is given, and when notice may be given
+	// otherwise than to each person.
+	Threshold  string `json:"threshold,omitempty"`
+	Form       string `json:"form,omitempty"`
+	Substitute string `json:"substitute,omitempty"`
 }
 
 // Options tune an assessment.
@@ -94,8 +103,8 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 	a := Assessment{Schema: AssessmentSchema, AssessedAt: o.At, RulesVersion: r.Version, Obligations: []Obligation{},
 		Harm: Harm{Likelihood: h.Likelihood.String(), Severity: h.Severity.String(), Level: h.Level.String(), Reasons: h.Reasons,
 			ENISA: ENISA{DPC: h.ENISA.DPC, EI: quarters(h.ENISA.EIq), CB: quarters(h.ENISA.CBq), Score: h.ENISA.Score(), Band: h.ENISA.Band.String(), Reasons: h.ENISA.Reasons}}}
-	packs, notes, unknownRegimes := r.applicable(f)
-	a.Regimes = notes
+	packs, notes, unknownRegimes, extra := r.applicable(f)
+	a.Regimes, a.Notes = notes, extra
 	env := newEnv(f, h)
 	var rules []*Rule
 	var owners []*Pack
@@ -106,37 +115,92 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 			}
 		}
 	}
+	res := residentsOf(env, packs)
 	base := make([]decided, len(rules))
 	for i, rl := range rules {
-		base[i] = rl.decide(env)
+		base[i] = rl.decide(res.of(env, owners[i]))
 	}
-	missing := probeUnknowns(f, env, rules, base)
+	missing := probeUnknowns(f, env, rules, owners, res, base)
+	dues := map[string]*time.Time{}
 	for i, rl := range rules {
-		a.Obligations = append(a.Obligations, rl.obligation(owners[i], f, env, h, base[i], missing[i], unknownRegimes, o))
+		ob := rl.obligation(owners[i], f, env, h, base[i], missing[i], unknownRegimes, o, dues)
+		a.Obligations = append(a.Obligations, ob)
+		if ob.Due != nil {
+			dues[rl.ID] = ob.Due
+		} else if ob.Target != nil {
+			dues[rl.ID] = ob.Target
+		}
 	}
 	return a
+}
+
+// residents holds, per pack with places, how many affected people live
+// there and the most there could be. Probes never change where people
+// live, so it is counted once.
+type residents map[*Pack][2]int64
+
+func residentsOf(e Env, packs []*Pack) residents {
+	out := residents{}
+	for _, p := range packs {
+		if len(p.Places) == 0 {
+			continue
+		}
+		if e.Places == nil {
+			out[p] = [2]int64{0, e.ResidentsMax}
+			continue
+		}
+		var in, elsewhere, counted int64
+		for code, n := range e.Places {
+			counted += n
+			switch {
+			case covers(p.Places, code):
+				in += n
+			case parentOf(code, p.Places):
+				elsewhere += n // in the country, state not known
+			}
+		}
+		most := in + elsewhere
+		if e.PeopleKnown && e.People > counted {
+			most += e.People - counted
+		}
+		out[p] = [2]int64{in, most}
+	}
+	return out
+}
+
+// of is the environment a rule of pack p is decided in.
+func (r residents) of(e Env, p *Pack) Env {
+	if v, ok := r[p]; ok {
+		e.Residents, e.ResidentsMax = v[0], v[1]
+	}
+	return e
 }
 
 type decided struct {
 	decision string
 	reason   string
+	missing  []string
 }
 
 func (rl *Rule) decide(env Env) decided {
+	if rl.fn != nil {
+		return rl.fn(env)
+	}
 	for k := range rl.When {
 		if c := &rl.When[k]; c.holds(env) {
-			return decided{c.Decision, c.Reason}
+			return decided{c.Decision, c.Reason, c.Missing}
 		}
 	}
-	return decided{"undetermined", "No clause of the rule applies."}
+	return decided{"undetermined", "No clause of the rule applies.", nil}
 }
 
 // strength orders decisions from least to most protective of the people.
 var strength = map[string]int{"not_required": 0, "undetermined": 1, "recommended": 2, "required": 3}
 
-func (rl *Rule) obligation(p *Pack, f *facts.Facts, env Env, h harm.Assessment, d decided, miss []variant, unknownRegimes bool, o Options) Obligation {
+func (rl *Rule) obligation(p *Pack, f *facts.Facts, env Env, h harm.Assessment, d decided, miss []variant, unknownRegimes bool, o Options, dues map[string]*time.Time) Obligation {
 	ob := Obligation{Regime: p.Regime, Audience: rl.Audience, Recipient: rl.Recipient, Decision: d.decision, Citation: rl.Citation,
-		Quote: rl.Quote, Rule: rl.ID, Reasons: []string{}, MissingFacts: []string{}, Exceptions: []string{}, Content: rl.Content}
+		Quote: rl.Quote, Rule: rl.ID, Reasons: []string{}, MissingFacts: []string{}, Exceptions: []string{}, Content: rl.Content,
+		Threshold: rl.Threshold, Form: rl.Form, Substitute: rl.Substitute}
 	if ob.Content == nil {
 		ob.Content = []string{}
 	}
@@ -169,6 +233,9 @@ func (rl *Rule) obligation(p *Pack, f *facts.Facts, env Env, h harm.Assessment, 
 			ob.Reasons = append(ob.Reasons, fmt.Sprintf("Undetermined: on what is known the answer would be %s, but it depends on facts not yet known: %s. Establish them, or decide and record why.", words(d.decision), strings.Join(paths, ", ")))
 		}
 	}
+	for _, m := range d.missing {
+		ob.MissingFacts = appendUnique(ob.MissingFacts, m)
+	}
 	if unknownRegimes {
 		ob.MissingFacts = appendUnique(ob.MissingFacts, "organisation.subject_to")
 	}
@@ -177,20 +244,36 @@ func (rl *Rule) obligation(p *Pack, f *facts.Facts, env Env, h harm.Assessment, 
 			ob.Exceptions = append(ob.Exceptions, c.Text)
 		}
 	}
-	rl.deadline(&ob, f, o)
+	rl.deadline(&ob, f, o, dues)
 	return ob
 }
 
-// deadline fills due, target and overdue. Periods run from awareness, so
-// no deadline can precede it.
-func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options) {
+// deadline fills due, target and overdue. Periods run from awareness, or
+// from the deadline of an earlier rule they follow, so no deadline can
+// precede awareness.
+func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options, dues map[string]*time.Time) {
 	ob.DueRule = rl.Deadline.Rule
 	if ob.Decision == "not_required" {
 		return
 	}
 	aware := f.Timeline.DiscoveredAt.UTC()
-	if rl.Deadline.Hours > 0 {
-		due := aware.Add(time.Duration(rl.Deadline.Hours) * time.Hour)
+	from := aware
+	if t := dues[rl.Deadline.After]; t != nil && t.After(aware) {
+		from = *t
+	}
+	dl := rl.Deadline
+	var due time.Time
+	switch {
+	case dl.Hours > 0:
+		due = from.Add(time.Duration(dl.Hours) * time.Hour)
+	case dl.Days > 0:
+		due = from.AddDate(0, 0, dl.Days)
+	case dl.BusinessDays > 0:
+		due = addBusinessDays(from, dl.BusinessDays)
+	case dl.After != "" && from.After(aware):
+		due = from // at the same time as the other notice, or before it
+	}
+	if !due.IsZero() {
 		ob.Due = &due
 		ob.Overdue = ob.Decision == "required" && o.At.After(due)
 	}
@@ -204,6 +287,19 @@ func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options) {
 		ob.DueRule += fmt.Sprintf(" Internal target: within %d hours of becoming aware (%s).", target, t.Format("2 Jan 2006 15:04 MST"))
 		ob.Overdue = ob.Overdue || (ob.Decision == "required" && o.At.After(t))
 	}
+}
+
+// addBusinessDays counts n weekdays after t (Saturdays and Sundays are
+// skipped; public holidays are not known here and are not skipped, so the
+// date is never later than the law's).
+func addBusinessDays(t time.Time, n int) time.Time {
+	for n > 0 {
+		t = t.AddDate(0, 0, 1)
+		if wd := t.Weekday(); wd != time.Saturday && wd != time.Sunday {
+			n--
+		}
+	}
+	return t
 }
 
 func containsHarm(reads []string) bool {

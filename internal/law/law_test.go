@@ -203,7 +203,7 @@ func TestApplicability(t *testing.T) {
 			t.Errorf("%s: reason should say it was inferred: %s", g.Regime, g.Reason)
 		}
 	}
-	if strings.Join(got, ",") != "au_ndb,eu_gdpr,nz_privacy_act" {
+	if strings.Join(got, ",") != "au_ndb,eu_gdpr,nz_privacy_act,us_ca" {
 		t.Fatalf("inferred regimes %v", got)
 	}
 	a = r.Assess(parse(t, "organisation: {subject_to: [vic_pdp], is_tfn_recipient: true}\ndata: {categories: [name, tax_file_number]}\n"), Options{At: aware})

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -25,7 +26,7 @@ import (
 var builtin embed.FS
 
 // BuiltinVersion is the version of the rule packs compiled into this binary.
-const BuiltinVersion = "2026.11.1"
+const BuiltinVersion = "2026.11.2"
 
 // Pack is the rules of one regime (a law, or an organisation's own policy).
 type Pack struct {
@@ -35,26 +36,82 @@ type Pack struct {
 	// Always makes an organisation's own pack apply whatever laws apply.
 	Always bool   `yaml:"always"`
 	Source string `yaml:"source"`
-	Rules  []Rule `yaml:"rules"`
+	// Places are the ISO 3166 codes (countries, or subdivisions such as
+	// US-CA) whose residents the regime protects: it is inferred for
+	// people living there when organisation.subject_to is not given. A
+	// country code covers its subdivisions. A pack without places (a
+	// sectoral law such as HIPAA, a public-sector scheme) applies only
+	// when named in organisation.subject_to.
+	Places []string `yaml:"places"`
+	// ResidentsOnly: the law protects only residents of its places (a US
+	// state's breach law), so it imposes nothing where none of them is
+	// affected and is not shown when where people live is unknown.
+	ResidentsOnly bool `yaml:"residents_only"`
+	// Sectoral names whom a sectoral law binds (e.g. "HIPAA covered
+	// entities and business associates"): it is never inferred from where
+	// people live, nor shown when nothing is known; a note reminds the
+	// reader to name it when people live in its country.
+	Sectoral string `yaml:"sectoral"`
+	// Country is the country a sectoral law is of (US).
+	Country string `yaml:"country"`
+	// Family groups regimes in the documentation and the matrix
+	// (us_state, us_federal, canada, apac, europe, ...).
+	Family string `yaml:"family"`
+	// LastChecked is the date the pack's author last checked the law.
+	LastChecked string `yaml:"last_checked"`
+	// Quality is how well the sources support the pack: high (statute or
+	// regulator text read throughout), medium, low (secondary sources).
+	Quality string `yaml:"quality"`
+	// Sources are the texts the pack rests on.
+	Sources []Source `yaml:"sources"`
+	// Unsettled are the points where sources conflict or the law is not
+	// settled; the rules they touch say so in their reasons.
+	Unsettled []string `yaml:"unsettled"`
+	// NotCovered says what the pack leaves out.
+	NotCovered []string `yaml:"not_covered"`
+	Rules      []Rule   `yaml:"rules"`
+}
+
+// Source is one text a pack rests on.
+type Source struct {
+	Title string `yaml:"title"`
+	URL   string `yaml:"url"`
+	// Kind: statute, regulation, regulator, bill, secondary, research.
+	Kind string `yaml:"kind"`
 }
 
 // Rule decides one obligation: whether to tell one audience, by when, why,
 // with which exceptions and what the notice must contain.
 type Rule struct {
-	ID        string    `yaml:"id"`
-	Audience  string    `yaml:"audience"`
-	Recipient string    `yaml:"recipient"`
-	Citation  string    `yaml:"citation"`
-	Quote     string    `yaml:"quote"`
-	Effective string    `yaml:"effective"`
-	Reads     []string  `yaml:"reads"`
-	When      []Clause  `yaml:"when"`
-	IfUnknown string    `yaml:"if_unknown"` // undetermined (default) or cautious
-	Cautious  string    `yaml:"cautious_reason"`
-	Deadline  Deadline  `yaml:"deadline"`
-	Except    []Clause  `yaml:"exceptions"`
-	Content   []string  `yaml:"content"`
-	effective time.Time `yaml:"-"`
+	ID        string   `yaml:"id"`
+	Audience  string   `yaml:"audience"`
+	Recipient string   `yaml:"recipient"`
+	Citation  string   `yaml:"citation"`
+	Quote     string   `yaml:"quote"`
+	Effective string   `yaml:"effective"`
+	Reads     []string `yaml:"reads"`
+	When      []Clause `yaml:"when"`
+	IfUnknown string   `yaml:"if_unknown"` // undetermined (default) or cautious
+	Cautious  string   `yaml:"cautious_reason"`
+	Deadline  Deadline `yaml:"deadline"`
+	Except    []Clause `yaml:"exceptions"`
+	Content   []string `yaml:"content"`
+	// Threshold says in words when the duty starts (e.g. "more than 500
+	// California residents"), for the matrix.
+	Threshold string `yaml:"threshold"`
+	// Form is how the notice is given (the regulator's online form).
+	Form string `yaml:"form"`
+	// Substitute is when and how notice may be given otherwise than to
+	// each person (cost or number thresholds, web posting, media).
+	Substitute string `yaml:"substitute"`
+	// SafeHarbour names a safe harbour the law gives for this duty:
+	// "encryption" means data encrypted with a key that was not
+	// compromised never creates the duty (checked by a property test).
+	SafeHarbour string    `yaml:"safe_harbour"`
+	effective   time.Time `yaml:"-"`
+	// fn decides a rule compiled from a statute profile (usstate.go)
+	// instead of its when clauses.
+	fn func(Env) decided
 }
 
 // Clause is a condition with what follows when it holds. A clause with no
@@ -64,19 +121,34 @@ type Clause struct {
 	Decision string `yaml:"decision"`
 	Reason   string `yaml:"reason"`
 	Text     string `yaml:"text"`
-	program  *vm.Program
+	// Missing names the facts whose absence made this clause hold (an
+	// undetermined decision that waits for them).
+	Missing []string `yaml:"missing"`
+	program *vm.Program
+	// test is the condition of a rule compiled from a statute profile;
+	// If then only describes it.
+	test func(Env) bool
 }
 
-// Deadline is when an obligation is due: Hours after awareness gives a
-// timestamp; TargetHours is the organisation's own target for "as soon as
-// practicable", shown as such.
+// Deadline is when an obligation is due: Hours, Days or BusinessDays after
+// awareness give a timestamp; TargetHours is the organisation's own target
+// for "as soon as practicable", shown as such. After names another rule of
+// the same pack whose deadline the period runs from ("within 15 days of
+// notifying residents"): the due time is then counted from that rule's
+// due time or target, the latest the other notice can lawfully be given.
 type Deadline struct {
-	Rule        string `yaml:"rule"`
-	Hours       int    `yaml:"hours"`
-	TargetHours int    `yaml:"target_hours"`
+	Rule         string `yaml:"rule"`
+	Hours        int    `yaml:"hours"`
+	Days         int    `yaml:"days"`
+	BusinessDays int    `yaml:"business_days"`
+	TargetHours  int    `yaml:"target_hours"`
+	After        string `yaml:"after"`
 }
 
-var audiences = map[string]bool{"regulator": true, "individuals": true, "public": true, "record": true}
+// audiences: organisations are others that must or should be told, such
+// as the consumer reporting agencies (US) or those who can reduce the harm
+// (PIPEDA s 10.2).
+var audiences = map[string]bool{"regulator": true, "individuals": true, "public": true, "record": true, "organisations": true}
 var decisions = map[string]bool{"required": true, "not_required": true, "recommended": true, "undetermined": true}
 
 // Rules is a loaded, compiled set of packs.
@@ -110,6 +182,11 @@ func Load(dir string) (*Rules, error) {
 			return nil, err
 		}
 	}
+	states, _, err := loadStatutes()
+	if err != nil {
+		return nil, err
+	}
+	r.Packs = append(r.Packs, states...)
 	r.Version = BuiltinVersion
 	if dir != "" {
 		own, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
@@ -158,44 +235,91 @@ func parsePack(b []byte) (*Pack, error) {
 		return nil, fmt.Errorf("a pack needs regime, title and rules")
 	}
 	for i := range p.Rules {
-		rl := &p.Rules[i]
-		where := "rule " + rl.ID
-		switch {
-		case rl.ID == "":
-			return nil, fmt.Errorf("rule %d has no id", i+1)
-		case !audiences[rl.Audience]:
-			return nil, fmt.Errorf("%s: audience must be regulator, individuals, public or record", where)
-		case rl.Citation == "" || rl.Quote == "" || rl.Effective == "":
-			return nil, fmt.Errorf("%s: citation, quote and effective date are required", where)
-		case len(rl.When) == 0 || rl.When[len(rl.When)-1].If != "":
-			return nil, fmt.Errorf("%s: 'when' must end with a clause without a condition", where)
-		case rl.IfUnknown != "" && rl.IfUnknown != "undetermined" && rl.IfUnknown != "cautious":
-			return nil, fmt.Errorf("%s: if_unknown must be undetermined or cautious", where)
+		if err := checkRule(&p.Rules[i], i); err != nil {
+			return nil, err
 		}
-		t, err := time.Parse("2006-01-02", rl.Effective)
-		if err != nil {
-			return nil, fmt.Errorf("%s: effective must be a date like 2020-12-01", where)
-		}
-		rl.effective = t
-		for k := range rl.When {
-			if !decisions[rl.When[k].Decision] {
-				return nil, fmt.Errorf("%s: decision %q is not one of required, not_required, recommended, undetermined", where, rl.When[k].Decision)
-			}
-			if err := compile(&rl.When[k]); err != nil {
-				return nil, fmt.Errorf("%s: %w", where, err)
-			}
-		}
-		for k := range rl.Except {
-			if err := compile(&rl.Except[k]); err != nil {
-				return nil, fmt.Errorf("%s exception: %w", where, err)
-			}
-		}
+	}
+	if err := checkPack(&p); err != nil {
+		return nil, err
 	}
 	return &p, nil
 }
 
+// checkRule validates one rule and compiles its conditions.
+func checkRule(rl *Rule, i int) error {
+	where := "rule " + rl.ID
+	switch {
+	case rl.ID == "":
+		return fmt.Errorf("rule %d has no id", i+1)
+	case !audiences[rl.Audience]:
+		return fmt.Errorf("%s: audience must be regulator, individuals, public, organisations or record", where)
+	case rl.Citation == "" || rl.Quote == "" || rl.Effective == "":
+		return fmt.Errorf("%s: citation, quote and effective date are required", where)
+	case rl.fn == nil && (len(rl.When) == 0 || rl.When[len(rl.When)-1].If != ""):
+		return fmt.Errorf("%s: 'when' must end with a clause without a condition", where)
+	case rl.IfUnknown != "" && rl.IfUnknown != "undetermined" && rl.IfUnknown != "cautious":
+		return fmt.Errorf("%s: if_unknown must be undetermined or cautious", where)
+	case rl.SafeHarbour != "" && rl.SafeHarbour != "encryption":
+		return fmt.Errorf("%s: safe_harbour can only be encryption", where)
+	case rl.Deadline.Hours < 0 || rl.Deadline.Days < 0 || rl.Deadline.BusinessDays < 0 || rl.Deadline.TargetHours < 0:
+		return fmt.Errorf("%s: deadline periods cannot be negative", where)
+	case (rl.Deadline.Hours > 0) && (rl.Deadline.Days > 0 || rl.Deadline.BusinessDays > 0) || rl.Deadline.Days > 0 && rl.Deadline.BusinessDays > 0:
+		return fmt.Errorf("%s: give one of hours, days and business_days", where)
+	}
+	t, err := time.Parse("2006-01-02", rl.Effective)
+	if err != nil {
+		return fmt.Errorf("%s: effective must be a date like 2020-12-01", where)
+	}
+	rl.effective = t
+	for k := range rl.When {
+		if !decisions[rl.When[k].Decision] {
+			return fmt.Errorf("%s: decision %q is not one of required, not_required, recommended, undetermined", where, rl.When[k].Decision)
+		}
+		if err := compile(&rl.When[k]); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+	}
+	for k := range rl.Except {
+		if err := compile(&rl.Except[k]); err != nil {
+			return fmt.Errorf("%s exception: %w", where, err)
+		}
+	}
+	return nil
+}
+
+// checkPack validates what a pack says of itself: its places are ISO
+// 3166 codes, its dates are dates, and a deadline that runs after another
+// rule names one that comes before it in the same pack.
+func checkPack(p *Pack) error {
+	for _, pl := range p.Places {
+		if !placeCode.MatchString(pl) {
+			return fmt.Errorf("place %q is not an ISO 3166-1 or 3166-2 code such as NZ or US-CA", pl)
+		}
+	}
+	if p.LastChecked != "" {
+		if _, err := time.Parse("2006-01-02", p.LastChecked); err != nil {
+			return fmt.Errorf("last_checked must be a date like 2026-11-29")
+		}
+	}
+	switch p.Quality {
+	case "", "high", "medium", "low":
+	default:
+		return fmt.Errorf("quality must be high, medium or low")
+	}
+	seen := map[string]bool{}
+	for _, rl := range p.Rules {
+		if a := rl.Deadline.After; a != "" && !seen[a] {
+			return fmt.Errorf("rule %s: its deadline runs after %s, which must be an earlier rule of the same pack", rl.ID, a)
+		}
+		seen[rl.ID] = true
+	}
+	return nil
+}
+
+var placeCode = regexp.MustCompile(`^(EU|[A-Z]{2}(-[A-Z0-9]{1,3})?)$`)
+
 func compile(c *Clause) error {
-	if c.If == "" {
+	if c.If == "" || c.test != nil {
 		return nil
 	}
 	prog, err := expr.Compile(c.If, expr.Env(Env{}), expr.AsBool())
@@ -207,6 +331,9 @@ func compile(c *Clause) error {
 }
 
 func (c *Clause) holds(env Env) bool {
+	if c.test != nil {
+		return c.test(env)
+	}
 	if c.program == nil {
 		return true
 	}

@@ -112,7 +112,7 @@ func disclosureImplied(f *facts.Facts) bool {
 // probeUnknowns re-decides every rule with each unknown fact set to its
 // worst and its best value, and returns, per rule, the variants whose
 // decision differs from the base decision.
-func probeUnknowns(f *facts.Facts, base Env, rules []*Rule, decisions []decided) [][]variant {
+func probeUnknowns(f *facts.Facts, base Env, rules []*Rule, owners []*Pack, res residents, decisions []decided) [][]variant {
 	out := make([][]variant, len(rules))
 	for _, p := range probes {
 		if !p.unknown(f) {
@@ -129,7 +129,7 @@ func probeUnknowns(f *facts.Facts, base Env, rules []*Rule, decisions []decided)
 				continue
 			}
 			for i, rl := range rules {
-				if d := rl.decide(env); d.decision != decisions[i].decision {
+				if d := rl.decide(res.of(env, owners[i])); d.decision != decisions[i].decision {
 					out[i] = append(out[i], variant{p.path, d.decision})
 				}
 			}
@@ -154,11 +154,14 @@ func sameEnv(a, b Env) bool {
 		Danger, LawEnforcementDelay, WouldCauseMoreHarm, ContactDetails  bool
 		Processor, TFN, OtherEntityNotifies                              bool
 		People                                                           int64
+		PeopleKnown, Acquired, NotAcquired, Accessed, Paper, Passwords   bool
+		GoodFaithInsider                                                 bool
 	}
 	s := func(e Env) scalars {
 		return scalars{e.Level, e.Likelihood, e.Severity, e.SeriousHarm, e.RiskToRights, e.HighRisk, e.ForeseeableRisk,
 			e.Unintelligible, e.RemediationPrevents, e.Loss, e.Malicious, e.Vulnerable, e.Danger, e.LawEnforcementDelay,
-			e.WouldCauseMoreHarm, e.ContactDetails, e.Processor, e.TFN, e.OtherEntityNotifies, e.People}
+			e.WouldCauseMoreHarm, e.ContactDetails, e.Processor, e.TFN, e.OtherEntityNotifies, e.People,
+			e.PeopleKnown, e.Acquired, e.NotAcquired, e.Accessed, e.Paper, e.PasswordsProtected, e.GoodFaithInsider}
 	}
 	return s(a) == s(b)
 }

@@ -55,7 +55,7 @@ func Select(ps []Affected, o Option) []Affected {
 // RiskCategories are the kinds of information that put a person at risk
 // by default: what a fraudster or an abuser can use (seed 001's harms).
 var RiskCategories = []string{"payment_card", "financial_account", "government_id", "tax_file_number", "ird_number",
-	"passport", "driver_licence", "credentials", "health", "family_violence", "criminal", "sexual", "genetic", "biometric"}
+	"passport", "driver_licence", "credentials", "security_code", "health_insurance", "health", "family_violence", "criminal", "sexual", "genetic", "biometric"}
 
 // AtRiskBy says whether any of p's exposed kinds of information is in cats.
 func AtRiskBy(p Person, cats []string) bool {

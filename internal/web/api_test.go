@@ -197,7 +197,7 @@ func TestAPIAssess(t *testing.T) {
 		return resp.StatusCode, out
 	}
 	status, a := post("schema: breachdesk/facts/v1\ntimeline: {discovered_at: 2026-03-02T09:00:00Z}\norganisation: {subject_to: [eu_gdpr]}\ncause: malicious_external\ndata: {categories: [name, health]}\nrecipient: {kind: malicious_actor}\n")
-	if status != 200 || a["schema"] != "breachdesk/assessment/v1" || len(a["obligations"].([]any)) != 4 {
+	if status != 200 || a["schema"] != "breachdesk/assessment/v1.1" || len(a["obligations"].([]any)) != 4 {
 		t.Fatalf("assess: %d %v", status, a)
 	}
 	status, e := post(`{"schema":"breachdesk/facts/v1","timeline":{"discovered_at":"2026-03-02T09:00:00Z"},"cause":"aliens"}`)
