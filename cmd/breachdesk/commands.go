@@ -18,40 +18,22 @@ import (
 	"github.com/breachdesk/breachdesk/internal/demo"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/notify"
-	"github.com/breachdesk/breachdesk/internal/store/schema"
 )
 
 func cmdMigrate(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := newFlags("migrate", stdout)
 	data := dataFlag(fs)
-	database := databaseFlag(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	var applied []int64
-	var version int64
-	if *database != "" {
-		db, err := openPostgres(ctx, *database)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		if applied, err = schema.Up(ctx, db, schema.Postgres); err != nil {
-			return err
-		}
-		if version, err = schema.Version(ctx, db, schema.Postgres); err != nil {
-			return err
-		}
-	} else {
-		db, done, err := openData(ctx, *data)
-		if err != nil {
-			return err
-		}
-		defer db.Close()
-		applied = done
-		if version, err = db.SchemaVersion(ctx); err != nil {
-			return err
-		}
+	db, applied, err := openData(ctx, data)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	version, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
 	}
 	if len(applied) == 0 {
 		fmt.Fprintf(stdout, "The database is up to date (schema version %d).\n", version)
@@ -71,19 +53,19 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	db, _, err := openData(ctx, *data)
+	db, _, err := openData(ctx, data)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	a, err := newApp(ctx, db, *data, app.Config{}, 0, notify.SMTP{}, nil)
+	a, err := newApp(ctx, db, data.Dir, app.Config{}, 0, notify.SMTP{}, nil)
 	if err != nil {
 		return err
 	}
 	if err := demo.Load(ctx, a); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "Demo loaded into %s. Accounts: ", *data)
+	fmt.Fprintf(stdout, "Demo loaded into %s. Accounts: ", data.Dir)
 	for _, a := range demo.Accounts {
 		fmt.Fprintf(stdout, "%s (%s) ", a.Email, a.Role.Label())
 	}
@@ -117,7 +99,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	db, _, err := openData(ctx, *data)
+	db, _, err := openData(ctx, data)
 	if err != nil {
 		return err
 	}
@@ -181,10 +163,10 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	if _, err := os.Stat(*data); err != nil {
-		return fmt.Errorf("no data folder at %s", *data)
+	if _, err := os.Stat(data.Dir); err != nil {
+		return fmt.Errorf("no data folder at %s", data.Dir)
 	}
-	db, _, err := openData(ctx, *data)
+	db, _, err := openData(ctx, data)
 	if err != nil {
 		return err
 	}
@@ -214,12 +196,12 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 	if *id <= 0 || (*format != "json" && *format != "pdf") {
 		return &exitError{code: 2, err: errors.New("usage: breachdesk export --id N [--format json|pdf] [--out FILE]")}
 	}
-	db, _, err := openData(ctx, *data)
+	db, _, err := openData(ctx, data)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	a, err := newApp(ctx, db, *data, app.Config{}, 0, notify.SMTP{}, nil)
+	a, err := newApp(ctx, db, data.Dir, app.Config{}, 0, notify.SMTP{}, nil)
 	if err != nil {
 		return err
 	}

@@ -2,18 +2,14 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
 
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-
-	"github.com/breachdesk/breachdesk/internal/store/sqlite"
+	"github.com/breachdesk/breachdesk/internal/store"
 )
 
 // env returns the environment variable or a default.
@@ -39,34 +35,21 @@ func newFlags(name string, out io.Writer) *flag.FlagSet {
 	return fs
 }
 
+// dataPlace is where the data lives: the data folder (keys, and the
+// SQLite database unless Database names a PostgreSQL one).
+type dataPlace struct {
+	Dir      string
+	Database string
+}
+
 // dataFlag adds --data (BREACHDESK_DATA), the folder holding the database
-// and evidence files.
-func dataFlag(fs *flag.FlagSet) *string {
-	return fs.String("data", env("BREACHDESK_DATA", "./breachdesk-data"), "data folder: the database and evidence files (env BREACHDESK_DATA)")
-}
-
-// databaseFlag adds --database (BREACHDESK_DATABASE), the PostgreSQL
-// database a cluster of servers and workers shares; empty keeps SQLite in
-// the data folder.
-func databaseFlag(fs *flag.FlagSet) *string {
-	return fs.String("database", env("BREACHDESK_DATABASE", ""), "PostgreSQL database shared by several servers and workers, postgres://user:password@host/name; empty keeps SQLite in the data folder (env BREACHDESK_DATABASE)")
-}
-
-// openPostgres connects to the PostgreSQL database at addr.
-func openPostgres(ctx context.Context, addr string) (*sql.DB, error) {
-	u, err := url.Parse(addr)
-	if err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		return nil, fmt.Errorf("--database must be a postgres:// address, e.g. postgres://breachdesk:PASSWORD@db.example.org/breachdesk")
-	}
-	db, err := sql.Open("pgx", addr)
-	if err != nil {
-		return nil, err
-	}
-	if err := db.PingContext(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("cannot reach the PostgreSQL database at %s: %w", u.Redacted(), err)
-	}
-	return db, nil
+// and evidence files, and --database (BREACHDESK_DATABASE), the
+// PostgreSQL database a cluster of servers and workers shares instead.
+func dataFlag(fs *flag.FlagSet) *dataPlace {
+	p := &dataPlace{}
+	fs.StringVar(&p.Dir, "data", env("BREACHDESK_DATA", "./breachdesk-data"), "data folder: the database and evidence files (env BREACHDESK_DATA)")
+	fs.StringVar(&p.Database, "database", env("BREACHDESK_DATABASE", ""), "PostgreSQL database shared by several servers and workers, postgres://user:password@host/name; empty keeps SQLite in the data folder (env BREACHDESK_DATABASE)")
+	return p
 }
 
 func parse(fs *flag.FlagSet, args []string) error {
@@ -79,12 +62,20 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// openData opens (creating) the data folder and migrates its database.
-func openData(ctx context.Context, dir string) (*sqlite.DB, []int64, error) {
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, nil, fmt.Errorf("cannot create the data folder %s: %w", dir, err)
+// openData opens (creating) the data folder and the database, SQLite in
+// the folder or the PostgreSQL database named, and migrates it.
+func openData(ctx context.Context, p *dataPlace) (*store.DB, []int64, error) {
+	if err := os.MkdirAll(p.Dir, 0o700); err != nil {
+		return nil, nil, fmt.Errorf("cannot create the data folder %s: %w", p.Dir, err)
 	}
-	db, err := sqlite.Open(filepath.Join(dir, "breachdesk.db"))
+	addr := filepath.Join(p.Dir, "breachdesk.db")
+	if p.Database != "" {
+		if !store.IsPostgres(p.Database) {
+			return nil, nil, fmt.Errorf("--database must be a postgres:// address, e.g. postgres://breachdesk:PASSWORD@db.example.org/breachdesk")
+		}
+		addr = p.Database
+	}
+	db, err := store.Open(ctx, addr)
 	if err != nil {
 		return nil, nil, err
 	}

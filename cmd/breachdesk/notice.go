@@ -74,7 +74,7 @@ func cmdNotice(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if err != nil {
 			return &exitError{code: 2, err: fmt.Errorf("%q is not an incident number such as 12 or INC-0012", fs.Arg(0))}
 		}
-		if d, err = incidentNoticeData(ctx, *data, id, k, rules, now); err != nil {
+		if d, err = incidentNoticeData(ctx, data, id, k, rules, now); err != nil {
 			return err
 		}
 	default:
@@ -173,8 +173,8 @@ func writeNotice(w io.Writer, doc notice.Document, d notice.Data, format, channe
 }
 
 // incidentNoticeData prepares a notice for a stored incident.
-func incidentNoticeData(ctx context.Context, dir string, id int64, k notice.Kind, rules *law.Rules, now time.Time) (notice.Data, error) {
-	db, _, err := openData(ctx, dir)
+func incidentNoticeData(ctx context.Context, data *dataPlace, id int64, k notice.Kind, rules *law.Rules, now time.Time) (notice.Data, error) {
+	db, _, err := openData(ctx, data)
 	if err != nil {
 		return notice.Data{}, err
 	}

@@ -12,7 +12,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/register"
-	"github.com/breachdesk/breachdesk/internal/store/sqlite"
+	"github.com/breachdesk/breachdesk/internal/store"
 )
 
 func cmdRegister(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
@@ -27,7 +27,7 @@ func cmdRegister(ctx context.Context, args []string, stdin io.Reader, stdout io.
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	db, _, err := openData(ctx, *data)
+	db, _, err := openData(ctx, data)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func cmdRegister(ctx context.Context, args []string, stdin io.Reader, stdout io.
 }
 
 // importer is the account imported entries are recorded under.
-func importer(ctx context.Context, db *sqlite.DB, email string) (incident.Actor, error) {
+func importer(ctx context.Context, db *store.DB, email string) (incident.Actor, error) {
 	if email != "" {
 		u, err := db.UserByEmail(ctx, email)
 		if err != nil {

@@ -17,7 +17,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/demo"
 	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/notify"
-	"github.com/breachdesk/breachdesk/internal/store/sqlite"
+	"github.com/breachdesk/breachdesk/internal/store"
 	"github.com/breachdesk/breachdesk/internal/vault"
 	"github.com/breachdesk/breachdesk/internal/web"
 )
@@ -42,7 +42,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	db, applied, err := openData(ctx, *data)
+	db, applied, err := openData(ctx, data)
 	if err != nil {
 		return err
 	}
@@ -62,7 +62,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *scanRoots != "" {
 		roots = filepath.SplitList(*scanRoots)
 	}
-	a, err := newApp(ctx, db, *data, app.Config{BaseURL: *baseURL, RulesDir: *rulesDir, TargetHours: *target,
+	a, err := newApp(ctx, db, data.Dir, app.Config{BaseURL: *baseURL, RulesDir: *rulesDir, TargetHours: *target,
 		MaxScanUpload: int64(*maxScan) << 20, ScanRoots: roots}, int64(*maxUpload)<<20,
 		notify.SMTP{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: smtpPass}, log)
 	if err != nil {
@@ -111,7 +111,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // newApp wires the use cases to the database, the evidence folder and
 // the notifier; the web server, the demo and tests are built on it.
-func newApp(ctx context.Context, db *sqlite.DB, dataDir string, cfg app.Config, maxUpload int64, smtp notify.SMTP, log *slog.Logger) (*app.App, error) {
+func newApp(ctx context.Context, db *store.DB, dataDir string, cfg app.Config, maxUpload int64, smtp notify.SMTP, log *slog.Logger) (*app.App, error) {
 	n := &notify.Notifier{Store: db, SMTP: smtp, BaseURL: cfg.BaseURL, Log: log}
 	cfg.ScanDir = filepath.Join(dataDir, "scans")
 	sealer, err := vault.Load(dataDir, os.Getenv("BREACHDESK_DATA_KEY"))

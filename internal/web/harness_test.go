@@ -22,7 +22,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/notify"
 	"github.com/breachdesk/breachdesk/internal/org"
-	"github.com/breachdesk/breachdesk/internal/store/sqlite"
+	"github.com/breachdesk/breachdesk/internal/store"
 )
 
 const testPassword = "correct horse battery staple"
@@ -30,7 +30,7 @@ const testPassword = "correct horse battery staple"
 // fixture is a server on a fresh SQLite file, reachable over real HTTP.
 type fixture struct {
 	t   testing.TB
-	db  *sqlite.DB
+	db  *store.DB
 	srv *Server
 	ts  *httptest.Server
 	dir string
@@ -39,7 +39,7 @@ type fixture struct {
 func newFixture(tb testing.TB) *fixture {
 	tb.Helper()
 	dir := tb.TempDir()
-	db, err := sqlite.Open(filepath.Join(dir, "breachdesk.db"))
+	db, err := store.OpenSQLite(filepath.Join(dir, "breachdesk.db"))
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -1,8 +1,7 @@
-package sqlite
+package store
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/notice"
@@ -11,16 +10,16 @@ import (
 // SaveTemplate stores a new version of a template, numbered after the last.
 func (db *DB) SaveTemplate(ctx context.Context, byID int64, byName string, v notice.TemplateVersion) (notice.TemplateVersion, error) {
 	v.CreatedAt, v.CreatedBy = db.Now(), byName
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM notice_templates WHERE kind = ? AND lang = ?`, v.Kind, v.Lang).Scan(&v.Version); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO notice_templates (kind, lang, version, body, note, created_at, created_by) VALUES (?,?,?,?,?,?,?)`,
+		newID, err := insert(ctx, tx, `INSERT INTO notice_templates (kind, lang, version, body, note, created_at, created_by) VALUES (?,?,?,?,?,?,?)`,
 			v.Kind, v.Lang, v.Version, v.Body, v.Note, ts(v.CreatedAt), byName)
 		if err != nil {
 			return err
 		}
-		v.ID, _ = res.LastInsertId()
+		v.ID = newID
 		return db.appendAudit(ctx, tx, incident.Actor{UserID: byID, Name: byName}, "template.save", "template:"+string(v.Kind)+"/"+v.Lang, 0, map[string]any{"version": v.Version})
 	})
 	return v, err

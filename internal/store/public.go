@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -22,16 +22,16 @@ func scanPublished(s scanner) (notice.Published, error) {
 // Publish stores a public notice and records it on the incident.
 func (db *DB) Publish(ctx context.Context, byID int64, byName string, p notice.Published) (notice.Published, error) {
 	p.PublishedAt, p.PublishedBy = db.Now(), byName
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *Tx) error {
 		if _, err := db.incident(ctx, tx, p.IncidentID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO public_notices (incident_id, slug, title, description, html, text, published_at, published_by) VALUES (?,?,?,?,?,?,?,?)`,
+		newID, err := insert(ctx, tx, `INSERT INTO public_notices (incident_id, slug, title, description, html, text, published_at, published_by) VALUES (?,?,?,?,?,?,?,?)`,
 			p.IncidentID, p.Slug, p.Title, p.Description, p.HTML, p.Text, ts(p.PublishedAt), byName)
 		if err != nil {
 			return err
 		}
-		p.ID, _ = res.LastInsertId()
+		p.ID = newID
 		by := incident.Actor{UserID: byID, Name: byName}
 		if err := db.addEntry(ctx, tx, by, p.IncidentID, incident.EntryDecision, "Published the public notice at /notices/"+p.Slug+"."); err != nil {
 			return err

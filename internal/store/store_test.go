@@ -1,9 +1,8 @@
-package sqlite
+package store
 
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,23 +11,8 @@ import (
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/store/schema"
 )
-
-// MustOpen opens a migrated database in a fresh file with a controlled clock.
-func MustOpen(tb testing.TB) (*DB, *time.Time) {
-	tb.Helper()
-	db, err := Open(filepath.Join(tb.TempDir(), "breachdesk.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	db.Now = func() time.Time { return now }
-	if _, err := db.Migrate(context.Background()); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	return db, &now
-}
 
 func mustUser(tb testing.TB, db *DB, email string, role auth.Role) auth.User {
 	tb.Helper()
@@ -45,9 +29,9 @@ func report(now time.Time) incident.Report {
 		DataCategories: []string{"name", "health"}, PeopleCount: &n, Cause: "human_error", Ongoing: "no"}
 }
 
-func TestIncidentLifecycleIsStoredWithTimelineAndAudit(t *testing.T) {
+func testIncidentLifecycleIsStoredWithTimelineAndAudit(t *testing.T, o opener) {
 	ctx := context.Background()
-	db, now := MustOpen(t)
+	db, now := o.open(t)
 	rep := mustUser(t, db, "rep@example.org", auth.Reporter)
 	po := mustUser(t, db, "po@example.org", auth.PrivacyOfficer)
 	by := incident.Actor{UserID: rep.ID, Name: rep.Name}
@@ -114,9 +98,9 @@ func TestIncidentLifecycleIsStoredWithTimelineAndAudit(t *testing.T) {
 	}
 }
 
-func TestBadInputChangesNothing(t *testing.T) {
+func testBadInputChangesNothing(t *testing.T, o opener) {
 	ctx := context.Background()
-	db, now := MustOpen(t)
+	db, now := o.open(t)
 	u := mustUser(t, db, "a@example.org", auth.Reporter)
 	r := report(*now)
 	r.DiscoveredAt = now.Add(48 * time.Hour)
@@ -136,26 +120,30 @@ func TestBadInputChangesNothing(t *testing.T) {
 	}
 }
 
-func TestAuditLogIsAppendOnlyAndTamperingIsNamed(t *testing.T) {
+func testAuditLogIsAppendOnlyAndTamperingIsNamed(t *testing.T, o opener) {
 	ctx := context.Background()
-	db, now := MustOpen(t)
+	db, now := o.open(t)
 	u := mustUser(t, db, "a@example.org", auth.Reporter)
 	for i := 0; i < 3; i++ {
 		if _, err := db.CreateIncident(ctx, incident.Actor{UserID: u.ID, Name: "a"}, "Lost USB stick", report(*now)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := db.sql.Exec(`UPDATE audit_log SET actor = 'mallory' WHERE seq = 3`); err == nil || !strings.Contains(err.Error(), "append-only") {
+	if _, err := db.sql.ExecContext(ctx, `UPDATE audit_log SET actor = 'mallory' WHERE seq = 3`); err == nil || !strings.Contains(err.Error(), "append-only") {
 		t.Fatalf("update of the audit log was not refused: %v", err)
 	}
-	if _, err := db.sql.Exec(`DELETE FROM audit_log WHERE seq = 2`); err == nil {
+	if _, err := db.sql.ExecContext(ctx, `DELETE FROM audit_log WHERE seq = 2`); err == nil {
 		t.Fatal("delete from the audit log was not refused")
 	}
 	// Someone with the file drops the trigger and edits an entry.
-	if _, err := db.sql.Exec(`DROP TRIGGER audit_log_no_update`); err != nil {
+	drop := `DROP TRIGGER audit_log_no_update`
+	if o.dialect == schema.Postgres {
+		drop += ` ON audit_log`
+	}
+	if _, err := db.sql.ExecContext(ctx, drop); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.sql.Exec(`UPDATE audit_log SET actor = 'mallory' WHERE seq = 3`); err != nil {
+	if _, err := db.sql.ExecContext(ctx, `UPDATE audit_log SET actor = 'mallory' WHERE seq = 3`); err != nil {
 		t.Fatal(err)
 	}
 	_, err := audit.Verify(ctx, db)
@@ -165,9 +153,9 @@ func TestAuditLogIsAppendOnlyAndTamperingIsNamed(t *testing.T) {
 	}
 }
 
-func TestListFiltersSearchAndVisibility(t *testing.T) {
+func testListFiltersSearchAndVisibility(t *testing.T, o opener) {
 	ctx := context.Background()
-	db, now := MustOpen(t)
+	db, now := o.open(t)
 	a := mustUser(t, db, "a@example.org", auth.Reporter)
 	b := mustUser(t, db, "b@example.org", auth.Responder)
 	po := mustUser(t, db, "po@example.org", auth.PrivacyOfficer)

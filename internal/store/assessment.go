@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -43,7 +43,7 @@ func (db *DB) loadObligations(ctx context.Context, q querier, incs []*incident.I
 	return rows.Err()
 }
 
-func (db *DB) writeObligation(ctx context.Context, tx *sql.Tx, o incident.Obligation) error {
+func (db *DB) writeObligation(ctx context.Context, tx *Tx, o incident.Obligation) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO obligations (incident_id, rule_id, regime, audience, recipient, citation, decision, due_at,
  target_at, due_rule, reasons, status, status_reason, reference, done_at, decided_by, manual, updated_at)
  VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
@@ -62,17 +62,17 @@ func (db *DB) writeObligation(ctx context.Context, tx *sql.Tx, o incident.Obliga
 // longer proposed (a regime that no longer applies) are marked not
 // required rather than deleted, so their history stays.
 func (db *DB) SaveAssessment(ctx context.Context, by incident.Actor, a incident.Assessment) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		inc, err := db.incident(ctx, tx, a.IncidentID)
 		if err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO assessments (incident_id, assessed_at, actor_name, rules_version, facts, result, summary) VALUES (?,?,?,?,?,?,?)`,
+		newID, err := insert(ctx, tx, `INSERT INTO assessments (incident_id, assessed_at, actor_name, rules_version, facts, result, summary) VALUES (?,?,?,?,?,?,?)`,
 			a.IncidentID, ts(a.AssessedAt), by.Name, a.RulesVersion, a.Facts, a.Result, a.Summary)
 		if err != nil {
 			return err
 		}
-		aid, _ := res.LastInsertId()
+		aid := newID
 		if _, err := tx.ExecContext(ctx, `UPDATE incidents SET facts = ?, updated_at = ? WHERE id = ?`, a.Facts, ts(db.Now()), a.IncidentID); err != nil {
 			return err
 		}
@@ -131,7 +131,7 @@ func (db *DB) Assessments(ctx context.Context, incidentID int64) ([]incident.Ass
 // UpdateObligation applies a person's change to one obligation.
 func (db *DB) UpdateObligation(ctx context.Context, by incident.Actor, incidentID, obligationID int64, fn func(*incident.Obligation) (incident.Change, error)) (incident.Obligation, error) {
 	var o incident.Obligation
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *Tx) error {
 		var err error
 		o, err = scanObligation(tx.QueryRowContext(ctx, `SELECT `+obligationCols+` FROM obligations WHERE incident_id = ? AND id = ?`, incidentID, obligationID))
 		if err != nil {

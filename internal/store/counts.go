@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -29,8 +29,8 @@ func (db *DB) Counts(ctx context.Context, now time.Time) (incident.Counts, error
 	err = db.sql.QueryRowContext(ctx, `SELECT
  (SELECT COUNT(*) FROM obligations WHERE status = 'pending' AND `+real+`),
  (SELECT COUNT(*) FROM obligations WHERE status = 'pending' AND COALESCE(due_at, target_at) <= ? AND `+real+`),
- (SELECT COUNT(*) FROM review_actions WHERE done = 0 AND `+real+`),
- (SELECT COUNT(*) FROM review_actions WHERE done = 0 AND due_at <= ? AND `+real+`)`, t, t).
+ (SELECT COUNT(*) FROM review_actions WHERE done = FALSE AND `+real+`),
+ (SELECT COUNT(*) FROM review_actions WHERE done = FALSE AND due_at <= ? AND `+real+`)`, t, t).
 		Scan(&c.PendingObligations, &c.OverdueObligations, &c.OpenActions, &c.OverdueActions)
 	return c, err
 }

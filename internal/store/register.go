@@ -1,8 +1,7 @@
-package sqlite
+package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"strings"
 
@@ -21,8 +20,8 @@ func (db *DB) ImportEntry(ctx context.Context, by incident.Actor, e register.Ent
 		return 0, err
 	}
 	var id int64
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO incidents (title, kind, status, triaged, severity, near_miss, what_happened, occurred_at, discovered_at,
+	err := db.tx(ctx, func(tx *Tx) error {
+		newID, err := insert(ctx, tx, `INSERT INTO incidents (title, kind, status, triaged, severity, near_miss, what_happened, occurred_at, discovered_at,
  ongoing, data_categories, people_count, cause, where_it_went, recipient, actions_taken, reporter_id, closed_at, close_reason, created_at, updated_at)
  VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			strings.TrimSpace(e.Title), e.Kind, e.Status, e.Status != string(incident.StatusReported), e.Severity, e.Kind == string(incident.KindNearMiss),
@@ -31,7 +30,7 @@ func (db *DB) ImportEntry(ctx context.Context, by incident.Actor, e register.Ent
 		if err != nil {
 			return err
 		}
-		id, _ = res.LastInsertId()
+		id = newID
 		for _, st := range incident.AllSteps {
 			state, done := incident.StepPending, any(nil)
 			if st == incident.Contain && e.ContainedAt != nil {

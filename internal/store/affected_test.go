@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"bytes"
@@ -10,14 +10,15 @@ import (
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/notice"
+	"github.com/breachdesk/breachdesk/internal/store/schema"
 	"github.com/breachdesk/breachdesk/internal/vault"
 )
 
 // Affected people are stored encrypted: the database file holds none of
 // their details in the clear.
-func TestAffectedPeopleAreEncryptedAtRest(t *testing.T) {
+func testAffectedPeopleAreEncryptedAtRest(t *testing.T, o opener) {
 	ctx := context.Background()
-	db, now := MustOpen(t)
+	db, now := o.open(t)
 	po := mustUser(t, db, "po@example.org", auth.PrivacyOfficer)
 	inc, _ := db.CreateIncident(ctx, incident.Actor{UserID: po.ID, Name: po.Name}, "List", report(*now))
 	people := []notice.Affected{{Person: notice.Person{Name: "Aroha Ngata", Email: "aroha.unique@example.nz", Elements: []string{"health"}}, AtRisk: true, Source: "scan"},
@@ -43,16 +44,40 @@ func TestAffectedPeopleAreEncryptedAtRest(t *testing.T) {
 	if got[0].AtRisk || !got[1].AtRisk {
 		t.Fatalf("at risk: %+v", got)
 	}
-	db.sql.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	var seq int
-	var name, file string
-	db.sql.QueryRow("PRAGMA database_list").Scan(&seq, &name, &file)
-	raw, err := os.ReadFile(file)
-	if err != nil || len(raw) == 0 {
-		t.Fatalf("read the database file %q: %v", file, err)
+	// What the database holds, as someone reading its files or its rows
+	// without the key would see it.
+	var raw []byte
+	if o.dialect == schema.SQLite {
+		if _, err := db.sql.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+			t.Fatal(err)
+		}
+		var seq int
+		var name, file string
+		if err := db.sql.QueryRowContext(ctx, "PRAGMA database_list").Scan(&seq, &name, &file); err != nil {
+			t.Fatal(err)
+		}
+		if raw, err = os.ReadFile(file); err != nil || len(raw) == 0 {
+			t.Fatalf("read the database file %q: %v", file, err)
+		}
+	} else {
+		rows, err := db.sql.QueryContext(ctx, `SELECT source || encode(sealed, 'escape') FROM affected_people`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var row string
+			if err := rows.Scan(&row); err != nil {
+				t.Fatal(err)
+			}
+			raw = append(raw, row...)
+		}
+		rows.Close()
+		if len(raw) == 0 {
+			t.Fatal("no rows read")
+		}
 	}
 	if bytes.Contains(raw, []byte("aroha.unique")) || bytes.Contains(raw, []byte("George St")) {
-		t.Fatal("the database file holds an affected person's details in the clear")
+		t.Fatal("the database holds an affected person's details in the clear")
 	}
 	db.Sealer, _ = vault.Load(t.TempDir(), "")
 	if _, err := db.AffectedPeople(ctx, inc.ID); fault.CodeOf(err) != fault.Conflict {

@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -10,9 +10,9 @@ import (
 	"github.com/breachdesk/breachdesk/internal/jobs"
 )
 
-func TestJobQueue(t *testing.T) {
+func testJobQueue(t *testing.T, o opener) {
 	ctx := context.Background()
-	db, _ := MustOpen(t)
+	db, _ := o.open(t)
 	by := incident.Actor{Name: "po"}
 	for i := 0; i < 5; i++ {
 		if _, err := db.Enqueue(ctx, by, jobs.Job{Kind: "scan", Input: "/tmp/x", Label: "x.zip"}); err != nil {

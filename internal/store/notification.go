@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -9,7 +9,7 @@ import (
 
 // Notify leaves an in-app message for each user.
 func (db *DB) Notify(ctx context.Context, userIDs []int64, incidentID int64, text string) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		for _, id := range userIDs {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO notifications (user_id, incident_id, text, created_at) VALUES (?,?,?,?)`, id, nullID(incidentID), text, ts(db.Now())); err != nil {
 				return err

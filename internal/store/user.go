@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -66,7 +66,7 @@ func (db *DB) CreateUser(ctx context.Context, by int64, u auth.User) (auth.User,
 		return u, err
 	}
 	u.CreatedAt = db.Now()
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM users WHERE email = ?`, u.Email).Scan(&n); err != nil {
 			return err
@@ -74,12 +74,12 @@ func (db *DB) CreateUser(ctx context.Context, by int64, u auth.User) (auth.User,
 		if n > 0 {
 			return &fault.Error{Code: fault.Conflict, Message: "An account with that email already exists.", Fields: map[string]string{"email": "This email already has an account."}}
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO users (email, name, role, response_team, team_role, disabled, password_hash, created_at) VALUES (?,?,?,?,?,?,?,?)`,
+		newID, err := insert(ctx, tx, `INSERT INTO users (email, name, role, response_team, team_role, disabled, password_hash, created_at) VALUES (?,?,?,?,?,?,?,?)`,
 			u.Email, u.Name, u.Role, u.ResponseTeam, u.TeamRole, u.Disabled, u.PasswordHash, ts(u.CreatedAt))
 		if err != nil {
 			return err
 		}
-		u.ID, _ = res.LastInsertId()
+		u.ID = newID
 		a := db.actor(ctx, tx, by)
 		if by == 0 && a.Name == "command line" {
 			a = incident.Actor{UserID: u.ID, Name: u.Name}
@@ -125,7 +125,7 @@ func (db *DB) UpdateUser(ctx context.Context, by int64, u auth.User) error {
 	if err := validateUser(&u); err != nil {
 		return err
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		old, err := scanUser(tx.QueryRowContext(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, u.ID))
 		if err != nil {
 			return notFound(err, "User %d was not found.", u.ID)
@@ -174,12 +174,12 @@ func (db *DB) CreateAPIToken(ctx context.Context, t auth.APIToken, tokenHash str
 		return t, &fault.Error{Code: fault.Invalid, Message: "Name the token after the script that uses it.", Fields: map[string]string{"name": "Give the token a name of up to 100 characters."}}
 	}
 	t.CreatedAt = db.Now()
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?,?,?,?)`, t.UserID, t.Name, tokenHash, ts(t.CreatedAt))
+	err := db.tx(ctx, func(tx *Tx) error {
+		newID, err := insert(ctx, tx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?,?,?,?)`, t.UserID, t.Name, tokenHash, ts(t.CreatedAt))
 		if err != nil {
 			return err
 		}
-		t.ID, _ = res.LastInsertId()
+		t.ID = newID
 		return db.appendAudit(ctx, tx, db.actor(ctx, tx, t.UserID), "api_token.create", "api_token:"+itoa(t.ID), 0, nil)
 	})
 	return t, err
@@ -188,7 +188,7 @@ func (db *DB) CreateAPIToken(ctx context.Context, t auth.APIToken, tokenHash str
 // APITokenUser returns the enabled user a token belongs to and notes its use.
 func (db *DB) APITokenUser(ctx context.Context, tokenHash string, now time.Time) (auth.User, error) {
 	u, err := scanUser(db.sql.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.response_team, u.team_role, u.disabled, u.password_hash, u.created_at
- FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND u.disabled = 0`, tokenHash))
+ FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND u.disabled = FALSE`, tokenHash))
 	if err != nil {
 		return u, notFound(err, "The API token is not valid.")
 	}
@@ -219,7 +219,7 @@ func (db *DB) APITokens(ctx context.Context, userID int64) ([]auth.APIToken, err
 
 // DeleteAPIToken revokes one of a user's tokens.
 func (db *DB) DeleteAPIToken(ctx context.Context, userID, tokenID int64) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE id = ? AND user_id = ?`, tokenID, userID)
 		if err != nil {
 			return err

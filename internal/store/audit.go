@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 
 // appendAudit adds an entry at the end of the chain within tx. Write
 // transactions are immediate, so no other writer can append in between.
-func (db *DB) appendAudit(ctx context.Context, tx *sql.Tx, by incident.Actor, action, object string, incidentID int64, details map[string]any) error {
+func (db *DB) appendAudit(ctx context.Context, tx *Tx, by incident.Actor, action, object string, incidentID int64, details map[string]any) error {
 	var prev *audit.Entry
 	var p audit.Entry
 	err := tx.QueryRowContext(ctx, `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&p.Seq, &p.Hash)

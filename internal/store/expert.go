@@ -1,8 +1,7 @@
-package sqlite
+package store
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
@@ -34,12 +33,12 @@ func (db *DB) AddExpert(ctx context.Context, by incident.Actor, e incident.Exper
 		return e, err
 	}
 	e.CreatedAt = db.Now()
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO experts (kind, name, organisation, contact, notes, created_at) VALUES (?,?,?,?,?,?)`, e.Kind, e.Name, e.Organisation, e.Contact, e.Notes, ts(e.CreatedAt))
+	err := db.tx(ctx, func(tx *Tx) error {
+		newID, err := insert(ctx, tx, `INSERT INTO experts (kind, name, organisation, contact, notes, created_at) VALUES (?,?,?,?,?,?)`, e.Kind, e.Name, e.Organisation, e.Contact, e.Notes, ts(e.CreatedAt))
 		if err != nil {
 			return err
 		}
-		e.ID, _ = res.LastInsertId()
+		e.ID = newID
 		return db.appendAudit(ctx, tx, by, "expert.add", "expert:"+itoa(e.ID), 0, map[string]any{"kind": e.Kind})
 	})
 	return e, err
@@ -47,7 +46,7 @@ func (db *DB) AddExpert(ctx context.Context, by incident.Actor, e incident.Exper
 
 // DeleteExpert removes an outside expert.
 func (db *DB) DeleteExpert(ctx context.Context, by incident.Actor, id int64) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM experts WHERE id = ?`, id)
 		if err != nil {
 			return err

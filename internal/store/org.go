@@ -1,8 +1,7 @@
-package sqlite
+package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/fault"
@@ -25,7 +24,7 @@ func (db *DB) SaveOrganisation(ctx context.Context, by int64, o org.Organisation
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO organisation (id, name, contact_name, contact_email, contact_phone, nzbn, abn, sector, laws, time_zone, created_at)
  VALUES (1,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET name=excluded.name, contact_name=excluded.contact_name,
  contact_email=excluded.contact_email, contact_phone=excluded.contact_phone, nzbn=excluded.nzbn, abn=excluded.abn,
@@ -45,7 +44,7 @@ func (db *DB) SetPlanReviewMonths(ctx context.Context, byID int64, byName string
 	if months < 1 || months > 60 {
 		return &fault.Error{Code: fault.Invalid, Message: "Choose a review period between 1 and 60 months.", Fields: map[string]string{"months": "Between 1 and 60 months."}}
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE organisation SET plan_review_months = ? WHERE id = 1`, months)
 		if err != nil {
 			return err

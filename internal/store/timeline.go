@@ -1,14 +1,13 @@
-package sqlite
+package store
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/incident"
 )
 
-func (db *DB) addEntry(ctx context.Context, tx *sql.Tx, by incident.Actor, incidentID int64, kind incident.TimelineKind, text string) error {
+func (db *DB) addEntry(ctx context.Context, tx *Tx, by incident.Actor, incidentID int64, kind incident.TimelineKind, text string) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO timeline (incident_id, at, kind, actor_id, actor_name, text) VALUES (?,?,?,?,?,?)`,
 		incidentID, ts(db.Now()), kind, nullID(by.UserID), by.Name, text)
 	return err
@@ -41,7 +40,7 @@ func (db *DB) AddNote(ctx context.Context, by incident.Actor, incidentID int64, 
 	}
 	text = strings.TrimSpace(text)
 	var e incident.Entry
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *Tx) error {
 		if _, err := db.incident(ctx, tx, incidentID); err != nil {
 			return err
 		}
@@ -77,7 +76,7 @@ func (db *DB) Participants(ctx context.Context, incidentID int64) ([]incident.Pa
 
 // AddParticipants adds people to an incident, ignoring those already in it.
 func (db *DB) AddParticipants(ctx context.Context, by incident.Actor, incidentID int64, ps []incident.Participant) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		for _, p := range ps {
 			res, err := tx.ExecContext(ctx, `INSERT INTO participants (incident_id, user_id, role, added_at) VALUES (?,?,?,?) ON CONFLICT DO NOTHING`, incidentID, p.UserID, p.Role, ts(db.Now()))
 			if err != nil {

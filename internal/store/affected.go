@@ -1,8 +1,7 @@
-package sqlite
+package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 
 	"github.com/breachdesk/breachdesk/internal/fault"
@@ -33,7 +32,7 @@ func (db *DB) AddAffected(ctx context.Context, byID int64, byName string, incide
 			return fault.Errorf(fault.Invalid, "Person %d: %v.", i+1, err)
 		}
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		stmt, err := tx.PrepareContext(ctx, `INSERT INTO affected_people (incident_id, at_risk, source, sealed, created_at) VALUES (?,?,?,?,?)`)
 		if err != nil {
 			return err
@@ -87,7 +86,7 @@ func (db *DB) AffectedPeople(ctx context.Context, incidentID int64) ([]notice.Af
 
 // SetAtRisk records who is at risk.
 func (db *DB) SetAtRisk(ctx context.Context, byID int64, byName string, incidentID int64, atRisk map[int64]bool) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		n := 0
 		for id, risk := range atRisk {
 			res, err := tx.ExecContext(ctx, `UPDATE affected_people SET at_risk = ? WHERE id = ? AND incident_id = ?`, risk, id, incidentID)

@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -16,15 +16,15 @@ func (db *DB) SavePlan(ctx context.Context, byID int64, byName string, v plan.Ve
 		return v, err
 	}
 	v.CreatedAt, v.CreatedBy = db.Now(), byName
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *Tx) error {
 		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM plan_versions`).Scan(&v.Version); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO plan_versions (version, body, note, created_at, created_by) VALUES (?,?,?,?,?)`, v.Version, v.Body, strings.TrimSpace(v.Note), ts(v.CreatedAt), byName)
+		newID, err := insert(ctx, tx, `INSERT INTO plan_versions (version, body, note, created_at, created_by) VALUES (?,?,?,?,?)`, v.Version, v.Body, strings.TrimSpace(v.Note), ts(v.CreatedAt), byName)
 		if err != nil {
 			return err
 		}
-		v.ID, _ = res.LastInsertId()
+		v.ID = newID
 		return db.appendAudit(ctx, tx, incident.Actor{UserID: byID, Name: byName}, "plan.save", "plan:"+itoa(int64(v.Version)), 0, nil)
 	})
 	return v, err
@@ -57,7 +57,7 @@ func (db *DB) ApprovePlan(ctx context.Context, byID int64, byName string, versio
 	if approver == "" || len(approver) > 200 {
 		return &fault.Error{Code: fault.Invalid, Message: "Name the executive who approved the plan.", Fields: map[string]string{"approver": "Give their name and title, e.g. \"Jo Smith, Chief Executive\"."}}
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE plan_versions SET approved_at = ?, approved_by = ?, recorded_by = ? WHERE version = ? AND approved_at IS NULL`, ts(db.Now()), approver, byName, version)
 		if err != nil {
 			return err

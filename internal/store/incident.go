@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -56,7 +56,7 @@ func (db *DB) CreateIncident(ctx context.Context, by incident.Actor, title strin
 		return nil, err
 	}
 	var id int64
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *Tx) error {
 		var err error
 		id, err = db.insertIncident(ctx, tx, by, title, r, nil)
 		return err
@@ -70,13 +70,13 @@ func (db *DB) CreateIncident(ctx context.Context, by incident.Actor, title strin
 // insertIncident writes a validated report with its steps, seeded
 // checklists, first timeline entry and audit entry; exerciseID marks an
 // exercise's incident (nil for a real one).
-func (db *DB) insertIncident(ctx context.Context, tx *sql.Tx, by incident.Actor, title string, r incident.Report, exerciseID any) (int64, error) {
+func (db *DB) insertIncident(ctx context.Context, tx *Tx, by incident.Actor, title string, r incident.Report, exerciseID any) (int64, error) {
 	now := db.Now()
 	kind := incident.KindBreach
 	if r.NearMiss {
 		kind = incident.KindNearMiss
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO incidents (title, kind, status, near_miss, what_happened, occurred_at,
+	newID, err := insert(ctx, tx, `INSERT INTO incidents (title, kind, status, near_miss, what_happened, occurred_at,
  discovered_at, ongoing, data_categories, people_count, cause, how_it_happened, where_it_went, recipient, actions_taken,
  reporter_id, created_at, updated_at, exercise_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 		strings.TrimSpace(title), kind, incident.StatusReported, r.NearMiss, strings.TrimSpace(r.WhatHappened), nts(r.OccurredAt),
@@ -86,7 +86,7 @@ func (db *DB) insertIncident(ctx context.Context, tx *sql.Tx, by incident.Actor,
 	if err != nil {
 		return 0, err
 	}
-	id, err := res.LastInsertId()
+	id := newID
 	if err != nil {
 		return 0, err
 	}
@@ -188,7 +188,8 @@ func (db *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Inc
 	if q := strings.TrimSpace(f.Query); q != "" {
 		for _, w := range strings.Fields(q) {
 			like := "%" + escapeLike(w) + "%"
-			add(`(i.title LIKE ? ESCAPE '\' OR i.what_happened LIKE ? ESCAPE '\' OR i.how_it_happened LIKE ? ESCAPE '\')`, like, like, like)
+			l := db.sql.d.like
+			add(`(i.title `+l+` ? ESCAPE '\' OR i.what_happened `+l+` ? ESCAPE '\' OR i.how_it_happened `+l+` ? ESCAPE '\')`, like, like, like)
 		}
 	}
 	if v := f.VisibleTo; v != nil {
@@ -257,12 +258,12 @@ func overdueCondition(f incident.Filter) (string, []any) {
 		parts = append(parts, `(i.discovered_at <= ? AND NOT EXISTS (SELECT 1 FROM incident_steps s WHERE s.incident_id = i.id AND s.step = ? AND s.state = 'done'))`)
 		args = append(args, ts(f.OverdueAt.Add(-window)), c.StopsWhen)
 	}
-	defaults := "0"
+	defaults := "FALSE"
 	if len(parts) > 0 {
 		defaults = "(" + strings.Join(parts, " OR ") + ")"
 	}
 	now := ts(f.OverdueAt)
-	return `(i.status <> 'closed' AND (i.triaged = 0 OR i.kind = 'breach') AND (
+	return `(i.status <> 'closed' AND (i.triaged = FALSE OR i.kind = 'breach') AND (
  EXISTS (SELECT 1 FROM obligations ob WHERE ob.incident_id = i.id AND ob.status = 'pending' AND COALESCE(ob.due_at, ob.target_at) <= ?)
  OR (NOT EXISTS (SELECT 1 FROM obligations ob WHERE ob.incident_id = i.id) AND ` + defaults + `)))`, append([]any{now}, args...)
 }
@@ -274,7 +275,7 @@ func escapeLike(s string) string {
 // UpdateIncident applies fn to the stored incident and saves the result,
 // the timeline entry and the audit entry together.
 func (db *DB) UpdateIncident(ctx context.Context, by incident.Actor, id int64, fn func(*incident.Incident) (incident.Change, error)) (*incident.Incident, error) {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *Tx) error {
 		inc, err := db.incident(ctx, tx, id)
 		if err != nil {
 			return err

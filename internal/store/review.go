@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -47,7 +47,7 @@ func (db *DB) SaveReviewNotes(ctx context.Context, by incident.Actor, incidentID
 			return fault.Errorf(fault.Invalid, "Keep each answer under 20,000 characters.")
 		}
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		if _, err := db.incident(ctx, tx, incidentID); err != nil {
 			return err
 		}
@@ -69,15 +69,15 @@ func (db *DB) AddRootCause(ctx context.Context, by incident.Actor, c incident.Ro
 		return c, err
 	}
 	c.CreatedAt = db.Now()
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *Tx) error {
 		if _, err := db.incident(ctx, tx, c.IncidentID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO root_causes (incident_id, category, description, created_at) VALUES (?,?,?,?)`, c.IncidentID, c.Category, c.Description, ts(c.CreatedAt))
+		newID, err := insert(ctx, tx, `INSERT INTO root_causes (incident_id, category, description, created_at) VALUES (?,?,?,?)`, c.IncidentID, c.Category, c.Description, ts(c.CreatedAt))
 		if err != nil {
 			return err
 		}
-		c.ID, _ = res.LastInsertId()
+		c.ID = newID
 		if err := db.addEntry(ctx, tx, by, c.IncidentID, incident.EntryDecision, "Root cause ("+incident.LabelOf(incident.CauseCategories, c.Category)+"): "+c.Description); err != nil {
 			return err
 		}
@@ -92,16 +92,16 @@ func (db *DB) AddAction(ctx context.Context, by incident.Actor, a incident.Actio
 		return a, err
 	}
 	a.CreatedAt = db.Now()
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *Tx) error {
 		if _, err := db.incident(ctx, tx, a.IncidentID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO review_actions (incident_id, title, owner_id, due_at, link, created_at) VALUES (?,?,?,?,?,?)`,
+		newID, err := insert(ctx, tx, `INSERT INTO review_actions (incident_id, title, owner_id, due_at, link, created_at) VALUES (?,?,?,?,?,?)`,
 			a.IncidentID, a.Title, a.OwnerID, nts(a.DueAt), a.Link, ts(a.CreatedAt))
 		if err != nil {
 			return err
 		}
-		a.ID, _ = res.LastInsertId()
+		a.ID = newID
 		if err := db.addEntry(ctx, tx, by, a.IncidentID, incident.EntryTask, "Review action: "+a.Title); err != nil {
 			return err
 		}
@@ -113,7 +113,7 @@ func (db *DB) AddAction(ctx context.Context, by incident.Actor, a incident.Actio
 // SetActionDone ticks or reopens an action.
 func (db *DB) SetActionDone(ctx context.Context, by incident.Actor, incidentID, actionID int64, done bool) (incident.Action, error) {
 	var a incident.Action
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *Tx) error {
 		var doneAt any
 		if done {
 			doneAt = ts(db.Now())
@@ -147,7 +147,7 @@ func (db *DB) SetActionDone(ctx context.Context, by incident.Actor, incidentID, 
 // OpenActions lists actions not done, oldest due first, leaving out
 // those of exercises, which never count in the statistics.
 func (db *DB) OpenActions(ctx context.Context) ([]incident.Action, error) {
-	return db.actions(ctx, `WHERE a.done = 0 AND `+notExercise("a.incident_id")+` ORDER BY a.due_at, a.id`)
+	return db.actions(ctx, `WHERE a.done = FALSE AND `+notExercise("a.incident_id")+` ORDER BY a.due_at, a.id`)
 }
 
 func (db *DB) actions(ctx context.Context, where string, args ...any) ([]incident.Action, error) {

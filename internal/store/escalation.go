@@ -1,8 +1,8 @@
-package sqlite
+package store
 
 import (
 	"context"
-	"database/sql"
+	"errors"
 
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
@@ -31,18 +31,13 @@ func (db *DB) SaveEscalationRule(ctx context.Context, by incident.Actor, r incid
 	if incident.LabelOf(incident.EscalationKinds, r.Kind) == r.Kind || r.Threshold < 0 {
 		return &fault.Error{Code: fault.Invalid, Message: "Choose a condition and a threshold of zero or more.", Fields: map[string]string{"kind": "Choose a condition from the list."}}
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		var err error
 		if r.ID == 0 {
-			var res sql.Result
-			res, err = tx.ExecContext(ctx, `INSERT INTO escalation_rules (kind, threshold, enabled) VALUES (?,?,?)`, r.Kind, r.Threshold, r.Enabled)
-			if err == nil {
-				r.ID, _ = res.LastInsertId()
-			}
+			r.ID, err = insert(ctx, tx, `INSERT INTO escalation_rules (kind, threshold, enabled) VALUES (?,?,?)`, r.Kind, r.Threshold, r.Enabled)
 		} else {
-			var res sql.Result
-			res, err = tx.ExecContext(ctx, `UPDATE escalation_rules SET kind=?, threshold=?, enabled=? WHERE id=?`, r.Kind, r.Threshold, r.Enabled, r.ID)
-			if n, _ := res.RowsAffected(); err == nil && n == 0 {
+			err = updated(tx.ExecContext(ctx, `UPDATE escalation_rules SET kind=?, threshold=?, enabled=? WHERE id=?`, r.Kind, r.Threshold, r.Enabled, r.ID))
+			if errors.Is(err, errNoRow) {
 				return fault.Errorf(fault.NotFound, "That rule was not found.")
 			}
 		}
@@ -56,7 +51,7 @@ func (db *DB) SaveEscalationRule(ctx context.Context, by incident.Actor, r incid
 // RecordFiring notes a firing once per incident and rule.
 func (db *DB) RecordFiring(ctx context.Context, by incident.Actor, incidentID int64, r incident.EscalationRule, reason string) (bool, error) {
 	first := false
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `INSERT INTO escalation_firings (incident_id, rule_id, fired_at, reason) VALUES (?,?,?,?) ON CONFLICT DO NOTHING`, incidentID, r.ID, ts(db.Now()), reason)
 		if err != nil {
 			return err

@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -15,9 +15,9 @@ import (
 
 // An exercise's incident is created with it, moves with its clock, is
 // closed when it ends, and is kept out of every count.
-func TestExerciseLifecycle(t *testing.T) {
+func testExerciseLifecycle(t *testing.T, o opener) {
 	ctx := context.Background()
-	db, now := MustOpen(t)
+	db, now := o.open(t)
 	po := mustUser(t, db, "po@example.org", auth.PrivacyOfficer)
 	by := incident.Actor{UserID: po.ID, Name: po.Name}
 	real, err := db.CreateIncident(ctx, by, "A real breach", report(*now))
@@ -53,7 +53,7 @@ func TestExerciseLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	// As the Assess step would have saved them.
-	if _, err := db.sql.Exec(`UPDATE incidents SET facts = ? WHERE id = ?`, `{"timeline":{"discovered_at":"2026-03-02T09:00:00Z"}}`, inc.ID); err != nil {
+	if _, err := db.sql.ExecContext(ctx, `UPDATE incidents SET facts = ? WHERE id = ?`, `{"timeline":{"discovered_at":"2026-03-02T09:00:00Z"}}`, inc.ID); err != nil {
 		t.Fatal(err)
 	}
 	stale := *e
@@ -132,8 +132,8 @@ func TestExerciseLifecycle(t *testing.T) {
 	}
 }
 
-func TestPlanReviewPeriod(t *testing.T) {
-	db, _ := MustOpen(t)
+func testPlanReviewPeriod(t *testing.T, o opener) {
+	db, _ := o.open(t)
 	ctx := context.Background()
 	if err := db.SetPlanReviewMonths(ctx, 0, "admin", 6); fault.CodeOf(err) != fault.NotFound {
 		t.Fatalf("before setup: %v", err)

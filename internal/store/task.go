@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -54,17 +54,17 @@ func (db *DB) AddTask(ctx context.Context, by incident.Actor, t incident.Task) (
 		return t, &fault.Error{Code: fault.Invalid, Message: "Choose the step the task belongs to.", Fields: map[string]string{"step": "Choose contain, assess, notify or review."}}
 	}
 	var id int64
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *Tx) error {
 		if _, err := db.incident(ctx, tx, t.IncidentID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO tasks (incident_id, step, title, assignee_id, due_at, position, created_at)
+		newID, err := insert(ctx, tx, `INSERT INTO tasks (incident_id, step, title, assignee_id, due_at, position, created_at)
  VALUES (?,?,?,?,?,(SELECT COALESCE(MAX(position),0)+1 FROM tasks WHERE incident_id = ? AND step = ?),?)`,
 			t.IncidentID, t.Step, strings.TrimSpace(t.Title), nullID(t.AssigneeID), nts(t.DueAt), t.IncidentID, t.Step, ts(db.Now()))
 		if err != nil {
 			return err
 		}
-		id, _ = res.LastInsertId()
+		id = newID
 		if err := db.addEntry(ctx, tx, by, t.IncidentID, incident.EntryTask, "Added task to "+t.Step.Label()+": "+strings.TrimSpace(t.Title)); err != nil {
 			return err
 		}
@@ -78,7 +78,7 @@ func (db *DB) AddTask(ctx context.Context, by incident.Actor, t incident.Task) (
 
 // UpdateTask applies fn to a task and saves it with its records.
 func (db *DB) UpdateTask(ctx context.Context, by incident.Actor, incidentID, taskID int64, fn func(*incident.Task) (incident.Change, error)) (incident.Task, error) {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *Tx) error {
 		t, err := db.task(ctx, tx, incidentID, taskID)
 		if err != nil {
 			return err

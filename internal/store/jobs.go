@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -24,15 +24,13 @@ func scanJob(s scanner) (*jobs.Job, error) {
 
 // Enqueue adds a job to the queue, with an audit entry.
 func (db *DB) Enqueue(ctx context.Context, by incident.Actor, j jobs.Job) (jobs.Job, error) {
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO jobs (kind, incident_id, state, input, label, created_by, created_at) VALUES (?,?,?,?,?,?,?)`,
+	err := db.tx(ctx, func(tx *Tx) error {
+		newID, err := insert(ctx, tx, `INSERT INTO jobs (kind, incident_id, state, input, label, created_by, created_at) VALUES (?,?,?,?,?,?,?)`,
 			j.Kind, nullID(j.IncidentID), jobs.Queued, j.Input, j.Label, by.Name, ts(db.Now()))
 		if err != nil {
 			return err
 		}
-		if j.ID, err = res.LastInsertId(); err != nil {
-			return err
-		}
+		j.ID = newID
 		return db.appendAudit(ctx, tx, by, "job.enqueue", "job:"+itoa(j.ID), j.IncidentID, map[string]any{"kind": j.Kind})
 	})
 	if err != nil {
@@ -79,7 +77,7 @@ func (db *DB) Finish(ctx context.Context, id int64, result string, cause error) 
 	if cause != nil {
 		state, msg = jobs.Failed, cause.Error()
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		var inc sql.NullInt64
 		if err := tx.QueryRowContext(ctx, `SELECT incident_id FROM jobs WHERE id = ?`, id).Scan(&inc); err != nil {
 			return notFound(err, "Job %d was not found.", id)
@@ -129,6 +127,6 @@ func (db *DB) JobsOf(ctx context.Context, incidentID int64) ([]jobs.Job, error) 
 // Depth counts queued and running jobs.
 func (db *DB) Depth(ctx context.Context) (int, int, error) {
 	var q, r int
-	err := db.sql.QueryRowContext(ctx, `SELECT COALESCE(SUM(state = 'queued'), 0), COALESCE(SUM(state = 'running'), 0) FROM jobs`).Scan(&q, &r)
+	err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE state = 'queued'), COUNT(*) FILTER (WHERE state = 'running') FROM jobs`).Scan(&q, &r)
 	return q, r, err
 }

@@ -1,8 +1,7 @@
-package sqlite
+package store
 
 import (
 	"context"
-	"database/sql"
 
 	"github.com/breachdesk/breachdesk/internal/incident"
 )
@@ -20,16 +19,16 @@ func scanEvidence(s scanner) (incident.Evidence, error) {
 // AddEvidence records a file already written to the evidence folder.
 func (db *DB) AddEvidence(ctx context.Context, by incident.Actor, e incident.Evidence) (incident.Evidence, error) {
 	e.UploadedAt, e.UploadedByID, e.UploadedBy = db.Now(), by.UserID, by.Name
-	err := db.tx(ctx, func(tx *sql.Tx) error {
+	err := db.tx(ctx, func(tx *Tx) error {
 		if _, err := db.incident(ctx, tx, e.IncidentID); err != nil {
 			return err
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO evidence (incident_id, filename, content_type, size, sha256, description, uploaded_by_id, uploaded_by, uploaded_at) VALUES (?,?,?,?,?,?,?,?,?)`,
+		newID, err := insert(ctx, tx, `INSERT INTO evidence (incident_id, filename, content_type, size, sha256, description, uploaded_by_id, uploaded_by, uploaded_at) VALUES (?,?,?,?,?,?,?,?,?)`,
 			e.IncidentID, e.Filename, e.ContentType, e.Size, e.SHA256, e.Description, by.UserID, by.Name, ts(e.UploadedAt))
 		if err != nil {
 			return err
 		}
-		e.ID, _ = res.LastInsertId()
+		e.ID = newID
 		if err := db.addEntry(ctx, tx, by, e.IncidentID, incident.EntryEvidence, "Attached evidence "+e.Filename+" (SHA-256 "+e.SHA256[:12]+"…)."); err != nil {
 			return err
 		}

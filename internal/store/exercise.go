@@ -1,4 +1,4 @@
-package sqlite
+package store
 
 import (
 	"context"
@@ -41,14 +41,12 @@ func (db *DB) StartExercise(ctx context.Context, by incident.Actor, s *exercise.
 		return nil, err
 	}
 	var id int64
-	err := db.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO exercises (scenario, title, started_by, started_at) VALUES (?,?,?,?)`, s.ID, s.Title, by.Name, ts(start))
+	err := db.tx(ctx, func(tx *Tx) error {
+		newID, err := insert(ctx, tx, `INSERT INTO exercises (scenario, title, started_by, started_at) VALUES (?,?,?,?)`, s.ID, s.Title, by.Name, ts(start))
 		if err != nil {
 			return err
 		}
-		if id, err = res.LastInsertId(); err != nil {
-			return err
-		}
+		id = newID
 		incID, err := db.insertIncident(ctx, tx, by, title, r, id)
 		if err != nil {
 			return err
@@ -111,31 +109,34 @@ var shiftedTimes = []struct {
 	{"escalation_firings", "incident_id", []string{"fired_at"}},
 }
 
-// shiftIncident moves every time of the incident d into the past. The
-// table and column names are constants above, never input.
-func (db *DB) shiftIncident(ctx context.Context, tx *sql.Tx, incidentID int64, d time.Duration) error {
+// shiftIncident moves every time of the incident d into the past. Each
+// distinct stored time moves as one (the same time before, the same time
+// after), so rows need no key of their own. The table and column names
+// are constants above, never input.
+func (db *DB) shiftIncident(ctx context.Context, tx *Tx, incidentID int64, d time.Duration) error {
 	for _, t := range shiftedTimes {
 		for _, c := range t.cols {
-			rows, err := tx.QueryContext(ctx, `SELECT rowid, `+c+` FROM `+t.table+` WHERE `+t.key+` = ? AND `+c+` IS NOT NULL`, incidentID)
+			rows, err := tx.QueryContext(ctx, `SELECT DISTINCT `+c+` FROM `+t.table+` WHERE `+t.key+` = ? AND `+c+` IS NOT NULL ORDER BY `+c, incidentID)
 			if err != nil {
 				return err
 			}
-			type row struct {
-				id int64
-				at string
-			}
-			var rs []row
+			var ats []string
 			for rows.Next() {
-				var r row
-				if err := rows.Scan(&r.id, &r.at); err != nil {
+				var at string
+				if err := rows.Scan(&at); err != nil {
 					rows.Close()
 					return err
 				}
-				rs = append(rs, r)
+				ats = append(ats, at)
 			}
 			rows.Close()
-			for _, r := range rs {
-				if _, err := tx.ExecContext(ctx, `UPDATE `+t.table+` SET `+c+` = ? WHERE rowid = ?`, ts(parseTS(r.at).Add(-d)), r.id); err != nil {
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			// Oldest first: moving into the past never lands on a time
+			// not yet moved.
+			for _, at := range ats {
+				if _, err := tx.ExecContext(ctx, `UPDATE `+t.table+` SET `+c+` = ? WHERE `+t.key+` = ? AND `+c+` = ?`, ts(parseTS(at).Add(-d)), incidentID, at); err != nil {
 					return err
 				}
 			}
@@ -155,7 +156,7 @@ func (db *DB) shiftIncident(ctx context.Context, tx *sql.Tx, incidentID int64, d
 
 // SaveAdvance records a move of the exercise clock and the injects it revealed.
 func (db *DB) SaveAdvance(ctx context.Context, by incident.Actor, e *exercise.Exercise, d time.Duration, revealed []exercise.Inject) error {
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE exercises SET advanced_ns = ?, revealed = ? WHERE id = ? AND advanced_ns = ? AND revealed = ? AND ended_at IS NULL`,
 			int64(e.Advanced), e.Revealed, e.ID, int64(e.Advanced-d), e.Revealed-len(revealed))
 		if err != nil {
@@ -187,7 +188,7 @@ func (db *DB) SaveEnd(ctx context.Context, by incident.Actor, e *exercise.Exerci
 	if err != nil {
 		return err
 	}
-	return db.tx(ctx, func(tx *sql.Tx) error {
+	return db.tx(ctx, func(tx *Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE exercises SET ended_at = ?, ended_by = ?, score = ?, lessons = ? WHERE id = ? AND ended_at IS NULL`,
 			ts(*e.EndedAt), e.EndedBy, string(score), e.Lessons, e.ID)
 		if err != nil {

@@ -1,0 +1,143 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/breachdesk/breachdesk/internal/store/schema"
+)
+
+// dialect is what differs between the engines. Everything else, every
+// query included, is shared.
+type dialect struct {
+	name schema.Dialect
+	// numbered placeholders ($1, $2, ...) instead of ?.
+	numbered bool
+	// like is the case-insensitive LIKE.
+	like string
+	// writeLock is run first in every write transaction, when the engine
+	// does not already let one writer in at a time.
+	writeLock string
+	// rebound caches queries rewritten for numbered placeholders.
+	rebound sync.Map
+}
+
+var (
+	sqliteDialect = &dialect{name: schema.SQLite, like: "LIKE"}
+	// The lock's key is an arbitrary constant: "breachdesk writers".
+	postgresDialect = &dialect{name: schema.Postgres, numbered: true, like: "ILIKE",
+		writeLock: `SELECT pg_advisory_xact_lock(7261931602144711)`}
+)
+
+// bind rewrites q's ? placeholders as $1, $2, ... where the engine wants
+// numbered ones. A ? inside a quoted string or identifier is left alone.
+func (d *dialect) bind(q string) string {
+	if !d.numbered || !strings.Contains(q, "?") {
+		return q
+	}
+	if v, ok := d.rebound.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	var quote byte
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case c == '?':
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	out := b.String()
+	d.rebound.Store(q, out)
+	return out
+}
+
+// conn is the database handle: database/sql with the dialect's
+// placeholders.
+type conn struct {
+	*sql.DB
+	d *dialect
+}
+
+// QueryContext runs a query that returns rows.
+func (c *conn) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return c.DB.QueryContext(ctx, c.d.bind(q), args...)
+}
+
+// QueryRowContext runs a query that returns at most one row.
+func (c *conn) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return c.DB.QueryRowContext(ctx, c.d.bind(q), args...)
+}
+
+// ExecContext runs a statement.
+func (c *conn) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return c.DB.ExecContext(ctx, c.d.bind(q), args...)
+}
+
+// Tx is a write transaction with the dialect's placeholders.
+type Tx struct {
+	*sql.Tx
+	d *dialect
+}
+
+// QueryContext runs a query that returns rows.
+func (t *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return t.Tx.QueryContext(ctx, t.d.bind(q), args...)
+}
+
+// QueryRowContext runs a query that returns at most one row.
+func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	return t.Tx.QueryRowContext(ctx, t.d.bind(q), args...)
+}
+
+// ExecContext runs a statement.
+func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return t.Tx.ExecContext(ctx, t.d.bind(q), args...)
+}
+
+// PrepareContext prepares a statement for repeated use.
+func (t *Tx) PrepareContext(ctx context.Context, q string) (*sql.Stmt, error) {
+	return t.Tx.PrepareContext(ctx, t.d.bind(q))
+}
+
+// insert runs an INSERT and returns the id of the row it added. Both
+// engines answer RETURNING; PostgreSQL's driver has no LastInsertId.
+func insert(ctx context.Context, q querier, query string, args ...any) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, query+` RETURNING id`, args...).Scan(&id)
+	return id, err
+}
+
+// errNoRow is what updated returns when the statement changed nothing.
+var errNoRow = errors.New("no row changed")
+
+// updated turns the result of an UPDATE or DELETE into an error: the
+// statement's own, one reading the count, or errNoRow when it changed no
+// row.
+func updated(res sql.Result, err error) error {
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return errNoRow
+	}
+	return nil
+}

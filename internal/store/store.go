@@ -1,0 +1,214 @@
+// Package store keeps breachdesk's data in SQL: one SQLite file by default,
+// through a pure-Go driver so the first run needs no other service, or a
+// PostgreSQL database that several servers and workers share. Both are the
+// same code: the queries are written once in the SQL the two engines
+// share (? placeholders, rewritten to $n for PostgreSQL), and the few
+// differences live in dialect. It implements the Store interfaces of the
+// domain packages and writes every change and its audit entry in one
+// transaction.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+
+	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/store/schema"
+	"github.com/breachdesk/breachdesk/internal/vault"
+)
+
+// DB is the open database.
+type DB struct {
+	sql *conn
+	// Now is the clock; tests replace it to control deadlines.
+	Now func() time.Time
+	// Sealer encrypts affected people's details; lists of people cannot be
+	// stored without one.
+	Sealer *vault.Sealer
+}
+
+// Open opens the database at addr: a postgres:// address, or else the
+// path of a SQLite file (created if needed).
+func Open(ctx context.Context, addr string) (*DB, error) {
+	if IsPostgres(addr) {
+		return OpenPostgres(ctx, addr)
+	}
+	return OpenSQLite(addr)
+}
+
+// IsPostgres says whether addr names a PostgreSQL database.
+func IsPostgres(addr string) bool {
+	return strings.HasPrefix(addr, "postgres://") || strings.HasPrefix(addr, "postgresql://")
+}
+
+// OpenSQLite opens (creating if needed) the database file at path with
+// the pragmas a busy web application needs: wait rather than fail when
+// another connection writes, WAL so readers never block the writer,
+// foreign keys enforced, and immediate write transactions so two writers
+// never deadlock upgrading a read lock.
+func OpenSQLite(path string) (*DB, error) {
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	return newDB(db, sqliteDialect), nil
+}
+
+// OpenPostgres connects to the PostgreSQL database at addr
+// (postgres://user:password@host/name?sslmode=...).
+func OpenPostgres(ctx context.Context, addr string) (*DB, error) {
+	u, err := url.Parse(addr)
+	if err != nil || !IsPostgres(addr) {
+		return nil, fmt.Errorf("the database address must be postgres://user:password@host/name")
+	}
+	db, err := sql.Open("pgx", addr)
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(pgMaxConns)
+	db.SetMaxIdleConns(pgMaxConns)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("cannot reach the PostgreSQL database at %s: %w", u.Redacted(), err)
+	}
+	return newDB(db, postgresDialect), nil
+}
+
+// pgMaxConns bounds one process's connections, so that N servers and M
+// workers stay under PostgreSQL's max_connections (100 by default).
+const pgMaxConns = 16
+
+func newDB(db *sql.DB, d *dialect) *DB {
+	return &DB{sql: &conn{DB: db, d: d}, Now: func() time.Time { return time.Now().UTC() }}
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.DB.Close() }
+
+// Dialect says which engine holds the data.
+func (db *DB) Dialect() schema.Dialect { return db.sql.d.name }
+
+// SQL is the database handle, for the job queue, which keeps its tables
+// beside breachdesk's.
+func (db *DB) SQL() *sql.DB { return db.sql.DB }
+
+// Migrate brings the schema up to date (internal/store/schema) and
+// returns the versions it applied; a database migrated by a newer
+// breachdesk is refused.
+func (db *DB) Migrate(ctx context.Context) (applied []int64, err error) {
+	return schema.Up(ctx, db.sql.DB, db.Dialect())
+}
+
+// CheckSchema refuses a database migrated by a newer breachdesk.
+func (db *DB) CheckSchema(ctx context.Context) error {
+	return schema.Check(ctx, db.sql.DB, db.Dialect())
+}
+
+// SchemaVersion is the version of the schema the database is at.
+func (db *DB) SchemaVersion(ctx context.Context) (int64, error) {
+	return schema.Version(ctx, db.sql.DB, db.Dialect())
+}
+
+// tx runs fn in a write transaction, committing if it returns nil.
+// Writers take turns: SQLite's immediate transactions hold the database's
+// write lock from the start, and on PostgreSQL the transaction first takes
+// the writers' advisory lock. Every change appends to the one audit chain,
+// whose head must be read and extended by one writer at a time (from any
+// number of processes), and a change that reads the incident it is about
+// to write sees every change committed before it. Readers never wait.
+func (db *DB) tx(ctx context.Context, fn func(*Tx) error) error {
+	stx, err := db.sql.DB.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tx := &Tx{Tx: stx, d: db.sql.d}
+	if db.sql.d.writeLock != "" {
+		if _, err := stx.ExecContext(ctx, db.sql.d.writeLock); err != nil {
+			stx.Rollback()
+			return err
+		}
+	}
+	if err := fn(tx); err != nil {
+		stx.Rollback()
+		return err
+	}
+	return stx.Commit()
+}
+
+// timeFormat has a fixed width so that stored times sort and compare as text.
+const timeFormat = "2006-01-02T15:04:05.000000000Z"
+
+func ts(t time.Time) string { return t.UTC().Format(timeFormat) }
+
+func nts(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return ts(*t)
+}
+
+func parseTS(s string) time.Time {
+	t, err := time.Parse(timeFormat, s)
+	if err != nil {
+		t, _ = time.Parse(time.RFC3339Nano, s)
+	}
+	return t
+}
+
+func parseNTS(s sql.NullString) *time.Time {
+	if !s.Valid || s.String == "" {
+		return nil
+	}
+	t := parseTS(s.String)
+	return &t
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func notFound(err error, format string, args ...any) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fault.Errorf(fault.NotFound, format, args...)
+	}
+	return err
+}
+
+func splitList(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, ",")
+}
+
+func joinIDs(ids []int64) (string, []any) {
+	ph := make([]string, len(ids))
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		ph[i], args[i] = "?", id
+	}
+	return strings.Join(ph, ","), args
+}
+
+func itoa(i int64) string { return strconv.FormatInt(i, 10) }
