@@ -70,6 +70,12 @@ type piDef struct {
 	// without a name.
 	WithName []string `yaml:"with_name"`
 	Alone    []string `yaml:"alone"`
+	// AloneIfIdentityTheft: an element without a name is personal
+	// information when it would be enough for identity theft (GA, ME...).
+	AloneIfIdentityTheft bool `yaml:"alone_if_identity_theft"`
+	// Identifiers are the data categories that stand for the name part
+	// (default: name; DC also counts a phone number or address).
+	Identifiers []string `yaml:"identifiers"`
 	// Note is what the definition adds in words (exclusions, elements the
 	// facts cannot express).
 	Note string `yaml:"note"`
@@ -110,6 +116,7 @@ type noticeDef struct {
 	AtLeast  int `yaml:"at_least"`
 	// Days or BusinessDays is the period; After: it runs from the notice
 	// to residents; Rule says the deadline in the statute's terms.
+	Hours        int      `yaml:"hours"`
 	Days         int      `yaml:"days"`
 	BusinessDays int      `yaml:"business_days"`
 	After        bool     `yaml:"after_individuals"`
@@ -121,6 +128,10 @@ type noticeDef struct {
 	Unsettled string `yaml:"unsettled"`
 	// Years a record is kept.
 	Years int `yaml:"years"`
+	// OnlyUnder: the notice is owed only by an organisation subject to
+	// this regime (a HIPAA covered entity's copy to the attorney general),
+	// whatever exemption that regime gives from the rest.
+	OnlyUnder string `yaml:"only_under"`
 }
 
 // exemption is a regulated-entity exemption: a HIPAA covered entity or a
@@ -130,11 +141,14 @@ type exemption struct {
 	// Law is the regime the organisation must be subject to.
 	Law string `yaml:"law"`
 	// Effect: deemed (the notice to residents under the federal rules
-	// satisfies this law), exempt (the law does not apply at all) or
-	// content (only the content rules are satisfied).
+	// satisfies this law), exempt (the law does not apply at all),
+	// content (only the content rules are satisfied) or partial (only the
+	// notices in Drops are removed).
 	Effect string `yaml:"effect"`
-	// Keeps lists the notices still owed (a regulator's id).
+	// Keeps lists the notices still owed (a regulator's id); Drops the
+	// notices this exemption alone removes (agencies), the rest staying.
 	Keeps     []string `yaml:"keeps"`
+	Drops     []string `yaml:"drops"`
 	Unsettled string   `yaml:"unsettled"`
 }
 
@@ -176,6 +190,7 @@ var elements = map[string]string{
 	"genetic":           "genetic data",
 	"credentials":       "a user name or email address with a password or security answer permitting access to an online account",
 	"dob":               "a date of birth",
+	"access_code":       "a password, PIN or other access code for a financial account",
 }
 
 // present says which of the statute's elements the facts show, and
@@ -209,6 +224,8 @@ func present(e Env, el string) bool {
 		return e.Has("credentials") && !e.PasswordsProtected
 	case "dob":
 		return e.Has("date_of_birth")
+	case "access_code":
+		return e.Has("security_code")
 	}
 	return false
 }
@@ -234,14 +251,17 @@ var elementCategory = map[string]string{
 	"ssn": "government_id", "tax_id": "government_id", "military_id": "government_id", "other_id": "government_id",
 	"id_card": "driver_licence", "passport": "passport", "account": "financial_account", "account_with_code": "financial_account",
 	"card": "payment_card", "card_with_code": "payment_card", "medical": "health", "health_insurance": "health_insurance",
-	"biometric": "biometric", "genetic": "genetic", "credentials": "credentials", "dob": "date_of_birth",
+	"biometric": "biometric", "genetic": "genetic", "credentials": "credentials", "dob": "date_of_birth", "access_code": "security_code",
 }
 
 // piOf says which kinds of information involved the statute lists, and
 // whether only an account or card number without its code was (which the
 // statutes that say "any required security code" leave open).
-func (s *stateLaw) piOf(e Env) (found []string, numberWithoutCode bool) {
-	name := e.Has("name")
+func (s *stateLaw) piOf(e Env) (found []string, numberWithoutCode, withoutName bool) {
+	name := false
+	for _, id := range s.PI.Identifiers {
+		name = name || e.Has(id)
+	}
 	seen := map[string]bool{}
 	check := func(list []string, needName bool) {
 		for _, el := range list {
@@ -270,7 +290,14 @@ func (s *stateLaw) piOf(e Env) (found []string, numberWithoutCode bool) {
 			}
 		}
 	}
-	return found, numberWithoutCode
+	if len(found) == 0 && !name && s.PI.AloneIfIdentityTheft {
+		for _, el := range s.PI.WithName {
+			if present(e, el) {
+				withoutName = true
+			}
+		}
+	}
+	return found, numberWithoutCode, withoutName
 }
 
 // threshold says whether the residents meet a notice's number: yes, no,
@@ -327,8 +354,8 @@ func (s *stateLaw) residentsDecision(e Env, ignoreExemption bool) decided {
 	if e.Paper && !s.Paper {
 		return decided{"not_required", fmt.Sprintf("The records were on paper; %s's law covers computerised data only (%s).", n, s.PI.Citation), nil}
 	}
-	found, numberOnly := s.piOf(e)
-	if len(found) == 0 && !numberOnly {
+	found, numberOnly, withoutName := s.piOf(e)
+	if len(found) == 0 && !numberOnly && !withoutName {
 		return decided{"not_required", fmt.Sprintf("None of the information %s's law defines as personal information was involved (%s): %s.", n, s.PI.Citation, s.piWords()), nil}
 	}
 	if e.Unintelligible && s.Breach.Encryption.Citation != "" {
@@ -365,6 +392,9 @@ func (s *stateLaw) residentsDecision(e Env, ignoreExemption bool) decided {
 		return decided{"undetermined", fmt.Sprintf("Whether any affected people live in %s is not known (people.by_jurisdiction).", n), []string{"people.by_jurisdiction"}}
 	}
 	what := strings.Join(found, ", ")
+	if len(found) == 0 && withoutName {
+		return decided{"recommended", fmt.Sprintf("Elements %s's law lists were involved without names. Its definition (%s) covers them without a name when they would be enough to commit or attempt identity theft, which turns on what else was taken; notifying is the cautious course, or record why they would not be enough.", n, s.PI.Citation), nil}
+	}
 	if len(found) == 0 {
 		return decided{"recommended", fmt.Sprintf("A name with a card or account number was involved, but not the security code, access code or password. %s's definition (%s) counts the number \"in combination with any required security code, access code, or password\"; whether a number usable without one (many card-not-present payments need none) is covered is not settled. Notifying is the cautious course; if the numbers cannot be used without a code that was not taken, record why you decide otherwise.", n, s.PI.Citation), nil}
 	}
@@ -444,7 +474,15 @@ func (s *stateLaw) compile() (*Pack, error) {
 			return false
 		}
 		fn := func(e Env) decided {
-			d := s.residentsDecision(e, keeps(e))
+			if n.OnlyUnder != "" && !e.Under(n.OnlyUnder) {
+				return decided{"not_required", fmt.Sprintf("Owed only by an organisation subject to %s (%s), which organisation.subject_to does not name.", n.OnlyUnder, n.Citation), nil}
+			}
+			for _, x := range s.Exemptions {
+				if e.Under(x.Law) && contains(x.Drops, n.ID) {
+					return decided{"not_required", fmt.Sprintf("The organisation is subject to %s: %s (%s).", x.Law, x.Text, x.Citation), nil}
+				}
+			}
+			d := s.residentsDecision(e, keeps(e) || n.OnlyUnder != "")
 			if d.decision == "not_required" {
 				return decided{"not_required", "No notice to " + s.Name + " residents is required, so none to " + n.Who + ": " + d.reason, nil}
 			}
@@ -559,11 +597,11 @@ func harbour(s *stateLaw) string {
 // notice to residents, or the organisation's target when the law says
 // only "without unreasonable delay".
 func deadlineOf(n noticeDef, afterInd bool) Deadline {
-	d := Deadline{Rule: n.Rule, Days: n.Days, BusinessDays: n.BusinessDays}
+	d := Deadline{Rule: n.Rule, Hours: n.Hours, Days: n.Days, BusinessDays: n.BusinessDays}
 	if afterInd {
 		d.After = n.ID // set to the rule id by the caller
 	}
-	if n.Days == 0 && n.BusinessDays == 0 && !afterInd {
+	if n.Hours == 0 && n.Days == 0 && n.BusinessDays == 0 && !afterInd {
 		d.TargetHours = 30 * 24
 		d.Rule += " No fixed period; the target is 30 days, the shortest period any state sets."
 	}
@@ -624,14 +662,17 @@ func parseStateLaw(b []byte) (*stateLaw, error) {
 	case len(s.PI.WithName)+len(s.PI.Alone) == 0 || s.PI.Citation == "":
 		return nil, errors.New("personal_information needs its citation and elements")
 	}
+	if len(s.PI.Identifiers) == 0 {
+		s.PI.Identifiers = []string{"name"}
+	}
 	for _, el := range append(append([]string{}, s.PI.WithName...), s.PI.Alone...) {
 		if _, ok := elements[el]; !ok {
 			return nil, fmt.Errorf("personal_information: unknown element %q", el)
 		}
 	}
 	for _, x := range s.Exemptions {
-		if x.Effect != "deemed" && x.Effect != "exempt" && x.Effect != "content" {
-			return nil, fmt.Errorf("exemption for %s: effect must be deemed, exempt or content", x.Law)
+		if x.Effect != "deemed" && x.Effect != "exempt" && x.Effect != "content" && x.Effect != "partial" {
+			return nil, fmt.Errorf("exemption for %s: effect must be deemed, exempt, content or partial", x.Law)
 		}
 	}
 	for _, n := range append(append([]noticeDef{}, s.Regulators...), s.Individuals) {
