@@ -67,10 +67,10 @@ func cmdAssess(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	return nil
 }
 
-var audienceWords = map[string]string{"regulator": "Tell the regulator", "individuals": "Tell the affected people", "public": "Public notice", "record": "Keep a record"}
-
-// writeReport prints the assessment for a person: per law, each decision
-// with its deadline, reasons, exceptions, missing facts and required content.
+// writeReport prints the assessment for a person: the risk of harm by
+// kind, the facts assumed, then per law each decision with its deadline,
+// reasons, what it waits for, the unknown facts that would flip it,
+// exceptions and required content.
 func writeReport(w io.Writer, f *facts.Facts, a law.Assessment) {
 	title := f.Title
 	if title == "" {
@@ -79,51 +79,94 @@ func writeReport(w io.Writer, f *facts.Facts, a law.Assessment) {
 	fmt.Fprintf(w, "Assessment of %s\nAware since %s; judged as of %s; rules %s.\nA guide, not a final ruling: confirm or override each decision and record why.\n\n",
 		title, f.Timeline.DiscoveredAt.UTC().Format("2 Jan 2006 15:04 MST"), a.AssessedAt.Format("2 Jan 2006 15:04 MST"), a.RulesVersion)
 	fmt.Fprintf(w, "RISK OF HARM: %s (likelihood %s x severity %s)\n", upper(a.Harm.Level), words(a.Harm.Likelihood), words(a.Harm.Severity))
-	for _, r := range a.Harm.Reasons {
-		fmt.Fprintf(w, "  - %s\n", r)
+	if a.Harm.Holder != "" {
+		fmt.Fprintf(w, "  Who has or may have it: %s.\n", a.Harm.Holder)
+	}
+	if a.Harm.Contained != "" {
+		fmt.Fprintf(w, "  Contained: %s.\n", a.Harm.Contained)
+	}
+	for _, c := range a.Harm.Channels {
+		fmt.Fprintf(w, "  %s: %s risk (likelihood %s x severity %s)\n", kindWords[c.Kind], words(c.Level), words(c.Likelihood), words(c.Severity))
+		for _, r := range c.Reasons {
+			fmt.Fprintf(w, "    - %s\n", r)
+		}
+	}
+	if len(a.Harm.Channels) == 0 {
+		for _, r := range a.Harm.Reasons {
+			fmt.Fprintf(w, "  - %s\n", r)
+		}
 	}
 	fmt.Fprintf(w, "  ENISA severity: SE = %d x %s + %s = %s (%s)\n", a.Harm.ENISA.DPC, a.Harm.ENISA.EI, a.Harm.ENISA.CB, a.Harm.ENISA.Score, words(a.Harm.ENISA.Band))
+	if len(a.Assumptions) > 0 {
+		fmt.Fprintln(w, "\nASSUMED: what is not known, taken at its most likely value")
+		for _, as := range a.Assumptions {
+			fmt.Fprintf(w, "  - %s: %s. Why: %s.\n", as.Fact, as.Assumed, as.Why)
+		}
+	}
 	for _, r := range a.Regimes {
 		fmt.Fprintf(w, "\n== %s ==\n%s\n", r.Title, r.Reason)
 		if r.Regulator != "" {
 			fmt.Fprintf(w, "Regulator: %s\n", r.Regulator)
 		}
 		for _, o := range a.Obligations {
-			if o.Regime != r.Regime {
-				continue
+			if o.Regime == r.Regime {
+				writeObligation(w, o)
 			}
-			head := audienceWords[o.Audience]
-			if o.Recipient != "" {
-				head += " (" + o.Recipient + ")"
-			}
-			fmt.Fprintf(w, "\n  %s: %s  [%s]\n", head, upper(o.Decision), o.Citation)
-			if o.Due != nil {
-				state := ""
-				if o.Overdue {
-					state = "  OVERDUE"
-				}
-				fmt.Fprintf(w, "    Due: %s%s\n", o.Due.Format("2 Jan 2006 15:04 MST"), state)
-			} else if o.Overdue {
-				fmt.Fprintln(w, "    Past the internal target: OVERDUE")
-			}
-			if o.DueRule != "" {
-				fmt.Fprintf(w, "    When: %s\n", o.DueRule)
-			}
-			for _, r := range o.Reasons {
-				fmt.Fprintf(w, "    Why: %s\n", r)
-			}
-			if len(o.MissingFacts) > 0 {
-				fmt.Fprintf(w, "    Would change with: %s\n", strings.Join(o.MissingFacts, ", "))
-			}
-			for _, e := range o.Exceptions {
-				fmt.Fprintf(w, "    Exception or delay: %s\n", e)
-			}
-			if len(o.Content) > 0 && o.Decision != "not_required" {
-				fmt.Fprintln(w, "    The notice must contain:")
-				for _, c := range o.Content {
-					fmt.Fprintf(w, "      - %s\n", c)
-				}
-			}
+		}
+	}
+}
+
+var kindWords = map[string]string{"exposure": "Exposure (known to the wrong people)", "misuse": "Misuse (fraud, identity theft, violence)",
+	"integrity": "Integrity (altered)", "availability": "Availability (unavailable)"}
+
+var basisWords = map[string]string{"likely": "unknown facts taken at their most likely value", "cautious": "unknown facts taken with caution, as this law asks",
+	"undetermined": "no reasonable default: establish the missing facts"}
+
+func writeObligation(w io.Writer, o law.Obligation) {
+	head := o.Label
+	if o.Recipient != "" {
+		head += " (" + o.Recipient + ")"
+	}
+	fmt.Fprintf(w, "\n  %s: %s  [%s]\n", head, upper(o.Decision), o.Citation)
+	if o.Due != nil {
+		state := ""
+		if o.Overdue {
+			state = "  OVERDUE"
+		}
+		fmt.Fprintf(w, "    Due: %s%s\n", o.Due.Format("2 Jan 2006 15:04 MST"), state)
+	} else if o.Overdue {
+		fmt.Fprintln(w, "    Past the internal target: OVERDUE")
+	}
+	if o.DueRule != "" {
+		fmt.Fprintf(w, "    When: %s\n", o.DueRule)
+	}
+	if o.MetWhenRecorded {
+		fmt.Fprintln(w, "    Met once this assessment is recorded, with its reasons.")
+	}
+	for _, r := range o.Reasons {
+		fmt.Fprintf(w, "    Why: %s\n", r)
+	}
+	if o.Basis != "" {
+		fmt.Fprintf(w, "    Decided on: %s.\n", basisWords[o.Basis])
+	}
+	if o.WaitingFor != "" {
+		fmt.Fprintf(w, "    Waiting for: %s\n", o.WaitingFor)
+	}
+	if len(o.Flips) > 0 {
+		fmt.Fprintln(w, "    Would change if:")
+		for _, fl := range o.Flips {
+			fmt.Fprintf(w, "      - %s (%s): %s\n", fl.If, fl.Set, upper(fl.Decision))
+		}
+	} else if len(o.MissingFacts) > 0 {
+		fmt.Fprintf(w, "    Would change with: %s\n", strings.Join(o.MissingFacts, ", "))
+	}
+	for _, e := range o.Exceptions {
+		fmt.Fprintf(w, "    Exception or delay: %s\n", e)
+	}
+	if len(o.Content) > 0 && o.Decision != "not_required" {
+		fmt.Fprintln(w, "    The notice must contain:")
+		for _, c := range o.Content {
+			fmt.Fprintf(w, "      - %s\n", c)
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -158,12 +159,15 @@ func TestServeStartsWithDemoAndStops(t *testing.T) {
 
 func TestAssessCommand(t *testing.T) {
 	code, out, errs := runCLI(t, "", "assess", "--at", "2026-03-06T09:00:00Z", "../../examples/university-spreadsheet.yaml")
-	if code != 0 || !strings.Contains(out, "RISK OF HARM: HIGH") || !strings.Contains(out, "Tell the affected people: RECOMMENDED") {
-		t.Fatalf("report: %d %s %s", code, out, errs)
+	for _, want := range []string{"RISK OF HARM: VERY HIGH", "Tell the affected people: RECOMMENDED", "ASSUMED:", "recipient.relation:",
+		"Would change if:", "(recipient.accessed: \"no\"): NOT REQUIRED", "Decided on: unknown facts taken with caution"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("report lacks %q: %d %s %s", want, code, out, errs)
+		}
 	}
 	code, out, _ = runCLI(t, "", "assess", "--json", "../../examples/university-spreadsheet.yaml")
 	var a map[string]any
-	if code != 0 || json.Unmarshal([]byte(out), &a) != nil || a["schema"] != "breachdesk/assessment/v1.1" {
+	if code != 0 || json.Unmarshal([]byte(out), &a) != nil || a["schema"] != "breachdesk/assessment/v1.1" || a["assumptions"] == nil {
 		t.Fatalf("--json: %d %.300s", code, out)
 	}
 	code, _, errs = runCLI(t, `{"schema":"breachdesk/facts/v1","timeline":{"discovered_at":"2026-03-02T09:00:00Z"},"colour":"red"}`, "assess", "-")
@@ -180,11 +184,21 @@ func TestNoticeCommand(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Statement about an eligible data breach") || !strings.Contains(out, "Recommended steps for individuals") {
 		t.Fatalf("oaic: %d %s %s", code, out, errs)
 	}
-	code, _, errs = runCLI(t, "", "notice", "--facts", "../../examples/university-spreadsheet.yaml", "--kind", "individual")
-	if code != 2 || !strings.Contains(errs, "Privacy Commissioner has been told") || !strings.Contains(errs, "--draft") {
+	// Without the organisation's contact details the notice to people
+	// lacks what the laws require: it is refused unless drafted.
+	example, err := os.ReadFile("../../examples/university-spreadsheet.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	noContact := filepath.Join(t.TempDir(), "no-contact.yaml")
+	if err := os.WriteFile(noContact, regexp.MustCompile(`(?m)^  contact:.*\n`).ReplaceAll(example, nil), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs = runCLI(t, "", "notice", "--facts", noContact, "--kind", "individual")
+	if code != 2 || !strings.Contains(errs, "how to contact the organisation") || !strings.Contains(errs, "--draft") {
 		t.Fatalf("blocked notice: %d %s", code, errs)
 	}
-	code, out, errs = runCLI(t, "", "notice", "--facts", "../../examples/university-spreadsheet.yaml", "--kind", "individual", "--draft", "--format", "html")
+	code, out, errs = runCLI(t, "", "notice", "--facts", noContact, "--kind", "individual", "--draft", "--format", "html")
 	if code != 0 || !strings.HasPrefix(out, "<!doctype html>") || !strings.Contains(errs, "[block]") {
 		t.Fatalf("draft: %d %.100s %s", code, out, errs)
 	}

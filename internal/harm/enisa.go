@@ -143,12 +143,3 @@ func wideExposure(f *facts.Facts) bool {
 	}
 	return true
 }
-
-func hasAny(list, want []string) bool {
-	for _, w := range want {
-		if has(list, w) {
-			return true
-		}
-	}
-	return false
-}

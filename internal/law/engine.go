@@ -1,10 +1,11 @@
 // Package law decides, for each law that applies to a breach, whether the
 // regulator, the affected people, the public and the organisation's own
-// records must be told, by when, why, with which exceptions, and which
-// unknown facts would change the answer. The rules of each regime are
-// data (packs/*.yaml), each rule citing its section; this package is the
-// engine that applies them to the facts and the risk of harm. It is
-// decision support: a person confirms or overrides every decision.
+// records must be told, by when, why, with which exceptions, which
+// unknown facts it assumed and which of them would change the answer.
+// The rules of each regime are data (packs/*.yaml), each rule citing its
+// section; this package is the engine that applies them to the facts and
+// the risk of harm. It is decision support: a person confirms or
+// overrides every decision.
 package law
 
 import (
@@ -28,6 +29,9 @@ type Assessment struct {
 	Regimes      []Applies    `json:"regimes"`
 	Harm         Harm         `json:"harm"`
 	Obligations  []Obligation `json:"obligations"`
+	// Assumptions are the unknown facts decided by their most likely
+	// value, with the other values each could have.
+	Assumptions []harm.Assumption `json:"assumptions"`
 	// Notes say what the assessment could not consider and why (people
 	// whose state is not known; sectoral laws that must be named).
 	Notes []string `json:"notes,omitempty"`
@@ -43,11 +47,25 @@ type Applies struct {
 
 // Harm is the risk of harm as the assessment reports it.
 type Harm struct {
+	Likelihood string    `json:"likelihood"`
+	Severity   string    `json:"severity"`
+	Level      string    `json:"level"`
+	Reasons    []string  `json:"reasons"`
+	ENISA      ENISA     `json:"enisa"`
+	Channels   []Channel `json:"channels"`
+	// Holder is who has, or may have, the information, in words.
+	Holder string `json:"holder,omitempty"`
+	// Contained says how the breach was contained before harm, if it was.
+	Contained string `json:"contained,omitempty"`
+}
+
+// Channel is one kind of harm, rated on its own.
+type Channel struct {
+	Kind       string   `json:"kind"`
 	Likelihood string   `json:"likelihood"`
 	Severity   string   `json:"severity"`
 	Level      string   `json:"level"`
 	Reasons    []string `json:"reasons"`
-	ENISA      ENISA    `json:"enisa"`
 }
 
 // ENISA is the explained ENISA 2013 sub-score.
@@ -62,27 +80,49 @@ type ENISA struct {
 
 // Obligation is one (regime, audience) decision.
 type Obligation struct {
-	Regime       string     `json:"regime"`
-	Audience     string     `json:"audience"`
-	Recipient    string     `json:"recipient,omitempty"`
-	Decision     string     `json:"decision"`
-	Due          *time.Time `json:"due"`
-	Target       *time.Time `json:"target,omitempty"`
-	DueRule      string     `json:"due_rule,omitempty"`
-	Overdue      bool       `json:"overdue"`
-	Citation     string     `json:"citation"`
-	Quote        string     `json:"quote"`
-	Rule         string     `json:"rule"`
-	Reasons      []string   `json:"reasons"`
-	MissingFacts []string   `json:"missing_facts"`
-	Exceptions   []string   `json:"exceptions"`
-	Content      []string   `json:"content"`
+	Regime    string `json:"regime"`
+	Audience  string `json:"audience"`
+	Recipient string `json:"recipient,omitempty"`
+	// Label names the obligation for people ("Tell the regulator").
+	Label    string     `json:"label"`
+	Decision string     `json:"decision"`
+	Due      *time.Time `json:"due"`
+	Target   *time.Time `json:"target,omitempty"`
+	DueRule  string     `json:"due_rule,omitempty"`
+	Overdue  bool       `json:"overdue"`
+	Citation string     `json:"citation"`
+	Quote    string     `json:"quote"`
+	Rule     string     `json:"rule"`
+	// Basis says how unknown facts were read: likely (their most likely
+	// value), cautious (the cautious value, where the law says to err on
+	// the side of caution) or undetermined (no reasonable default).
+	Basis        string   `json:"basis"`
+	Reasons      []string `json:"reasons"`
+	MissingFacts []string `json:"missing_facts"`
+	// Flips are the unknown facts that would change this decision, each
+	// with the decision it would become.
+	Flips      []Flip   `json:"flips"`
+	Exceptions []string `json:"exceptions"`
+	Content    []string `json:"content"`
+	// MetWhenRecorded: recording this assessment meets the obligation.
+	MetWhenRecorded bool `json:"met_when_recorded,omitempty"`
+	// WaitingFor is what would close the obligation that someone else
+	// has undertaken, e.g. another entity's confirmation that it notified.
+	WaitingFor string `json:"waiting_for,omitempty"`
 	// Threshold, Form and Substitute describe the duty for the matrix:
 	// when it starts, how notice is given, and when notice may be given
 	// otherwise than to each person.
 	Threshold  string `json:"threshold,omitempty"`
 	Form       string `json:"form,omitempty"`
 	Substitute string `json:"substitute,omitempty"`
+}
+
+// Flip is an unknown fact whose other value would change a decision.
+type Flip struct {
+	Fact     string `json:"fact"`
+	If       string `json:"if"`
+	Set      string `json:"set"`
+	Decision string `json:"decision"`
 }
 
 // Options tune an assessment.
@@ -94,36 +134,88 @@ type Options struct {
 	TargetHours int
 }
 
+// reading is the facts with their unknowns resolved, rated, and what the
+// rules read from them.
+type reading struct {
+	g   *facts.Facts
+	h   harm.Assessment
+	env Env
+}
+
+// read resolves and rates the facts; quiet skips the reasons, for
+// readings that only decide.
+func read(f *facts.Facts, vic, quiet bool) reading {
+	g, as := harm.Resolve(f)
+	as = append(as, lawAssumptions(f, g, vic)...)
+	var h harm.Assessment
+	if quiet {
+		h = harm.Ratings(g)
+	} else {
+		h = harm.Rate(g)
+	}
+	h.Assumptions = as
+	return reading{g, h, newEnv(g, h)}
+}
+
+// cautiously is the facts with every unknown that has a cautious value
+// set to it; with nothing known at all, sensitive information is assumed.
+func cautiously(f *facts.Facts, base reading) (*facts.Facts, bool) {
+	g, changed := f, false
+	for _, a := range base.h.Assumptions {
+		for _, alt := range a.Alternatives {
+			if alt.Cautious {
+				g, changed = alt.Apply(g), true
+				break
+			}
+		}
+	}
+	if base.h.Nothing {
+		g = harm.Clone(g)
+		g.Data = &facts.Data{Categories: []string{"name", "health"}}
+		changed = true
+	}
+	return g, changed
+}
+
 // Assess applies the rules to the facts.
 func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 	if o.At.IsZero() {
 		o.At = time.Now().UTC()
 	}
-	h := harm.Assess(f)
-	a := Assessment{Schema: AssessmentSchema, AssessedAt: o.At, RulesVersion: r.Version, Obligations: []Obligation{},
-		Harm: Harm{Likelihood: h.Likelihood.String(), Severity: h.Severity.String(), Level: h.Level.String(), Reasons: h.Reasons,
-			ENISA: ENISA{DPC: h.ENISA.DPC, EI: quarters(h.ENISA.EIq), CB: quarters(h.ENISA.CBq), Score: h.ENISA.Score(), Band: h.ENISA.Band.String(), Reasons: h.ENISA.Reasons}}}
 	packs, notes, unknownRegimes, extra := r.applicable(f)
-	a.Regimes, a.Notes = notes, extra
-	env := newEnv(f, h)
 	var rules []*Rule
 	var owners []*Pack
+	vic := false
 	for _, p := range packs {
+		vic = vic || p.Regime == "vic_pdp"
 		for i := range p.Rules {
 			if rl := &p.Rules[i]; !f.Timeline.DiscoveredAt.Before(rl.effective) {
 				rules, owners = append(rules, rl), append(owners, p)
 			}
 		}
 	}
-	res := residentsOf(env, packs)
-	base := make([]decided, len(rules))
-	for i, rl := range rules {
-		base[i] = rl.decide(res.of(env, owners[i]))
+	base := read(f, vic, false)
+	fc, changed := cautiously(f, base)
+	careful := base
+	if changed {
+		careful = read(fc, vic, true)
 	}
-	missing := probeUnknowns(f, env, rules, owners, res, base)
+	h := base.h
+	a := Assessment{Schema: AssessmentSchema, AssessedAt: o.At, RulesVersion: r.Version, Obligations: []Obligation{}, Regimes: notes,
+		Harm: harmOf(h), Assumptions: h.Assumptions, Notes: extra}
+	if a.Assumptions == nil {
+		a.Assumptions = []harm.Assumption{}
+	}
+	res := residentsOf(base.env, packs)
+	dec := make([]decided, len(rules))
+	bases := make([]string, len(rules))
+	for i, rl := range rules {
+		dec[i], bases[i] = rl.decideOn(base, careful, res, owners[i])
+	}
+	flips := findFlips(f, fc, vic, base, rules, owners, res, dec, bases)
 	dues := map[string]*time.Time{}
 	for i, rl := range rules {
-		ob := rl.obligation(owners[i], f, env, h, base[i], missing[i], unknownRegimes, o, dues)
+		ob := rl.obligation(owners[i], f, base, careful, dec[i], bases[i], flips[i], unknownRegimes, o, dues)
 		a.Obligations = append(a.Obligations, ob)
 		if ob.Due != nil {
 			dues[rl.ID] = ob.Due
@@ -135,8 +227,8 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 }
 
 // residents holds, per pack with places, how many affected people live
-// there and the most there could be. Probes never change where people
-// live, so it is counted once.
+// there and the most there could be. Assumptions never change where
+// people live, so it is counted once.
 type residents map[*Pack][2]int64
 
 func residentsOf(e Env, packs []*Pack) residents {
@@ -176,6 +268,21 @@ func (r residents) of(e Env, p *Pack) Env {
 	return e
 }
 
+func harmOf(h harm.Assessment) Harm {
+	out := Harm{Likelihood: h.Likelihood.String(), Severity: h.Severity.String(), Level: h.Level.String(), Reasons: h.Reasons,
+		ENISA:  ENISA{DPC: h.ENISA.DPC, EI: quarters(h.ENISA.EIq), CB: quarters(h.ENISA.CBq), Score: h.ENISA.Score(), Band: h.ENISA.Band.String(), Reasons: h.ENISA.Reasons},
+		Holder: h.Holder, Contained: h.Contained, Channels: []Channel{}}
+	if out.Reasons == nil {
+		out.Reasons = []string{}
+	}
+	for _, c := range h.Channels {
+		out.Channels = append(out.Channels, Channel{Kind: c.Kind, Likelihood: c.Likelihood.String(), Severity: c.Severity.String(), Level: c.Level.String(), Reasons: c.Reasons})
+	}
+	return out
+}
+
+// decided is a rule's decision, why, and the facts whose absence decided
+// it (a compiled statute's undetermined threshold).
 type decided struct {
 	decision string
 	reason   string
@@ -187,51 +294,156 @@ func (rl *Rule) decide(env Env) decided {
 		return rl.fn(env)
 	}
 	for k := range rl.When {
-		if c := &rl.When[k]; c.holds(env) {
+		if c := &rl.When[k]; c.holds(&env) {
 			return decided{c.Decision, c.Reason, c.Missing}
 		}
 	}
 	return decided{"undetermined", "No clause of the rule applies.", nil}
 }
 
+// decideOn decides a rule on the most likely reading of the facts, or on
+// the cautious one where the rule says so. With nothing known about what
+// happened there is no reasonable default, and a rule that weighs harm
+// without caution gives no answer.
+func (rl *Rule) decideOn(base, careful reading, res residents, p *Pack) (decided, string) {
+	if rl.IfUnknown == "cautious" {
+		return rl.decide(res.of(careful.env, p)), "cautious"
+	}
+	if base.env.Nothing && rl.Test != "" {
+		return decided{decision: "undetermined",
+			reason: "Nothing is known yet about what happened or what information was involved, so there is no reasonable default to decide on. Say how it happened (method), what information was involved (data.categories) and who has it (recipient)."}, "undetermined"
+	}
+	d := rl.decide(res.of(base.env, p))
+	if d.decision == "undetermined" {
+		return d, "undetermined"
+	}
+	return d, "likely"
+}
+
+// findFlips re-decides every rule with each assumed fact at each of its
+// other values, one at a time, and returns per rule the values that would
+// change its decision. Cautious rules are re-decided from the cautious
+// reading, with the one fact changed.
+func findFlips(f, fc *facts.Facts, vic bool, base reading, rules []*Rule, owners []*Pack, res residents, dec []decided, bases []string) [][]Flip {
+	out := make([][]Flip, len(rules))
+	memo := map[envKey][]decided{}
+	decideAll := func(env Env) []decided {
+		k := env.key()
+		if ds, ok := memo[k]; ok {
+			return ds
+		}
+		ds := make([]decided, len(rules))
+		for i, rl := range rules {
+			ds[i] = rl.decide(res.of(env, owners[i]))
+		}
+		memo[k] = ds
+		return ds
+	}
+	cautious, likely := false, false
+	for i := range rules {
+		if bases[i] == "cautious" {
+			cautious = true
+		} else if bases[i] == "likely" {
+			likely = true
+		}
+	}
+	for _, as := range base.h.Assumptions {
+		for _, alt := range as.Alternatives {
+			var onLikely, onCareful []decided
+			if likely {
+				onLikely = decideAll(read(alt.Apply(f), vic, true).env)
+			}
+			if cautious {
+				onCareful = decideAll(read(alt.Apply(fc), vic, true).env)
+			}
+			for i := range rules {
+				var d decided
+				switch bases[i] {
+				case "cautious":
+					d = onCareful[i]
+				case "likely":
+					d = onLikely[i]
+				default:
+					continue
+				}
+				if d.decision != dec[i].decision {
+					out[i] = append(out[i], Flip{Fact: as.Fact, If: alt.Value, Set: alt.Set, Decision: d.decision})
+				}
+			}
+		}
+	}
+	return out
+}
+
 // strength orders decisions from least to most protective of the people.
 var strength = map[string]int{"not_required": 0, "undetermined": 1, "recommended": 2, "required": 3}
 
-func (rl *Rule) obligation(p *Pack, f *facts.Facts, env Env, h harm.Assessment, d decided, miss []variant, unknownRegimes bool, o Options, dues map[string]*time.Time) Obligation {
-	ob := Obligation{Regime: p.Regime, Audience: rl.Audience, Recipient: rl.Recipient, Decision: d.decision, Citation: rl.Citation,
-		Quote: rl.Quote, Rule: rl.ID, Reasons: []string{}, MissingFacts: []string{}, Exceptions: []string{}, Content: rl.Content,
-		Threshold: rl.Threshold, Form: rl.Form, Substitute: rl.Substitute}
+var audienceLabels = map[string]string{"regulator": "Tell the regulator", "individuals": "Tell the affected people", "public": "Public notice", "record": "Keep a record"}
+
+func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful reading, d decided, basis string, flips []Flip, unknownRegimes bool, o Options, dues map[string]*time.Time) Obligation {
+	ob := Obligation{Regime: p.Regime, Audience: rl.Audience, Recipient: rl.Recipient, Label: rl.Label, Decision: d.decision, Citation: rl.Citation,
+		Quote: rl.Quote, Rule: rl.ID, Basis: basis, Reasons: []string{}, MissingFacts: []string{}, Flips: []Flip{}, Exceptions: []string{},
+		Content: rl.Content, MetWhenRecorded: rl.MetWhenRecorded, Threshold: rl.Threshold, Form: rl.Form, Substitute: rl.Substitute}
+	if ob.Label == "" {
+		ob.Label = audienceLabels[rl.Audience]
+	}
 	if ob.Content == nil {
 		ob.Content = []string{}
 	}
 	if d.reason != "" {
 		ob.Reasons = append(ob.Reasons, d.reason)
 	}
-	if len(rl.Reads) > 0 && containsHarm(rl.Reads) {
-		ob.Reasons = append(ob.Reasons, fmt.Sprintf("The risk of harm is %s (likelihood %s, severity %s).", words(h.Level.String()), words(h.Likelihood.String()), words(h.Severity.String())))
+	rd := base
+	if basis == "cautious" {
+		rd = careful
 	}
-	if len(miss) > 0 {
-		paths := make([]string, 0, len(miss))
-		strongest := d.decision
-		for _, v := range miss {
-			if !contains(paths, v.path) {
-				paths = append(paths, v.path)
-			}
-			if strength[v.decision] > strength[strongest] {
-				strongest = v.decision
+	if rl.Test != "" && basis != "undetermined" {
+		ob.Reasons = append(ob.Reasons, explain(rl.Test, rd))
+	}
+	if base.h.Nothing && rl.Test != "" {
+		ob.MissingFacts = []string{"data.categories", "method", "recipient.relation"}
+	}
+	if basis == "cautious" && base.h.Nothing && rl.Cautious != "" {
+		ob.Reasons = append(ob.Reasons, rl.Cautious+" Nothing is known yet about what happened, so sensitive information is taken to be involved.")
+	}
+	if basis == "cautious" && len(careful.h.Assumptions) > 0 && rl.Cautious != "" {
+		var took []string
+		for _, a := range base.h.Assumptions {
+			for _, alt := range a.Alternatives {
+				if alt.Cautious {
+					took = append(took, alt.Value)
+					break
+				}
 			}
 		}
-		sort.Strings(paths)
-		ob.MissingFacts = paths
-		if rl.IfUnknown == "cautious" {
-			if strength[strongest] > strength[d.decision] {
-				ob.Decision = strongest
-			}
-			ob.Reasons = append(ob.Reasons, "Some facts that could change this are not known ("+strings.Join(paths, ", ")+"). "+rl.Cautious)
-		} else {
-			ob.Decision = "undetermined"
-			ob.Reasons = append(ob.Reasons, fmt.Sprintf("Undetermined: on what is known the answer would be %s, but it depends on facts not yet known: %s. Establish them, or decide and record why.", words(d.decision), strings.Join(paths, ", ")))
+		if len(took) > 0 {
+			ob.Reasons = append(ob.Reasons, rl.Cautious+" Taken with caution: "+strings.Join(took, "; ")+".")
 		}
+	}
+	if en := notifyingEntity(f); en != nil && rl.Audience != "record" {
+		name := entityWords(en)
+		switch {
+		case isTrue(en.Notified) && en.Reference == "":
+			ob.Reasons = append(ob.Reasons, fmt.Sprintf("%s has confirmed it notified; record its reference (entities[].reference) so the notification can be shown.", name))
+		case !isTrue(en.Notified) && ob.Decision != "not_required":
+			ob.WaitingFor = fmt.Sprintf("Confirmation that %s has notified, with its reference (entities[].notified, entities[].reference).", name)
+			ob.Reasons = append(ob.Reasons, fmt.Sprintf("%s has agreed to notify. Until it confirms it has, with its reference, this stays open and yours: if nobody notifies, every organisation holding the information is in breach.", name))
+		}
+	}
+	seen := map[string]bool{}
+	for _, fl := range flips {
+		key := fl.Fact + "\x00" + fl.Set
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		ob.Flips = append(ob.Flips, fl)
+		ob.MissingFacts = appendUnique(ob.MissingFacts, fl.Fact)
+	}
+	sort.Strings(ob.MissingFacts)
+	if rl.IfUnknown == "undetermined" && len(ob.Flips) > 0 {
+		ob.Reasons = append(ob.Reasons, fmt.Sprintf("Undetermined: on the most likely reading the answer would be %s, but it depends on facts not yet known: %s. Establish them, or decide and record why.", words(ob.Decision), strings.Join(ob.MissingFacts, ", ")))
+		ob.Decision, ob.Basis = "undetermined", "undetermined"
 	}
 	for _, m := range d.missing {
 		ob.MissingFacts = appendUnique(ob.MissingFacts, m)
@@ -240,7 +452,7 @@ func (rl *Rule) obligation(p *Pack, f *facts.Facts, env Env, h harm.Assessment, 
 		ob.MissingFacts = appendUnique(ob.MissingFacts, "organisation.subject_to")
 	}
 	for k := range rl.Except {
-		if c := &rl.Except[k]; c.holds(env) {
+		if c := &rl.Except[k]; c.holds(&rd.env) {
 			ob.Exceptions = append(ob.Exceptions, c.Text)
 		}
 	}
@@ -248,17 +460,126 @@ func (rl *Rule) obligation(p *Pack, f *facts.Facts, env Env, h harm.Assessment, 
 	return ob
 }
 
-// deadline fills due, target and overdue. Periods run from awareness, or
-// from the deadline of an earlier rule they follow, so no deadline can
-// precede awareness.
+var testWords = map[string]string{
+	"risk_to_rights":      "risk",
+	"high_risk":           "high risk",
+	"serious_harm":        "serious harm (NZ)",
+	"likely_serious_harm": "serious harm (AU)",
+	"foreseeable_risk":    "foreseeable risk",
+}
+
+// explain says in plain words how the regime's test reads the harm.
+func explain(test string, rd reading) string {
+	var best *harm.Channel
+	holds := func(c harm.Channel) bool {
+		switch test {
+		case "risk_to_rights":
+			return c.Level >= harm.LevelMedium
+		case "high_risk":
+			return c.Level >= harm.LevelHigh
+		case "serious_harm":
+			return nzSerious(c, rd.h.Hostile)
+		case "likely_serious_harm":
+			return auSerious(c)
+		}
+		return c.Likelihood >= harm.Possible
+	}
+	met := false
+	channels := rd.h.Channels
+	gdpr := test == "risk_to_rights" || test == "high_risk"
+	if gdpr {
+		channels = make([]harm.Channel, len(rd.h.Channels))
+		for i, c := range rd.h.Channels {
+			channels[i] = gdprView(c, categoriesOf(rd.g))
+		}
+	}
+	for i := range channels {
+		c := &channels[i]
+		if test == "likely_serious_harm" && c.Kind != harm.Exposure && c.Kind != harm.Misuse {
+			continue
+		}
+		switch {
+		case holds(*c) && (!met || c.Level > best.Level):
+			best, met = c, true
+		case !met && (best == nil || c.Level > best.Level || (c.Level == best.Level && c.Severity > best.Severity)):
+			best = c
+		}
+	}
+	if best == nil {
+		if test == "likely_serious_harm" && len(channels) > 0 {
+			return "No information was accessed, disclosed or lost: an eligible data breach is unauthorised access, disclosure or loss (s 26WE), not alteration or unavailability alone."
+		}
+		return "No information was disclosed, altered or made unavailable, so there is no harm to weigh."
+	}
+	what := fmt.Sprintf("%s: severity %s, likelihood %s (%s risk)", channelPhrase[best.Kind], words(best.Severity.String()), words(best.Likelihood.String()), words(best.Level.String()))
+	if gdpr && best.Kind == harm.Exposure && hasAnyOf(categoriesOf(rd.g), articles9and10) && best.Likelihood >= harm.Likely {
+		what += "; with special categories of data, damage should be considered likely (WP250, EDPB Guidelines 9/2022)"
+	}
+	switch test {
+	case "risk_to_rights":
+		if met {
+			return "Not unlikely to result in a risk to people's rights and freedoms: " + what + "."
+		}
+		return "Unlikely to result in a risk to people's rights and freedoms: at worst, " + what + "."
+	case "high_risk":
+		if met {
+			return "Likely to result in a high risk to people's rights and freedoms: " + what + "."
+		}
+		return "Not likely to result in a high risk: at worst, " + what + "."
+	case "serious_harm":
+		if met && rd.h.Hostile && best.Level < harm.LevelHigh && best.Severity < harm.High {
+			return "It is reasonable to believe serious harm is likely: the information is in the hands of someone who means harm, which the Commissioner treats as a serious breach (s 113(d), who has obtained it): " + what + "."
+		}
+		if met {
+			return "It is reasonable to believe serious harm is likely, in New Zealand's sense of a real and substantial chance (s 113 factors: sensitivity, who has it, security, action taken, the nature of the harm): " + what + "."
+		}
+		return "Serious harm is not likely on the s 113 factors: at worst, " + what + "."
+	case "likely_serious_harm":
+		if met {
+			return "A reasonable person would conclude serious harm is likely, more probable than not (s 26WG matters: kinds and sensitivity of the information, security measures, who has it, the nature of the harm): " + what + "."
+		}
+		return "A reasonable person would not conclude serious harm is more probable than not (s 26WG matters): at worst, " + what + "."
+	}
+	if met {
+		return "There is a foreseeable risk of harm: " + what + "."
+	}
+	return "The risk of harm is too remote to be of real concern: at worst, " + what + "."
+}
+
+var channelPhrase = map[string]string{
+	harm.Exposure:     "the information becoming known to the wrong people",
+	harm.Misuse:       "its use against the people (fraud, identity theft, violence)",
+	harm.Integrity:    "the information being altered",
+	harm.Availability: "the information being unavailable",
+}
+
+// clock is when an obligation's period starts, and why.
+func (rl *Rule) clock(f *facts.Facts) (time.Time, string) {
+	start, why := f.Timeline.DiscoveredAt.UTC(), ""
+	if t := f.Timeline.OughtToHaveKnownAt; t != nil && t.Before(start) {
+		start, why = t.UTC(), " It runs from when the organisation ought reasonably to have become aware (timeline.ought_to_have_known_at), which is earlier than when it did."
+	}
+	if t := f.Timeline.FirstAlertAt; rl.Deadline.From == "suspicion" && t != nil && t.Before(start) {
+		start, why = t.UTC(), " It runs from the first sign of trouble (timeline.first_alert_at), when there were grounds to suspect a breach."
+	}
+	return start, why
+}
+
+// deadline fills due, target and overdue. Periods run from awareness (or
+// from suspicion, where the rule says so), or from the deadline of an
+// earlier rule they follow, so no deadline precedes its clock.
 func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options, dues map[string]*time.Time) {
 	ob.DueRule = rl.Deadline.Rule
 	if ob.Decision == "not_required" {
 		return
 	}
-	aware := f.Timeline.DiscoveredAt.UTC()
-	from := aware
-	if t := dues[rl.Deadline.After]; t != nil && t.After(aware) {
+	start, why := rl.clock(f)
+	ob.DueRule += why
+	if t := f.Timeline.ProcessorAwareAt; t != nil && (strings.HasPrefix(rl.ID, "eu.") || strings.HasPrefix(rl.ID, "uk.")) && rl.Audience == "regulator" {
+		ob.DueRule += fmt.Sprintf(" The processor knew on %s and must tell the controller without undue delay (art 33(2)); the controller's clock starts when it is told.", t.UTC().Format("2 Jan 2006 15:04 MST"))
+	}
+	from := start
+	if t := dues[rl.Deadline.After]; t != nil && t.After(start) {
 		from = *t
 	}
 	dl := rl.Deadline
@@ -270,7 +591,7 @@ func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options, dues map[str
 		due = from.AddDate(0, 0, dl.Days)
 	case dl.BusinessDays > 0:
 		due = addBusinessDays(from, dl.BusinessDays)
-	case dl.After != "" && from.After(aware):
+	case dl.After != "" && from.After(start):
 		due = from // at the same time as the other notice, or before it
 	}
 	if !due.IsZero() {
@@ -282,7 +603,7 @@ func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options, dues map[str
 		target = o.TargetHours
 	}
 	if target > 0 {
-		t := aware.Add(time.Duration(target) * time.Hour)
+		t := start.Add(time.Duration(target) * time.Hour)
 		ob.Target = &t
 		ob.DueRule += fmt.Sprintf(" Internal target: within %d hours of becoming aware (%s).", target, t.Format("2 Jan 2006 15:04 MST"))
 		ob.Overdue = ob.Overdue || (ob.Decision == "required" && o.At.After(t))
@@ -302,13 +623,18 @@ func addBusinessDays(t time.Time, n int) time.Time {
 	return t
 }
 
-func containsHarm(reads []string) bool {
-	for _, r := range reads {
-		if strings.HasPrefix(r, "harm") {
-			return true
+// Clock is when an obligation's period starts for these facts: the
+// moment of awareness the rule's clock runs from.
+func (r *Rules) Clock(ruleID string, f *facts.Facts) (time.Time, bool) {
+	for _, p := range r.Packs {
+		for i := range p.Rules {
+			if p.Rules[i].ID == ruleID {
+				t, _ := p.Rules[i].clock(f)
+				return t, true
+			}
 		}
 	}
-	return false
+	return time.Time{}, false
 }
 
 func contains(list []string, s string) bool {

@@ -1,46 +1,72 @@
 package law
 
 import (
+	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/facts"
 	"github.com/breachdesk/breachdesk/internal/harm"
 )
 
-// Env is what a rule's conditions can read: the risk of harm and the facts
-// that the laws name, as plain values. Rule packs are compiled against it,
-// so a misspelt name fails when the pack loads, not when a breach happens.
+// Env is what a rule's conditions can read: each regime's own test of the
+// harm, and the facts that the laws name, as plain values. Rule packs are
+// compiled against it, so a misspelt name fails when the pack loads, not
+// when a breach happens.
 type Env struct {
-	Level      string // none, low, medium, high, very_high
+	Level      string // none, low, medium, high, very_high: the worst kind of harm
 	Likelihood string // remote, possible, likely, almost_certain
 	Severity   string // low, medium, high, very_high
-	// SeriousHarm: a breach likely to cause serious harm (NZ s 112, AU s 26WE):
-	// the risk of harm is high or very high.
-	SeriousHarm bool
 	// RiskToRights: not "unlikely to result in a risk" (GDPR art 33(1)):
-	// harm is more than remote and the risk is at least low.
+	// some kind of harm is at least a medium risk.
 	RiskToRights bool
-	// HighRisk: "likely to result in a high risk" (GDPR art 34(1)).
+	// HighRisk: "likely to result in a high risk" (GDPR art 34(1)): some
+	// kind of harm is a high risk.
 	HighRisk bool
+	// SeriousHarm: "likely to cause serious harm" as New Zealand reads
+	// "likely", a real and substantial chance (Privacy Act 2020 s 112):
+	// some harm is a high risk, or serious harm is a real possibility.
+	SeriousHarm bool
+	// LikelySeriousHarm: serious harm is more probable than not, as the
+	// OAIC reads "likely" (Privacy Act 1988 (Cth) s 26WE).
+	LikelySeriousHarm bool
 	// ForeseeableRisk: a risk of harm that is not too remote (OVIC).
 	ForeseeableRisk bool
-	// Unintelligible: encrypted with a key that was not compromised.
+	// Unintelligible: encrypted with a key that was not compromised, or
+	// only strongly hashed passwords.
 	Unintelligible bool
-	// RemediationPrevents: action taken means serious harm is no longer likely.
+	// Contained: recovered, or deleted with assurance, before anyone
+	// looked, or remedial action prevents serious harm (s 26WF).
+	Contained bool
+	// RemediationPrevents: the organisation judged that action taken means
+	// serious harm is no longer likely.
 	RemediationPrevents bool
+	// Nothing: nothing is known about what happened; no default exists.
+	Nothing             bool
 	Loss                bool // the information was lost (not only accessed or disclosed)
 	Malicious           bool
 	Vulnerable          bool
 	Danger              bool
 	LawEnforcementDelay bool
 	WouldCauseMoreHarm  bool
+	// OtherDelay is national_security or regulator_instruction, or "".
+	OtherDelay string
 	// ContactDetails: the people can be contacted directly (assumed unless
 	// the facts say they cannot).
-	ContactDetails      bool
-	Processor           bool
-	TFN                 bool // tax file number information is involved
+	ContactDetails bool
+	AlreadyAware   bool
+	Processor      bool
+	TFN            bool // tax file number information is involved
+	// OtherEntityNotifies: another entity holding the information agreed
+	// to notify, and has not yet confirmed it did.
 	OtherEntityNotifies bool
-	People              int64
+	// OtherEntityNotified: another entity confirmed it notified.
+	OtherEntityNotified bool
+	// VicPublicSector: Part 4 of the PDP Act 2014 (Vic) applies.
+	VicPublicSector bool
+	// BIL is the VPDSS business impact level, 0 when not known.
+	BIL    int
+	People int64
 	// PeopleKnown: people.count is given (People is 0 otherwise).
 	PeopleKnown bool
 	Categories  []string
@@ -119,10 +145,16 @@ func (e Env) Has(category string) bool {
 
 func newEnv(f *facts.Facts, h harm.Assessment) Env {
 	e := Env{Level: h.Level.String(), Likelihood: h.Likelihood.String(), Severity: h.Severity.String(),
-		SeriousHarm: h.Level >= harm.LevelHigh, HighRisk: h.Level >= harm.LevelHigh,
-		RiskToRights:    h.Level >= harm.LevelLow && h.Likelihood > harm.Remote,
-		ForeseeableRisk: h.Level >= harm.LevelLow && h.Likelihood > harm.Remote,
-		Unintelligible:  h.Unintelligible, ContactDetails: true}
+		Unintelligible: h.Unintelligible, Contained: h.Contained != "", Nothing: h.Nothing, ContactDetails: true}
+	cats := categoriesOf(f)
+	for _, c := range h.Channels {
+		g := gdprView(c, cats)
+		e.RiskToRights = e.RiskToRights || g.Level >= harm.LevelMedium
+		e.HighRisk = e.HighRisk || g.Level >= harm.LevelHigh
+		e.SeriousHarm = e.SeriousHarm || nzSerious(c, h.Hostile)
+		e.LikelySeriousHarm = e.LikelySeriousHarm || auSerious(c)
+		e.ForeseeableRisk = e.ForeseeableRisk || (c.Likelihood >= harm.Possible && c.Level >= harm.LevelLow)
+	}
 	if f.Remediation != nil && f.Remediation.PreventsSeriousHarm != nil {
 		e.RemediationPrevents = *f.Remediation.PreventsSeriousHarm
 	}
@@ -132,7 +164,8 @@ func newEnv(f *facts.Facts, h harm.Assessment) Env {
 	}
 	e.Malicious = f.Cause == "malicious_external" || f.Cause == "malicious_internal"
 	if p := f.People; p != nil {
-		e.Vulnerable = p.Vulnerable != nil && *p.Vulnerable
+		e.Vulnerable = isTrue(p.Vulnerable) || (p.AtHigherRisk != nil && (p.AtHigherRisk.Count == nil || *p.AtHigherRisk.Count > 0))
+		e.AlreadyAware = isTrue(p.AlreadyAware)
 		if p.Count != nil {
 			e.People, e.PeopleKnown = *p.Count, true
 		}
@@ -154,9 +187,11 @@ func newEnv(f *facts.Facts, h harm.Assessment) Env {
 		e.LawEnforcementDelay = isTrue(c.LawEnforcementDelay)
 		e.WouldCauseMoreHarm = isTrue(c.WouldCauseMoreHarm)
 		e.ContactDetails = !(c.ContactDetailsAvailable != nil && !*c.ContactDetailsAvailable)
+		e.OtherDelay = c.OtherDelay
 	}
 	if o := f.Organisation; o != nil {
 		e.Processor = o.GDPRRole == "processor"
+		e.VicPublicSector = isTrue(o.VicPublicSector)
 		e.SubjectTo = o.SubjectTo
 	}
 	e.Acquired, e.Accessed, e.NotAcquired = acquisition(f)
@@ -168,19 +203,131 @@ func newEnv(f *facts.Facts, h harm.Assessment) Env {
 		e.GoodFaithInsider = (f.Cause == "human_error" || f.Cause == "system_fault") && f.Method != "unauthorised_staff_access" && f.Method != "former_staff_access"
 	}
 	e.PasswordsProtected = f.Protection != nil && f.Protection.PasswordsHashed == "strong_salted"
+	if f.Effects != nil && f.Effects.BusinessImpactLevel != nil {
+		e.BIL = *f.Effects.BusinessImpactLevel
+	}
 	if f.Data != nil {
 		e.Categories = f.Data.Categories
 	}
 	e.TFN = e.Has("tax_file_number")
-	for _, en := range f.Entities {
-		if isTrue(en.Notifies) {
+	if en := notifyingEntity(f); en != nil {
+		if isTrue(en.Notified) {
+			e.OtherEntityNotified = true
+		} else {
 			e.OtherEntityNotifies = true
 		}
 	}
 	return e
 }
 
+// nzSerious is New Zealand's test of a kind of harm: serious harm is a
+// real and substantial chance (s 112 "likely"): a high risk, serious harm
+// that is a real possibility, or information in the hands of someone who
+// means harm, which the Commissioner treats as serious (ransomware with
+// information accessed or stolen; a former employee using customers'
+// information).
+func nzSerious(c harm.Channel, hostile bool) bool {
+	return c.Level >= harm.LevelHigh || (c.Severity >= harm.High && c.Likelihood >= harm.Possible) ||
+		(hostile && (c.Kind == harm.Exposure || c.Kind == harm.Misuse) && c.Likelihood == harm.AlmostCertain)
+}
+
+// auSerious is Australia's test: an eligible data breach is unauthorised
+// access to, disclosure or loss of information (s 26WE), so only those
+// kinds of harm count, not alteration or unavailability; and serious
+// harm must be more probable than not.
+func auSerious(c harm.Channel) bool {
+	return (c.Kind == harm.Exposure || c.Kind == harm.Misuse) && c.Severity >= harm.High && c.Likelihood >= harm.Likely
+}
+
+// articles9and10 are the special categories of personal data (GDPR art 9)
+// and data on criminal convictions and offences (art 10).
+var articles9and10 = []string{"health", "genetic", "biometric", "racial_ethnic", "political", "religious", "trade_union", "sexual", "criminal"}
+
+// gdprView reads a kind of harm as the GDPR guidance does: where special
+// categories or criminal data reached someone not entitled to them,
+// "such damage should be considered likely to occur" (WP250 rev.01, EDPB
+// Guidelines 9/2022), so a possible exposure counts as likely.
+func gdprView(c harm.Channel, cats []string) harm.Channel {
+	if c.Kind == harm.Exposure && c.Likelihood == harm.Possible && hasAnyOf(cats, articles9and10) {
+		c.Likelihood = harm.Likely
+		c.Level = harm.LevelOf(c.Likelihood, c.Severity)
+	}
+	return c
+}
+
+func categoriesOf(f *facts.Facts) []string {
+	if f.Data == nil {
+		return nil
+	}
+	return f.Data.Categories
+}
+
+func hasAnyOf(list, want []string) bool {
+	for _, w := range want {
+		if contains(list, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// notifyingEntity is the other entity that notified, or failing that the
+// one that agreed to.
+func notifyingEntity(f *facts.Facts) *facts.Entity {
+	var agreed *facts.Entity
+	for i := range f.Entities {
+		en := &f.Entities[i]
+		if isTrue(en.Notified) {
+			return en
+		}
+		if isTrue(en.Notifies) && agreed == nil {
+			agreed = en
+		}
+	}
+	return agreed
+}
+
+func entityWords(en *facts.Entity) string {
+	name := strings.TrimSpace(en.Name)
+	if name == "" {
+		name = "the other entity"
+	}
+	return name
+}
+
 func isTrue(b *bool) bool { return b != nil && *b }
+
+// envKey is Env as a comparable value, so that decisions on an Env that
+// was already decided are not decided again (a test keeps it in step).
+type envKey struct {
+	Level, Likelihood, Severity                                                            string
+	RiskToRights, HighRisk, SeriousHarm, LikelySeriousHarm, ForeseeableRisk                bool
+	Unintelligible, Contained, RemediationPrevents, Nothing, Loss, Malicious               bool
+	Vulnerable, Danger, LawEnforcementDelay, WouldCauseMoreHarm                            bool
+	OtherDelay                                                                             string
+	ContactDetails, AlreadyAware, Processor, TFN, OtherEntityNotifies, OtherEntityNotified bool
+	VicPublicSector                                                                        bool
+	BIL                                                                                    int
+	People                                                                                 int64
+	PeopleKnown                                                                            bool
+	Categories                                                                             string
+	Acquired, GoodFaithInsider, NotAcquired, Accessed, Paper, PasswordsProtected           bool
+	SubjectTo, Places                                                                      string
+	Residents, ResidentsMax                                                                int64
+}
+
+func (e Env) key() envKey {
+	places := make([]string, 0, len(e.Places))
+	for code, n := range e.Places {
+		places = append(places, fmt.Sprintf("%s=%d", code, n))
+	}
+	sort.Strings(places)
+	return envKey{e.Level, e.Likelihood, e.Severity, e.RiskToRights, e.HighRisk, e.SeriousHarm, e.LikelySeriousHarm, e.ForeseeableRisk,
+		e.Unintelligible, e.Contained, e.RemediationPrevents, e.Nothing, e.Loss, e.Malicious, e.Vulnerable, e.Danger, e.LawEnforcementDelay,
+		e.WouldCauseMoreHarm, e.OtherDelay, e.ContactDetails, e.AlreadyAware, e.Processor, e.TFN, e.OtherEntityNotifies, e.OtherEntityNotified,
+		e.VicPublicSector, e.BIL, e.People, e.PeopleKnown, strings.Join(e.Categories, ","), e.Acquired, e.GoodFaithInsider, e.NotAcquired,
+		e.Accessed, e.Paper, e.PasswordsProtected, strings.Join(e.SubjectTo, ","), strings.Join(places, ","), e.Residents, e.ResidentsMax}
+}
 
 // acquisition reads whether the data was acquired, or only accessed, by
 // someone not authorised, or whether acquisition was ruled out. It

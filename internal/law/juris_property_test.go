@@ -101,9 +101,10 @@ func TestPropertyEveryObligationCitedAndAfterAwareness(t *testing.T) {
 		f := randomWorld(r, rules, places)
 		a := rules.Assess(f, Options{At: aware, TargetHours: r.Intn(100)})
 		for _, o := range a.Obligations {
+			start, _ := rules.Clock(o.Rule, f) // awareness, or when it ought to have been
 			for _, t0 := range []*time.Time{o.Due, o.Target} {
-				if t0 != nil && t0.Before(f.Timeline.DiscoveredAt) {
-					t.Fatalf("case %d: %s due %v before awareness %v", i, o.Rule, t0, f.Timeline.DiscoveredAt)
+				if t0 != nil && t0.Before(start) {
+					t.Fatalf("case %d: %s due %v before awareness %v", i, o.Rule, t0, start)
 				}
 			}
 			if o.Citation == "" || len(o.Reasons) == 0 {

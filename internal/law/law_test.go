@@ -1,6 +1,7 @@
 package law
 
 import (
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -51,8 +52,8 @@ cause: human_error
 method: misdirected_email
 data: {categories: [name, date_of_birth, education, health]}
 people: {count: 312, groups: [students]}
-recipient: {kind: individual, accessed: unknown}`,
-		map[string]string{"vic.individuals": "recommended", "vic.ovic": "recommended"}, "high"},
+recipient: {kind: individual, relationship: a group of other students, accessed: unknown}`,
+		map[string]string{"vic.individuals": "recommended", "vic.ovic": "recommended"}, "very_high"},
 	{"seed 001: family-violence client database publicly accessible for two weeks, access unknown",
 		`organisation: {subject_to: [vic_pdp, nz_privacy_act]}
 cause: system_fault
@@ -80,7 +81,7 @@ people: {vulnerable: false}
 recipient: {kind: malicious_actor, accessed: "yes"}
 notification_constraints: {contact_details_available: true}`,
 		map[string]string{"au.assess": "required", "au.commissioner": "required", "au.individuals": "required", "au.public": "not_required"}, "very_high"},
-	{"seed 003: storage provider burgled; the medical practice has agreed to notify (s 26WM)",
+	{"seed 003: storage provider burgled; the medical practice has agreed to notify, not yet confirmed (s 26WM)",
 		`organisation: {subject_to: [au_ndb]}
 cause: malicious_external
 method: stolen_paper
@@ -89,7 +90,7 @@ people: {vulnerable: false}
 recipient: {kind: malicious_actor}
 entities: [{name: Medical practice, relationship: client of the storage provider, notifies: true}]
 notification_constraints: {contact_details_available: true}`,
-		map[string]string{"au.commissioner": "not_required", "au.individuals": "not_required"}, "very_high"},
+		map[string]string{"au.commissioner": "required", "au.individuals": "required"}, "very_high"},
 	{"legal s 13 (OAIC via Dundas): laptop left in a taxi, access disabled at once",
 		`organisation: {subject_to: [au_ndb]}
 cause: theft_or_loss
@@ -115,7 +116,7 @@ method: misdirected_email
 data: {categories: [name, contact, income, financial_account]}
 people: {count: 900, vulnerable: true}
 recipient: {kind: other_organisation, accessed: "yes"}`,
-		map[string]string{"nz.commissioner": "required", "nz.individuals": "required"}, "high"},
+		map[string]string{"nz.commissioner": "required", "nz.individuals": "required"}, "medium"},
 	{"GDPR art 33(2): a processor tells the controller, not the authority",
 		`organisation: {subject_to: [eu_gdpr], gdpr_role: processor}
 cause: malicious_external
@@ -273,5 +274,13 @@ rules:
 	}
 	if _, err := Load(dir); err == nil || !strings.Contains(err.Error(), "Levle") {
 		t.Fatalf("a misspelt name must fail at load: %v", err)
+	}
+}
+
+// envKey must hold every field of Env, or decisions would be reused for
+// an Env that differs.
+func TestEnvKeyCoversEnv(t *testing.T) {
+	if a, b := reflect.TypeOf(Env{}).NumField(), reflect.TypeOf(envKey{}).NumField(); a != b {
+		t.Fatalf("Env has %d fields, envKey %d", a, b)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -26,7 +27,7 @@ import (
 var builtin embed.FS
 
 // BuiltinVersion is the version of the rule packs compiled into this binary.
-const BuiltinVersion = "2026.11.2"
+const BuiltinVersion = "2026.11.3"
 
 // Pack is the rules of one regime (a law, or an organisation's own policy).
 type Pack struct {
@@ -83,19 +84,33 @@ type Source struct {
 // Rule decides one obligation: whether to tell one audience, by when, why,
 // with which exceptions and what the notice must contain.
 type Rule struct {
-	ID        string   `yaml:"id"`
-	Audience  string   `yaml:"audience"`
-	Recipient string   `yaml:"recipient"`
+	ID        string `yaml:"id"`
+	Audience  string `yaml:"audience"`
+	Recipient string `yaml:"recipient"`
+	// Label names the obligation for people when the audience alone would
+	// mislead, e.g. "Assess the suspected breach within 30 days".
+	Label     string   `yaml:"label"`
 	Citation  string   `yaml:"citation"`
 	Quote     string   `yaml:"quote"`
 	Effective string   `yaml:"effective"`
 	Reads     []string `yaml:"reads"`
-	When      []Clause `yaml:"when"`
-	IfUnknown string   `yaml:"if_unknown"` // undetermined (default) or cautious
-	Cautious  string   `yaml:"cautious_reason"`
-	Deadline  Deadline `yaml:"deadline"`
-	Except    []Clause `yaml:"exceptions"`
-	Content   []string `yaml:"content"`
+	// Test names the regime's test of harm the rule applies, so the
+	// assessment can explain it: risk_to_rights, high_risk, serious_harm,
+	// likely_serious_harm or foreseeable_risk.
+	Test string   `yaml:"test"`
+	When []Clause `yaml:"when"`
+	// IfUnknown is likely (default: unknown facts take their most likely
+	// value), cautious (they take the cautious value, where the law says
+	// to err on the side of caution) or undetermined (the rule gives no
+	// answer while a fact that would change it is unknown).
+	IfUnknown string `yaml:"if_unknown"`
+	Cautious  string `yaml:"cautious_reason"`
+	// MetWhenRecorded: recording the assessment is what the rule requires
+	// (e.g. Privacy Act 1988 (Cth) s 26WH), so it is done once recorded.
+	MetWhenRecorded bool     `yaml:"met_when_recorded"`
+	Deadline        Deadline `yaml:"deadline"`
+	Except          []Clause `yaml:"exceptions"`
+	Content         []string `yaml:"content"`
 	// Threshold says in words when the duty starts (e.g. "more than 500
 	// California residents"), for the matrix.
 	Threshold string `yaml:"threshold"`
@@ -143,6 +158,10 @@ type Deadline struct {
 	BusinessDays int    `yaml:"business_days"`
 	TargetHours  int    `yaml:"target_hours"`
 	After        string `yaml:"after"`
+	// From is the moment the clock starts: awareness (default: when the
+	// organisation became aware, or ought to have) or suspicion (the first
+	// sign of trouble, timeline.first_alert_at, when known).
+	From string `yaml:"from"`
 }
 
 // audiences: organisations are others that must or should be told, such
@@ -257,8 +276,12 @@ func checkRule(rl *Rule, i int) error {
 		return fmt.Errorf("%s: citation, quote and effective date are required", where)
 	case rl.fn == nil && (len(rl.When) == 0 || rl.When[len(rl.When)-1].If != ""):
 		return fmt.Errorf("%s: 'when' must end with a clause without a condition", where)
-	case rl.IfUnknown != "" && rl.IfUnknown != "undetermined" && rl.IfUnknown != "cautious":
-		return fmt.Errorf("%s: if_unknown must be undetermined or cautious", where)
+	case rl.IfUnknown != "" && rl.IfUnknown != "likely" && rl.IfUnknown != "undetermined" && rl.IfUnknown != "cautious":
+		return fmt.Errorf("%s: if_unknown must be likely, cautious or undetermined", where)
+	case rl.Test != "" && testWords[rl.Test] == "":
+		return fmt.Errorf("%s: test must be one of risk_to_rights, high_risk, serious_harm, likely_serious_harm, foreseeable_risk", where)
+	case rl.Deadline.From != "" && rl.Deadline.From != "awareness" && rl.Deadline.From != "suspicion":
+		return fmt.Errorf("%s: deadline.from must be awareness or suspicion", where)
 	case rl.SafeHarbour != "" && rl.SafeHarbour != "encryption":
 		return fmt.Errorf("%s: safe_harbour can only be encryption", where)
 	case rl.Deadline.Hours < 0 || rl.Deadline.Days < 0 || rl.Deadline.BusinessDays < 0 || rl.Deadline.TargetHours < 0:
@@ -322,7 +345,7 @@ func compile(c *Clause) error {
 	if c.If == "" || c.test != nil {
 		return nil
 	}
-	prog, err := expr.Compile(c.If, expr.Env(Env{}), expr.AsBool())
+	prog, err := expr.Compile(c.If, expr.Env(&Env{}), expr.AsBool())
 	if err != nil {
 		return fmt.Errorf("condition %q: %w", c.If, err)
 	}
@@ -330,13 +353,19 @@ func compile(c *Clause) error {
 	return nil
 }
 
-func (c *Clause) holds(env Env) bool {
+// machines are reusable expression machines: running a condition then
+// allocates nothing for the machine itself.
+var machines = sync.Pool{New: func() any { return &vm.VM{} }}
+
+func (c *Clause) holds(env *Env) bool {
 	if c.test != nil {
-		return c.test(env)
+		return c.test(*env)
 	}
 	if c.program == nil {
 		return true
 	}
-	out, err := vm.Run(c.program, env)
+	m := machines.Get().(*vm.VM)
+	out, err := m.Run(c.program, env)
+	machines.Put(m)
 	return err == nil && out.(bool)
 }

@@ -1,0 +1,205 @@
+package harm
+
+import (
+	"strings"
+
+	"github.com/breachdesk/breachdesk/internal/facts"
+)
+
+// holder is who has, or may have, the data: what they are to the people
+// and whether they mean harm decide how likely harm is (seed 001: "the
+// recipient and their relationship with the affected individual can have
+// a bearing on the risk of harm").
+type holder int
+
+const (
+	hNone         holder = iota // nobody outside obtained it
+	hColleague                  // someone inside the organisation, by mistake
+	hTrusted                    // a professional under confidence, or an organisation bound by an agreement
+	hOrganisation               // another organisation, with its own duties of care
+	hStranger                   // an uninvolved member of the public
+	hUnknown                    // not known who
+	hFinder                     // whoever finds something lost
+	hFamily                     // a family member or partner of the person
+	hThief                      // a thief, who may be after the device or the papers
+	hPublic                     // published: anyone
+	hMalicious                  // an attacker, fraudster or malicious insider
+	hPerpetrator                // an alleged perpetrator of harm against the person
+)
+
+var holderWords = []string{
+	hNone:         "nobody outside the organisation",
+	hColleague:    "a colleague inside the organisation",
+	hTrusted:      "a trusted recipient under a duty of confidence or an agreement",
+	hOrganisation: "another organisation",
+	hStranger:     "an uninvolved member of the public, not malicious",
+	hUnknown:      "someone not known",
+	hFinder:       "whoever finds what was lost",
+	hFamily:       "a family member or partner of the person",
+	hThief:        "a thief",
+	hPublic:       "anyone: the information was public",
+	hMalicious:    "someone who means harm",
+	hPerpetrator:  "an alleged perpetrator of harm against the person",
+}
+
+func (h holder) words() string { return holderWords[h] }
+
+// hostile holders mean harm: their word that the data was deleted is
+// worth nothing.
+func (h holder) hostile() bool { return h == hMalicious || h == hPerpetrator }
+
+var relationHolder = map[string]holder{
+	"colleague": hColleague, "professional_confidence": hTrusted, "contractor_under_agreement": hTrusted,
+	"family_or_partner": hFamily, "alleged_perpetrator": hPerpetrator, "stranger": hStranger,
+	"malicious_actor": hMalicious, "public": hPublic,
+}
+
+var kindHolder = map[string]holder{
+	"malicious_actor": hMalicious, "public": hPublic, "employee": hColleague, "trusted_recipient": hTrusted,
+	"other_organisation": hOrganisation, "individual": hStranger, "none": hNone,
+}
+
+var methodHolder = map[string]holder{
+	"misdirected_email": hStranger, "misdirected_mail": hStranger, "failure_to_redact": hStranger, "exposed_email_recipients": hStranger,
+	"unintended_publication": hPublic, "hacking": hMalicious, "malware": hMalicious, "phishing": hMalicious,
+	"credential_stuffing": hMalicious, "ransomware": hMalicious, "social_engineering": hMalicious,
+	"unauthorised_staff_access": hMalicious, "former_staff_access": hMalicious, "stolen_device": hThief,
+	"stolen_paper": hThief, "lost_device": hFinder, "lost_paper": hFinder, "improper_disposal": hFinder,
+}
+
+// relationKeywords reads the free-text recipient.relationship of version
+// 1 documents: phrases first, in order of how much they weigh.
+var relationKeywords = []struct {
+	h     holder
+	words []string
+}{
+	{hPerpetrator, []string{"perpetrator", "abuser", "abusive", "violent", "offender", "stalker", "ex-partner", "ex partner", "former partner", "estranged", "protection order", "restraining order"}},
+	{hThief, []string{"thief", "burglar", "broke into", "break-in", "stole"}},
+	{hMalicious, []string{"hacker", "attacker", "criminal", "fraudster", "scammer", "malicious", "ransomware", "extort"}},
+	{hFamily, []string{"spouse", "husband", "wife", "family", "relative", "sibling", "their partner", "his partner", "her partner", "neighbour", "neighbor", "birth parent"}},
+	{hTrusted, []string{"doctor", "lawyer", "solicitor", "accountant", "gp", "clinician", "counsellor", "professional", "contractor", "supplier", "processor", "service provider", "vendor", "under contract", "agreement"}},
+	{hColleague, []string{"colleague", "staff", "employee", "team", "coworker", "co-worker", "internal", "in-house"}},
+	{hOrganisation, []string{"agency", "department", "organisation", "organization", "company", "council", "insurer", "bank", "business", "ministry", "school", "hospital"}},
+	{hPublic, []string{"published", "public website", "internet", "online", "anyone"}},
+	{hStranger, []string{"stranger", "member of the public", "wrong person", "wrong address", "customer", "client", "student", "patient", "another"}},
+}
+
+// manyKeywords say the recipients were many.
+var manyKeywords = []string{"everyone", "all", "group", "list", "mailing", "recipients", "members", "parents", "students", "customers", "clients",
+	"employees", "patients", "users", "participants", "seekers", "residents", "subscribers", "applicants", "colleagues", "people", "persons", "individuals", "families", "others"}
+
+func containsWord(text, w string) bool {
+	i := strings.Index(text, w)
+	for i >= 0 {
+		before := i == 0 || !isLetter(text[i-1])
+		after := i+len(w) >= len(text) || !isLetter(text[i+len(w)]) || text[i+len(w)] == 's'
+		if before && after {
+			return true
+		}
+		next := strings.Index(text[i+1:], w)
+		if next < 0 {
+			break
+		}
+		i += next + 1
+	}
+	return false
+}
+
+func isLetter(b byte) bool { return b >= 'a' && b <= 'z' }
+
+// readRelationship reads recipient.relationship words into a holder.
+func readRelationship(text string) (holder, bool) {
+	t := strings.ToLower(text)
+	for _, k := range relationKeywords {
+		for _, w := range k.words {
+			if containsWord(t, w) {
+				return k.h, true
+			}
+		}
+	}
+	return hUnknown, false
+}
+
+// manyRecipients says whether recipient.relationship speaks of many.
+func manyRecipients(text string) bool {
+	t := strings.ToLower(text)
+	for _, w := range manyKeywords {
+		if containsWord(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// holderOf says who has, or may have, the data, and from which fact
+// that was read.
+func holderOf(f *facts.Facts) (holder, string) {
+	if e := f.Effects; e != nil && e.Confidentiality == "no" && e.Exfiltrated != "yes" {
+		return hNone, "effects.confidentiality"
+	}
+	staffMalice := f.Cause == "malicious_internal" || f.Method == "unauthorised_staff_access" || f.Method == "former_staff_access"
+	public := f.Exposure != nil && isTrue(f.Exposure.PubliclyAvailable)
+	pick := func(h holder, from string) (holder, string) {
+		if h == hColleague && staffMalice {
+			return hMalicious, from
+		}
+		if public && h != hMalicious && h != hPerpetrator {
+			return hPublic, "exposure.publicly_available"
+		}
+		return h, from
+	}
+	if r := f.Recipient; r != nil {
+		if h, ok := relationHolder[r.Relation]; ok {
+			return pick(h, "recipient.relation")
+		}
+		if r.Relationship != "" {
+			if h, ok := readRelationship(r.Relationship); ok {
+				return pick(h, "recipient.relationship")
+			}
+		}
+		if h, ok := kindHolder[r.Kind]; ok {
+			return pick(h, "recipient.kind")
+		}
+	}
+	if h, ok := methodHolder[f.Method]; ok {
+		return pick(h, "method")
+	}
+	if public {
+		return hPublic, "exposure.publicly_available"
+	}
+	if f.Method == "system_misconfiguration" {
+		return hStranger, "method"
+	}
+	switch f.Cause {
+	case "malicious_external", "malicious_internal":
+		return hMalicious, "cause"
+	case "theft_or_loss":
+		return hFinder, "cause"
+	}
+	return hUnknown, ""
+}
+
+// manyUncounted stands for "many recipients" when the words or the
+// method say so but no count is given.
+const manyUncounted = 20
+
+// recipients is how many had or could see the data: recipient.count, or
+// what the method and the words say.
+func recipients(f *facts.Facts, h holder) int64 {
+	if r := f.Recipient; r != nil && r.Count != nil {
+		return *r.Count
+	}
+	if f.Method == "exposed_email_recipients" {
+		if f.People != nil && f.People.Count != nil && *f.People.Count > 1 {
+			return *f.People.Count
+		}
+		return manyUncounted
+	}
+	if r := f.Recipient; r != nil && r.Relationship != "" && manyRecipients(r.Relationship) && (h == hStranger || h == hColleague || h == hUnknown) {
+		return manyUncounted
+	}
+	if f.Method == "system_misconfiguration" && h == hStranger {
+		return manyUncounted
+	}
+	return 1
+}

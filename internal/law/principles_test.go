@@ -1,0 +1,230 @@
+package law
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func parse11(t *testing.T, doc string) Assessment {
+	t.Helper()
+	if !strings.Contains(doc, "organisation:") {
+		doc = "organisation: {subject_to: [nz_privacy_act, au_ndb, vic_pdp, eu_gdpr, uk_gdpr]}\n" + doc
+	}
+	f, err := factsParse("schema: breachdesk/facts/v1.1\ntimeline: {discovered_at: 2026-03-02T09:00:00Z}\n" + doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return mustRules(t).Assess(f, Options{At: aware.Add(time.Hour)})
+}
+
+// expectDecisions checks rule id -> decision.
+func expectDecisions(t *testing.T, name string, a Assessment, want map[string]string) {
+	t.Helper()
+	for rule, d := range want {
+		ob := find(a, rule)
+		if ob == nil {
+			t.Errorf("%s: no %s", name, rule)
+			continue
+		}
+		if ob.Decision != d {
+			t.Errorf("%s: %s is %s, want %s: %s", name, rule, ob.Decision, d, strings.Join(ob.Reasons, " | "))
+		}
+	}
+}
+
+// The principles of issue 13, each as the regulators state it.
+func TestPrinciples(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		doc  string
+		want map[string]string
+	}{
+		{"availability: a call centre down for minutes is no risk (WP250)",
+			"cause: system_fault\nmethod: other\neffects: {confidentiality: \"no\", availability: temporary, availability_hours: 0.1}\n",
+			map[string]string{"eu.authority": "not_required", "eu.data_subjects": "not_required", "eu.record": "required", "nz.commissioner": "not_required"}},
+		{"availability: hospital records unavailable for 30 hours are a high risk (WP250)",
+			"method: hacking\ndata: {categories: [health]}\neffects: {confidentiality: \"no\", availability: temporary, availability_hours: 30, availability_criticality: critical}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required", "nz.commissioner": "required", "au.commissioner": "not_required"}},
+		{"availability: ransomware restored from backup in hours, exfiltration ruled out (EDPB 01/2021 case 1)",
+			"method: ransomware\ncause: malicious_external\neffects: {confidentiality: \"no\", exfiltrated: \"no\", availability: temporary, availability_hours: 4, availability_criticality: low}\nprotection: {backup_available: true, restored: true, restored_from: backup}\n",
+			map[string]string{"eu.authority": "not_required", "eu.data_subjects": "not_required", "au.commissioner": "not_required"}},
+		{"unintelligible: strongly hashed and salted passwords only",
+			"method: hacking\ncause: malicious_external\ndata: {categories: [credentials]}\nprotection: {passwords_hashed: strong_salted}\n",
+			map[string]string{"eu.authority": "not_required", "eu.data_subjects": "not_required", "au.commissioner": "not_required"}},
+		{"unintelligible: weak hashes give no relief",
+			"method: hacking\ncause: malicious_external\ndata: {categories: [credentials]}\nprotection: {passwords_hashed: weak}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required", "au.commissioner": "required", "nz.individuals": "required"}},
+		{"unintelligible: a compromised key gives no relief",
+			"method: stolen_device\ndata: {categories: [name, health]}\nprotection: {encrypted: true, key_compromised: true}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required"}},
+		{"recipient: a colleague who deleted it (ICO)",
+			"method: misdirected_email\ndata: {categories: [contact, health]}\npeople: {vulnerable: true}\nrecipient: {relation: colleague, deletion_assurance: their_word}\n",
+			map[string]string{"eu.authority": "not_required", "nz.commissioner": "not_required", "vic.individuals": "not_required"}},
+		{"recipient: a mailing list of a thousand is not one colleague (WP250)",
+			"method: misdirected_email\ndata: {categories: [name, education]}\nrecipient: {count: 1000}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required"}},
+		{"recipient: an alleged perpetrator (seed 001)",
+			"method: misdirected_mail\ndata: {categories: [name, address]}\nrecipient: {relation: alleged_perpetrator}\n",
+			map[string]string{"nz.commissioner": "required", "au.individuals": "required", "eu.data_subjects": "required", "vic.individuals": "recommended"}},
+		{"already public: unlikely to result in a risk",
+			"method: unintended_publication\ndata: {categories: [name, contact], already_public: true}\n",
+			map[string]string{"eu.authority": "not_required", "vic.individuals": "not_required"}},
+		{"fraud-enabling: usernames and passwords published (WP250)",
+			"method: hacking\ncause: malicious_external\ndata: {categories: [name, credentials]}\nrecipient: {relation: public}\n",
+			map[string]string{"eu.data_subjects": "required", "nz.individuals": "required", "au.individuals": "required"}},
+		{"NZ: ransomware that only made information inaccessible (OPC)",
+			"method: ransomware\ncause: malicious_external\neffects: {availability: unknown}\n",
+			map[string]string{"nz.commissioner": "required"}},
+		{"volume: 5,000 people's identity details on a stolen laptop",
+			"method: stolen_device\ndata: {categories: [name, date_of_birth, employment]}\npeople: {count: 5000}\n",
+			map[string]string{"au.commissioner": "required", "eu.data_subjects": "required"}},
+		{"a misdirected letter to one member of the public, with nothing sensitive",
+			"method: misdirected_mail\ndata: {categories: [name, address]}\n",
+			map[string]string{"eu.authority": "not_required", "nz.commissioner": "not_required", "au.commissioner": "not_required"}},
+	} {
+		expectDecisions(t, c.name, parse11(t, c.doc), c.want)
+	}
+}
+
+func TestVictoriasIncidentNotificationScheme(t *testing.T) {
+	a := parse11(t, "organisation: {subject_to: [vic_pdp], vic_public_sector: true}\neffects: {confidentiality: \"yes\", business_impact_level: 2}\n")
+	expectDecisions(t, "BIL 2", a, map[string]string{"vic.vpdss": "required"})
+	ob := find(a, "vic.vpdss")
+	if ob.Label == "" || !strings.Contains(ob.Citation, "Part 4") || len(ob.Content) < 4 {
+		t.Fatalf("the VPDSS obligation names itself, its law and the form's contents: %+v", ob)
+	}
+	expectDecisions(t, "BIL 1", parse11(t, "organisation: {subject_to: [vic_pdp], vic_public_sector: true}\neffects: {integrity: \"yes\", business_impact_level: 1}\n"),
+		map[string]string{"vic.vpdss": "not_required"})
+	// A Part 4 body's privacy incident with no level given is rated 2.
+	a = parse11(t, "organisation: {subject_to: [vic_pdp], vic_public_sector: true}\nmethod: misdirected_email\ndata: {categories: [name, health]}\n")
+	expectDecisions(t, "no level", a, map[string]string{"vic.vpdss": "required"})
+	if !hasFlip(find(a, "vic.vpdss"), "effects.business_impact_level", "not_required") {
+		t.Errorf("a level of 1 would flip it: %+v", find(a, "vic.vpdss").Flips)
+	}
+	// Not known to be under Part 4: not required, and saying so would flip it.
+	a = parse11(t, "organisation: {subject_to: [vic_pdp]}\nmethod: misdirected_email\ndata: {categories: [name, health]}\n")
+	expectDecisions(t, "Part 4 unknown", a, map[string]string{"vic.vpdss": "not_required", "vic.ovic": "recommended"})
+	if !hasFlip(find(a, "vic.vpdss"), "organisation.vic_public_sector", "required") {
+		t.Errorf("being under Part 4 would flip it: %+v", find(a, "vic.vpdss").Flips)
+	}
+	old := parse11(t, "organisation: {subject_to: [vic_pdp], vic_public_sector: true}\neffects: {confidentiality: \"yes\", business_impact_level: 3}\n")
+	if find(old, "vic.vpdss") == nil {
+		t.Fatal("the scheme applies")
+	}
+}
+
+func hasFlip(ob *Obligation, fact, decision string) bool {
+	for _, f := range ob.Flips {
+		if f.Fact == fact && f.Decision == decision {
+			return true
+		}
+	}
+	return false
+}
+
+// Another entity's agreement to notify keeps the obligation open until
+// its notification is confirmed, in every regime.
+func TestAnotherEntityNotifying(t *testing.T) {
+	base := "method: stolen_paper\ndata: {categories: [name, health]}\n"
+	agreed := parse11(t, base+"entities: [{name: Clinic, notifies: true}]\n")
+	confirmed := parse11(t, base+"entities: [{name: Clinic, notifies: true, notified: true, reference: OAIC-123}]\n")
+	for _, rule := range []string{"nz.commissioner", "nz.individuals", "au.commissioner", "au.individuals", "eu.authority", "eu.data_subjects", "uk.authority", "uk.data_subjects"} {
+		o := find(agreed, rule)
+		if o.Decision != "required" || !strings.Contains(o.WaitingFor, "Clinic") || !hasFlip(o, "entities[].notified", "not_required") {
+			t.Errorf("%s: agreed only: %s, waiting for %q, flips %+v", rule, o.Decision, o.WaitingFor, o.Flips)
+		}
+		if o := find(confirmed, rule); o.Decision != "not_required" || o.WaitingFor != "" {
+			t.Errorf("%s: confirmed: %s %q", rule, o.Decision, o.WaitingFor)
+		}
+	}
+	if o := find(agreed, "vic.individuals"); o.Decision != "recommended" || o.WaitingFor == "" {
+		t.Errorf("vic.individuals: agreed only: %s %q", o.Decision, o.WaitingFor)
+	}
+	if o := find(confirmed, "vic.individuals"); o.Decision != "not_required" {
+		t.Errorf("vic.individuals: confirmed: %s", o.Decision)
+	}
+}
+
+// The s 26WH assessment is labelled as what it is, met once recorded, and
+// its 30 days run from the first grounds to suspect a breach.
+func TestSuspectedBreachAssessment(t *testing.T) {
+	a := parse11(t, "method: misdirected_email\ndata: {categories: [name]}\n")
+	ob := find(a, "au.assess")
+	if ob.Label != "Assess the suspected breach within 30 days" || !ob.MetWhenRecorded || ob.Due == nil || !ob.Due.Equal(aware.Add(720*time.Hour)) {
+		t.Fatalf("s 26WH: %+v", ob)
+	}
+	f, err := factsParse("schema: breachdesk/facts/v1.1\ntimeline: {discovered_at: 2026-03-02T09:00:00Z, first_alert_at: 2026-02-28T09:00:00Z}\norganisation: {subject_to: [au_ndb]}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ob := find(mustRules(t).Assess(f, Options{At: aware}), "au.assess"); !ob.Due.Equal(aware.Add(-48*time.Hour + 720*time.Hour)) {
+		t.Fatalf("30 days from the first alert: %v", ob.Due)
+	}
+}
+
+// Awareness the organisation should have had moves the clock back.
+func TestOughtToHaveKnown(t *testing.T) {
+	f, err := factsParse("schema: breachdesk/facts/v1.1\ntimeline: {discovered_at: 2026-03-02T09:00:00Z, ought_to_have_known_at: 2026-03-01T09:00:00Z}\norganisation: {subject_to: [eu_gdpr]}\nmethod: hacking\ndata: {categories: [name, health]}\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ob := find(mustRules(t).Assess(f, Options{At: aware}), "eu.authority")
+	if !ob.Due.Equal(aware.Add(-24*time.Hour+72*time.Hour)) || !strings.Contains(ob.DueRule, "ought reasonably to have become aware") {
+		t.Fatalf("72 hours from when it ought to have known: %v %s", ob.Due, ob.DueRule)
+	}
+}
+
+// Unknown facts are assumed and said; each that would flip a decision is
+// listed with the decision it would become; GDPR art 33 and OVIC read
+// them cautiously.
+func TestAssumptionsAndFlips(t *testing.T) {
+	a := parse11(t, "method: stolen_device\ndata: {categories: [name, date_of_birth]}\n")
+	if len(a.Assumptions) == 0 {
+		t.Fatal("nothing assumed")
+	}
+	seen := map[string]bool{}
+	for _, as := range a.Assumptions {
+		seen[as.Fact] = true
+		if as.Assumed == "" || as.Why == "" {
+			t.Errorf("assumption without its value or reason: %+v", as)
+		}
+	}
+	for _, f := range []string{"recipient.accessed", "protection.encrypted", "recipient.relation"} {
+		if !seen[f] {
+			t.Errorf("%s not assumed: %+v", f, a.Assumptions)
+		}
+	}
+	eu := find(a, "eu.authority")
+	if eu.Basis != "cautious" || eu.Decision != "required" {
+		t.Errorf("GDPR art 33 reads unknowns with caution: %+v", eu)
+	}
+	if !hasFlip(eu, "protection.encrypted", "not_required") {
+		t.Errorf("encryption would flip art 33: %+v", eu.Flips)
+	}
+	if nz := find(a, "nz.commissioner"); nz.Basis != "likely" {
+		t.Errorf("NZ reads unknowns at their likely value: %+v", nz)
+	}
+}
+
+// No decision shows an unverified section.
+func TestNoSectionIsShownUnverified(t *testing.T) {
+	r := mustRules(t)
+	for _, p := range r.Packs {
+		for _, rl := range p.Rules {
+			texts := []string{rl.Citation, rl.Quote, rl.Label, rl.Deadline.Rule, rl.Cautious}
+			for _, c := range rl.When {
+				texts = append(texts, c.Reason)
+			}
+			for _, c := range rl.Except {
+				texts = append(texts, c.Text)
+			}
+			texts = append(texts, rl.Content...)
+			for _, s := range texts {
+				if strings.Contains(strings.ToUpper(s), "UNVERIFIED") {
+					t.Errorf("%s shows %q", rl.ID, s)
+				}
+			}
+		}
+	}
+}
