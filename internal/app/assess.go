@@ -34,7 +34,7 @@ func (a *App) RecordAssessment(ctx context.Context, u *auth.User, id int64, f *f
 		return as, err
 	}
 	err = a.Store.SaveAssessment(ctx, actorOf(u), incident.Assessment{IncidentID: id, AssessedAt: as.AssessedAt, RulesVersion: as.RulesVersion,
-		Facts: raw, Result: string(result), Summary: Summarise(as), Obligations: obligationsOf(id, as)})
+		Facts: raw, Result: string(result), Summary: Summarise(as), Obligations: incident.ObligationsFrom(id, &as)})
 	if err != nil {
 		return as, err
 	}
@@ -56,16 +56,6 @@ func Summarise(a law.Assessment) string {
 		}
 	}
 	return strings.Join(parts, " ")
-}
-
-// obligationsOf turns the engine's obligations into the incident's.
-func obligationsOf(incID int64, a law.Assessment) []incident.Obligation {
-	out := make([]incident.Obligation, len(a.Obligations))
-	for i, o := range a.Obligations {
-		out[i] = incident.Obligation{IncidentID: incID, RuleID: o.Rule, Regime: o.Regime, Audience: o.Audience, Recipient: o.Recipient,
-			Citation: o.Citation, Decision: o.Decision, DueAt: o.Due, TargetAt: o.Target, DueRule: o.DueRule, Reasons: strings.Join(o.Reasons, "\n")}
-	}
-	return out
 }
 
 // ObligationOp is what a person records about an obligation.

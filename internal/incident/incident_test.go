@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/breachdesk/breachdesk/internal/facts"
 	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/law"
 )
 
 var t0 = time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
@@ -144,5 +146,42 @@ func TestPublishedRule(t *testing.T) {
 	i.Report.Recipient = "employee"
 	if ok, _ := r.Fires(i); ok {
 		t.Fatal("fired for information sent to an employee")
+	}
+}
+
+// Recording an assessment meets the s 26WH assessment of a suspected
+// breach: it is done, labelled as what it is, not a pending "record".
+func TestRecordingMeetsTheSuspectedBreachAssessment(t *testing.T) {
+	rules, err := law.Load("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := facts.Parse([]byte("schema: breachdesk/facts/v1.1\ntimeline: {discovered_at: 2026-03-02T09:00:00Z}\norganisation: {subject_to: [au_ndb]}\nmethod: misdirected_email\ndata: {categories: [name]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC)
+	a := rules.Assess(f, law.Options{At: at})
+	var assess *Obligation
+	obs := ObligationsFrom(7, &a)
+	for i := range obs {
+		if obs[i].RuleID == "au.assess" {
+			assess = &obs[i]
+		}
+	}
+	if assess == nil || assess.Status != ObligationDone || assess.DoneAt == nil || !assess.DoneAt.Equal(at) || assess.AudienceLabel() != "Assess the suspected breach within 30 days" {
+		t.Fatalf("s 26WH after recording: %+v", assess)
+	}
+	// Tracked, a pending obligation takes the assessment's "done".
+	tracked := Obligation{RuleID: "au.assess", Status: ObligationPending}
+	tracked.Assessed(*assess)
+	if tracked.Status != ObligationDone || tracked.Reference == "" || tracked.Label == "" {
+		t.Fatalf("tracked: %+v", tracked)
+	}
+	// A person's own decision stays.
+	manual := Obligation{RuleID: "au.assess", Status: ObligationOverridden, Manual: true}
+	manual.Assessed(*assess)
+	if manual.Status != ObligationOverridden {
+		t.Fatalf("a person's decision was replaced: %+v", manual)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/law"
 )
 
 // ObligationStatus is where a person has got with one obligation.
@@ -28,7 +29,10 @@ type Obligation struct {
 	Regime     string
 	Audience   string
 	Recipient  string
-	Citation   string
+	// Label names the obligation when its audience alone would mislead
+	// (e.g. "Assess the suspected breach within 30 days").
+	Label    string
+	Citation string
 	// Decision is the assessment's: required, recommended, undetermined or not_required.
 	Decision string
 	DueAt    *time.Time // a deadline the law sets
@@ -64,13 +68,16 @@ func (o *Obligation) Overdue(now time.Time) bool {
 // Assessed takes the assessment's latest view: the decision and deadline
 // always, the status only while no person has set it.
 func (o *Obligation) Assessed(n Obligation) {
-	o.Regime, o.Audience, o.Recipient, o.Citation = n.Regime, n.Audience, n.Recipient, n.Citation
+	o.Regime, o.Audience, o.Recipient, o.Citation, o.Label = n.Regime, n.Audience, n.Recipient, n.Citation, n.Label
 	o.Decision, o.DueAt, o.TargetAt, o.DueRule, o.Reasons = n.Decision, n.DueAt, n.TargetAt, n.DueRule, n.Reasons
 	if o.Manual {
 		return
 	}
 	switch {
 	case o.Status == ObligationDone:
+	case n.Status == ObligationDone:
+		// Recording the assessment is what the obligation asks (s 26WH).
+		o.Status, o.DoneAt, o.Reference, o.StatusReason = ObligationDone, n.DoneAt, n.Reference, ""
 	case n.Decision == "not_required":
 		o.Status, o.StatusReason = ObligationNotRequired, "The assessment found it is not required."
 	default:
@@ -125,8 +132,11 @@ func (o *Obligation) Reset() {
 // Open says whether the obligation still needs doing.
 func (o *Obligation) Open() bool { return o.Status == ObligationPending }
 
-// AudienceLabel names who is told.
+// AudienceLabel names the obligation: its own label, or who is told.
 func (o *Obligation) AudienceLabel() string {
+	if o.Label != "" {
+		return o.Label
+	}
 	switch o.Audience {
 	case "regulator":
 		return "Tell the regulator"
@@ -138,4 +148,21 @@ func (o *Obligation) AudienceLabel() string {
 		return "Keep a record"
 	}
 	return o.Audience
+}
+
+// ObligationsFrom turns an assessment's obligations into the incident's,
+// for every caller that records an assessment. One that recording the
+// assessment meets (the s 26WH assessment of a suspected breach) is done
+// as it is recorded.
+func ObligationsFrom(incidentID int64, a *law.Assessment) []Obligation {
+	out := make([]Obligation, len(a.Obligations))
+	for i, o := range a.Obligations {
+		out[i] = Obligation{IncidentID: incidentID, RuleID: o.Rule, Regime: o.Regime, Audience: o.Audience, Recipient: o.Recipient, Label: o.Label,
+			Citation: o.Citation, Decision: o.Decision, DueAt: o.Due, TargetAt: o.Target, DueRule: o.DueRule, Reasons: strings.Join(o.Reasons, "\n")}
+		if o.MetWhenRecorded && o.Decision != "not_required" {
+			at := a.AssessedAt
+			out[i].Status, out[i].DoneAt, out[i].Reference = ObligationDone, &at, "Assessment recorded with its reasons"
+		}
+	}
+	return out
 }

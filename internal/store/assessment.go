@@ -9,14 +9,14 @@ import (
 )
 
 const obligationCols = `id, incident_id, rule_id, regime, audience, recipient, citation, decision, due_at, target_at, due_rule,
- reasons, status, status_reason, reference, done_at, decided_by, manual, updated_at`
+ reasons, status, status_reason, reference, done_at, decided_by, manual, updated_at, label`
 
 func scanObligation(s scanner) (incident.Obligation, error) {
 	var o incident.Obligation
 	var due, target, done sql.NullString
 	var updated string
 	err := s.Scan(&o.ID, &o.IncidentID, &o.RuleID, &o.Regime, &o.Audience, &o.Recipient, &o.Citation, &o.Decision, &due, &target,
-		&o.DueRule, &o.Reasons, &o.Status, &o.StatusReason, &o.Reference, &done, &o.DecidedBy, &o.Manual, &updated)
+		&o.DueRule, &o.Reasons, &o.Status, &o.StatusReason, &o.Reference, &done, &o.DecidedBy, &o.Manual, &updated, &o.Label)
 	o.DueAt, o.TargetAt, o.DoneAt, o.UpdatedAt = parseNTS(due), parseNTS(target), parseNTS(done), parseTS(updated)
 	return o, err
 }
@@ -45,14 +45,14 @@ func (db *DB) loadObligations(ctx context.Context, q querier, incs []*incident.I
 
 func (db *DB) writeObligation(ctx context.Context, tx *Tx, o incident.Obligation) error {
 	_, err := tx.ExecContext(ctx, `INSERT INTO obligations (incident_id, rule_id, regime, audience, recipient, citation, decision, due_at,
- target_at, due_rule, reasons, status, status_reason, reference, done_at, decided_by, manual, updated_at)
- VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
- ON CONFLICT (incident_id, rule_id) DO UPDATE SET regime=excluded.regime, audience=excluded.audience, recipient=excluded.recipient,
+ target_at, due_rule, reasons, status, status_reason, reference, done_at, decided_by, manual, updated_at, label)
+ VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+ ON CONFLICT (incident_id, rule_id) DO UPDATE SET regime=excluded.regime, audience=excluded.audience, recipient=excluded.recipient, label=excluded.label,
  citation=excluded.citation, decision=excluded.decision, due_at=excluded.due_at, target_at=excluded.target_at, due_rule=excluded.due_rule,
  reasons=excluded.reasons, status=excluded.status, status_reason=excluded.status_reason, reference=excluded.reference,
  done_at=excluded.done_at, decided_by=excluded.decided_by, manual=excluded.manual, updated_at=excluded.updated_at`,
 		o.IncidentID, o.RuleID, o.Regime, o.Audience, o.Recipient, o.Citation, o.Decision, nts(o.DueAt), nts(o.TargetAt), o.DueRule,
-		o.Reasons, o.Status, o.StatusReason, o.Reference, nts(o.DoneAt), o.DecidedBy, o.Manual, ts(db.Now()))
+		o.Reasons, o.Status, o.StatusReason, o.Reference, nts(o.DoneAt), o.DecidedBy, o.Manual, ts(db.Now()), o.Label)
 	return err
 }
 
