@@ -237,7 +237,9 @@ func TestBrowserWalkthrough(t *testing.T) {
 		chromedp.Navigate(base+"/incidents/1/assess"),
 		chromedp.WaitVisible(css(`#assessment .risk`)),
 	)
-	if risk := textOf(t, ctx, `#assessment .risk`); !strings.Contains(risk, "Risk of harm: high") {
+	// A patient list sent to another clinic: sensitive, but in the hands of
+	// an organisation with its own duty of care.
+	if risk := textOf(t, ctx, `#assessment .risk`); !strings.Contains(risk, "Risk of harm: medium") {
 		t.Fatalf("assessment of the reported facts: %q", risk)
 	}
 	if shot := os.Getenv("BREACHDESK_SCREENSHOT"); shot != "" {
@@ -257,7 +259,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 		void(chromedp.Poll[bool](`document.querySelector('#assessment .risk').innerText.includes('Risk of harm: low')`)),
 		setSelect("f-protection.encrypted", ""),
 		setSelect("f-protection.key_compromised", ""),
-		void(chromedp.Poll[bool](`document.querySelector('#assessment .risk').innerText.includes('Risk of harm: high')`)),
+		void(chromedp.Poll[bool](`document.querySelector('#assessment .risk').innerText.includes('Risk of harm: medium')`)),
 		chromedp.Click(css(`#facts-form button.primary`)),
 		chromedp.WaitVisible(css(`#obligations`)),
 	)

@@ -101,23 +101,42 @@ func factsDoc(form url.Values, loc *time.Location) (map[string]any, fault.Fields
 	set("organisation.subject_to", form["organisation.subject_to"])
 	str("organisation.gdpr_role")
 	tri("organisation.is_tfn_recipient")
+	tri("organisation.vic_public_sector")
 	str("organisation.name")
 	str("organisation.contact")
 	when("timeline.occurred_at")
 	when("timeline.discovered_at")
 	when("timeline.contained_at")
+	when("timeline.first_alert_at")
+	when("timeline.processor_aware_at")
+	when("timeline.ought_to_have_known_at")
 	tri("timeline.ongoing")
 	num("people.count", false)
 	set("data.categories", form["data.categories"])
 	num("data.records", false)
+	tri("data.already_public")
+	tri("data.sensitive")
 	str("cause")
 	str("method")
 	str("recipient.kind")
+	str("recipient.relation")
+	num("recipient.count", false)
 	str("recipient.relationship")
 	str("recipient.accessed")
 	tri("recipient.confirmed_deleted")
-	for _, p := range []string{"effects.confidentiality", "effects.exfiltrated", "effects.integrity", "effects.availability"} {
+	str("recipient.deletion_assurance")
+	tri("recipient.repeated")
+	for _, p := range []string{"effects.confidentiality", "effects.exfiltrated", "effects.integrity", "effects.availability", "effects.availability_criticality"} {
 		str(p)
+	}
+	num("effects.availability_hours", true)
+	if v := strings.TrimSpace(form.Get("effects.business_impact_level")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 5 {
+			bad.Add("effects.business_impact_level", "Give the business impact level, 1 to 5, or leave it empty if not known.")
+		} else {
+			set("effects.business_impact_level", n)
+		}
 	}
 	tri("exposure.publicly_available")
 	num("exposure.hours", true)
@@ -126,6 +145,8 @@ func factsDoc(form url.Values, loc *time.Location) (map[string]any, fault.Fields
 	str("protection.passwords_hashed")
 	tri("protection.backup_available")
 	tri("protection.restored")
+	when("protection.restored_at")
+	str("protection.restored_from")
 	tri("remediation.recovered")
 	tri("remediation.prevents_serious_harm")
 	if steps := splitLines(form.Get("remediation.steps")); len(steps) > 0 {
@@ -150,6 +171,9 @@ func factsDoc(form url.Values, loc *time.Location) (map[string]any, fault.Fields
 	}
 	str("danger.cultural_considerations")
 	tri("people.vulnerable")
+	num("people.at_higher_risk.count", false)
+	str("people.at_higher_risk.why")
+	tri("people.already_aware")
 	set("people.groups", form["people.groups"])
 	if j := strings.TrimSpace(form.Get("people.by_jurisdiction")); j != "" {
 		m := map[string]any{}
@@ -167,6 +191,7 @@ func factsDoc(form url.Values, loc *time.Location) (map[string]any, fault.Fields
 	tri("notification_constraints.contact_details_available")
 	tri("notification_constraints.law_enforcement_delay")
 	tri("notification_constraints.would_cause_more_harm")
+	str("notification_constraints.other_delay")
 	if name := strings.TrimSpace(form.Get("entities.name")); name != "" {
 		e := map[string]any{"name": name}
 		if r := strings.TrimSpace(form.Get("entities.relationship")); r != "" {
@@ -174,6 +199,12 @@ func factsDoc(form url.Values, loc *time.Location) (map[string]any, fault.Fields
 		}
 		if n := triValue(form.Get("entities.notifies")); n != nil {
 			e["notifies"] = n
+		}
+		if n := triValue(form.Get("entities.notified")); n != nil {
+			e["notified"] = n
+		}
+		if r := strings.TrimSpace(form.Get("entities.reference")); r != "" {
+			e["reference"] = r
 		}
 		doc["entities"] = []any{e}
 	}
@@ -291,7 +322,7 @@ func formOfFacts(raw string, loc *time.Location) url.Values {
 		case float64:
 			form.Set(prefix, strconv.FormatFloat(x, 'f', -1, 64))
 		case string:
-			if strings.HasPrefix(prefix, "timeline.") {
+			if strings.HasPrefix(prefix, "timeline.") || prefix == "protection.restored_at" {
 				if t, err := time.Parse(time.RFC3339, x); err == nil {
 					x = t.In(loc).Format("2006-01-02T15:04")
 				}

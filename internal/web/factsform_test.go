@@ -46,3 +46,33 @@ func FuzzFactsForm(f *testing.F) {
 		}
 	})
 }
+
+// The form asks for the version 1.1 facts and keeps them through a round
+// trip.
+func TestFactsFormVersionOneOne(t *testing.T) {
+	form := url.Values{"timeline.discovered_at": {"2026-03-02T09:00"}, "timeline.first_alert_at": {"2026-03-01T09:00"},
+		"organisation.vic_public_sector": {"yes"}, "method": {"exposed_email_recipients"}, "data.already_public": {"no"}, "data.sensitive": {"yes"},
+		"recipient.relation": {"stranger"}, "recipient.count": {"1,000"}, "recipient.deletion_assurance": {"their_word"}, "recipient.repeated": {"no"},
+		"effects.availability": {"temporary"}, "effects.availability_hours": {"36"}, "effects.availability_criticality": {"critical"},
+		"effects.business_impact_level": {"3"}, "protection.restored_from": {"backup"}, "protection.restored_at": {"2026-03-03T10:00"},
+		"people.at_higher_risk.count": {"4"}, "people.at_higher_risk.why": {"protected addresses"}, "people.already_aware": {"yes"},
+		"notification_constraints.other_delay": {"national_security"}, "entities.name": {"Portal provider"}, "entities.notifies": {"yes"},
+		"entities.notified": {"yes"}, "entities.reference": {"OPC-2026-114"}}
+	f, raw, err := factsFromForm(form, time.UTC)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *f.Recipient.Count != 1000 || f.Recipient.Relation != "stranger" || *f.Effects.BusinessImpactLevel != 3 || *f.People.AtHigherRisk.Count != 4 ||
+		!*f.Organisation.VicPublicSector || f.Entities[0].Reference != "OPC-2026-114" || f.Timeline.FirstAlertAt == nil || f.Protection.RestoredAt == nil {
+		t.Fatalf("parsed %+v", f)
+	}
+	back := formOfFacts(raw, time.UTC)
+	for _, k := range []string{"recipient.relation", "recipient.count", "people.at_higher_risk.why", "entities.reference", "effects.business_impact_level", "timeline.first_alert_at", "protection.restored_at"} {
+		if back.Get(k) != form.Get(k) && !(k == "recipient.count" && back.Get(k) == "1000") {
+			t.Errorf("%s: %q came back as %q", k, form.Get(k), back.Get(k))
+		}
+	}
+	if _, _, err := factsFromForm(url.Values{"timeline.discovered_at": {"2026-03-02T09:00"}, "effects.business_impact_level": {"7"}}, time.UTC); fault.FieldsOf(err)["effects.business_impact_level"] == "" {
+		t.Fatalf("a level outside 1-5 is refused on its field: %v", err)
+	}
+}
