@@ -224,7 +224,17 @@ func (r *rater) exposure() Channel {
 	l, why := Possible, ""
 	switch r.holder {
 	case hColleague:
-		l, why = Remote, "it reached a colleague, who is bound by their duties to the organisation"
+		staff := f.People != nil && has(f.People.Groups, "employees")
+		switch {
+		case staff && r.n > 10:
+			l, why = AlmostCertain, "colleagues of the people, who know them, saw it"
+		case staff:
+			l, why = Likely, "a colleague of the people, who knows them, saw it"
+		case r.n > 10:
+			l, why = Possible, "many colleagues without a need to know saw it, though they are bound by their duties to the organisation"
+		default:
+			l, why = Remote, "it reached a colleague, who is bound by their duties to the organisation"
+		}
 	case hTrusted:
 		l, why = Remote, "it reached a trusted recipient under a duty of confidence or an agreement"
 	case hOrganisation:
@@ -375,8 +385,14 @@ func (r *rater) misuse() Channel {
 			s.capL(Remote, "the information was recovered before it could be misused")
 		}
 	}
-	if r.accessed == "no" && !r.hostile {
+	switch {
+	case r.accessed == "no" && r.holder == hPublic:
+		s.capL(Remote, "nobody accessed it while it was public")
+	case r.accessed == "no" && !r.hostile:
 		s.capL(max(c.Likelihood-1, Remote), "nobody looked at it")
+	}
+	if n := peopleCount(f); n >= 1000 && c.Likelihood == Possible {
+		s.raiseL(Likely, fmt.Sprintf("with %d people affected, harm to at least one of them is likely", n))
 	}
 	r.caps(s)
 	return c

@@ -157,7 +157,6 @@ func TestCorpusAgreesWithTheAuthorities(t *testing.T) {
 					if ob := find(a, aud); ob != nil {
 						got, why = ob.Decision, ob.Reasons
 					}
-					regime = strings.SplitN(aud, ".", 2)[0]
 				} else {
 					got, why = strongest(a, key, aud)
 				}

@@ -146,9 +146,9 @@ func (e Env) Has(category string) bool {
 func newEnv(f *facts.Facts, h harm.Assessment) Env {
 	e := Env{Level: h.Level.String(), Likelihood: h.Likelihood.String(), Severity: h.Severity.String(),
 		Unintelligible: h.Unintelligible, Contained: h.Contained != "", Nothing: h.Nothing, ContactDetails: true}
-	cats := categoriesOf(f)
+	cats, many := categoriesOf(f), peopleOf(f) >= 1000
 	for _, c := range h.Channels {
-		g := gdprView(c, cats)
+		g := gdprView(c, cats, many)
 		e.RiskToRights = e.RiskToRights || g.Level >= harm.LevelMedium
 		e.HighRisk = e.HighRisk || g.Level >= harm.LevelHigh
 		e.SeriousHarm = e.SeriousHarm || nzSerious(c, h.Hostile)
@@ -247,12 +247,38 @@ var articles9and10 = []string{"health", "genetic", "biometric", "racial_ethnic",
 // categories or criminal data reached someone not entitled to them,
 // "such damage should be considered likely to occur" (WP250 rev.01, EDPB
 // Guidelines 9/2022), so a possible exposure counts as likely.
-func gdprView(c harm.Channel, cats []string) harm.Channel {
+//
+// A breach of many people's information (1,000 or more) is not "unlikely
+// to result in a risk" once harm is a real possibility: the number of
+// individuals affected is one of the factors the EDPB lists.
+func gdprView(c harm.Channel, cats []string, many bool) harm.Channel {
 	if c.Kind == harm.Exposure && c.Likelihood == harm.Possible && hasAnyOf(cats, articles9and10) {
 		c.Likelihood = harm.Likely
 		c.Level = harm.LevelOf(c.Likelihood, c.Severity)
 	}
+	if many && c.Level == harm.LevelLow && c.Likelihood >= harm.Possible && (c.Kind == harm.Exposure || c.Kind == harm.Misuse) {
+		c.Level = harm.LevelMedium
+	}
 	return c
+}
+
+// peopleOf is how many people are affected, as counted anywhere.
+func peopleOf(f *facts.Facts) int64 {
+	var n int64
+	if p := f.People; p != nil {
+		if p.Count != nil {
+			n = *p.Count
+		}
+		if n == 0 {
+			for _, v := range p.ByJurisdiction {
+				n += v
+			}
+		}
+	}
+	if n == 0 && f.Data != nil && f.Data.Records != nil {
+		n = *f.Data.Records
+	}
+	return n
 }
 
 func categoriesOf(f *facts.Facts) []string {
