@@ -22,6 +22,9 @@ type Event struct {
 	MessageID  string
 	ProviderID string
 	Recipient  string
+	// RecipientKey is the keyed hash of Recipient the outbox matches on
+	// (set by the application before it hands events to the store).
+	RecipientKey []byte
 	// Status is what the message becomes: Bounced, Delivered, Failed;
 	// Queued for a delay or a temporary failure, which changes nothing
 	// but the record's last error.

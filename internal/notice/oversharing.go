@@ -83,3 +83,54 @@ func (ix *People) OverSharing(text string, self int) []Finding {
 	}
 	return out
 }
+
+// Mentions indexes the identifiers a text could reveal (email addresses,
+// digit runs, runs of two and three words) once, so that a list of any
+// size can be streamed past it: a campaign's shared text is checked
+// against a million people without holding the list in memory.
+type Mentions struct {
+	set map[string]struct{}
+}
+
+// IndexText reads a text's candidate identifiers.
+func IndexText(text string) *Mentions {
+	m := &Mentions{set: map[string]struct{}{}}
+	var words []string
+	for _, tok := range strings.FieldsFunc(text, func(r rune) bool { return unicode.IsSpace(r) || strings.ContainsRune(",;:()<>\"'", r) }) {
+		t := strings.ToLower(strings.Trim(tok, ".!?"))
+		if strings.Contains(t, "@") {
+			m.set[t] = struct{}{}
+		}
+		if d := digits(t); len(d) >= 7 {
+			m.set[d] = struct{}{}
+		}
+		words = append(words, t)
+	}
+	for i := range words {
+		for n := 2; n <= 3 && i+n <= len(words); n++ {
+			m.set[strings.Join(words[i:i+n], " ")] = struct{}{}
+		}
+	}
+	return m
+}
+
+// Of says which of a person's identifiers the text holds ("email
+// address", "phone number", "name"), or "" for none.
+func (m *Mentions) Of(p Person) string {
+	if e := strings.ToLower(strings.TrimSpace(p.Email)); e != "" {
+		if _, ok := m.set[e]; ok {
+			return "email address"
+		}
+	}
+	if d := digits(p.Phone); len(d) >= 7 {
+		if _, ok := m.set[d]; ok {
+			return "phone number"
+		}
+	}
+	if n := normName(p.Name); strings.Count(n, " ") >= 1 {
+		if _, ok := m.set[n]; ok {
+			return "name"
+		}
+	}
+	return ""
+}

@@ -25,6 +25,11 @@ type Affected struct {
 type PeopleStore interface {
 	AddAffected(ctx context.Context, byID int64, byName string, incidentID int64, people []Affected) error
 	AffectedPeople(ctx context.Context, incidentID int64) ([]Affected, error)
+	// AffectedPage reads the list a page at a time: up to limit people
+	// after the person with id after, in the order added.
+	AffectedPage(ctx context.Context, incidentID, after int64, limit int) ([]Affected, error)
+	// AffectedPerson returns one person (fault.NotFound if not listed).
+	AffectedPerson(ctx context.Context, incidentID, personID int64) (Affected, error)
 	// SetAtRisk records who is at risk, by person id.
 	SetAtRisk(ctx context.Context, byID int64, byName string, incidentID int64, atRisk map[int64]bool) error
 }
@@ -82,6 +87,7 @@ var columnNames = map[string]string{
 	"city": "city", "town": "city", "suburb": "city", "postcode": "postcode", "post code": "postcode", "zip": "postcode", "state": "state", "region": "state",
 	"country": "country", "at risk": "at_risk", "at_risk": "at_risk", "segment": "at_risk",
 	"jurisdiction": "country",
+	"preferred":    "prefers", "preferred contact": "prefers", "usual method": "prefers", "contact method": "prefers", "preferred channel": "prefers",
 }
 
 // ParsePeopleCSV reads a contact list: a header row naming the columns
@@ -147,6 +153,9 @@ func ParsePeopleCSV(r io.Reader) ([]Affected, error) {
 			p.Address = append(p.Address, c)
 			p.Jurisdiction = c
 		}
+		if v := strings.ToLower(get("prefers")); v != "" {
+			p.Prefers = preferredChannel(v)
+		}
 		switch strings.ToLower(get("at_risk")) {
 		case "yes", "y", "true", "1", "at risk", "at_risk":
 			p.AtRisk = true
@@ -167,6 +176,22 @@ func ParsePeopleCSV(r io.Reader) ([]Affected, error) {
 		return nil, fmt.Errorf("nothing was imported; correct these rows: %s", strings.Join(problems, "; "))
 	}
 	return out, nil
+}
+
+// preferredChannel reads a "usual method" column: email, text/SMS/mobile,
+// post/letter/mail, phone/call; anything else is no preference.
+func preferredChannel(v string) string {
+	switch {
+	case strings.Contains(v, "email") || strings.Contains(v, "e-mail"):
+		return "email"
+	case strings.Contains(v, "sms") || strings.Contains(v, "text") || strings.Contains(v, "mobile"):
+		return "sms"
+	case strings.Contains(v, "letter") || strings.Contains(v, "post") || strings.Contains(v, "mail"):
+		return "letter"
+	case strings.Contains(v, "phone") || strings.Contains(v, "call"):
+		return "phone"
+	}
+	return ""
 }
 
 // Validate checks a person can be told something: a name with a way to

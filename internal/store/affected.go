@@ -17,6 +17,7 @@ type sealedPerson struct {
 	Address      []string `json:"address,omitempty"`
 	Elements     []string `json:"elements,omitempty"`
 	Jurisdiction string   `json:"jurisdiction,omitempty"`
+	Prefers      string   `json:"prefers,omitempty"`
 }
 
 func sealContext(incidentID int64) string { return "affected_people:incident:" + itoa(incidentID) }
@@ -40,7 +41,7 @@ func (db *DB) AddAffected(ctx context.Context, byID int64, byName string, incide
 		defer stmt.Close()
 		now := ts(db.Now())
 		for _, p := range people {
-			b, _ := json.Marshal(sealedPerson{Name: p.Name, Email: p.Email, Phone: p.Phone, Address: p.Address, Elements: p.Elements, Jurisdiction: p.Jurisdiction})
+			b, _ := json.Marshal(sealedPerson{Name: p.Name, Email: p.Email, Phone: p.Phone, Address: p.Address, Elements: p.Elements, Jurisdiction: p.Jurisdiction, Prefers: p.Prefers})
 			if _, err := stmt.ExecContext(ctx, incidentID, p.AtRisk, p.Source, db.Sealer.Seal(b, sealContext(incidentID)), now); err != nil {
 				return err
 			}
@@ -55,7 +56,30 @@ func (db *DB) AddAffected(ctx context.Context, byID int64, byName string, incide
 
 // AffectedPeople returns an incident's list, decrypted, in the order added.
 func (db *DB) AffectedPeople(ctx context.Context, incidentID int64) ([]notice.Affected, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT id, at_risk, source, sealed FROM affected_people WHERE incident_id = ? ORDER BY id`, incidentID)
+	return db.affected(ctx, incidentID, `SELECT id, at_risk, source, sealed FROM affected_people WHERE incident_id = ? ORDER BY id`, incidentID)
+}
+
+// AffectedPage returns up to limit people of an incident's list after the
+// person with id after, in the order added: a list of any size is read a
+// page at a time.
+func (db *DB) AffectedPage(ctx context.Context, incidentID, after int64, limit int) ([]notice.Affected, error) {
+	return db.affected(ctx, incidentID, `SELECT id, at_risk, source, sealed FROM affected_people WHERE incident_id = ? AND id > ? ORDER BY id LIMIT ?`, incidentID, after, limit)
+}
+
+// AffectedPerson returns one person of an incident's list.
+func (db *DB) AffectedPerson(ctx context.Context, incidentID, personID int64) (notice.Affected, error) {
+	ps, err := db.affected(ctx, incidentID, `SELECT id, at_risk, source, sealed FROM affected_people WHERE incident_id = ? AND id = ?`, incidentID, personID)
+	if err != nil {
+		return notice.Affected{}, err
+	}
+	if len(ps) == 0 {
+		return notice.Affected{}, fault.Errorf(fault.NotFound, "That person is not on this incident's list.")
+	}
+	return ps[0], nil
+}
+
+func (db *DB) affected(ctx context.Context, incidentID int64, q string, args ...any) ([]notice.Affected, error) {
+	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +102,7 @@ func (db *DB) AffectedPeople(ctx context.Context, incidentID int64) ([]notice.Af
 		if err := json.Unmarshal(plain, &p); err != nil {
 			return nil, err
 		}
-		a.Name, a.Email, a.Phone, a.Address, a.Elements, a.Jurisdiction = p.Name, p.Email, p.Phone, p.Address, p.Elements, p.Jurisdiction
+		a.Name, a.Email, a.Phone, a.Address, a.Elements, a.Jurisdiction, a.Prefers = p.Name, p.Email, p.Phone, p.Address, p.Elements, p.Jurisdiction, p.Prefers
 		out = append(out, a)
 	}
 	return out, rows.Err()

@@ -31,6 +31,8 @@ var suite = []struct {
 	{"TimesOrderAndRoundTrip", testTimesOrderAndRoundTrip},
 	{"OverdueFollowsObligations", testOverdueFollowsObligations},
 	{"DomainRulesHoldInTheStore", testDomainRulesHoldInTheStore},
+	{"OutboxClaimsLeasesAndRecords", testOutboxClaimsLeasesAndRecords},
+	{"SecretsAndReferences", testSecretsAndReferences},
 }
 
 // opener opens a fresh, migrated database of one engine, and more
