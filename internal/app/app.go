@@ -15,10 +15,12 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/audit"
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/deliver"
 	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/exercise"
 	"github.com/breachdesk/breachdesk/internal/fault"
@@ -48,6 +50,8 @@ type Store interface {
 	plan.Store
 	exercise.Store
 	jobs.Store
+	deliver.Store
+	deliver.ContactLog
 }
 
 // Config holds the settings the use cases need.
@@ -82,6 +86,14 @@ type App struct {
 	Log      *slog.Logger
 	// Now is the clock; tests and the demo loader control it.
 	Now func() time.Time
+	// Delivery holds the settings for sending notices to people.
+	Delivery DeliveryConfig
+	// SMSGateway is the HTTP SMS provider, whose delivery reports the web
+	// reads; nil with Kannel or no SMS.
+	SMSGateway *deliver.HTTPGateway
+
+	keysMu sync.Mutex
+	dkeys  *deliveryKeys
 }
 
 // New loads the rule packs and the notice templates in use and returns

@@ -121,7 +121,17 @@ func (a *App) noticeData(ctx context.Context, inc *incident.Incident, k notice.K
 		}
 		if len(ps) > 0 {
 			d.NoticeURL = a.BaseURL + "/notices/" + ps[0].Slug
+			on, err := a.Store.LookupEnabled(ctx, inc.ID)
+			if err != nil {
+				return d, err
+			}
+			if on {
+				d.LookupURL = a.BaseURL + "/lookup"
+			}
 		}
+	}
+	if err := a.deliveryData(ctx, inc.ID, &d); err != nil {
+		return d, err
 	}
 	if opt.Stage > 1 {
 		d.Stage = opt.Stage

@@ -19,6 +19,7 @@ const (
 	UseAPI         Permission = "api.tokens"        // create API tokens
 	EditTemplates  Permission = "notice.templates"  // edit the organisation's notice templates
 	EditPlan       Permission = "plan.edit"         // write new versions of the response plan
+	SendNotices    Permission = "notice.send"       // start, pause and cancel notices to people; print letters
 )
 
 // grants is the whole policy: which role may do what. Reporters may report
@@ -29,8 +30,8 @@ var grants = map[Role]map[Permission]bool{
 	Reporter:       set(ReportIncident, ViewIncident),
 	Viewer:         set(ReportIncident, ViewIncident, ViewAll, ExportIncident, ViewAudit),
 	Responder:      set(ReportIncident, ViewIncident, WorkIncident, ExportIncident, ViewAudit, UseAPI),
-	PrivacyOfficer: set(ReportIncident, ViewIncident, ViewAll, WorkIncident, TriageIncident, CloseIncident, ExportIncident, ViewAudit, UseAPI, EditTemplates, EditPlan),
-	Admin:          set(ReportIncident, ViewIncident, ViewAll, WorkIncident, TriageIncident, CloseIncident, OverrideClose, ExportIncident, ViewAudit, ManageUsers, ManageOrg, UseAPI, EditTemplates, EditPlan),
+	PrivacyOfficer: set(ReportIncident, ViewIncident, ViewAll, WorkIncident, TriageIncident, CloseIncident, ExportIncident, ViewAudit, UseAPI, EditTemplates, EditPlan, SendNotices),
+	Admin:          set(ReportIncident, ViewIncident, ViewAll, WorkIncident, TriageIncident, CloseIncident, OverrideClose, ExportIncident, ViewAudit, ManageUsers, ManageOrg, UseAPI, EditTemplates, EditPlan, SendNotices),
 }
 
 func set(ps ...Permission) map[Permission]bool {

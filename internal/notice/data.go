@@ -42,6 +42,13 @@ type Person struct {
 	// Elements are the kinds of their information exposed (facts data
 	// categories), when known per person; otherwise the breach's apply.
 	Elements []string
+	// Prefers is the person's usual way of hearing from the organisation
+	// (email, sms, letter or phone), when the list says so: s 26WL(4)
+	// asks for notice by the usual method.
+	Prefers string
+	// Reference is the person's own reference, printed on their notice
+	// for the lookup page and for returned mail.
+	Reference string
 }
 
 // Breach is what happened, in words ready for a notice.
@@ -76,6 +83,19 @@ type Breach struct {
 // Harm is one kind of harm with its assessed likelihood and impact.
 type Harm struct{ Type, Likelihood, Impact string }
 
+// DeliverySummary is what was sent to people, from the delivery records.
+type DeliverySummary struct {
+	// Option is the s 26WL option chosen (1 or 2) and Practicable why
+	// notifying directly was practicable.
+	Option      int
+	Practicable string
+	// Told counts the people reached; ByMethod says how ("812 by email,
+	// 40 by letter"); Unreachable those no channel could reach.
+	Told        int
+	ByMethod    string
+	Unreachable int
+}
+
 // Regulator is who oversees the law a notice is given under.
 type Regulator struct {
 	Regime, Name, Short, Website string
@@ -95,14 +115,23 @@ type Data struct {
 	Emergency    string
 	Person       *Person
 	NoticeURL    string
-	Stage        int    // 1 for a first notice, 2+ for updates
-	PreviousRef  string // what an update refers back to
-	Phase        string // GDPR: initial or follow-up
-	DelayReason  string
-	Late         bool // a GDPR notification after 72 hours
-	Changes      []string
+	// LookupURL is the page where a person finds their own notice by
+	// their reference, when the incident offers it.
+	LookupURL   string
+	Stage       int    // 1 for a first notice, 2+ for updates
+	PreviousRef string // what an update refers back to
+	Phase       string // GDPR: initial or follow-up
+	DelayReason string
+	Late        bool // a GDPR notification after 72 hours
+	Changes     []string
 	// Notified says what was done about telling people, for NotifyUs.
 	Notified string
+	// Delivery is what the incident's campaigns did, when it sent any.
+	Delivery *DeliverySummary
+	// Authorities and SupportContacted name the third parties told, for
+	// NotifyUs's questions about other authorities and support.
+	Authorities      string
+	SupportContacted string
 	// RegulatorsTold holds the regimes whose regulator has been told, from
 	// the incident's obligations; nil when not tracked (a facts file), in
 	// which case a notice assumes the regulators the assessment says to

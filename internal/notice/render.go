@@ -173,6 +173,23 @@ func (d Data) PublicNotice() string {
 
 // NDBOption names the s 26WL option the assessment points to.
 func (d Data) NDBOption() string {
+	if s := d.Delivery; s != nil && s.Option > 0 {
+		who := "everyone whose information was involved"
+		if s.Option == 2 {
+			who = "only the people at risk of serious harm"
+		}
+		out := fmt.Sprintf("Option %d: notifying %s directly.", s.Option, who)
+		if s.Practicable != "" {
+			out += " Direct notification is practicable: " + s.Practicable
+		}
+		if s.Told > 0 {
+			out += fmt.Sprintf(" So far %d people have been told (%s).", s.Told, s.ByMethod)
+		}
+		if s.Unreachable > 0 {
+			out += fmt.Sprintf(" %d cannot be reached directly and are covered by the published statement (option 3).", s.Unreachable)
+		}
+		return out
+	}
 	if o := d.Obligation("au.public"); o != nil && o.Decision == "required" {
 		return "Option 3: publish the statement and publicise it, because notifying people directly is not practicable."
 	}

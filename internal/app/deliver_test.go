@@ -1,0 +1,172 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/mail"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+
+	"github.com/breachdesk/breachdesk/internal/app"
+	"github.com/breachdesk/breachdesk/internal/deliver"
+	"github.com/breachdesk/breachdesk/internal/demo"
+	"github.com/breachdesk/breachdesk/internal/evidence"
+	"github.com/breachdesk/breachdesk/internal/notice"
+	"github.com/breachdesk/breachdesk/internal/notify"
+	"github.com/breachdesk/breachdesk/internal/store"
+	"github.com/breachdesk/breachdesk/internal/vault"
+)
+
+// countingSink is a real SMTP server on loopback that counts messages
+// and remembers their Message-IDs.
+type countingSink struct {
+	mu  sync.Mutex
+	ids map[string]int
+}
+
+func (s *countingSink) NewSession(*smtp.Conn) (smtp.Session, error) {
+	return &countingSession{s: s}, nil
+}
+
+type countingSession struct{ s *countingSink }
+
+func (c *countingSession) Reset()                               {}
+func (c *countingSession) Logout() error                        { return nil }
+func (c *countingSession) Mail(string, *smtp.MailOptions) error { return nil }
+func (c *countingSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
+func (c *countingSession) Data(r io.Reader) error {
+	m, err := mail.ReadMessage(r)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(io.Discard, m.Body); err != nil {
+		return err
+	}
+	c.s.mu.Lock()
+	c.s.ids[m.Header.Get("Message-Id")]++
+	c.s.mu.Unlock()
+	return nil
+}
+
+func (s *countingSink) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, k := range s.ids {
+		n += k
+	}
+	return n
+}
+
+// deliveryFixture is the demo organisation with n people on INC-0004's
+// list, a campaign started, and a real SMTP server.
+func deliveryFixture(tb testing.TB, n int) (*app.App, *countingSink, string, int64) {
+	tb.Helper()
+	ctx := context.Background()
+	dir := tb.TempDir()
+	db, err := store.OpenSQLite(filepath.Join(dir, "breachdesk.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	if db.Sealer, err = vault.Load(dir, ""); err != nil {
+		tb.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	a, err := app.New(ctx, db, app.Config{ScanDir: filepath.Join(dir, "scans"), BaseURL: "https://bd.example"},
+		&evidence.Files{Dir: filepath.Join(dir, "evidence"), MaxSize: 1 << 20, Sealer: db.Sealer}, &notify.Notifier{Store: db}, log)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := demo.Load(ctx, a); err != nil {
+		tb.Fatal(err)
+	}
+	a.Delivery = app.DeliveryConfig{From: &mail.Address{Name: "Demo", Address: "privacy@demo.breachdesk.test"}, LetterDir: filepath.Join(dir, "letters")}
+	var b strings.Builder
+	b.WriteString("name,email\n")
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "Person %d,person%d@example.org\n", i, i)
+	}
+	if _, err := a.ImportPeople(ctx, app.System, 4, strings.NewReader(b.String())); err != nil {
+		tb.Fatal(err)
+	}
+	sink := &countingSink{ids: map[string]int{}}
+	srv := smtp.NewServer(sink)
+	srv.Domain = "localhost"
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	go srv.Serve(ln)
+	tb.Cleanup(func() { srv.Close() })
+	c, err := a.StartCampaign(ctx, app.System, 4, app.CampaignRequest{Option: notice.OptionAll, Practicable: "We hold every email address.",
+		Fallback: []deliver.Channel{deliver.Email}, Override: "test"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return a, sink, ln.Addr().String(), c.ID
+}
+
+// runUntil runs a delivery worker until the campaign has nothing pending.
+func runUntil(tb testing.TB, a *app.App, addr string, campaign int64, slots int) time.Duration {
+	tb.Helper()
+	m, err := deliver.NewMailer(deliver.SMTPConfig{Addr: addr, TLS: "none", Concurrency: slots})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	start := time.Now()
+	go func() {
+		done <- a.RunDelivery(ctx, &deliver.Worker{Mail: m, Owner: "test", Poll: 50 * time.Millisecond})
+	}()
+	deadline := time.Now().Add(10 * time.Minute)
+	for {
+		v, err := a.Campaign(ctx, app.System, 4, campaign)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if v.Status == deliver.CampaignDone || v.Status == deliver.CampaignRunning && v.Counts.Total("") > 0 && v.Counts.Pending() == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			tb.Fatalf("not delivered: %+v", v.Counts)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	took := time.Since(start)
+	cancel()
+	if err := <-done; err != nil {
+		tb.Fatal(err)
+	}
+	return took
+}
+
+// BenchmarkDelivery sends BREACHDESK_BENCH_PEOPLE notices (default 2,000)
+// to an SMTP server on loopback and reports messages per second.
+func BenchmarkDelivery(b *testing.B) {
+	n, _ := strconv.Atoi(os.Getenv("BREACHDESK_BENCH_PEOPLE"))
+	if n == 0 {
+		n = 2000
+	}
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		a, sink, addr, c := deliveryFixture(b, n)
+		b.StartTimer()
+		took := runUntil(b, a, addr, c, 16)
+		b.ReportMetric(float64(sink.count())/took.Seconds(), "msg/s")
+	}
+}
