@@ -36,6 +36,10 @@ Usage:
   breachdesk register export [--format csv|json|pdf] [--out FILE]   the breach register
   breachdesk register import FILE                             bring in a register exported as JSON
   breachdesk scan [--findings F] [--people F] [--summary F] [--key HEX] [--reveal] PATH...   find personal data in exposed files
+  breachdesk people import INCIDENT FILE.csv                  add the people to notify (encrypted) from a contact list
+  breachdesk deliver start INCIDENT --practicable TEXT [--option 1|2] [--channels email,sms,letter] [--update] [--resend]
+                                                              notify the people: a running server or worker sends it
+  breachdesk deliver status|pause|resume|cancel|print INCIDENT [CAMPAIGN]   follow and steer notices to people
   breachdesk version                                          print the version
 
 Run 'breachdesk COMMAND --help' for a command's flags and their environment variables.
@@ -82,6 +86,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdRegister(ctx, rest, stdin, stdout)
 	case "scan":
 		err = cmdScan(ctx, rest, stdout, stderr)
+	case "deliver":
+		err = cmdDeliver(ctx, rest, stdout, stderr)
+	case "people":
+		err = cmdPeople(ctx, rest, stdout, stderr)
 	case "version", "--version":
 		fmt.Fprintln(stdout, "breachdesk", version)
 	case "help", "-h", "--help":

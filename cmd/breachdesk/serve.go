@@ -37,6 +37,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	rulesDir := fs.String("rules", env("BREACHDESK_RULES", ""), "folder of the organisation's own rule packs (*.yaml) (env BREACHDESK_RULES)")
 	maxScan := fs.Int("max-scan-upload-mb", atoiOr(env("BREACHDESK_MAX_SCAN_UPLOAD_MB", "512"), 512), "largest upload of exposed files to scan, in MB (env BREACHDESK_MAX_SCAN_UPLOAD_MB)")
 	scanRoots := fs.String("scan-roots", env("BREACHDESK_SCAN_ROOTS", ""), "server folders a scan may be pointed at, separated by "+string(filepath.ListSeparator)+"; empty allows uploads only (env BREACHDESK_SCAN_ROOTS)")
+	delivery := deliveryFlags(fs)
 	target := fs.Int("target-hours", atoiOr(env("BREACHDESK_TARGET_HOURS", "0"), 0), "internal target for 'as soon as practicable' notifications, in hours; default 72 (env BREACHDESK_TARGET_HOURS)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -68,6 +69,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	smtp := notify.SMTP{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: smtpPass}
+	if err := delivery.configure(a, data.Dir, smtp); err != nil {
+		return err
+	}
 	users, err := db.CountUsers(ctx)
 	if err != nil {
 		return err
@@ -79,7 +84,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "Demo organisation loaded. Sign in as privacy@demo.breachdesk.test (or admin@, responder@, viewer@, staff@) with password %s\n", demo.Password)
 		users = len(demo.Accounts)
 	}
-	srv, err := web.New(a, web.Config{SecureCookies: *secure, MaxUpload: int64(*maxUpload) << 20})
+	srv, err := web.New(a, web.Config{SecureCookies: *secure, MaxUpload: int64(*maxUpload) << 20, Webhooks: webhooksFromEnv()})
 	if err != nil {
 		return err
 	}
@@ -92,6 +97,16 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	jobCtx, stopJobs := context.WithCancel(ctx)
 	defer stopJobs()
 	go a.Runner().Run(jobCtx)
+	// Notices to people are sent from here too: several processes may
+	// share the outbox.
+	waitDelivery, err := delivery.start(jobCtx, a, log)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		stopJobs()
+		waitDelivery()
+	}()
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
