@@ -12,6 +12,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/deliver"
 	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/org"
@@ -25,6 +26,9 @@ type Config struct {
 	SessionTTL    time.Duration
 	// MaxUpload is the largest evidence file, in bytes.
 	MaxUpload int64
+	// Webhooks checks and reads email providers' bounce webhooks; a
+	// provider whose secret is not set is refused.
+	Webhooks *deliver.Webhooks
 }
 
 // Server is the web application: HTTP around the use cases of app.
@@ -33,8 +37,11 @@ type Server struct {
 	Config
 
 	throttle *auth.Throttle
-	pages    map[string]*template.Template
-	mux      *http.ServeMux
+	// lookupByAddress and lookupByReference bound the public lookup: tries
+	// per address, and per reference from anywhere.
+	lookupByAddress, lookupByReference *auth.Throttle
+	pages                              map[string]*template.Template
+	mux                                *http.ServeMux
 	// handler is the middleware chain around mux, built once.
 	handler http.Handler
 }
@@ -47,7 +54,11 @@ func New(a *app.App, cfg Config) (*Server, error) {
 	if cfg.MaxUpload == 0 {
 		cfg.MaxUpload = evidence.DefaultMaxSize
 	}
-	s := &Server{App: a, Config: cfg, throttle: auth.NewThrottle(20, 10, 15*time.Minute), mux: http.NewServeMux()}
+	if cfg.Webhooks == nil {
+		cfg.Webhooks = &deliver.Webhooks{}
+	}
+	s := &Server{App: a, Config: cfg, throttle: auth.NewThrottle(20, 10, 15*time.Minute), mux: http.NewServeMux(),
+		lookupByAddress: auth.NewThrottle(30, 30, time.Hour), lookupByReference: auth.NewThrottle(1<<30, 10, time.Hour)}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err
