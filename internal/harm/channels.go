@@ -391,7 +391,7 @@ func (r *rater) misuse() Channel {
 	case r.accessed == "no" && !r.hostile:
 		s.capL(max(c.Likelihood-1, Remote), "nobody looked at it")
 	}
-	if n := peopleCount(f); n >= 1000 && c.Likelihood == Possible {
+	if n := PeopleCount(f); n >= 1000 && c.Likelihood == Possible {
 		s.raiseL(Likely, fmt.Sprintf("with %d people affected, harm to at least one of them is likely", n))
 	}
 	r.caps(s)
@@ -415,7 +415,7 @@ func (r *rater) common(s step) {
 			s.raiseS(min(s.c.Severity+1, VeryHigh), who+" are at higher risk, and harm to any one of them counts")
 		}
 	}
-	if n := peopleCount(f); n >= 1000 && s.c.Severity == Medium {
+	if n := PeopleCount(f); n >= 1000 && s.c.Severity == Medium {
 		s.raiseS(High, fmt.Sprintf("%d people are affected: the more people, the greater the risk (seed 001)", n))
 	}
 }
@@ -574,7 +574,9 @@ func (r *rater) assessedHarms(cs []Channel) []Channel {
 	return cs
 }
 
-func peopleCount(f *facts.Facts) int64 {
+// PeopleCount is how many people are affected: people.count, or the sum
+// of people.by_jurisdiction, or data.records.
+func PeopleCount(f *facts.Facts) int64 {
 	var n int64
 	if p := f.People; p != nil {
 		if p.Count != nil {

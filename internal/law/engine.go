@@ -490,7 +490,7 @@ func explain(test string, rd reading) string {
 	if gdpr {
 		channels = make([]harm.Channel, len(rd.h.Channels))
 		for i, c := range rd.h.Channels {
-			channels[i] = gdprView(c, categoriesOf(rd.g), peopleOf(rd.g) >= 1000)
+			channels[i] = gdprView(c, categoriesOf(rd.g), harm.PeopleCount(rd.g) >= 1000)
 		}
 	}
 	for i := range channels {

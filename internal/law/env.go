@@ -146,7 +146,7 @@ func (e Env) Has(category string) bool {
 func newEnv(f *facts.Facts, h harm.Assessment) Env {
 	e := Env{Level: h.Level.String(), Likelihood: h.Likelihood.String(), Severity: h.Severity.String(),
 		Unintelligible: h.Unintelligible, Contained: h.Contained != "", Nothing: h.Nothing, ContactDetails: true}
-	cats, many := categoriesOf(f), peopleOf(f) >= 1000
+	cats, many := categoriesOf(f), harm.PeopleCount(f) >= 1000
 	for _, c := range h.Channels {
 		g := gdprView(c, cats, many)
 		e.RiskToRights = e.RiskToRights || g.Level >= harm.LevelMedium
@@ -260,25 +260,6 @@ func gdprView(c harm.Channel, cats []string, many bool) harm.Channel {
 		c.Level = harm.LevelMedium
 	}
 	return c
-}
-
-// peopleOf is how many people are affected, as counted anywhere.
-func peopleOf(f *facts.Facts) int64 {
-	var n int64
-	if p := f.People; p != nil {
-		if p.Count != nil {
-			n = *p.Count
-		}
-		if n == 0 {
-			for _, v := range p.ByJurisdiction {
-				n += v
-			}
-		}
-	}
-	if n == 0 && f.Data != nil && f.Data.Records != nil {
-		n = *f.Data.Records
-	}
-	return n
 }
 
 func categoriesOf(f *facts.Facts) []string {

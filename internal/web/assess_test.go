@@ -124,6 +124,24 @@ func TestQuickCheckIsPublicAndStoresNothing(t *testing.T) {
 	if _, err := bufCopy(buf, resp); err != nil || resp.StatusCode != 200 || !strings.Contains(buf.String(), "Notifiable Data Breaches") {
 		t.Fatalf("quick check result: %d", resp.StatusCode)
 	}
+	// The same engine, with the facts of version 1.1: it says what it
+	// assumed and which unknown facts would change a decision.
+	page = c.get("/check")
+	m = csrfField.FindStringSubmatch(page)
+	if m == nil || !strings.Contains(page, `name="recipient.relation"`) || !strings.Contains(page, `name="effects.availability_criticality"`) {
+		t.Fatal("the quick check does not ask for the facts of version 1.1")
+	}
+	form = url.Values{"csrf": {m[1]}, "organisation.subject_to": {"nz_privacy_act"}, "timeline.discovered_at": {"2026-03-02T09:00"},
+		"data.categories": {"name", "health"}, "method": {"misdirected_mail"}, "recipient.relation": {"stranger"}}
+	req, _ = http.NewRequest("POST", f.ts.URL+"/check", strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp2 := c.do(req)
+	defer resp2.Body.Close()
+	buf.Reset()
+	if _, err := bufCopy(buf, resp2); err != nil || !strings.Contains(buf.String(), "Assumed:") || !strings.Contains(buf.String(), "Would change if") ||
+		!strings.Contains(buf.String(), "recipient.accessed") {
+		t.Fatalf("quick check with assumptions: %d", resp2.StatusCode)
+	}
 	n := 0
 	f.db.EachAudit(context.Background(), func(e auditEntry) error { n++; return nil })
 	if n != 2 { // the user and the organisation
