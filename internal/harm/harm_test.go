@@ -109,3 +109,30 @@ func TestAlternativesLeaveTheFactsAlone(t *testing.T) {
 		}
 	}
 }
+
+// Version 1 documents name the recipient only in words; the words that
+// matter are read.
+func TestRelationshipWords(t *testing.T) {
+	for text, want := range map[string]holder{
+		"alleged perpetrator awaiting trial":          hPerpetrator,
+		"the customer's ex-partner":                   hPerpetrator,
+		"whoever broke into the storage provider":     hThief,
+		"a hacker group":                              hMalicious,
+		"the client's neighbour":                      hFamily,
+		"the patient's employer":                      hFamily,
+		"another GP practice":                         hTrusted,
+		"a colleague in a different department":       hColleague,
+		"another government department":               hOrganisation,
+		"a journalist":                                hPublic,
+		"the wrong customer":                          hStranger,
+		"everyone on the kindergarten's message list": hUnknown,
+	} {
+		got, _ := readRelationship(text)
+		if got != want {
+			t.Errorf("%q read as %s, want %s", text, got.words(), want.words())
+		}
+	}
+	if !manyRecipients("everyone on the kindergarten's message list") || !manyRecipients("the other job seekers") || manyRecipients("a staff member") || manyRecipients("a small business") {
+		t.Error("many recipients misread")
+	}
+}

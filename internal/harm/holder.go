@@ -20,7 +20,7 @@ const (
 	hStranger                   // an uninvolved member of the public
 	hUnknown                    // not known who
 	hFinder                     // whoever finds something lost
-	hFamily                     // a family member or partner of the person
+	hFamily                     // someone who knows the person: family, partner, neighbour, employer
 	hThief                      // a thief, who may be after the device or the papers
 	hPublic                     // published: anyone
 	hMalicious                  // an attacker, fraudster or malicious insider
@@ -35,7 +35,7 @@ var holderWords = []string{
 	hStranger:     "an uninvolved member of the public, not malicious",
 	hUnknown:      "someone not known",
 	hFinder:       "whoever finds what was lost",
-	hFamily:       "a family member or partner of the person",
+	hFamily:       "someone who knows the person (a family member, partner, neighbour or employer)",
 	hThief:        "a thief",
 	hPublic:       "anyone: the information was public",
 	hMalicious:    "someone who means harm",
@@ -76,11 +76,11 @@ var relationKeywords = []struct {
 	{hPerpetrator, []string{"perpetrator", "abuser", "abusive", "violent", "offender", "stalker", "ex-partner", "ex partner", "former partner", "estranged", "protection order", "restraining order"}},
 	{hThief, []string{"thief", "burglar", "broke into", "break-in", "stole"}},
 	{hMalicious, []string{"hacker", "attacker", "criminal", "fraudster", "scammer", "malicious", "ransomware", "extort"}},
-	{hFamily, []string{"spouse", "husband", "wife", "family", "relative", "sibling", "their partner", "his partner", "her partner", "neighbour", "neighbor", "birth parent"}},
+	{hFamily, []string{"spouse", "husband", "wife", "family", "relative", "sibling", "their partner", "his partner", "her partner", "neighbour", "neighbor", "birth parent", "employer", "landlord"}},
 	{hTrusted, []string{"doctor", "lawyer", "solicitor", "accountant", "gp", "clinician", "counsellor", "professional", "contractor", "supplier", "processor", "service provider", "vendor", "under contract", "agreement"}},
 	{hColleague, []string{"colleague", "staff", "employee", "team", "coworker", "co-worker", "internal", "in-house"}},
 	{hOrganisation, []string{"agency", "department", "organisation", "organization", "company", "council", "insurer", "bank", "business", "ministry", "school", "hospital"}},
-	{hPublic, []string{"published", "public website", "internet", "online", "anyone"}},
+	{hPublic, []string{"published", "public website", "internet", "online", "anyone", "media", "journalist", "newspaper", "press"}},
 	{hStranger, []string{"stranger", "member of the public", "wrong person", "wrong address", "customer", "client", "student", "patient", "another"}},
 }
 

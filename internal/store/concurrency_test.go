@@ -311,3 +311,38 @@ func testDomainRulesHoldInTheStore(t *testing.T, o opener) {
 		}
 	}
 }
+
+// An obligation keeps its own label, and one that recording the
+// assessment meets (s 26WH) is stored done, not pending; a later
+// assessment does not reopen it.
+func testRecordingMeetsTheSuspectedBreachAssessment(t *testing.T, o opener) {
+	ctx := context.Background()
+	db, now := o.open(t)
+	u := mustUser(t, db, "po@example.org", auth.PrivacyOfficer)
+	by := incident.Actor{UserID: u.ID, Name: u.Name}
+	inc, err := db.CreateIncident(ctx, by, "Misdirected letter", report(*now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	due := now.Add(720 * time.Hour)
+	assess := incident.Obligation{RuleID: "au.assess", Regime: "au_ndb", Audience: "record", Label: "Assess the suspected breach within 30 days",
+		Citation: "s 26WH", Decision: "required", DueAt: &due, Status: incident.ObligationDone, DoneAt: now, Reference: "Assessment recorded with its reasons"}
+	for i := 0; i < 2; i++ {
+		n := assess
+		if i == 1 { // a later assessment proposes it afresh
+			n.Status, n.DoneAt, n.Reference = incident.ObligationPending, nil, ""
+		}
+		if err := db.SaveAssessment(ctx, by, incident.Assessment{IncidentID: inc.ID, AssessedAt: *now, RulesVersion: "test", Facts: "{}", Result: "{}",
+			Summary: "assessed", Obligations: []incident.Obligation{n}}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.Incident(ctx, inc.ID)
+		if err != nil || len(got.Obligations) != 1 {
+			t.Fatalf("%v %+v", err, got)
+		}
+		ob := got.Obligations[0]
+		if ob.Label != assess.Label || ob.AudienceLabel() != assess.Label || ob.Status != incident.ObligationDone || ob.DoneAt == nil || ob.Reference == "" {
+			t.Fatalf("assessment %d: %+v", i+1, ob)
+		}
+	}
+}

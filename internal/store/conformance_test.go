@@ -30,6 +30,7 @@ var suite = []struct {
 	{"AuditChainFromSeveralProcesses", testAuditChainFromSeveralProcesses},
 	{"TimesOrderAndRoundTrip", testTimesOrderAndRoundTrip},
 	{"OverdueFollowsObligations", testOverdueFollowsObligations},
+	{"RecordingMeetsTheSuspectedBreachAssessment", testRecordingMeetsTheSuspectedBreachAssessment},
 	{"DomainRulesHoldInTheStore", testDomainRulesHoldInTheStore},
 	{"OutboxClaimsLeasesAndRecords", testOutboxClaimsLeasesAndRecords},
 	{"SecretsAndReferences", testSecretsAndReferences},
