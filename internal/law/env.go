@@ -76,6 +76,9 @@ type Env struct {
 	// factors of N.Y. Gen. Bus. Law s 899-aa(1)(c), which most acquisition
 	// statutes leave unstated).
 	Acquired bool
+	// Inadvertent: the breach was a mistake by the organisation's own
+	// people (cause human_error), not an attack or a theft.
+	Inadvertent bool
 	// GoodFaithInsider: the data reached someone inside the organisation
 	// by mistake (not snooping, not a former employee), the good-faith
 	// acquisition most US statutes exclude.
@@ -163,6 +166,7 @@ func newEnv(f *facts.Facts, h harm.Assessment) Env {
 		e.Loss = true
 	}
 	e.Malicious = f.Cause == "malicious_external" || f.Cause == "malicious_internal"
+	e.Inadvertent = f.Cause == "human_error"
 	if p := f.People; p != nil {
 		e.Vulnerable = isTrue(p.Vulnerable) || (p.AtHigherRisk != nil && (p.AtHigherRisk.Count == nil || *p.AtHigherRisk.Count > 0))
 		e.AlreadyAware = isTrue(p.AlreadyAware)
@@ -319,6 +323,7 @@ type envKey struct {
 	PeopleKnown                                                                            bool
 	Categories                                                                             string
 	Acquired, GoodFaithInsider, NotAcquired, Accessed, Paper, PasswordsProtected           bool
+	Inadvertent                                                                            bool
 	SubjectTo, Places                                                                      string
 	Residents, ResidentsMax                                                                int64
 }
@@ -333,7 +338,7 @@ func (e Env) key() envKey {
 		e.Unintelligible, e.Contained, e.RemediationPrevents, e.Nothing, e.Loss, e.Malicious, e.Vulnerable, e.Danger, e.LawEnforcementDelay,
 		e.WouldCauseMoreHarm, e.OtherDelay, e.ContactDetails, e.AlreadyAware, e.Processor, e.TFN, e.OtherEntityNotifies, e.OtherEntityNotified,
 		e.VicPublicSector, e.BIL, e.People, e.PeopleKnown, strings.Join(e.Categories, ","), e.Acquired, e.GoodFaithInsider, e.NotAcquired,
-		e.Accessed, e.Paper, e.PasswordsProtected, strings.Join(e.SubjectTo, ","), strings.Join(places, ","), e.Residents, e.ResidentsMax}
+		e.Accessed, e.Paper, e.PasswordsProtected, e.Inadvertent, strings.Join(e.SubjectTo, ","), strings.Join(places, ","), e.Residents, e.ResidentsMax}
 }
 
 // acquisition reads whether the data was acquired, or only accessed, by

@@ -98,6 +98,10 @@ type harmDef struct {
 	// Test is what the investigation must rule out, in the statute's
 	// words ("identity theft or fraud").
 	Test string `yaml:"test"`
+	// OnlyInadvertent: the exception covers only an inadvertent disclosure
+	// by people authorised to see the information (New York), a mistake,
+	// not an attack.
+	OnlyInadvertent bool `yaml:"only_inadvertent"`
 	// Record is what must be documented, and for how long, when relying
 	// on the exception; Notify who must be told of the determination.
 	Record *noticeDef `yaml:"record"`
@@ -374,7 +378,7 @@ func (s *stateLaw) residentsDecision(e Env, ignoreExemption bool) decided {
 	case s.Breach.Trigger == "acquisition" && !e.Acquired:
 		return decided{"undetermined", fmt.Sprintf("%s's law is triggered when personal information \"was, or is reasonably believed to have been, acquired\" (%s). Whether it was is not known: establish whether data was copied out or seen.", n, s.Breach.Citation), []string{"effects.exfiltrated", "recipient.accessed"}}
 	}
-	if s.Harm != nil && harmUnlikely(e) {
+	if s.Harm != nil && harmUnlikely(e) && (!s.Harm.OnlyInadvertent || e.Inadvertent) {
 		return decided{"not_required", fmt.Sprintf("%s's risk-of-harm exception (%s): notice is not required when, after an appropriate investigation, %s is not reasonably likely, and the risk of harm here is %s (likelihood %s). Relying on it has conditions: see the record rule.", n, s.Harm.Citation, s.Harm.Test, words(e.Level), words(e.Likelihood)), nil}
 	}
 	if !ignoreExemption {
@@ -549,7 +553,7 @@ func (s *stateLaw) compile() (*Pack, error) {
 // harm is not reasonably likely.
 func (s *stateLaw) harmRecord(n noticeDef, what string) func(Env) decided {
 	return func(e Env) decided {
-		if !harmUnlikely(e) {
+		if !harmUnlikely(e) || (s.Harm.OnlyInadvertent && !e.Inadvertent) {
 			return decided{"not_required", "The risk-of-harm exception is not relied on here.", nil}
 		}
 		probe := e
