@@ -95,6 +95,13 @@ type Env struct {
 	// PasswordsProtected: credentials were stored with a slow salted hash,
 	// so the passwords themselves were not obtained.
 	PasswordsProtected bool
+	// Groups are people.groups: who the affected people are.
+	Groups []string
+	// Sensitive: a special category of data is involved (health, genetic,
+	// biometric, racial or ethnic origin, political, religious, trade
+	// union, sex life, criminal, family violence, children), or the facts
+	// say the data is sensitive in its context (data.sensitive).
+	Sensitive bool
 	// SubjectTo is organisation.subject_to, for exemptions that turn on
 	// another law (a HIPAA covered entity, a GLBA financial institution).
 	SubjectTo []string
@@ -106,6 +113,28 @@ type Env struct {
 	// counting people whose state or country is not known (-1: no bound).
 	Residents    int64
 	ResidentsMax int64
+}
+
+// HasAny says whether any of these kinds of data is involved, for
+// conditions such as HasAny("health", "genetic").
+func (e Env) HasAny(categories ...string) bool {
+	for _, c := range categories {
+		if e.Has(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// InGroup says whether the affected people include a group (patients,
+// customers, children...).
+func (e Env) InGroup(group string) bool {
+	for _, g := range e.Groups {
+		if g == group {
+			return true
+		}
+	}
+	return false
 }
 
 // Under says whether the organisation declared it is subject to a regime.
@@ -173,6 +202,7 @@ func newEnv(f *facts.Facts, h harm.Assessment) Env {
 		if p.Count != nil {
 			e.People, e.PeopleKnown = *p.Count, true
 		}
+		e.Groups = p.Groups
 		if len(p.ByJurisdiction) > 0 {
 			e.Places = make(map[string]int64, len(p.ByJurisdiction))
 			for code, n := range p.ByJurisdiction {
@@ -214,6 +244,7 @@ func newEnv(f *facts.Facts, h harm.Assessment) Env {
 		e.Categories = f.Data.Categories
 	}
 	e.TFN = e.Has("tax_file_number")
+	e.Sensitive = e.HasAny(sensitiveCategories...) || (f.Data != nil && isTrue(f.Data.Sensitive))
 	if en := notifyingEntity(f); en != nil {
 		if isTrue(en.Notified) {
 			e.OtherEntityNotified = true
@@ -323,8 +354,8 @@ type envKey struct {
 	PeopleKnown                                                                            bool
 	Categories                                                                             string
 	Acquired, GoodFaithInsider, NotAcquired, Accessed, Paper, PasswordsProtected           bool
-	Inadvertent                                                                            bool
-	SubjectTo, Places                                                                      string
+	Inadvertent, Sensitive                                                                 bool
+	Groups, SubjectTo, Places                                                              string
 	Residents, ResidentsMax                                                                int64
 }
 
@@ -338,7 +369,7 @@ func (e Env) key() envKey {
 		e.Unintelligible, e.Contained, e.RemediationPrevents, e.Nothing, e.Loss, e.Malicious, e.Vulnerable, e.Danger, e.LawEnforcementDelay,
 		e.WouldCauseMoreHarm, e.OtherDelay, e.ContactDetails, e.AlreadyAware, e.Processor, e.TFN, e.OtherEntityNotifies, e.OtherEntityNotified,
 		e.VicPublicSector, e.BIL, e.People, e.PeopleKnown, strings.Join(e.Categories, ","), e.Acquired, e.GoodFaithInsider, e.NotAcquired,
-		e.Accessed, e.Paper, e.PasswordsProtected, e.Inadvertent, strings.Join(e.SubjectTo, ","), strings.Join(places, ","), e.Residents, e.ResidentsMax}
+		e.Accessed, e.Paper, e.PasswordsProtected, e.Inadvertent, e.Sensitive, strings.Join(e.Groups, ","), strings.Join(e.SubjectTo, ","), strings.Join(places, ","), e.Residents, e.ResidentsMax}
 }
 
 // acquisition reads whether the data was acquired, or only accessed, by
@@ -387,3 +418,6 @@ func acquisition(f *facts.Facts) (acquired, accessed, ruledOut bool) {
 	}
 	return false, accessed, ruledOut
 }
+
+// sensitiveCategories are the special categories most laws name.
+var sensitiveCategories = []string{"health", "genetic", "biometric", "racial_ethnic", "political", "religious", "trade_union", "sexual", "criminal", "family_violence", "children"}
