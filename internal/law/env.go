@@ -20,6 +20,11 @@ type Env struct {
 	// RiskToRights: not "unlikely to result in a risk" (GDPR art 33(1)):
 	// some kind of harm is at least a medium risk.
 	RiskToRights bool
+	// SignificantRisk: a real risk of significant harm (PIPEDA s 10.1,
+	// Alberta s 34.1, Quebec's "risk of serious injury" as the CAI reads
+	// it): some kind of harm is at least a medium risk and at least
+	// possible.
+	SignificantRisk bool
 	// HighRisk: "likely to result in a high risk" (GDPR art 34(1)): some
 	// kind of harm is a high risk.
 	HighRisk bool
@@ -186,6 +191,7 @@ func newEnv(f *facts.Facts, h harm.Assessment) Env {
 		e.SeriousHarm = e.SeriousHarm || nzSerious(c, h.Hostile)
 		e.LikelySeriousHarm = e.LikelySeriousHarm || auSerious(c)
 		e.ForeseeableRisk = e.ForeseeableRisk || (c.Likelihood >= harm.Possible && c.Level >= harm.LevelLow)
+		e.SignificantRisk = e.SignificantRisk || (c.Likelihood >= harm.Possible && c.Level >= harm.LevelMedium)
 	}
 	if f.Remediation != nil && f.Remediation.PreventsSeriousHarm != nil {
 		e.RemediationPrevents = *f.Remediation.PreventsSeriousHarm
@@ -354,7 +360,7 @@ type envKey struct {
 	PeopleKnown                                                                            bool
 	Categories                                                                             string
 	Acquired, GoodFaithInsider, NotAcquired, Accessed, Paper, PasswordsProtected           bool
-	Inadvertent, Sensitive                                                                 bool
+	Inadvertent, Sensitive, SignificantRisk                                                bool
 	Groups, SubjectTo, Places                                                              string
 	Residents, ResidentsMax                                                                int64
 }
@@ -369,7 +375,7 @@ func (e Env) key() envKey {
 		e.Unintelligible, e.Contained, e.RemediationPrevents, e.Nothing, e.Loss, e.Malicious, e.Vulnerable, e.Danger, e.LawEnforcementDelay,
 		e.WouldCauseMoreHarm, e.OtherDelay, e.ContactDetails, e.AlreadyAware, e.Processor, e.TFN, e.OtherEntityNotifies, e.OtherEntityNotified,
 		e.VicPublicSector, e.BIL, e.People, e.PeopleKnown, strings.Join(e.Categories, ","), e.Acquired, e.GoodFaithInsider, e.NotAcquired,
-		e.Accessed, e.Paper, e.PasswordsProtected, e.Inadvertent, e.Sensitive, strings.Join(e.Groups, ","), strings.Join(e.SubjectTo, ","), strings.Join(places, ","), e.Residents, e.ResidentsMax}
+		e.Accessed, e.Paper, e.PasswordsProtected, e.Inadvertent, e.Sensitive, e.SignificantRisk, strings.Join(e.Groups, ","), strings.Join(e.SubjectTo, ","), strings.Join(places, ","), e.Residents, e.ResidentsMax}
 }
 
 // acquisition reads whether the data was acquired, or only accessed, by
