@@ -208,7 +208,7 @@ func sectoralNotes(where map[string]int64, packs []*Pack, applied map[string]str
 			continue
 		}
 		for code := range where {
-			if c, _, _ := strings.Cut(code, "-"); c == p.Country {
+			if c, _, _ := strings.Cut(code, "-"); c == p.Country || (p.Country == "EU" && (eea[c] || c == "EU")) {
 				names = append(names, fmt.Sprintf("%s (%s)", p.Regime, p.Sectoral))
 				break
 			}
