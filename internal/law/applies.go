@@ -2,42 +2,12 @@ package law
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/facts"
 )
-
-// covers says whether a regime with these places protects people living
-// at code: the same code, or a subdivision of a country it lists
-// (AU covers AU-VIC).
-func covers(places []string, code string) bool {
-	country, _, sub := strings.Cut(code, "-")
-	for _, p := range places {
-		if p == code || (sub && p == country) {
-			return true
-		}
-	}
-	return false
-}
-
-// parentOf says whether code is a country (or the EU) some of whose
-// subdivisions or members the places list, so people counted there may
-// live in one of them: US for US-CA.
-func parentOf(code string, places []string) bool {
-	if strings.Contains(code, "-") {
-		return false
-	}
-	for _, p := range places {
-		if c, _, sub := strings.Cut(p, "-"); sub && c == code {
-			return true
-		}
-		if code == "EU" && eea[p] {
-			return true
-		}
-	}
-	return false
-}
 
 // eea are the EU and EEA member states, where the GDPR protects residents.
 var eea = map[string]bool{"AT": true, "BE": true, "BG": true, "HR": true, "CY": true, "CZ": true, "DK": true, "EE": true,
@@ -74,17 +44,29 @@ func (r *Rules) applicable(f *facts.Facts) ([]*Pack, []Applies, bool, []string) 
 			}
 		}
 	}
-	// livesIn lists the places people were counted in that the pack covers.
-	livesIn := func(p *Pack) ([]string, int64) {
-		var codes []string
-		var n int64
-		for code, c := range where {
-			if covers(p.Places, code) {
-				codes, n = append(codes, code), n+c
+	// livesIn lists the places people were counted in that each pack covers.
+	type counted struct {
+		codes []string
+		n     int64
+	}
+	cover := map[*Pack]*counted{}
+	for code, c := range where {
+		for _, p := range r.packsAt(code) {
+			k := cover[p]
+			if k == nil {
+				k = &counted{}
+				cover[p] = k
 			}
+			k.codes, k.n = append(k.codes, code), k.n+c
 		}
-		sort.Strings(codes)
-		return codes, n
+	}
+	livesIn := func(p *Pack) ([]string, int64) {
+		k := cover[p]
+		if k == nil {
+			return nil, 0
+		}
+		sort.Strings(k.codes)
+		return k.codes, k.n
 	}
 	unknown := false
 	switch {
@@ -96,7 +78,7 @@ func (r *Rules) applicable(f *facts.Facts) ([]*Pack, []Applies, bool, []string) 
 			}
 			if p.ResidentsOnly && where != nil {
 				codes, n := livesIn(p)
-				if n == 0 && !anyParent(where, p.Places) {
+				if n == 0 && !r.anyParent(where, p) {
 					continue // the law protects its residents, and none is affected
 				}
 				if n > 0 {
@@ -134,7 +116,7 @@ func (r *Rules) applicable(f *facts.Facts) ([]*Pack, []Applies, bool, []string) 
 			add(p.Regime, "The organisation's own policy: it applies to every breach.")
 		}
 	}
-	notes = append(notes, placeNotes(where, r.Packs, reasons)...)
+	notes = append(notes, r.placeNotes(where, reasons)...)
 	notes = append(notes, sectoralNotes(where, r.Packs, reasons)...)
 	var packs []*Pack
 	var out []Applies
@@ -150,10 +132,10 @@ func (r *Rules) applicable(f *facts.Facts) ([]*Pack, []Applies, bool, []string) 
 }
 
 // anyParent says whether people were counted in a country whose
-// subdivision the places list (US people whose state is not known).
-func anyParent(where map[string]int64, places []string) bool {
+// subdivision the pack covers (US people whose state is not known).
+func (r *Rules) anyParent(where map[string]int64, p *Pack) bool {
 	for code := range where {
-		if parentOf(code, places) {
+		if !strings.Contains(code, "-") && slices.Contains(r.subdivided(code), p) {
 			return true
 		}
 	}
@@ -163,32 +145,32 @@ func anyParent(where map[string]int64, places []string) bool {
 // placeNotes says which places people were counted in that no applying
 // regime covers, so nothing there is assessed, and which countries were
 // given without the state that decides the law.
-func placeNotes(where map[string]int64, packs []*Pack, applied map[string]string) []string {
-	var notes []string
-	var codes []string
+func (r *Rules) placeNotes(where map[string]int64, applied map[string]string) []string {
+	var notes, codes, uncovered []string
 	for code := range where {
 		codes = append(codes, code)
 	}
 	sort.Strings(codes)
-	var uncovered []string
 	for _, code := range codes {
-		var subs []string
-		coveredByAny, coveredByApplied := false, false
-		for _, p := range packs {
-			if covers(p.Places, code) {
-				coveredByAny = true
-				if _, ok := applied[p.Regime]; ok {
-					coveredByApplied = true
-				}
+		here := r.packsAt(code)
+		coveredByApplied := false
+		for _, p := range here {
+			if _, ok := applied[p.Regime]; ok {
+				coveredByApplied = true
 			}
-			if p.ResidentsOnly && parentOf(code, p.Places) {
-				subs = append(subs, p.Regime)
+		}
+		subs := 0
+		if !strings.Contains(code, "-") {
+			for _, p := range r.subdivided(code) {
+				if p.ResidentsOnly {
+					subs++
+				}
 			}
 		}
 		switch {
-		case len(subs) > 0 && !coveredByApplied:
-			notes = append(notes, fmt.Sprintf("%d affected people live in %s but their state or province is not known; its laws protect the residents of each one (%d regimes), so find where each lives (people.by_jurisdiction such as %s-CA).", where[code], code, len(subs), code))
-		case !coveredByAny:
+		case subs > 0 && !coveredByApplied:
+			notes = append(notes, fmt.Sprintf("%d affected people live in %s but their state or province is not known; its laws protect the residents of each one (%d regimes), so find where each lives (people.by_jurisdiction such as %s-CA).", where[code], code, subs, code))
+		case len(here) == 0:
 			uncovered = append(uncovered, code)
 		}
 	}

@@ -10,6 +10,7 @@ package law
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -206,7 +207,7 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 	if a.Assumptions == nil {
 		a.Assumptions = []harm.Assumption{}
 	}
-	res := residentsOf(base.env, packs)
+	res := r.residentsOf(base.env, packs)
 	dec := make([]decided, len(rules))
 	bases := make([]string, len(rules))
 	for i, rl := range rules {
@@ -231,31 +232,41 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 // people live, so it is counted once.
 type residents map[*Pack][2]int64
 
-func residentsOf(e Env, packs []*Pack) residents {
+func (r *Rules) residentsOf(e Env, packs []*Pack) residents {
 	out := residents{}
+	if e.Places == nil {
+		for _, p := range packs {
+			if len(p.Places) > 0 {
+				out[p] = [2]int64{0, e.ResidentsMax}
+			}
+		}
+		return out
+	}
+	in, elsewhere := map[*Pack]int64{}, map[*Pack]int64{}
+	var counted int64
+	for code, n := range e.Places {
+		counted += n
+		here := r.packsAt(code)
+		for _, p := range here {
+			in[p] += n
+		}
+		if !strings.Contains(code, "-") {
+			for _, p := range r.subdivided(code) {
+				if !slices.Contains(here, p) {
+					elsewhere[p] += n // in the country, state not known
+				}
+			}
+		}
+	}
 	for _, p := range packs {
 		if len(p.Places) == 0 {
 			continue
 		}
-		if e.Places == nil {
-			out[p] = [2]int64{0, e.ResidentsMax}
-			continue
-		}
-		var in, elsewhere, counted int64
-		for code, n := range e.Places {
-			counted += n
-			switch {
-			case covers(p.Places, code):
-				in += n
-			case parentOf(code, p.Places):
-				elsewhere += n // in the country, state not known
-			}
-		}
-		most := in + elsewhere
+		most := in[p] + elsewhere[p]
 		if e.PeopleKnown && e.People > counted {
 			most += e.People - counted
 		}
-		out[p] = [2]int64{in, most}
+		out[p] = [2]int64{in[p], most}
 	}
 	return out
 }
@@ -287,6 +298,28 @@ type decided struct {
 	decision string
 	reason   string
 	missing  []string
+	// explain writes the reason when it is needed: probes only compare
+	// decisions, so compiled rules do not format reasons they would drop.
+	explain func() string
+	// suffix is said after the reason (what is unsettled).
+	suffix string
+}
+
+// lazy is a decision whose reason is written only if it is shown.
+func lazy(decision string, missing []string, explain func() string) decided {
+	return decided{decision: decision, missing: missing, explain: explain}
+}
+
+// text is the decision's reason.
+func (d decided) text() string {
+	r := d.reason
+	if r == "" && d.explain != nil {
+		r = d.explain()
+	}
+	if d.suffix != "" {
+		r += " " + d.suffix
+	}
+	return r
 }
 
 func (rl *Rule) decide(env Env) decided {
@@ -295,10 +328,10 @@ func (rl *Rule) decide(env Env) decided {
 	}
 	for k := range rl.When {
 		if c := &rl.When[k]; c.holds(&env) {
-			return decided{c.Decision, c.Reason, c.Missing}
+			return decided{decision: c.Decision, reason: c.Reason, missing: c.Missing}
 		}
 	}
-	return decided{"undetermined", "No clause of the rule applies.", nil}
+	return decided{decision: "undetermined", reason: "No clause of the rule applies."}
 }
 
 // decideOn decides a rule on the most likely reading of the facts, or on
@@ -390,8 +423,8 @@ func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful reading, d dec
 	if ob.Content == nil {
 		ob.Content = []string{}
 	}
-	if d.reason != "" {
-		ob.Reasons = append(ob.Reasons, d.reason)
+	if r := d.text(); r != "" {
+		ob.Reasons = append(ob.Reasons, r)
 	}
 	rd := base
 	if basis == "cautious" {

@@ -174,6 +174,54 @@ var decisions = map[string]bool{"required": true, "not_required": true, "recomme
 type Rules struct {
 	Packs   []*Pack
 	Version string
+
+	once sync.Once
+	// byPlace lists, for each place code a pack names, the packs that
+	// name it, so applicability costs a look-up per place, not a scan;
+	// bySub, for a country (or EU), the packs naming one of its
+	// subdivisions (or member states).
+	byPlace, bySub map[string][]*Pack
+}
+
+// placeIndex builds byPlace once.
+func (r *Rules) placeIndex() map[string][]*Pack {
+	r.once.Do(func() {
+		r.byPlace, r.bySub = map[string][]*Pack{}, map[string][]*Pack{}
+		for _, p := range r.Packs {
+			subs := map[string]bool{}
+			for _, pl := range p.Places {
+				r.byPlace[pl] = append(r.byPlace[pl], p)
+				if c, _, sub := strings.Cut(pl, "-"); sub {
+					subs[c] = true
+				} else if eea[pl] {
+					subs["EU"] = true
+				}
+			}
+			for c := range subs {
+				r.bySub[c] = append(r.bySub[c], p)
+			}
+		}
+	})
+	return r.byPlace
+}
+
+// subdivided lists the packs naming a subdivision of the country (or a
+// member state of the EU), whose people counted only as the country may
+// live there.
+func (r *Rules) subdivided(country string) []*Pack {
+	r.placeIndex()
+	return r.bySub[country]
+}
+
+// packsAt lists the packs that protect people living at code: those
+// naming the code, and those naming its country.
+func (r *Rules) packsAt(code string) []*Pack {
+	idx := r.placeIndex()
+	out := idx[code]
+	if country, _, sub := strings.Cut(code, "-"); sub {
+		out = append(out[:len(out):len(out)], idx[country]...)
+	}
+	return out
 }
 
 // Load reads the built-in packs and, if dir is not empty, an

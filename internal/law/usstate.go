@@ -304,6 +304,33 @@ func (s *stateLaw) piOf(e Env) (found []string, numberWithoutCode, withoutName b
 	return found, numberWithoutCode, withoutName
 }
 
+// piFlags is piOf without the words, for deciding: whether any listed
+// element is involved, whether only a number without its code is, and
+// whether only elements without a name are.
+func (s *stateLaw) piFlags(e Env) (anyPI, numberWithoutCode, withoutName bool) {
+	name := false
+	for _, id := range s.PI.Identifiers {
+		name = name || e.Has(id)
+	}
+	for _, el := range s.PI.Alone {
+		if present(e, el) {
+			return true, false, false
+		}
+	}
+	for _, el := range s.PI.WithName {
+		if present(e, el) {
+			if name {
+				return true, false, false
+			}
+			withoutName = withoutName || s.PI.AloneIfIdentityTheft
+		}
+		if name && ((el == "account_with_code" && e.Has("financial_account")) || (el == "card_with_code" && e.Has("payment_card"))) {
+			numberWithoutCode = true
+		}
+	}
+	return false, numberWithoutCode, withoutName
+}
+
 // threshold says whether the residents meet a notice's number: yes, no,
 // or not known (people.by_jurisdiction is missing or incomplete).
 func (n *noticeDef) threshold(e Env) (met, known bool) {
@@ -353,56 +380,89 @@ func thousands(n int) string {
 func (s *stateLaw) residentsDecision(e Env, ignoreExemption bool) decided {
 	n := s.Name
 	if e.ResidentsMax == 0 {
-		return decided{"not_required", fmt.Sprintf("No affected %s residents are counted (people.by_jurisdiction), and the law protects its residents.", n), nil}
+		return lazy("not_required", nil, func() string {
+			return fmt.Sprintf("No affected %s residents are counted (people.by_jurisdiction), and the law protects its residents.", n)
+		})
 	}
 	if e.Paper && !s.Paper {
-		return decided{"not_required", fmt.Sprintf("The records were on paper; %s's law covers computerised data only (%s).", n, s.PI.Citation), nil}
+		return lazy("not_required", nil, func() string {
+			return fmt.Sprintf("The records were on paper; %s's law covers computerised data only (%s).", n, s.PI.Citation)
+		})
 	}
-	found, numberOnly, withoutName := s.piOf(e)
-	if len(found) == 0 && !numberOnly && !withoutName {
-		return decided{"not_required", fmt.Sprintf("None of the information %s's law defines as personal information was involved (%s): %s.", n, s.PI.Citation, s.piWords()), nil}
+	anyPI, numberOnly, withoutName := s.piFlags(e)
+	if !anyPI && !numberOnly && !withoutName {
+		return lazy("not_required", nil, func() string {
+			return fmt.Sprintf("None of the information %s's law defines as personal information was involved (%s): %s.", n, s.PI.Citation, s.piWords())
+		})
 	}
 	if e.Unintelligible && s.Breach.Encryption.Citation != "" {
-		return decided{"not_required", fmt.Sprintf("The data was encrypted and the key was not compromised: %s's safe harbour (%s).", n, s.Breach.Encryption.Citation), nil}
+		return lazy("not_required", nil, func() string {
+			return fmt.Sprintf("The data was encrypted and the key was not compromised: %s's safe harbour (%s).", n, s.Breach.Encryption.Citation)
+		})
 	}
 	if s.Breach.GoodFaith && e.GoodFaithInsider {
-		return decided{"not_required", fmt.Sprintf("Good-faith acquisition by an employee or agent, not used or disclosed further, is not a breach under %s (%s).", s.Law, s.Breach.Citation), nil}
+		return lazy("not_required", nil, func() string {
+			return fmt.Sprintf("Good-faith acquisition by an employee or agent, not used or disclosed further, is not a breach under %s (%s).", s.Law, s.Breach.Citation)
+		})
 	}
 	switch {
 	case s.Breach.Trigger == "access" && !e.Accessed && e.NotAcquired:
-		return decided{"not_required", fmt.Sprintf("%s's law is triggered by unauthorised access (%s), and access by anyone not authorised was ruled out.", n, s.Breach.Citation), nil}
+		return lazy("not_required", nil, func() string {
+			return fmt.Sprintf("%s's law is triggered by unauthorised access (%s), and access by anyone not authorised was ruled out.", n, s.Breach.Citation)
+		})
 	case s.Breach.Trigger == "access" && !e.Accessed:
-		return decided{"undetermined", fmt.Sprintf("%s's law is triggered by unauthorised access (%s); whether anyone not authorised could see the data is not known.", n, s.Breach.Citation), []string{"effects.confidentiality", "recipient.accessed"}}
+		return lazy("undetermined", []string{"effects.confidentiality", "recipient.accessed"}, func() string {
+			return fmt.Sprintf("%s's law is triggered by unauthorised access (%s); whether anyone not authorised could see the data is not known.", n, s.Breach.Citation)
+		})
 	case s.Breach.Trigger == "acquisition" && e.NotAcquired:
-		return decided{"not_required", fmt.Sprintf("%s's law is triggered by acquisition (%s), and acquisition was ruled out: nothing was copied out and nobody outside obtained or viewed the data.", n, s.Breach.Citation), nil}
+		return lazy("not_required", nil, func() string {
+			return fmt.Sprintf("%s's law is triggered by acquisition (%s), and acquisition was ruled out: nothing was copied out and nobody outside obtained or viewed the data.", n, s.Breach.Citation)
+		})
 	case s.Breach.Trigger == "acquisition" && !e.Acquired:
-		return decided{"undetermined", fmt.Sprintf("%s's law is triggered when personal information \"was, or is reasonably believed to have been, acquired\" (%s). Whether it was is not known: establish whether data was copied out or seen.", n, s.Breach.Citation), []string{"effects.exfiltrated", "recipient.accessed"}}
+		return lazy("undetermined", []string{"effects.exfiltrated", "recipient.accessed"}, func() string {
+			return fmt.Sprintf("%s's law is triggered when personal information \"was, or is reasonably believed to have been, acquired\" (%s). Whether it was is not known: establish whether data was copied out or seen.", n, s.Breach.Citation)
+		})
 	}
+	level, likelihood := e.Level, e.Likelihood
 	if s.Harm != nil && harmUnlikely(e) && (!s.Harm.OnlyInadvertent || e.Inadvertent) {
-		return decided{"not_required", fmt.Sprintf("%s's risk-of-harm exception (%s): notice is not required when, after an appropriate investigation, %s is not reasonably likely, and the risk of harm here is %s (likelihood %s). Relying on it has conditions: see the record rule.", n, s.Harm.Citation, s.Harm.Test, words(e.Level), words(e.Likelihood)), nil}
+		return lazy("not_required", nil, func() string {
+			return fmt.Sprintf("%s's risk-of-harm exception (%s): notice is not required when, after an appropriate investigation, %s is not reasonably likely, and the risk of harm here is %s (likelihood %s). Relying on it has conditions: see the record rule.", n, s.Harm.Citation, s.Harm.Test, words(level), words(likelihood))
+		})
 	}
 	if !ignoreExemption {
-		for _, x := range s.Exemptions {
+		for i := range s.Exemptions {
+			x := &s.Exemptions[i]
 			if e.Under(x.Law) && (x.Effect == "deemed" || x.Effect == "exempt") {
-				why := fmt.Sprintf("%s (%s)", x.Text, x.Citation)
-				if x.Unsettled != "" {
-					why += " Unsettled: " + x.Unsettled
-				}
-				return decided{"not_required", "The organisation is subject to " + x.Law + ": " + why, nil}
+				return lazy("not_required", nil, func() string {
+					why := fmt.Sprintf("%s (%s)", x.Text, x.Citation)
+					if x.Unsettled != "" {
+						why += " Unsettled: " + x.Unsettled
+					}
+					return "The organisation is subject to " + x.Law + ": " + why
+				})
 			}
 		}
 	}
 	if e.Residents == 0 {
-		return decided{"undetermined", fmt.Sprintf("Whether any affected people live in %s is not known (people.by_jurisdiction).", n), []string{"people.by_jurisdiction"}}
+		return lazy("undetermined", []string{"people.by_jurisdiction"}, func() string {
+			return fmt.Sprintf("Whether any affected people live in %s is not known (people.by_jurisdiction).", n)
+		})
 	}
-	what := strings.Join(found, ", ")
-	if len(found) == 0 && withoutName {
-		return decided{"recommended", fmt.Sprintf("Elements %s's law lists were involved without names. Its definition (%s) covers them without a name when they would be enough to commit or attempt identity theft, which turns on what else was taken; notifying is the cautious course, or record why they would not be enough.", n, s.PI.Citation), nil}
+	if !anyPI && withoutName {
+		return lazy("recommended", nil, func() string {
+			return fmt.Sprintf("Elements %s's law lists were involved without names. Its definition (%s) covers them without a name when they would be enough to commit or attempt identity theft, which turns on what else was taken; notifying is the cautious course, or record why they would not be enough.", n, s.PI.Citation)
+		})
 	}
-	if len(found) == 0 {
-		return decided{"recommended", fmt.Sprintf("A name with a card or account number was involved, but not the security code, access code or password. %s's definition (%s) counts the number \"in combination with any required security code, access code, or password\"; whether a number usable without one (many card-not-present payments need none) is covered is not settled. Notifying is the cautious course; if the numbers cannot be used without a code that was not taken, record why you decide otherwise.", n, s.PI.Citation), nil}
+	if !anyPI {
+		return lazy("recommended", nil, func() string {
+			return fmt.Sprintf("A name with a card or account number was involved, but not the security code, access code or password. %s's definition (%s) counts the number \"in combination with any required security code, access code, or password\"; whether a number usable without one (many card-not-present payments need none) is covered is not settled. Notifying is the cautious course; if the numbers cannot be used without a code that was not taken, record why you decide otherwise.", n, s.PI.Citation)
+		})
 	}
-	return decided{"required", fmt.Sprintf("Personal information of %d %s residents, as %s defines it (%s: %s), was %s by someone not authorised (%s).", e.Residents, n, s.Law, s.PI.Citation, what, map[string]string{"acquisition": "acquired, or is reasonably believed to have been,", "access": "accessed"}[s.Breach.Trigger], s.Breach.Citation), nil}
+	residents, cats, pw := e.Residents, e.Categories, e.PasswordsProtected
+	return lazy("required", nil, func() string {
+		found, _, _ := s.piOf(Env{Categories: cats, PasswordsProtected: pw})
+		return fmt.Sprintf("Personal information of %d %s residents, as %s defines it (%s: %s), was %s by someone not authorised (%s).", residents, n, s.Law, s.PI.Citation, strings.Join(found, ", "), map[string]string{"acquisition": "acquired, or is reasonably believed to have been,", "access": "accessed"}[s.Breach.Trigger], s.Breach.Citation)
+	})
 }
 
 func harmUnlikely(e Env) bool { return e.Level == "none" || e.Likelihood == "remote" }
@@ -479,31 +539,46 @@ func (s *stateLaw) compile() (*Pack, error) {
 		}
 		fn := func(e Env) decided {
 			if n.OnlyUnder != "" && !e.Under(n.OnlyUnder) {
-				return decided{"not_required", fmt.Sprintf("Owed only by an organisation subject to %s (%s), which organisation.subject_to does not name.", n.OnlyUnder, n.Citation), nil}
+				return lazy("not_required", nil, func() string {
+					return fmt.Sprintf("Owed only by an organisation subject to %s (%s), which organisation.subject_to does not name.", n.OnlyUnder, n.Citation)
+				})
 			}
-			for _, x := range s.Exemptions {
+			for i := range s.Exemptions {
+				x := &s.Exemptions[i]
 				if e.Under(x.Law) && contains(x.Drops, n.ID) {
-					return decided{"not_required", fmt.Sprintf("The organisation is subject to %s: %s (%s).", x.Law, x.Text, x.Citation), nil}
+					return lazy("not_required", nil, func() string {
+						return fmt.Sprintf("The organisation is subject to %s: %s (%s).", x.Law, x.Text, x.Citation)
+					})
 				}
 			}
 			d := s.residentsDecision(e, keeps(e) || n.OnlyUnder != "")
 			if d.decision == "not_required" {
-				return decided{"not_required", "No notice to " + s.Name + " residents is required, so none to " + n.Who + ": " + d.reason, nil}
+				return lazy("not_required", nil, func() string {
+					return "No notice to " + s.Name + " residents is required, so none to " + n.Who + ": " + d.text()
+				})
 			}
+			counted := e.Residents
 			met, known := n.threshold(e)
 			switch {
 			case !known:
-				return decided{"undetermined", fmt.Sprintf("%s must be told when %s are notified (%s); how many affected people live in %s is not known.", upperFirst(n.Who), n.thresholdWords(s.Name), n.Citation, s.Name), append(d.missing, "people.by_jurisdiction")}
+				return lazy("undetermined", append(d.missing, "people.by_jurisdiction"), func() string {
+					return fmt.Sprintf("%s must be told when %s are notified (%s); how many affected people live in %s is not known.", upperFirst(n.Who), n.thresholdWords(s.Name), n.Citation, s.Name)
+				})
 			case !met:
-				return decided{"not_required", fmt.Sprintf("%s must be told only when %s are notified (%s); %d are counted.", upperFirst(n.Who), n.thresholdWords(s.Name), n.Citation, e.Residents), nil}
+				return lazy("not_required", nil, func() string {
+					return fmt.Sprintf("%s must be told only when %s are notified (%s); %d are counted.", upperFirst(n.Who), n.thresholdWords(s.Name), n.Citation, counted)
+				})
 			case d.decision == "undetermined":
-				return decided{"undetermined", "Whether " + s.Name + " residents must be told is not yet determined, and " + n.Who + " must be told if they are: " + d.reason, d.missing}
+				return lazy("undetermined", d.missing, func() string {
+					return "Whether " + s.Name + " residents must be told is not yet determined, and " + n.Who + " must be told if they are: " + d.text()
+				})
 			}
-			why := fmt.Sprintf("%s must be told: %s are notified (%s).", upperFirst(n.Who), n.thresholdWords(s.Name), n.Citation)
-			if n.MoreThan == 0 && n.AtLeast == 0 {
-				why = fmt.Sprintf("%s must be told whenever %s residents are notified (%s).", upperFirst(n.Who), s.Name, n.Citation)
-			}
-			return decided{d.decision, why, nil}
+			return lazy(d.decision, nil, func() string {
+				if n.MoreThan == 0 && n.AtLeast == 0 {
+					return fmt.Sprintf("%s must be told whenever %s residents are notified (%s).", upperFirst(n.Who), s.Name, n.Citation)
+				}
+				return fmt.Sprintf("%s must be told: %s are notified (%s).", upperFirst(n.Who), n.thresholdWords(s.Name), n.Citation)
+			})
 		}
 		threshold := upperFirst(n.thresholdWords(s.Name))
 		dl := deadlineOf(n, afterInd)
@@ -554,23 +629,29 @@ func (s *stateLaw) compile() (*Pack, error) {
 func (s *stateLaw) harmRecord(n noticeDef, what string) func(Env) decided {
 	return func(e Env) decided {
 		if !harmUnlikely(e) || (s.Harm.OnlyInadvertent && !e.Inadvertent) {
-			return decided{"not_required", "The risk-of-harm exception is not relied on here.", nil}
+			return lazy("not_required", nil, func() string { return "The risk-of-harm exception is not relied on here." })
 		}
 		probe := e
 		probe.Level, probe.Likelihood = "high", "likely" // as if harm were likely
 		d := s.residentsDecision(probe, false)
 		switch d.decision {
 		case "not_required":
-			return decided{"not_required", "The exception is not needed: " + d.reason, nil}
+			return lazy("not_required", nil, func() string { return "The exception is not needed: " + d.text() })
 		case "undetermined":
-			return decided{"undetermined", "Needed only if the notice would otherwise be due: " + d.reason, d.missing}
+			return lazy("undetermined", d.missing, func() string { return "Needed only if the notice would otherwise be due: " + d.text() })
 		}
 		if met, known := n.threshold(e); !known {
-			return decided{"undetermined", fmt.Sprintf("%s when %s are affected (%s); how many is not known.", what, n.thresholdWords(s.Name), n.Citation), []string{"people.by_jurisdiction"}}
+			return lazy("undetermined", []string{"people.by_jurisdiction"}, func() string {
+				return fmt.Sprintf("%s when %s are affected (%s); how many is not known.", what, n.thresholdWords(s.Name), n.Citation)
+			})
 		} else if !met {
-			return decided{"not_required", fmt.Sprintf("Only when %s are affected (%s).", n.thresholdWords(s.Name), n.Citation), nil}
+			return lazy("not_required", nil, func() string {
+				return fmt.Sprintf("Only when %s are affected (%s).", n.thresholdWords(s.Name), n.Citation)
+			})
 		}
-		return decided{"required", fmt.Sprintf("Relying on the risk-of-harm exception (%s): %s. %s", s.Harm.Citation, strings.ToLower(what[:1])+what[1:], n.Text), nil}
+		return lazy("required", nil, func() string {
+			return fmt.Sprintf("Relying on the risk-of-harm exception (%s): %s. %s", s.Harm.Citation, strings.ToLower(what[:1])+what[1:], n.Text)
+		})
 	}
 }
 
@@ -584,7 +665,7 @@ func withUnsettled(fn func(Env) decided, notes []string) func(Env) decided {
 	return func(e Env) decided {
 		d := fn(e)
 		if d.decision != "not_required" {
-			d.reason += " " + extra
+			d.suffix = extra
 		}
 		return d
 	}
