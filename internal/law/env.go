@@ -1,9 +1,9 @@
 package law
 
 import (
-	"fmt"
-	"sort"
+	"reflect"
 	"strings"
+	"unsafe"
 
 	"github.com/breachdesk/breachdesk/internal/facts"
 	"github.com/breachdesk/breachdesk/internal/harm"
@@ -210,10 +210,7 @@ func newEnv(f *facts.Facts, h harm.Assessment) Env {
 		}
 		e.Groups = p.Groups
 		if len(p.ByJurisdiction) > 0 {
-			e.Places = make(map[string]int64, len(p.ByJurisdiction))
-			for code, n := range p.ByJurisdiction {
-				e.Places[strings.ToUpper(code)] += n
-			}
+			e.Places = upperPlaces(p.ByJurisdiction)
 		}
 	}
 	e.Residents, e.ResidentsMax = e.People, -1
@@ -361,21 +358,36 @@ type envKey struct {
 	Categories                                                                             string
 	Acquired, GoodFaithInsider, NotAcquired, Accessed, Paper, PasswordsProtected           bool
 	Inadvertent, Sensitive, SignificantRisk                                                bool
-	Groups, SubjectTo, Places                                                              string
+	Groups, SubjectTo                                                                      string
+	Places                                                                                 unsafe.Pointer
 	Residents, ResidentsMax                                                                int64
 }
 
-func (e Env) key() envKey {
-	places := make([]string, 0, len(e.Places))
-	for code, n := range e.Places {
-		places = append(places, fmt.Sprintf("%s=%d", code, n))
+// upperPlaces is people.by_jurisdiction with upper-case codes. Codes
+// are usually upper case already, and then the facts' own map is used,
+// which the readings of one assessment share, so an Env's places are
+// compared by identity (the map is never written). The key holds the
+// map's pointer, which keeps the map alive while a memo holds the key, so
+// an address is never reused for other places.
+func upperPlaces(m map[string]int64) map[string]int64 {
+	for code := range m {
+		if code != strings.ToUpper(code) {
+			out := make(map[string]int64, len(m))
+			for c, n := range m {
+				out[strings.ToUpper(c)] += n
+			}
+			return out
+		}
 	}
-	sort.Strings(places)
+	return m
+}
+
+func (e Env) key() envKey {
 	return envKey{e.Level, e.Likelihood, e.Severity, e.RiskToRights, e.HighRisk, e.SeriousHarm, e.LikelySeriousHarm, e.ForeseeableRisk,
 		e.Unintelligible, e.Contained, e.RemediationPrevents, e.Nothing, e.Loss, e.Malicious, e.Vulnerable, e.Danger, e.LawEnforcementDelay,
 		e.WouldCauseMoreHarm, e.OtherDelay, e.ContactDetails, e.AlreadyAware, e.Processor, e.TFN, e.OtherEntityNotifies, e.OtherEntityNotified,
 		e.VicPublicSector, e.BIL, e.People, e.PeopleKnown, strings.Join(e.Categories, ","), e.Acquired, e.GoodFaithInsider, e.NotAcquired,
-		e.Accessed, e.Paper, e.PasswordsProtected, e.Inadvertent, e.Sensitive, e.SignificantRisk, strings.Join(e.Groups, ","), strings.Join(e.SubjectTo, ","), strings.Join(places, ","), e.Residents, e.ResidentsMax}
+		e.Accessed, e.Paper, e.PasswordsProtected, e.Inadvertent, e.Sensitive, e.SignificantRisk, strings.Join(e.Groups, ","), strings.Join(e.SubjectTo, ","), reflect.ValueOf(e.Places).UnsafePointer(), e.Residents, e.ResidentsMax}
 }
 
 // acquisition reads whether the data was acquired, or only accessed, by
