@@ -14,7 +14,7 @@ func TestPackAliasesAreBounded(t *testing.T) {
 	for i := range 200 {
 		fmt.Fprintf(&b, "  - id: r%d\n    quote: *a\n", i)
 	}
-	_, err := parsePack([]byte(b.String()))
+	_, err := parsePack([]byte(b.String()), true)
 	if err == nil || !strings.Contains(err.Error(), "aliases") {
 		t.Fatalf("want an alias bound error, got %v", err)
 	}

@@ -9,9 +9,6 @@ import (
 	"strings"
 
 	"gopkg.in/yaml.v3"
-
-	"github.com/breachdesk/breachdesk/internal/fault"
-	"github.com/breachdesk/breachdesk/internal/yamlbound"
 )
 
 // The breach laws of the US states, DC and the territories share one
@@ -727,10 +724,10 @@ func loadStatutes() ([]*Pack, []*stateLaw, error) {
 	return packs, laws, nil
 }
 
+// parseStateLaw reads one profile. Profiles are built into the program
+// (an organisation adds law as a pack), so they are not checked against
+// the YAML bounds that an organisation's packs are.
 func parseStateLaw(b []byte) (*stateLaw, error) {
-	if _, err := yamlbound.Parse(b, yamlbound.Default); err != nil {
-		return nil, errors.New(fault.MessageOf(err))
-	}
 	var s stateLaw
 	dec := yaml.NewDecoder(strings.NewReader(string(b)))
 	dec.KnownFields(true)
