@@ -6,6 +6,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/dashboard"
+	"github.com/breachdesk/breachdesk/internal/deliver"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/jobs"
 	"github.com/breachdesk/breachdesk/internal/org"
@@ -113,5 +114,11 @@ func (a *App) Dashboard(ctx context.Context, u *auth.User) (dashboard.Dashboard,
 	if err != nil {
 		return dashboard.Dashboard{}, err
 	}
-	return dashboard.Build(all, actions, harms, a.Now()), nil
+	d := dashboard.Build(all, actions, harms, a.Now())
+	enq, err := a.Store.EnquiryCounts(ctx)
+	if err != nil {
+		return d, err
+	}
+	d.Enquiries = dashboard.EnquiryChart(enq, deliver.EnquiryCategories)
+	return d, nil
 }

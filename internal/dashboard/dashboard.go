@@ -17,7 +17,9 @@ type Dashboard struct {
 	ToNotify     BarChart
 	OnTime       BarChart
 	ActionsByAge BarChart
-	Risk         HeatMap
+	// Enquiries counts what affected people and the public asked about.
+	Enquiries BarChart
+	Risk      HeatMap
 	Counted      int // incidents and near misses counted
 }
 
@@ -25,6 +27,20 @@ var causeColours = []struct{ id, label, colour string }{
 	{"human_error", "Human error", "#1f77b4"}, {"malicious_external", "Malicious (outside)", "#d62728"},
 	{"malicious_internal", "Malicious (inside)", "#9467bd"}, {"theft_or_loss", "Theft or loss", "#ff7f0e"},
 	{"system_fault", "System fault", "#2ca02c"}, {"", "Not known", "#8c8c8c"},
+}
+
+// EnquiryChart draws the enquiries logged by what they were about.
+func EnquiryChart(counts map[string]int, categories []struct{ ID, Label string }) BarChart {
+	c := BarChart{ID: "enquiries", Title: "Enquiries from affected people and the public", Marker: -1, YLabel: "enquiries",
+		Series: []Series{{Name: "Enquiries", Colour: "#1f77b4"}}}
+	total := 0
+	for _, k := range categories {
+		c.Categories = append(c.Categories, k.Label)
+		c.Series[0].Values = append(c.Series[0].Values, float64(counts[k.ID]))
+		total += counts[k.ID]
+	}
+	c.Desc = fmt.Sprintf("%d calls, emails and letters about breaches, logged by the response team, by what they were about.", total)
+	return c
 }
 
 // hourBins are the intervals for times to act, around the 72-hour line.

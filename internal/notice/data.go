@@ -23,10 +23,11 @@ const (
 	GDPR           Kind = "gdpr"            // art 33 notification to a supervisory authority (EU or UK)
 	Individual     Kind = "individual"      // notice to an affected person
 	Public         Kind = "public"          // public notice (s 115(2), s 26WL(2)(c), art 34(3)(c))
+	FAQ            Kind = "faq"             // questions and answers for the call centre
 )
 
 // Kinds lists every kind, for help texts and validation.
-var Kinds = []Kind{NotifyUs, NotifyUsUpdate, OAIC, OVIC, GDPR, Individual, Public}
+var Kinds = []Kind{NotifyUs, NotifyUsUpdate, OAIC, OVIC, GDPR, Individual, Public, FAQ}
 
 // Org is who sends the notice.
 type Org struct {

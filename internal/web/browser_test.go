@@ -303,10 +303,10 @@ func TestBrowserWalkthrough(t *testing.T) {
 	}
 	run(t, ctx, "dashboard", chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(css(`.charts figure`)))
 	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('.charts svg[role="img"]')].filter(s => s.querySelector('title') && s.querySelector('title').textContent.length > 10 && s.querySelector('desc')).length`))
-	if err != nil || n != 6 {
+	if err != nil || n != 7 {
 		t.Fatalf("the dashboard's charts with accessible titles: %d %v", n, err)
 	}
-	if tables, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.charts details table').length`)); tables != 6 {
+	if tables, _ := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('.charts details table').length`)); tables != 7 {
 		t.Fatalf("each chart needs the table of its figures: %d", tables)
 	}
 	if shot := os.Getenv("BREACHDESK_SCREENSHOT"); shot != "" {

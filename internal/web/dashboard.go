@@ -20,5 +20,5 @@ func (s *Server) dashboardPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, "dashboard", "Dashboard", dashboardPage{
-		Bars: []dashboard.BarChart{d.ByMonth, d.ToContain, d.ToNotify, d.OnTime, d.ActionsByAge}, Risk: d.Risk, Counted: d.Counted})
+		Bars: []dashboard.BarChart{d.ByMonth, d.ToContain, d.ToNotify, d.OnTime, d.ActionsByAge, d.Enquiries}, Risk: d.Risk, Counted: d.Counted})
 }

@@ -16,6 +16,7 @@ import (
 var kindLabels = map[notice.Kind]string{
 	notice.NotifyUs: "NotifyUs report (NZ)", notice.NotifyUsUpdate: "NotifyUs update (NZ)", notice.OAIC: "OAIC statement (AU)",
 	notice.OVIC: "OVIC report (VIC)", notice.GDPR: "Art 33 notification (GDPR)", notice.Individual: "Notice to individuals", notice.Public: "Public notice",
+	notice.FAQ: "Call centre FAQ",
 }
 
 // noticeOptions reads a notice's options from the query or the form.
