@@ -20,7 +20,7 @@ type Dashboard struct {
 	// Enquiries counts what affected people and the public asked about.
 	Enquiries BarChart
 	Risk      HeatMap
-	Counted      int // incidents and near misses counted
+	Counted   int // incidents and near misses counted
 }
 
 var causeColours = []struct{ id, label, colour string }{
