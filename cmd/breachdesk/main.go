@@ -29,6 +29,8 @@ Usage:
   breachdesk user passwd --email E                            set an account's password
   breachdesk user list                                        list accounts
   breachdesk audit verify [--data DIR]                        check the audit log's hash chain
+  breachdesk key check [--data DIR]                           say which data key the data needs and whether it is the one given
+  breachdesk key rotate [--data DIR]                          seal everything again under a new data key (with the server stopped)
   breachdesk export --id N [--format json|pdf] [--out FILE]   export an incident's dossier
   breachdesk assess [--json] [--at TIME] [--rules DIR] FILE   decide what must be notified under each law (exit 2: invalid facts)
   breachdesk notice (ID | --facts FILE) --kind K [--format text|html|pdf] [--draft]
@@ -76,6 +78,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdUser(ctx, rest, stdin, stdout)
 	case "audit":
 		err = cmdAudit(ctx, rest, stdout)
+	case "key":
+		err = cmdKey(ctx, rest, stdout)
 	case "export":
 		err = cmdExport(ctx, rest, stdout)
 	case "assess":

@@ -14,11 +14,11 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/app"
+	"github.com/breachdesk/breachdesk/internal/datadir"
 	"github.com/breachdesk/breachdesk/internal/demo"
 	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/notify"
 	"github.com/breachdesk/breachdesk/internal/store"
-	"github.com/breachdesk/breachdesk/internal/vault"
 	"github.com/breachdesk/breachdesk/internal/web"
 )
 
@@ -43,6 +43,18 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	if err := os.MkdirAll(data.Dir, 0o700); err != nil {
+		return fmt.Errorf("cannot create the data folder %s: %w", data.Dir, err)
+	}
+	// One server per SQLite data folder; several servers share a
+	// PostgreSQL database instead.
+	if data.Database == "" {
+		lock, err := datadir.Acquire(data.Dir, "serve")
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
+	}
 	db, applied, err := openData(ctx, data)
 	if err != nil {
 		return err
@@ -129,7 +141,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 func newApp(ctx context.Context, db *store.DB, dataDir string, cfg app.Config, maxUpload int64, smtp notify.SMTP, log *slog.Logger) (*app.App, error) {
 	n := &notify.Notifier{Store: db, SMTP: smtp, BaseURL: cfg.BaseURL, Log: log}
 	cfg.ScanDir = filepath.Join(dataDir, "scans")
-	sealer, err := vault.Load(dataDir, os.Getenv("BREACHDESK_DATA_KEY"))
+	sealer, err := keyFolder(db, dataDir).Unlock(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("the data key: %w", err)
 	}

@@ -82,7 +82,7 @@ func deliveryFixture(tb testing.TB, n int) (*app.App, *countingSink, string, int
 	if _, err := db.Migrate(ctx); err != nil {
 		tb.Fatal(err)
 	}
-	if db.Sealer, err = vault.Load(dir, ""); err != nil {
+	if db.Sealer, err = vault.Create(dir); err != nil {
 		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -217,3 +217,95 @@ func CleanName(name string) string {
 func (s Stored) Describe() string {
 	return fmt.Sprintf("%d bytes, %s, sha256 %s", s.Size, s.ContentType, s.SHA256)
 }
+
+// rekeySuffix marks a file re-sealed under a new key, waiting for the
+// key's rotation to commit.
+const rekeySuffix = ".rekey"
+
+// EachSealed calls fn with the hash of every sealed file, in no set order.
+func (f *Files) EachSealed(fn func(sum string) error) error {
+	err := filepath.WalkDir(f.Dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !hexName.MatchString(d.Name()) {
+			return nil
+		}
+		file, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		head := make([]byte, len(sealedMagic))
+		n, _ := io.ReadFull(file, head)
+		file.Close()
+		if n == len(head) && bytes.Equal(head, sealedMagic) {
+			return fn(d.Name())
+		}
+		return nil
+	})
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}
+
+// CheckKey says whether s opens the sealed file with hash sum.
+func (f *Files) CheckKey(sum string, s *vault.Sealer) error {
+	sealed, err := os.ReadFile(f.path(sum))
+	if err != nil {
+		return err
+	}
+	_, err = s.Open(sealed[len(sealedMagic):], sealContext(sum))
+	return err
+}
+
+// StageRekey writes the sealed file with hash sum, re-sealed under to,
+// beside it; FinishRekey puts it in place once the rotation commits.
+func (f *Files) StageRekey(sum string, from, to *vault.Sealer) error {
+	p := f.path(sum)
+	sealed, err := os.ReadFile(p)
+	if err != nil {
+		return err
+	}
+	plain, err := from.Open(sealed[len(sealedMagic):], sealContext(sum))
+	if err != nil {
+		return fmt.Errorf("evidence file %s does not open with the current key: %w", sum, err)
+	}
+	out, err := os.OpenFile(p+rekeySuffix, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := out.Write(append(append([]byte{}, sealedMagic...), to.Seal(plain, sealContext(sum))...)); err != nil {
+		out.Close()
+		return err
+	}
+	if err := out.Sync(); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+// FinishRekey puts every staged file in place (commit) or removes them
+// (after a rotation that did not commit).
+func (f *Files) FinishRekey(commit bool) error {
+	err := filepath.WalkDir(f.Dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(d.Name(), rekeySuffix) {
+			return nil
+		}
+		if commit {
+			if err := os.Rename(p, strings.TrimSuffix(p, rekeySuffix)); err != nil {
+				return err
+			}
+			return vault.SyncDir(filepath.Dir(p))
+		}
+		return os.Remove(p)
+	})
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}

@@ -77,7 +77,7 @@ func TestEvidenceIsEncryptedAtRest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sealer, _ := vault.Load(t.TempDir(), "")
+	sealer, _ := vault.Create(t.TempDir())
 	f := &Files{Dir: dir, Sealer: sealer}
 	body := "Client list: aroha@example.nz, 021 234 5678"
 	st, err := f.Save("clients.txt", strings.NewReader(body))

@@ -26,7 +26,7 @@ func testAffectedPeopleAreEncryptedAtRest(t *testing.T, o opener) {
 	if err := db.AddAffected(ctx, po.ID, po.Name, inc.ID, people); fault.CodeOf(err) != fault.Conflict {
 		t.Fatalf("stored without a key: %v", err)
 	}
-	db.Sealer, _ = vault.Load(t.TempDir(), "")
+	db.Sealer, _ = vault.Create(t.TempDir())
 	if err := db.AddAffected(ctx, po.ID, po.Name, inc.ID, append(people, notice.Affected{Person: notice.Person{Name: "No Way"}})); fault.CodeOf(err) != fault.Invalid {
 		t.Fatalf("a person without contact details: %v", err)
 	}
@@ -79,7 +79,7 @@ func testAffectedPeopleAreEncryptedAtRest(t *testing.T, o opener) {
 	if bytes.Contains(raw, []byte("aroha.unique")) || bytes.Contains(raw, []byte("George St")) {
 		t.Fatal("the database holds an affected person's details in the clear")
 	}
-	db.Sealer, _ = vault.Load(t.TempDir(), "")
+	db.Sealer, _ = vault.Create(t.TempDir())
 	if _, err := db.AffectedPeople(ctx, inc.ID); fault.CodeOf(err) != fault.Conflict {
 		t.Fatalf("opened with another key: %v", err)
 	}

@@ -20,7 +20,7 @@ func outboxFixture(t *testing.T, o opener, n int) (*DB, *time.Time, incident.Act
 	ctx := context.Background()
 	db, now := o.open(t)
 	var err error
-	if db.Sealer, err = vault.Load(t.TempDir(), ""); err != nil {
+	if db.Sealer, err = vault.Create(t.TempDir()); err != nil {
 		t.Fatal(err)
 	}
 	po := mustUser(t, db, "po@example.org", auth.PrivacyOfficer)

@@ -10,7 +10,10 @@ import (
 
 func TestSealOpen(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Load(dir, "")
+	if _, err := Load(dir, ""); !errors.Is(err, ErrNoKey) {
+		t.Fatalf("a missing key file was not reported: %v", err)
+	}
+	s, err := Create(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +40,13 @@ func TestSealOpen(t *testing.T) {
 	if got, err := again.Open(s.Seal(plain, "x"), "x"); err != nil || !bytes.Equal(got, plain) {
 		t.Fatal("the key file does not give back the same key")
 	}
-	other, _ := Load(t.TempDir(), "")
+	if again.CheckValue() != s.CheckValue() || len(s.ID()) != 16 {
+		t.Fatal("the same key has another check value")
+	}
+	other, _ := Create(t.TempDir())
+	if other.CheckValue() == s.CheckValue() {
+		t.Fatal("two keys share a check value")
+	}
 	if _, err := other.Open(s.Seal(plain, "x"), "x"); !errors.Is(err, ErrTampered) {
 		t.Fatal("opened with another key")
 	}

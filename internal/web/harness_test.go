@@ -47,7 +47,7 @@ func newFixture(tb testing.TB) *fixture {
 	if _, err := db.Migrate(context.Background()); err != nil {
 		tb.Fatal(err)
 	}
-	if db.Sealer, err = vault.Load(dir, ""); err != nil {
+	if db.Sealer, err = vault.Create(dir); err != nil {
 		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
