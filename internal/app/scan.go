@@ -109,7 +109,7 @@ func (a *App) RunScan(ctx context.Context, j *jobs.Job, progress func(files, byt
 		return "", err
 	}
 	if len(list) > 0 {
-		if err := a.Store.AddAffected(ctx, 0, "breachdesk (scanner)", j.IncidentID, list); err != nil {
+		if err := a.Store.SetJobPeople(ctx, j.ID, "breachdesk (scanner)", j.IncidentID, list); err != nil {
 			return "", fmt.Errorf("adding the people found to the list: %w", err)
 		}
 		sr.Listed = len(list)

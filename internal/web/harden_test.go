@@ -1,17 +1,23 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/jobs"
 )
 
 // sessionAPI calls the API as a signed-in browser does, with its CSRF
@@ -175,5 +181,31 @@ func TestSignInRedirectStaysOnSite(t *testing.T) {
 	resp := c.post("/login", url.Values{"csrf": {m[1]}, "email": {"po@example.org"}, "password": {testPassword}, "next": {"/\t/evil.example"}})
 	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/incidents" {
 		t.Fatalf("redirected to %q (%d)", loc, resp.StatusCode)
+	}
+}
+
+// A scan re-queued after a crash runs again; the people it found are on
+// the list once, not once per run (2,000 instead of 1,000 before).
+func TestRerunScanAppliesItsPeopleOnce(t *testing.T) {
+	f := newFixture(t).withOrg()
+	po := f.user("po@example.org", auth.PrivacyOfficer, true)
+	inc := f.incident(po, "Client list on a public share")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "clients.csv"), []byte("name,email\nAroha Ngata,aroha@example.nz\nBen Smith,ben@example.au\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	j, err := f.db.Enqueue(ctx, incident.Actor{Name: "t"}, jobs.Job{Kind: app.ScanKind, IncidentID: inc.ID, Input: dir, Label: "share"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for run := 0; run < 2; run++ { // the first run's process "crashed" before Finish
+		if _, err := f.srv.RunScan(ctx, &j, func(int64, int64, int64) {}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ps, err := f.db.AffectedPeople(ctx, inc.ID)
+	if err != nil || len(ps) != 2 {
+		t.Fatalf("want the 2 people once, got %d (%v)", len(ps), err)
 	}
 }
