@@ -137,7 +137,7 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 			if err := db.UpdateUser(ctx, 0, u); err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "Password changed for %s; their sessions have ended.\n", u.Email)
+			fmt.Fprintf(stdout, "Password changed for %s; their sessions have ended and their API tokens are revoked.\n", u.Email)
 			return nil
 		}
 		r, ok := auth.ParseRole(*role)

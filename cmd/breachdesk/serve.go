@@ -131,6 +131,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := hs.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			return err
 		}
+		srv.Wait()
 		fmt.Fprintln(stdout, "breachdesk stopped")
 		return nil
 	}

@@ -35,7 +35,12 @@ type Store interface {
 	DeleteSession(ctx context.Context, tokenHash string) error
 
 	CreateAPIToken(ctx context.Context, t APIToken, tokenHash string) (APIToken, error)
-	APITokenUser(ctx context.Context, tokenHash string, now time.Time) (User, error)
+	// APITokenUser returns the enabled user a token belongs to, and the
+	// token; a fault.NotFound when the token is unknown or revoked, any
+	// other error when it could not be checked. It writes nothing.
+	APITokenUser(ctx context.Context, tokenHash string) (User, APIToken, error)
+	// TouchAPIToken notes a token's use at most once a minute.
+	TouchAPIToken(ctx context.Context, tokenID int64, at time.Time) error
 	APITokens(ctx context.Context, userID int64) ([]APIToken, error)
 	DeleteAPIToken(ctx context.Context, userID, tokenID int64) error
 }

@@ -24,6 +24,7 @@ const (
 	TooLarge     Code = "too_large"    // the request body or upload exceeds a limit
 	RateLimited  Code = "rate_limited" // too many attempts; wait and retry
 	Internal     Code = "internal"     // a bug or an outage; details are logged, not shown
+	Unavailable  Code = "unavailable"  // a check could not be made just now (e.g. the database is busy); retry
 )
 
 // Error carries a code, a message for people and, for invalid input, the

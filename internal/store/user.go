@@ -136,9 +136,20 @@ func (db *DB) UpdateUser(ctx context.Context, by int64, u auth.User) error {
 		}
 		details := map[string]any{"role": u.Role, "disabled": u.Disabled, "response_team": u.ResponseTeam, "team_role": u.TeamRole}
 		if old.PasswordHash != u.PasswordHash || u.Disabled {
+			// A new password, or a disabled account, ends every credential
+			// the old one gave: browser sessions and API tokens alike.
 			details["sessions_ended"] = true
 			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
 				return err
+			}
+			res, err := tx.ExecContext(ctx, `DELETE FROM api_tokens WHERE user_id = ?`, u.ID)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n > 0 {
+				details["api_tokens_revoked"] = n
 			}
 		}
 		return db.appendAudit(ctx, tx, db.actor(ctx, tx, by), "user.update", "user:"+itoa(u.ID), 0, details)
@@ -185,15 +196,34 @@ func (db *DB) CreateAPIToken(ctx context.Context, t auth.APIToken, tokenHash str
 	return t, err
 }
 
-// APITokenUser returns the enabled user a token belongs to and notes its use.
-func (db *DB) APITokenUser(ctx context.Context, tokenHash string, now time.Time) (auth.User, error) {
-	u, err := scanUser(db.sql.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.response_team, u.team_role, u.disabled, u.password_hash, u.created_at
- FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND u.disabled = FALSE`, tokenHash))
+// APITokenUser returns the enabled user a token belongs to and the token.
+// It only reads: an unknown or revoked token is a fault.NotFound, any other
+// error means the token could not be checked.
+func (db *DB) APITokenUser(ctx context.Context, tokenHash string) (auth.User, auth.APIToken, error) {
+	var t auth.APIToken
+	var created string
+	var used sql.NullString
+	row := db.sql.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.response_team, u.team_role, u.disabled, u.password_hash, u.created_at,
+ t.id, t.name, t.created_at, t.last_used_at
+ FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND u.disabled = FALSE`, tokenHash)
+	var u auth.User
+	var uCreated string
+	err := row.Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.ResponseTeam, &u.TeamRole, &u.Disabled, &u.PasswordHash, &uCreated,
+		&t.ID, &t.Name, &created, &used)
 	if err != nil {
-		return u, notFound(err, "The API token is not valid.")
+		return u, t, notFound(err, "The API token is not valid.")
 	}
-	_, err = db.sql.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE token_hash = ?`, ts(now), tokenHash)
-	return u, err
+	u.CreatedAt = parseTS(uCreated)
+	t.UserID, t.CreatedAt, t.LastUsedAt = u.ID, parseTS(created), parseNTS(used)
+	return u, t, nil
+}
+
+// TouchAPIToken notes that a token was used at, unless a use within the
+// minute before is already noted.
+func (db *DB) TouchAPIToken(ctx context.Context, tokenID int64, at time.Time) error {
+	_, err := db.sql.ExecContext(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at <= ?)`,
+		ts(at), tokenID, ts(at.Add(-time.Minute)))
+	return err
 }
 
 // APITokens lists a user's tokens.

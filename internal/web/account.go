@@ -94,7 +94,11 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 		s.usersPage(w, r, err)
 		return
 	}
-	s.flash(w, "Saved "+u.Name+".")
+	msg := "Saved " + u.Name + "."
+	if f.Get("password") != "" || u.Disabled {
+		msg += " Their sessions have ended and their API tokens are revoked."
+	}
+	s.flash(w, msg)
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 }
 

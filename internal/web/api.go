@@ -22,11 +22,20 @@ func (s *Server) api(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		var u *auth.User
 		if h := r.Header.Get("Authorization"); strings.HasPrefix(h, "Bearer ") {
-			usr, err := s.Store.APITokenUser(r.Context(), auth.HashToken(strings.TrimPrefix(h, "Bearer ")), s.Now())
-			if err != nil {
-				writeAPIError(w, fault.Errorf(fault.Unauthorized, "The API token is not valid or has been revoked."))
+			usr, tok, err := s.Store.APITokenUser(r.Context(), auth.HashToken(strings.TrimPrefix(h, "Bearer ")))
+			switch {
+			case fault.CodeOf(err) == fault.NotFound:
+				writeAPIError(w, fault.Errorf(fault.Unauthorized, "The API token is not valid or has been revoked (a password change revokes a person's tokens)."))
+				return
+			case err != nil:
+				if s.Log != nil {
+					s.Log.Error("api token check", "route", r.Pattern, "error", err)
+				}
+				w.Header().Set("Retry-After", "5")
+				writeAPIError(w, fault.Errorf(fault.Unavailable, "The API token could not be checked just now; try again in a few seconds."))
 				return
 			}
+			s.noteTokenUse(tok)
 			u = &usr
 			r = withUser(r, u, nil)
 		} else {

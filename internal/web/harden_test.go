@@ -5,14 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/auth"
@@ -207,5 +210,203 @@ func TestRerunScanAppliesItsPeopleOnce(t *testing.T) {
 	ps, err := f.db.AffectedPeople(ctx, inc.ID)
 	if err != nil || len(ps) != 2 {
 		t.Fatalf("want the 2 people once, got %d (%v)", len(ps), err)
+	}
+}
+
+// A password reset used to end sessions but leave API tokens working.
+func TestPasswordResetRevokesAPITokens(t *testing.T) {
+	f := newFixture(t).withOrg()
+	f.user("admin@example.org", auth.Admin, false)
+	po := f.user("po@example.org", auth.PrivacyOfficer, true)
+	tok := f.apiToken(po.Email)
+	if code, _ := f.callAPI(tok, "GET", "/api/v1/incidents", "", nil); code != http.StatusOK {
+		t.Fatalf("token before the reset: %d", code)
+	}
+	admin := f.login("admin@example.org")
+	resp := admin.post(fmt.Sprintf("/admin/users/%d", po.ID), url.Values{"role": {"privacy_officer"}, "response_team": {"1"}, "password": {"a brand new passphrase"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reset: %d", resp.StatusCode)
+	}
+	code, body := f.callAPI(tok, "GET", "/api/v1/incidents", "", nil)
+	if code != http.StatusUnauthorized || !strings.Contains(fmt.Sprint(body["message"]), "revoked") {
+		t.Fatalf("token after the reset: %d %v", code, body)
+	}
+	if page := admin.get("/admin/users"); !strings.Contains(page, "revokes their API tokens") {
+		t.Fatal("the users page does not say a reset revokes tokens")
+	}
+}
+
+// logBuffer collects the server's log for a test to read.
+type logBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *logBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
+
+// A token that could not be checked (the database failing) answers 503
+// and is logged; it used to answer 401 "revoked", silently.
+func TestTokenCheckFailureIs503AndLogged(t *testing.T) {
+	f := newFixture(t).withOrg()
+	f.user("po@example.org", auth.PrivacyOfficer, true)
+	tok := f.apiToken("po@example.org")
+	var logs logBuffer
+	f.srv.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	if code, _ := f.callAPI("bd_unknown", "GET", "/api/v1/incidents", "", nil); code != http.StatusUnauthorized {
+		t.Fatalf("unknown token: %d", code)
+	}
+	f.db.Close()
+	code, body := f.callAPI(tok, "GET", "/api/v1/incidents", "", nil)
+	if code != http.StatusServiceUnavailable || body["code"] != "unavailable" {
+		t.Fatalf("token check on a failing database: %d %v", code, body)
+	}
+	if !strings.Contains(logs.String(), "api token check") || strings.Contains(logs.String(), tok) {
+		t.Fatalf("the failure is not logged, or the token is: %s", logs.String())
+	}
+}
+
+// Reading with a token writes its last use at most once a minute, after
+// the answer, not on every request.
+func TestTokenUseIsNotedAtMostOnceAMinute(t *testing.T) {
+	f := newFixture(t).withOrg()
+	po := f.user("po@example.org", auth.PrivacyOfficer, true)
+	tok := f.apiToken(po.Email)
+	now := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
+	f.srv.Now = func() time.Time { return now }
+	lastUsed := func() time.Time {
+		f.srv.Wait()
+		ts, err := f.db.APITokens(context.Background(), po.ID)
+		if err != nil || len(ts) != 1 || ts[0].LastUsedAt == nil {
+			t.Fatalf("tokens: %v %v", ts, err)
+		}
+		return *ts[0].LastUsedAt
+	}
+	f.callAPI(tok, "GET", "/api/v1/incidents", "", nil)
+	if got := lastUsed(); !got.Equal(now) {
+		t.Fatalf("first use noted at %v", got)
+	}
+	first := now
+	for range 5 {
+		now = now.Add(10 * time.Second)
+		f.callAPI(tok, "GET", "/api/v1/incidents", "", nil)
+	}
+	if got := lastUsed(); !got.Equal(first) {
+		t.Fatalf("uses within the minute were written: %v", got)
+	}
+	now = first.Add(2 * time.Minute)
+	f.callAPI(tok, "GET", "/api/v1/incidents", "", nil)
+	if got := lastUsed(); !got.Equal(now) {
+		t.Fatalf("a use after the minute was not noted: %v", got)
+	}
+}
+
+// An export writes to the timeline and the audit log, so a GET (a link
+// followed from another site) must not make one; the page's form does.
+func TestExportIsAPostWithCSRF(t *testing.T) {
+	f := newFixture(t).withOrg()
+	po := f.user("po@example.org", auth.PrivacyOfficer, true)
+	inc := f.incident(po, "Lost laptop")
+	c := f.login(po.Email)
+	x := fmt.Sprintf("/incidents/%d", inc.ID)
+	exports := func() int {
+		entries, err := f.db.AuditForIncident(context.Background(), inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range entries {
+			if strings.Contains(e.Details, "Exported") || strings.Contains(e.Action, "export") {
+				n++
+			}
+		}
+		tl, err := f.db.Timeline(context.Background(), inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range tl {
+			if strings.HasPrefix(e.Text, "Exported") {
+				n++
+			}
+		}
+		return n
+	}
+	req, _ := http.NewRequest("GET", f.ts.URL+x+"/export.json", nil)
+	resp := c.do(req)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMethodNotAllowed || exports() != 0 {
+		t.Fatalf("GET export: %d, %d exports recorded", resp.StatusCode, exports())
+	}
+	if code := c.post(x+"/export.json", url.Values{"csrf": {"forged"}}).StatusCode; code != http.StatusForbidden || exports() != 0 {
+		t.Fatalf("export without the form's token: %d", code)
+	}
+	if !strings.Contains(c.get(x), `action="`+x+`/export.pdf"`) {
+		t.Fatal("the incident page has no export form")
+	}
+	if code := c.post(x+"/export.json", url.Values{}).StatusCode; code != http.StatusOK || exports() == 0 {
+		t.Fatalf("export by the form: %d, %d recorded", code, exports())
+	}
+}
+
+// A search of 1,000 words answered 500; now it says what to change.
+func TestLongSearchIsRefusedClearly(t *testing.T) {
+	f := newFixture(t).withOrg()
+	po := f.user("po@example.org", auth.PrivacyOfficer, true)
+	f.incident(po, "Lost laptop")
+	c := f.login(po.Email)
+	q := url.QueryEscape(strings.TrimSpace(strings.Repeat("laptop ", 1000)))
+	req, _ := http.NewRequest("GET", f.ts.URL+"/incidents?q="+q, nil)
+	resp := c.do(req)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(string(b), "at most 10 words") {
+		t.Fatalf("1,000-word search: %d", resp.StatusCode)
+	}
+	code, body := c.sessionAPI("GET", "/api/v1/incidents?q="+q, "", nil)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "at most 10 words") {
+		t.Fatalf("1,000-word API search: %d %s", code, body)
+	}
+	if !strings.Contains(c.get("/incidents?q=lost+laptop"), "Lost laptop") {
+		t.Fatal("an ordinary search no longer finds the incident")
+	}
+}
+
+// A scan upload named ".." answered 500; the name is cleaned and the scan
+// queued.
+func TestScanUploadNamedDotDot(t *testing.T) {
+	f := newFixture(t).withOrg()
+	po := f.user("po@example.org", auth.PrivacyOfficer, true)
+	inc := f.incident(po, "Share")
+	c := f.login(po.Email)
+	for _, name := range []string{"..", "../../etc/passwd", "."} {
+		resp := c.upload(fmt.Sprintf("/incidents/%d/scans", inc.ID), "file", name, []byte("name,email\nA B,a@example.org\n"), nil)
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("upload named %q: %d", name, resp.StatusCode)
+		}
+	}
+}
+
+// A request its client gave up on is logged as such, not as an internal
+// error with status 500.
+func TestCancelledRequestIsNotAnError(t *testing.T) {
+	f := newFixture(t).withOrg()
+	var logs logBuffer
+	f.srv.Log = slog.New(slog.NewTextHandler(&logs, nil))
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, err := f.db.Incidents(ctx, incident.Filter{})
+	if err == nil {
+		t.Fatal("the store ignored the cancelled context")
+	}
+	req := httptest.NewRequest("GET", "/incidents", nil).WithContext(ctx)
+	rec := httptest.NewRecorder()
+	f.srv.renderError(rec, req, err)
+	if rec.Code != statusClientClosed || strings.Contains(logs.String(), "level=ERROR") || !strings.Contains(logs.String(), "cancelled by the client") {
+		t.Fatalf("status %d, log %s", rec.Code, logs.String())
 	}
 }

@@ -2,8 +2,10 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"encoding/json"
+	"errors"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -194,8 +196,15 @@ func (s *Server) renderView(w http.ResponseWriter, r *http.Request, status int, 
 	buf.WriteTo(w)
 }
 
+// statusClientClosed is the status logged for a request its client gave
+// up on (nginx's 499): nothing was wrong on the server's side.
+const statusClientClosed = 499
+
 // statusOf maps an error's code to its HTTP status: the one place this is decided.
 func statusOf(err error) int {
+	if errors.Is(err, context.Canceled) {
+		return statusClientClosed
+	}
 	switch fault.CodeOf(err) {
 	case fault.Invalid:
 		return http.StatusUnprocessableEntity
@@ -211,19 +220,39 @@ func statusOf(err error) int {
 		return http.StatusRequestEntityTooLarge
 	case fault.RateLimited:
 		return http.StatusTooManyRequests
+	case fault.Unavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
 
 func (s *Server) logIfInternal(r *http.Request, err error) {
-	if fault.CodeOf(err) == fault.Internal && s.Log != nil {
+	if s.Log == nil {
+		return
+	}
+	if clientGone(r, err) {
+		s.Log.Info("request cancelled by the client", "route", r.Pattern)
+		return
+	}
+	if fault.CodeOf(err) == fault.Internal {
 		s.Log.Error("internal error", "route", r.Pattern, "error", err)
 	}
+}
+
+// clientGone says err came from the client giving up on the request
+// (SQLite reports a query cut short as "interrupted", not as the context's
+// error, so the request's own context decides).
+func clientGone(r *http.Request, err error) bool {
+	return err != nil && (errors.Is(err, context.Canceled) || r.Context().Err() != nil)
 }
 
 // renderError shows an error page a person can act on.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	s.logIfInternal(r, err)
+	if clientGone(r, err) {
+		w.WriteHeader(statusClientClosed) // no one is reading: no page
+		return
+	}
 	s.renderStatus(w, r, statusOf(err), "error", "Cannot do that", map[string]any{"Message": fault.MessageOf(err), "Fields": fault.FieldsOf(err)})
 }
 

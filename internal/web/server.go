@@ -8,6 +8,7 @@ import (
 	"context"
 	"html/template"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/app"
@@ -40,6 +41,8 @@ type Server struct {
 	// lookupByAddress and lookupByReference bound the public lookup: tries
 	// per address, and per reference from anywhere.
 	lookupByAddress, lookupByReference *auth.Throttle
+	tokenUse                           tokenUse
+	background                         sync.WaitGroup
 	pages                              map[string]*template.Template
 	mux                                *http.ServeMux
 	// handler is the middleware chain around mux, built once.
