@@ -16,6 +16,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/discover"
+	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/jobs"
@@ -240,10 +241,9 @@ func (a *App) StartScan(ctx context.Context, u *auth.User, id int64, folder stri
 		}
 		label = input
 	case r != nil:
-		label = filepath.Base(name)
-		if label == "." || label == string(filepath.Separator) || label == "" {
-			label = "upload"
-		}
+		// The name is only kept to show and to tell the scanner the file's
+		// type: "..", slashes and control characters cannot reach the disk.
+		label = evidence.CleanName(name)
 		if input, err = a.saveScanUpload(r, label); err != nil {
 			return jobs.Job{}, err
 		}

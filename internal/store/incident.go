@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/fault"
@@ -167,6 +168,14 @@ func (db *DB) loadSteps(ctx context.Context, q querier, incs []*incident.Inciden
 	return rows.Err()
 }
 
+// A search is at most maxSearchWords words of at most maxSearchWordBytes
+// bytes: each word is three LIKE conditions, and SQLite refuses a query
+// past its limits on expression depth and variables.
+const (
+	maxSearchWords     = 10
+	maxSearchWordBytes = 100
+)
+
 // Incidents lists incidents matching f, newest discovery first, with the
 // total count for paging.
 func (db *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Incident, int, error) {
@@ -186,7 +195,16 @@ func (db *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Inc
 		add("i.owner_id = ?", f.OwnerID)
 	}
 	if q := strings.TrimSpace(f.Query); q != "" {
-		for _, w := range strings.Fields(q) {
+		words := strings.Fields(q)
+		if len(words) > maxSearchWords {
+			return nil, 0, &fault.Error{Code: fault.Invalid, Message: fmt.Sprintf("Search with at most %d words; you gave %d.", maxSearchWords, len(words)), Fields: map[string]string{"q": fmt.Sprintf("Use at most %d words.", maxSearchWords)}}
+		}
+		for _, w := range words {
+			if len(w) > maxSearchWordBytes {
+				return nil, 0, &fault.Error{Code: fault.Invalid, Message: fmt.Sprintf("A search word is longer than %d characters.", maxSearchWordBytes), Fields: map[string]string{"q": "Use shorter words."}}
+			}
+		}
+		for _, w := range words {
 			like := "%" + escapeLike(w) + "%"
 			l := db.sql.d.like
 			add(`(i.title `+l+` ? ESCAPE '\' OR i.what_happened `+l+` ? ESCAPE '\' OR i.how_it_happened `+l+` ? ESCAPE '\')`, like, like, like)

@@ -314,7 +314,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 		os.WriteFile(strings.TrimSuffix(shot, ".png")+"-dashboard.png", png, 0o644)
 	}
 	run(t, ctx, "back to the incident", chromedp.Navigate(base+"/incidents/1"), chromedp.WaitVisible(css(`#evidence`)))
-	pdf, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch('/incidents/1/export.pdf').then(r => r.arrayBuffer()).then(b => { const u = new Uint8Array(b); return String.fromCharCode(...u.slice(0, 5)) + ':' + u.length })`, chromedp.EvalAwaitPromise))
+	pdf, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch('/incidents/1/export.pdf', {method: 'POST', body: new URLSearchParams({csrf: document.querySelector('form[action$="export.pdf"] input[name=csrf]').value})}).then(r => r.arrayBuffer()).then(b => { const u = new Uint8Array(b); return String.fromCharCode(...u.slice(0, 5)) + ':' + u.length })`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("export the PDF: %v", err)
 	}

@@ -49,8 +49,11 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /incidents/{id}/evidence", s.page(auth.WorkIncident, s.uploadEvidence))
 	m.HandleFunc("GET /incidents/{id}/evidence/{eid}", s.page(auth.ViewIncident, s.downloadEvidence))
 	m.HandleFunc("GET /incidents/{id}/audit", s.page(auth.ViewAudit, s.incidentAudit))
-	m.HandleFunc("GET /incidents/{id}/export.json", s.page(auth.ExportIncident, s.exportJSON))
-	m.HandleFunc("GET /incidents/{id}/export.pdf", s.page(auth.ExportIncident, s.exportPDF))
+	// An export is recorded on the timeline and in the audit log, so it is
+	// a POST with the form's CSRF token: a link followed from another site
+	// cannot make one.
+	m.HandleFunc("POST /incidents/{id}/export.json", s.page(auth.ExportIncident, s.exportJSON))
+	m.HandleFunc("POST /incidents/{id}/export.pdf", s.page(auth.ExportIncident, s.exportPDF))
 	m.HandleFunc("POST /incidents/{id}/close", s.page(auth.CloseIncident, s.closeIncident))
 	m.HandleFunc("POST /incidents/{id}/reopen", s.page(auth.TriageIncident, s.reopenIncident))
 	m.HandleFunc("GET /incidents/{id}/assess", s.page(auth.ViewIncident, s.assessPage))
