@@ -50,6 +50,9 @@ func (a *App) Notice(ctx context.Context, u *auth.User, id int64, k notice.Kind,
 	if err != nil {
 		return Notice{}, err
 	}
+	if err := a.teamOnly(ctx, u, inc); err != nil {
+		return Notice{}, err
+	}
 	return a.notice(ctx, inc, k, opt)
 }
 
@@ -194,7 +197,11 @@ func (a *App) PublishNotice(ctx context.Context, u *auth.User, id int64, overrid
 
 // People returns the incident's list of people to notify (decrypted).
 func (a *App) People(ctx context.Context, u *auth.User, id int64) ([]notice.Affected, error) {
-	if _, _, err := a.Open(ctx, u, id, auth.ReadAccess); err != nil {
+	inc, _, err := a.Open(ctx, u, id, auth.ReadAccess)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.teamOnly(ctx, u, inc); err != nil {
 		return nil, err
 	}
 	return a.Store.AffectedPeople(ctx, id)

@@ -65,7 +65,7 @@ func (a *App) Workspace(ctx context.Context, u *auth.User, id int64) (*Workspace
 			return nil, err
 		}
 	}
-	return w, nil
+	return w, a.hideTeamWork(ctx, u, w)
 }
 
 // List returns the incidents a person may see that match f, with the

@@ -297,6 +297,9 @@ func (a *App) Scan(ctx context.Context, u *auth.User, id, jobID int64, need auth
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := a.teamOnly(ctx, u, inc); err != nil {
+		return nil, nil, err
+	}
 	j, err := a.Store.Job(ctx, jobID)
 	if fault.CodeOf(err) != fault.NotFound && err != nil {
 		return nil, nil, err

@@ -212,12 +212,19 @@ func (a *App) AddEvidence(ctx context.Context, u *auth.User, id int64, filename 
 // Evidence opens one evidence file for reading, with its description.
 // Returns fault.NotFound when it is not evidence of that incident.
 func (a *App) Evidence(ctx context.Context, u *auth.User, id, evidenceID int64) (incident.Evidence, io.ReadCloser, error) {
-	if _, _, err := a.Open(ctx, u, id, auth.ReadAccess); err != nil {
+	inc, _, err := a.Open(ctx, u, id, auth.ReadAccess)
+	if err != nil {
 		return incident.Evidence{}, nil, err
 	}
 	ev, err := a.Store.EvidenceItem(ctx, id, evidenceID)
 	if err != nil {
 		return ev, nil, err
+	}
+	if team, err := a.SeesTeamWork(ctx, u, inc); err != nil {
+		return ev, nil, err
+	} else if !team && ev.UploadedByID != u.ID {
+		// Another's evidence does not exist for a reporter.
+		return incident.Evidence{}, nil, fault.Errorf(fault.NotFound, "That evidence file was not found.")
 	}
 	f, err := a.Files.Open(ev.SHA256)
 	return ev, f, err

@@ -231,14 +231,14 @@ type apiTask struct {
 
 // incidentList serves one of an incident's lists as {key: [...]}, for
 // anyone who may read the incident.
-func incidentList[T, A any](s *Server, key string, load func(ctx context.Context, id int64) ([]T, error), conv func(T) A) http.HandlerFunc {
+func incidentList[T, A any](s *Server, key string, load func(ctx context.Context, u *auth.User, id int64) ([]T, error), conv func(T) A) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		inc, _, err := s.incidentFor(r, auth.ReadAccess)
 		if err != nil {
 			writeAPIError(w, err)
 			return
 		}
-		items, err := load(r.Context(), inc.ID)
+		items, err := load(r.Context(), currentUser(r), inc.ID)
 		if err != nil {
 			writeAPIError(w, err)
 			return
@@ -249,6 +249,11 @@ func incidentList[T, A any](s *Server, key string, load func(ctx context.Context
 		}
 		writeJSON(w, http.StatusOK, map[string]any{key: out})
 	}
+}
+
+// tasksOf lists an incident's tasks; incidentList has checked access.
+func (s *Server) tasksOf(ctx context.Context, _ *auth.User, id int64) ([]incident.Task, error) {
+	return s.Store.Tasks(ctx, id)
 }
 
 func toAPITask(t incident.Task) apiTask {

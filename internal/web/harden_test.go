@@ -21,6 +21,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/jobs"
+	"github.com/breachdesk/breachdesk/internal/notice"
 )
 
 // sessionAPI calls the API as a signed-in browser does, with its CSRF
@@ -408,5 +409,62 @@ func TestCancelledRequestIsNotAnError(t *testing.T) {
 	f.srv.renderError(rec, req, err)
 	if rec.Code != statusClientClosed || strings.Contains(logs.String(), "level=ERROR") || !strings.Contains(logs.String(), "cancelled by the client") {
 		t.Fatalf("status %d, log %s", rec.Code, logs.String())
+	}
+}
+
+// The reporter of an incident sees what they reported and its status, not
+// the people to notify, their letters, scans or the evidence the team
+// attached (all were readable before).
+func TestReporterDoesNotSeeTheTeamsWork(t *testing.T) {
+	f := newFixture(t).withOrg()
+	po := f.user("po@example.org", auth.PrivacyOfficer, true)
+	rep := f.user("staff@example.org", auth.Reporter, false)
+	inc := f.incident(rep, "Customer list emailed to the wrong supplier")
+	ctx := context.Background()
+	if err := f.db.AddAffected(ctx, po.ID, po.Name, inc.ID, []notice.Affected{{Person: notice.Person{Name: "Aroha Ngata", Email: "aroha@example.nz"}}}); err != nil {
+		t.Fatal(err)
+	}
+	save := func(by auth.User, name, body string) incident.Evidence {
+		st, err := f.srv.Files.Save(name, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ev, err := f.db.AddEvidence(ctx, incident.Actor{UserID: by.ID, Name: by.Name}, incident.Evidence{IncidentID: inc.ID, Filename: st.Filename, ContentType: st.ContentType, Size: st.Size, SHA256: st.SHA256})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ev
+	}
+	teams := save(po, "people.csv", "Aroha Ngata,aroha@example.nz")
+	own := save(rep, "screenshot.txt", "what I saw")
+	c := f.login(rep.Email)
+	x := fmt.Sprintf("/incidents/%d", inc.ID)
+	page := c.get(x)
+	if strings.Contains(page, "people.csv") || !strings.Contains(page, "screenshot.txt") {
+		t.Fatal("the incident page shows the team's evidence, or not the reporter's own")
+	}
+	for _, p := range []string{x + "/notices", x + "/notices?kind=individual&person=1"} {
+		if body := c.get(p); strings.Contains(body, "Aroha") {
+			t.Fatalf("%s shows the people to notify", p)
+		}
+	}
+	get := func(p string) int {
+		req, _ := http.NewRequest("GET", f.ts.URL+p, nil)
+		resp := c.do(req)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if code := get(fmt.Sprintf("%s/evidence/%d", x, teams.ID)); code != http.StatusNotFound {
+		t.Fatalf("the team's evidence downloads: %d", code)
+	}
+	if code := get(fmt.Sprintf("%s/evidence/%d", x, own.ID)); code != http.StatusOK {
+		t.Fatalf("the reporter's own evidence: %d", code)
+	}
+	code, body := c.sessionAPI("GET", "/api/v1"+x+"/evidence", "", nil)
+	if code != http.StatusOK || strings.Contains(body, "people.csv") || !strings.Contains(body, "screenshot.txt") {
+		t.Fatalf("API evidence for the reporter: %d %s", code, body)
+	}
+	if body := f.login(po.Email).get(x + "/notices"); !strings.Contains(body, "Aroha") {
+		t.Fatal("the privacy officer no longer sees the people")
 	}
 }
