@@ -72,7 +72,8 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if name == "" {
 			return def, func() error { return nil }, nil
 		}
-		f, err := os.Create(name)
+		// Findings and people name real people: owner-only, like the data folder.
+		f, err := os.OpenFile(name, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 		if err != nil {
 			return nil, nil, &exitError{code: 1, err: fmt.Errorf("cannot write %s: %w", name, err)}
 		}
