@@ -3,6 +3,7 @@ package notice
 import (
 	"bytes"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -26,6 +27,9 @@ type Templates struct {
 var funcs = template.FuncMap{
 	"join":  strings.Join,
 	"words": words,
+	// bounded is replaced per rendering (see guard); this one only lets
+	// templates parse.
+	"bounded": func(v any) any { return v },
 }
 
 // LoadTemplates reads the built-in templates of a language ("en").
@@ -54,6 +58,9 @@ func (t *Templates) Set(k Kind, src string) error {
 	if err != nil {
 		return fmt.Errorf("the %s template does not parse: %w", k, err)
 	}
+	if err := guard(tpl); err != nil {
+		return fmt.Errorf("the %s template: %w", k, err)
+	}
 	t.mu.Lock()
 	t.set[k] = tpl
 	t.mu.Unlock()
@@ -68,11 +75,21 @@ func (t *Templates) Render(d Data) (Document, error) {
 	if !ok {
 		return Document{}, fmt.Errorf("unknown notice kind %q", d.Kind)
 	}
-	var b bytes.Buffer
-	if err := tpl.Execute(&b, d); err != nil {
+	// Each rendering has its own budget of loop iterations.
+	run, err := tpl.Clone()
+	if err != nil {
+		return Document{}, err
+	}
+	b := &budget{left: maxRangeSteps}
+	run.Funcs(template.FuncMap{"bounded": b.bounded})
+	var buf bytes.Buffer
+	if err := run.Execute(&limitedWriter{w: &buf, max: maxNoticeOutput}, d); err != nil {
+		if errors.Is(err, errTooLong) {
+			err = errTooLong
+		}
 		return Document{}, fmt.Errorf("the %s template failed: %w", d.Kind, err)
 	}
-	return Parse(b.String()), nil
+	return Parse(buf.String()), nil
 }
 
 // yours says each kind of information as it belongs to the reader.
