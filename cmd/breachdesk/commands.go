@@ -171,16 +171,27 @@ func cmdAudit(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	n, err := audit.Verify(ctx, db)
+	rep, err := db.VerifyAll(ctx)
 	var br *audit.Break
 	if errors.As(err, &br) {
-		fmt.Fprintf(stdout, "BROKEN at entry %d: %s.\n%d entries before it are intact.\n", br.Seq, br.Reason, n)
+		fmt.Fprintf(stdout, "BROKEN at entry %d: %s.\n%d entries before it are intact.\n", br.Seq, br.Reason, rep.Count)
 		return &exitError{code: 1}
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "OK: the audit log's %d entries form an intact chain.\n", n)
+	fmt.Fprintf(stdout, "OK: the audit log's %d entries form an intact chain.\n", rep.Count)
+	if rep.Signed {
+		if rep.Unsigned > 0 {
+			fmt.Fprintf(stdout, "MACs: the %d entries written since the audit key was made check under it; the %d before it are checked by their hashes only.\n", rep.Count-rep.Unsigned, rep.Unsigned)
+		} else {
+			fmt.Fprintln(stdout, "MACs: every entry checks under the audit key.")
+		}
+	}
+	if rep.HeadFile != "" {
+		fmt.Fprintf(stdout, "Heads: %d in %s, the last at entry %d, all present with their hashes.\n", rep.Heads, rep.HeadFile, rep.LastHead.Seq)
+	}
+	fmt.Fprintf(stdout, "Last entry: %d %s (keep this line apart from breachdesk to detect a later cut).\n", rep.Last.Seq, rep.Last.Hash)
 	return nil
 }
 

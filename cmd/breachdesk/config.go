@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 
+	"github.com/breachdesk/breachdesk/internal/datakey"
 	"github.com/breachdesk/breachdesk/internal/store"
 )
 
@@ -84,5 +85,13 @@ func openData(ctx context.Context, p *dataPlace) (*store.DB, []int64, error) {
 		db.Close()
 		return nil, nil, err
 	}
+	// Every command that writes appends to the audit log, so each signs
+	// its entries and records the chain's head.
+	if db.AuditKey, err = datakey.AuditKey(ctx, p.Dir, os.Getenv("BREACHDESK_AUDIT_KEY"), db.SignedAudit); err != nil {
+		db.Close()
+		return nil, nil, fmt.Errorf("the audit key: %w", err)
+	}
+	db.AuditHead = env("BREACHDESK_AUDIT_HEAD", filepath.Join(p.Dir, "audit.head"))
+	db.OnHeadError = func(err error) { fmt.Fprintln(os.Stderr, "breachdesk: the audit head file could not be written:", err) }
 	return db, applied, nil
 }

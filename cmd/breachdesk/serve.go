@@ -60,6 +60,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer db.Close()
+	db.OnHeadError = func(err error) { log.Error("the audit head file could not be written", "error", err) }
 	if len(applied) > 0 {
 		log.Info("database migrated", "versions", applied)
 	}

@@ -5,10 +5,13 @@
 package audit
 
 import (
+	"bufio"
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +32,18 @@ type Entry struct {
 	Details    string // JSON; never personal data of affected people
 	PrevHash   string
 	Hash       string
+	// MAC is HMAC-SHA256 of Hash under the audit key, which is kept apart
+	// from the database: whoever can write the database but does not hold
+	// the key cannot make a changed or added entry check. Empty for
+	// entries written before the key existed.
+	MAC string
+}
+
+// ComputeMAC returns the MAC of a hash under key.
+func ComputeMAC(key []byte, hash string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(hash))
+	return hex.EncodeToString(m.Sum(nil))
 }
 
 // ComputeHash returns the hash of e's content chained to e.PrevHash. Every
@@ -72,6 +87,12 @@ func (b *Break) Error() string { return fmt.Sprintf("audit entry %d: %s", b.Seq,
 type Verifier struct {
 	prev  *Entry
 	Count int64
+	// Key, when set, is the audit key: every entry from the first that
+	// carries a MAC on must carry the right one.
+	Key    []byte
+	macked bool
+	// Unsigned counts the entries written before the audit key existed.
+	Unsigned int64
 }
 
 // Next checks one entry against the one before; it returns a *Break at the
@@ -90,6 +111,18 @@ func (v *Verifier) Next(e Entry) error {
 	case e.ComputeHash() != e.Hash:
 		return &Break{Seq: e.Seq, Reason: "its content does not match its hash: the entry was changed"}
 	}
+	if v.Key != nil {
+		switch {
+		case e.MAC == "" && v.macked:
+			return &Break{Seq: e.Seq, Reason: "it has no MAC although the entries before it have: it was added or rewritten without the audit key"}
+		case e.MAC == "":
+			v.Unsigned++
+		case !hmac.Equal([]byte(e.MAC), []byte(ComputeMAC(v.Key, e.Hash))):
+			return &Break{Seq: e.Seq, Reason: "its MAC does not match under the audit key: the entry (or one before it) was rewritten and its hashes recomputed"}
+		default:
+			v.macked = true
+		}
+	}
 	cp := e
 	v.prev = &cp
 	v.Count++
@@ -102,12 +135,89 @@ type Store interface {
 	// EachAudit calls fn for every entry in order, stopping at fn's error.
 	EachAudit(ctx context.Context, fn func(Entry) error) error
 	AuditForIncident(ctx context.Context, incidentID int64) ([]Entry, error)
+	// VerifyAll checks the whole log: the chain, each entry's MAC under
+	// the audit key and the heads in the head file.
+	VerifyAll(ctx context.Context) (Report, error)
+}
+
+// Report is what a full check found, up to the first break (the error).
+type Report struct {
+	// Entries checked, and of them those written before the audit key.
+	Count, Unsigned int64
+	// Signed says the MACs were checked (an audit key was given).
+	Signed bool
+	// Heads checked in the head file, and the last of them; HeadFile
+	// is where the heads are ("" when none are kept).
+	Heads    int
+	LastHead Head
+	HeadFile string
+	// Last is the log's last entry: record it outside breachdesk to
+	// detect later truncation too.
+	Last Head
 }
 
 // Verify walks the whole log and returns the number of entries checked and
-// the first break, if any.
-func Verify(ctx context.Context, s Store) (int64, error) {
-	var v Verifier
+// the first break, if any. With a key it checks each entry's MAC too.
+func Verify(ctx context.Context, s Store, key []byte) (int64, error) {
+	v := Verifier{Key: key}
 	err := s.EachAudit(ctx, v.Next)
 	return v.Count, err
+}
+
+// Head is the end of the chain as a moment saw it: how many entries there
+// were and the last one's hash. Appended to a file apart from the
+// database after each change, the heads show a log cut short or rewritten
+// even by someone who holds the audit key.
+type Head struct {
+	Seq  int64
+	Hash string
+}
+
+// String is the head's line in the head file.
+func (h Head) String() string { return strconv.FormatInt(h.Seq, 10) + " " + h.Hash }
+
+// ParseHead reads a line of the head file.
+func ParseHead(line string) (Head, error) {
+	seq, hash, ok := strings.Cut(strings.TrimSpace(line), " ")
+	n, err := strconv.ParseInt(seq, 10, 64)
+	if !ok || err != nil || n <= 0 || len(hash) != 64 {
+		return Head{}, fmt.Errorf("%q is not a head line (SEQ HASH)", line)
+	}
+	return Head{Seq: n, Hash: hash}, nil
+}
+
+// CheckHeads compares the heads recorded in a head file with the log:
+// each head's entry must be in the log with the same hash, so entries
+// removed from the end, or rewritten, show. hashAt returns the hash of
+// entry seq and whether it exists. It returns the number of heads
+// checked and the last one.
+func CheckHeads(r io.Reader, hashAt func(seq int64) (string, bool, error)) (n int, last Head, err error) {
+	sc := bufio.NewScanner(r)
+	line := 0
+	for sc.Scan() {
+		line++
+		if strings.TrimSpace(sc.Text()) == "" {
+			continue
+		}
+		h, err := ParseHead(sc.Text())
+		if err != nil {
+			return n, last, fmt.Errorf("head file line %d: %w", line, err)
+		}
+		if h.Seq < last.Seq {
+			return n, last, &Break{Seq: h.Seq, Reason: fmt.Sprintf("the head file goes back from entry %d to %d at its line %d: it was edited", last.Seq, h.Seq, line)}
+		}
+		hash, ok, err := hashAt(h.Seq)
+		if err != nil {
+			return n, last, err
+		}
+		if !ok {
+			return n, last, &Break{Seq: h.Seq, Reason: fmt.Sprintf("the head file records entry %d, which the log no longer has: entries were removed from its end", h.Seq)}
+		}
+		if hash != h.Hash {
+			return n, last, &Break{Seq: h.Seq, Reason: fmt.Sprintf("entry %d's hash is not the one the head file recorded: the log was rewritten from there or before", h.Seq)}
+		}
+		n++
+		last = h
+	}
+	return n, last, sc.Err()
 }

@@ -130,7 +130,7 @@ func testAuditChainFromSeveralProcesses(t *testing.T, o opener) {
 		}
 		return nil
 	})
-	n, err := audit.Verify(ctx, dbs[3])
+	n, err := audit.Verify(ctx, dbs[3], nil)
 	if err != nil {
 		t.Fatalf("the chain broke under concurrent writers: %v", err)
 	}

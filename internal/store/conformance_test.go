@@ -34,6 +34,10 @@ var suite = []struct {
 	{"DomainRulesHoldInTheStore", testDomainRulesHoldInTheStore},
 	{"OutboxClaimsLeasesAndRecords", testOutboxClaimsLeasesAndRecords},
 	{"SecretsAndReferences", testSecretsAndReferences},
+	{"AuditTruncationIsDetected", testAuditTruncationIsDetected},
+	{"AuditRewriteWithoutTheKeyIsDetected", testAuditRewriteWithoutTheKeyIsDetected},
+	{"AuditRewriteWithTheKeyIsDetectedByTheHeads", testAuditRewriteWithTheKeyIsDetectedByTheHeads},
+	{"MissingHeadFileIsDetected", testMissingHeadFileIsDetected},
 }
 
 // opener opens a fresh, migrated database of one engine, and more

@@ -127,7 +127,7 @@ func testExerciseLifecycle(t *testing.T, o opener) {
 	if all, _ := db.Exercises(ctx); len(all) != 1 || all[0].IncidentID != inc.ID {
 		t.Fatalf("exercises: %+v", all)
 	}
-	if _, err := audit.Verify(ctx, db); err != nil {
+	if _, err := audit.Verify(ctx, db, nil); err != nil {
 		t.Fatalf("audit chain: %v", err)
 	}
 }

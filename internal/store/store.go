@@ -35,6 +35,16 @@ type DB struct {
 	// Sealer encrypts affected people's details; lists of people cannot be
 	// stored without one.
 	Sealer *vault.Sealer
+	// AuditKey, kept apart from the database, signs each audit entry
+	// (HMAC-SHA256); none signs nothing.
+	AuditKey []byte
+	// AuditHead is the file the chain's head is appended to after each
+	// change (see audit.Head); empty writes none.
+	AuditHead string
+	// OnHeadError hears of a head that could not be appended.
+	OnHeadError func(error)
+
+	heads heads
 }
 
 // Open opens the database at addr: a postgres:// address, or else the
@@ -158,10 +168,11 @@ func (db *DB) tx(ctx context.Context, fn func(*Tx) error) error {
 		}
 	}
 	if err := fn(tx); err != nil {
+		db.heads.take(tx)
 		stx.Rollback()
 		return err
 	}
-	return stx.Commit()
+	return db.commit(tx)
 }
 
 // timeFormat has a fixed width so that stored times sort and compare as text.

@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/breachdesk/breachdesk/internal/audit"
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/fault"
 )
@@ -103,8 +102,8 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) {
-	n, err := audit.Verify(r.Context(), s.Store)
-	data := map[string]any{"Count": n, "OK": err == nil}
+	rep, err := s.Store.VerifyAll(r.Context())
+	data := map[string]any{"Count": rep.Count, "OK": err == nil, "Report": rep}
 	if err != nil {
 		data["Problem"] = err.Error()
 	}

@@ -356,7 +356,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 	if inc.Status != incident.StatusOpen || !inc.Escalated || inc.Steps.State(incident.Assess) != incident.StepDone || inc.Steps.State(incident.Review) != incident.StepDone || inc.OwnerID != po.ID {
 		t.Fatalf("stored incident after the walk: %+v", inc)
 	}
-	if n, err := audit.Verify(context.Background(), f.db); err != nil || n < 10 {
+	if n, err := audit.Verify(context.Background(), f.db, nil); err != nil || n < 10 {
 		t.Fatalf("audit chain after the walk: %d entries, %v", n, err)
 	}
 	if u, _ := f.db.UserByEmail(context.Background(), "ada@kiwi.example"); u.Role != auth.Admin {

@@ -85,7 +85,7 @@ func TestNoticesPublishAndPublicPage(t *testing.T) {
 	if !strings.Contains(joined, "Published the public notice at /notices/"+slug[1]) || !strings.Contains(joined, "despite failing checks") {
 		t.Fatalf("timeline: %s", joined)
 	}
-	if _, err := audit.Verify(context.Background(), f.db); err != nil {
+	if _, err := audit.Verify(context.Background(), f.db, nil); err != nil {
 		t.Fatal(err)
 	}
 }
