@@ -84,15 +84,16 @@ func (a *App) Dashboard(ctx context.Context, u *auth.User) (dashboard.Dashboard,
 		return dashboard.Dashboard{}, err
 	}
 	var all []*incident.Incident
-	for offset := 0; ; offset += 500 {
-		incs, total, err := a.Store.Incidents(ctx, incident.Filter{Exercises: incident.NoExercises, Limit: 500, Offset: offset})
+	for after := ""; ; {
+		incs, _, err := a.Store.Incidents(ctx, incident.Filter{Exercises: incident.NoExercises, Limit: 500, After: after})
 		if err != nil {
 			return dashboard.Dashboard{}, err
 		}
 		all = append(all, incs...)
-		if offset+500 >= total {
+		if len(incs) < 500 {
 			break
 		}
+		after = incident.CursorOf(incs[len(incs)-1])
 	}
 	harms := map[int64]dashboard.Harm{}
 	for _, inc := range all {

@@ -23,8 +23,16 @@ type Filter struct {
 	// VisibleTo restricts the list to what one user may see; nil for all.
 	VisibleTo *Visibility
 	Limit     int
-	Offset    int
+	// After continues the list after a cursor (CursorOf the last incident
+	// of the page before); Offset, when After is empty, skips that many.
+	After  string
+	Offset int
 }
+
+// Uncounted is the total the store gives when counting the matches would
+// mean reading every incident (the overdue filter): page with cursors and
+// show no total.
+const Uncounted = -1
 
 // ExerciseFilter chooses between real incidents and exercises.
 type ExerciseFilter string

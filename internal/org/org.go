@@ -8,6 +8,7 @@ import (
 	"net/mail"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/fault"
@@ -46,11 +47,25 @@ var digits = regexp.MustCompile(`^[0-9 ]+$`)
 
 // Location returns the organisation's time zone, UTC when unknown.
 func (o Organisation) Location() *time.Location {
-	if loc, err := time.LoadLocation(o.TimeZone); err == nil && o.TimeZone != "" {
-		return loc
+	if o.TimeZone == "" {
+		return time.UTC
 	}
-	return time.UTC
+	// Pages format every time they show in the organisation's zone:
+	// reading the zone database each time cost more than the page's
+	// queries.
+	if loc, ok := zones.Load(o.TimeZone); ok {
+		return loc.(*time.Location)
+	}
+	loc, err := time.LoadLocation(o.TimeZone)
+	if err != nil {
+		return time.UTC
+	}
+	zones.Store(o.TimeZone, loc)
+	return loc
 }
+
+// zones caches the time zones loaded, by name.
+var zones sync.Map
 
 // Validate checks the setup answers and normalises them.
 func (o *Organisation) Validate() error {

@@ -29,8 +29,8 @@ type Source interface {
 // assessment, into a register document.
 func Build(ctx context.Context, st Source, org string, f Filter, now time.Time) (Document, error) {
 	d := Document{Schema: Schema, Organisation: org, ExportedAt: now.UTC(), Entries: []Entry{}}
-	for offset := 0; ; offset += 500 {
-		incs, total, err := st.Incidents(ctx, incident.Filter{Kind: f.Kind, Status: f.Status, Exercises: incident.NoExercises, Limit: 500, Offset: offset})
+	for after := ""; ; {
+		incs, _, err := st.Incidents(ctx, incident.Filter{Kind: f.Kind, Status: f.Status, Exercises: incident.NoExercises, Limit: 500, After: after})
 		if err != nil {
 			return d, err
 		}
@@ -50,9 +50,10 @@ func Build(ctx context.Context, st Source, org string, f Filter, now time.Time) 
 			}
 			d.Entries = append(d.Entries, FromIncident(inc, rv, effects))
 		}
-		if offset+500 >= total {
+		if len(incs) < 500 {
 			break
 		}
+		after = incident.CursorOf(incs[len(incs)-1])
 	}
 	return d, nil
 }

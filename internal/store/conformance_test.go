@@ -38,6 +38,7 @@ var suite = []struct {
 	{"AuditRewriteWithoutTheKeyIsDetected", testAuditRewriteWithoutTheKeyIsDetected},
 	{"AuditRewriteWithTheKeyIsDetectedByTheHeads", testAuditRewriteWithTheKeyIsDetectedByTheHeads},
 	{"MissingHeadFileIsDetected", testMissingHeadFileIsDetected},
+	{"KeysetPagingAndKeptCounts", testKeysetPagingAndKeptCounts},
 }
 
 // opener opens a fresh, migrated database of one engine, and more

@@ -227,19 +227,30 @@ func (db *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Inc
 		cond, a := overdueCondition(f)
 		add(cond, a...)
 	}
-	w := ""
-	if len(where) > 0 {
-		w = " WHERE " + strings.Join(where, " AND ")
-	}
-	var total int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM incidents i`+w, args...).Scan(&total); err != nil {
+	total, err := db.countIncidents(ctx, f, where, args)
+	if err != nil {
 		return nil, 0, err
+	}
+	// Keyset paging: the rows after the cursor, read from the index that
+	// matches the filter in the list's order.
+	page := ` LIMIT ? OFFSET ?`
+	if f.After != "" {
+		at, id, err := incident.ParseCursor(f.After)
+		if err != nil {
+			return nil, 0, &fault.Error{Code: fault.Invalid, Message: err.Error(), Fields: map[string]string{"after": "Use the cursor the previous page gave."}}
+		}
+		add("(i.discovered_at, i.id) < (?, ?)", ts(at), id)
+		page = ` LIMIT ?`
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+incidentCols+incidentFrom+w+` ORDER BY i.discovered_at DESC, i.id DESC LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
+	args = append(args, limit)
+	if f.After == "" {
+		args = append(args, max(0, f.Offset))
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+incidentCols+incidentFrom+whereSQL(where)+` ORDER BY i.discovered_at DESC, i.id DESC`+page, args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -259,6 +270,53 @@ func (db *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Inc
 		return nil, 0, err
 	}
 	return out, total, db.loadObligations(ctx, db.sql, out)
+}
+
+func whereSQL(where []string) string {
+	if len(where) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(where, " AND ")
+}
+
+// countIncidents counts the incidents matching f without reading them
+// where it can: a filter by status, kind, severity, owner and exercise
+// sums the few rows of incident_counts, which triggers keep. A search or
+// a person's own list counts the matches (as reading them would); the
+// overdue filter, which would mean judging every incident, is not counted
+// (incident.Uncounted).
+func (db *DB) countIncidents(ctx context.Context, f incident.Filter, where []string, args []any) (int, error) {
+	var n int
+	switch {
+	case f.Overdue:
+		return incident.Uncounted, nil
+	case strings.TrimSpace(f.Query) != "" || f.VisibleTo != nil:
+		err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM incidents i`+whereSQL(where), args...).Scan(&n)
+		return n, err
+	}
+	var conds []string
+	var cargs []any
+	add := func(c string, a any) { conds, cargs = append(conds, c), append(cargs, a) }
+	if f.Status != "" {
+		add("status = ?", f.Status)
+	}
+	if f.Kind != "" {
+		add("kind = ?", f.Kind)
+	}
+	if f.Severity != "" {
+		add("severity = ?", f.Severity)
+	}
+	if f.OwnerID != 0 {
+		add("owner_id = ?", f.OwnerID)
+	}
+	switch f.Exercises {
+	case incident.NoExercises:
+		add("exercise = ?", false)
+	case incident.OnlyExercises:
+		add("exercise = ?", true)
+	}
+	err := db.sql.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM incident_counts`+whereSQL(conds), cargs...).Scan(&n)
+	return n, err
 }
 
 // overdueCondition mirrors incident.Clocks in SQL so the overdue filter

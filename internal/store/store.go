@@ -68,7 +68,10 @@ func IsPostgres(addr string) bool {
 // never deadlock upgrading a read lock.
 func OpenSQLite(path string) (*DB, error) {
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)"} {
+	// cache_size and mmap_size: each connection keeps 16 MB of pages and
+	// reads the file through the operating system's cache, which saves a
+	// system call per page on lists that touch many incidents.
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)", "cache_size(-16000)", "mmap_size(1073741824)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
@@ -86,6 +89,11 @@ func OpenSQLite(path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// Two hundred requests at once would otherwise open two hundred
+	// connections, each parsing the same queries into its own cache, on a
+	// machine with a few cores: past a few connections they only queue.
+	db.SetMaxOpenConns(sqliteMaxConns)
+	db.SetMaxIdleConns(sqliteMaxConns)
 	if err := db.Ping(); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -113,6 +121,9 @@ func OpenPostgres(ctx context.Context, addr string) (*DB, error) {
 	return newDB(db, postgresDialect), nil
 }
 
+// sqliteMaxConns bounds the connections to a SQLite file.
+const sqliteMaxConns = 32
+
 // pgMaxConns bounds one process's connections, so that N servers and M
 // workers stay under PostgreSQL's max_connections (100 by default).
 const pgMaxConns = 16
@@ -122,7 +133,10 @@ func newDB(db *sql.DB, d *dialect) *DB {
 }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.DB.Close() }
+func (db *DB) Close() error {
+	db.sql.closeStmts()
+	return db.sql.DB.Close()
+}
 
 // Dialect says which engine holds the data.
 func (db *DB) Dialect() schema.Dialect { return db.sql.d.name }

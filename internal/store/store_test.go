@@ -175,9 +175,12 @@ func testListFiltersSearchAndVisibility(t *testing.T, o opener) {
 	fresh := mk(b, "Email to 100% of staff", time.Hour, false)
 
 	count := func(f incident.Filter) int {
-		_, n, err := db.Incidents(ctx, f)
+		incs, n, err := db.Incidents(ctx, f)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if n == incident.Uncounted { // the overdue filter is not counted: count the page
+			n = len(incs)
 		}
 		return n
 	}

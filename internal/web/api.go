@@ -152,24 +152,40 @@ func (s *Server) toAPI(inc *incident.Incident, laws []string) apiIncident {
 	return a
 }
 
+// apiListIncidents pages with a cursor: "next" continues after the last
+// incident of the page (?after=NEXT), and costs the same however deep.
+// "total" is null where counting would read every incident (overdue).
 func (s *Server) apiListIncidents(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	o := s.orgOrDefault(r)
 	limit, _ := strconv.Atoi(q.Get("limit"))
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
 	offset, _ := strconv.Atoi(q.Get("offset"))
 	owner, _ := strconv.ParseInt(q.Get("owner"), 10, 64)
 	incs, total, err := s.List(r.Context(), currentUser(r), incident.Filter{Status: incident.Status(q.Get("status")), Kind: incident.Kind(q.Get("kind")),
 		Severity: incident.Severity(q.Get("severity")), OwnerID: owner, Overdue: q.Get("overdue") == "true" || q.Get("overdue") == "1",
-		OverdueAt: s.Now(), Laws: o.Laws, Query: q.Get("q"), Exercises: exerciseFilter(q.Get("exercise")), Limit: limit, Offset: offset})
+		OverdueAt: s.Now(), Laws: o.Laws, Query: q.Get("q"), Exercises: exerciseFilter(q.Get("exercise")), Limit: limit + 1, After: q.Get("after"), Offset: offset})
 	if err != nil {
 		writeAPIError(w, err)
 		return
+	}
+	var next *string
+	if len(incs) > limit {
+		incs = incs[:limit]
+		c := incident.CursorOf(incs[limit-1])
+		next = &c
 	}
 	out := make([]apiIncident, len(incs))
 	for k, inc := range incs {
 		out[k] = s.toAPI(inc, o.Laws)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"incidents": out, "total": total})
+	var count *int
+	if total != incident.Uncounted {
+		count = &total
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"incidents": out, "total": count, "next": next})
 }
 
 // apiReport is the body of POST /api/v1/incidents.

@@ -1,9 +1,12 @@
 package web
 
 import (
+	"html"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/audit"
@@ -15,10 +18,41 @@ import (
 const pageSize = 50
 
 // listRow is one incident in the list, with its clocks worked out.
+// Its fields are worked out in Go: looking fields up through the embedded
+// incident cost the template more than the page's queries.
 type listRow struct {
-	*incident.Incident
-	Clocks  []clockView
-	Overdue bool
+	ID                                  int64
+	Ref, Title, Kind, Status, OwnerName string
+	Severity                            incident.Severity
+	SeverityLabel, Found                string
+	IsExercise, Escalated, Overdue      bool
+	Clocks                              []listClock
+}
+
+// listClock is one clock in a row: its class and its text.
+type listClock struct{ Class, Text string }
+
+func newListRow(inc *incident.Incident, cs []clockView, late bool, found string) listRow {
+	r := listRow{ID: inc.ID, Ref: inc.Ref(), Title: inc.Title, Status: inc.Status.Label(), OwnerName: inc.OwnerName,
+		Severity: inc.Severity, SeverityLabel: inc.Severity.Label(), Found: found, IsExercise: inc.IsExercise(), Escalated: inc.Escalated, Overdue: late}
+	switch {
+	case inc.Triaged:
+		r.Kind = inc.Kind.Label()
+	case inc.Report.NearMiss:
+		r.Kind = "Near miss?"
+	default:
+		r.Kind = "Suspected breach"
+	}
+	for _, c := range cs {
+		class := ""
+		if c.Late && c.MetAt == nil {
+			class = "late"
+		} else if c.MetAt != nil {
+			class = "met"
+		}
+		r.Clocks = append(r.Clocks, listClock{Class: class, Text: c.Name + ": " + c.Remaining})
+	}
+	return r
 }
 
 type clockView struct {
@@ -43,36 +77,40 @@ func (s *Server) clocks(inc *incident.Incident, laws []string) ([]clockView, boo
 type listPage struct {
 	PlanReminder string
 	Rows         []listRow
-	Total, Page  int
-	Next, Prev   string
-	Owners       []auth.User
-	Statuses     []incident.Status
-	Kinds        []incident.Kind
-	Severities   []incident.Severity
+	// Total is the number of matches when Counted (the overdue filter
+	// is not counted).
+	Total       int
+	Counted     bool
+	Next, First string
+	Owners      []auth.User
+	Statuses    []incident.Status
+	Kinds       []incident.Kind
+	Severities  []incident.Severity
 }
 
 func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	u := currentUser(r)
 	o := s.orgOrDefault(r)
-	page, _ := strconv.Atoi(q.Get("page"))
-	if page < 1 {
-		page = 1
-	}
 	owner, _ := strconv.ParseInt(q.Get("owner"), 10, 64)
+	// One row more than a page says whether there is a next page.
 	f := incident.Filter{Status: incident.Status(q.Get("status")), Kind: incident.Kind(q.Get("kind")), Severity: incident.Severity(q.Get("severity")),
 		OwnerID: owner, Overdue: q.Get("overdue") == "1", OverdueAt: s.Now(), Laws: o.Laws, Query: q.Get("q"), Exercises: exerciseFilter(q.Get("exercise")),
-		Limit: pageSize, Offset: (page - 1) * pageSize}
+		Limit: pageSize + 1, After: q.Get("after")}
 	incs, total, err := s.List(r.Context(), u, f)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	d := listPage{Total: total, Page: page, Statuses: incident.Statuses, Kinds: incident.Kinds, Severities: incident.Severities}
+	more := len(incs) > pageSize
+	if more {
+		incs = incs[:pageSize]
+	}
+	d := listPage{Total: total, Counted: total != incident.Uncounted, Statuses: incident.Statuses, Kinds: incident.Kinds, Severities: incident.Severities}
 	d.Rows = make([]listRow, len(incs))
 	for k, inc := range incs {
 		cs, late := s.clocks(inc, o.Laws)
-		d.Rows[k] = listRow{Incident: inc, Clocks: cs, Overdue: late}
+		d.Rows[k] = newListRow(inc, cs, late, orgTime(o, inc.Report.DiscoveredAt))
 	}
 	if u.Can(auth.ViewAll) {
 		all, err := s.Store.Users(r.Context())
@@ -86,13 +124,13 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
-	if page*pageSize < total {
-		q.Set("page", strconv.Itoa(page+1))
+	if more {
+		q.Set("after", incident.CursorOf(incs[len(incs)-1]))
 		d.Next = "?" + q.Encode()
 	}
-	if page > 1 {
-		q.Set("page", strconv.Itoa(page-1))
-		d.Prev = "?" + q.Encode()
+	if f.After != "" {
+		q.Del("after")
+		d.First = "?" + q.Encode()
 	}
 	if u.Can(auth.EditPlan) {
 		if d.PlanReminder, err = s.planReminder(r); err != nil {
@@ -160,6 +198,26 @@ type incidentPage struct {
 	MaxUploadMB, MaxScanMB           int64
 	ScanRoots                        []string
 	ShowReview                       bool
+}
+
+// WorkerOptions are the options of a task's assignee list, written in Go:
+// a list of every worker under every task was most of the page's time
+// when the template wrote each option.
+func (d incidentPage) WorkerOptions(selected int64) template.HTML {
+	var b strings.Builder
+	b.WriteString(`<option value="0">Nobody</option>`)
+	for _, w := range d.Workers {
+		b.WriteString(`<option value="`)
+		b.WriteString(strconv.FormatInt(w.ID, 10))
+		b.WriteByte('"')
+		if w.ID == selected {
+			b.WriteString(" selected")
+		}
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(w.Name))
+		b.WriteString(`</option>`)
+	}
+	return template.HTML(b.String())
 }
 
 func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {

@@ -270,19 +270,21 @@ func writeAPIError(w http.ResponseWriter, err error) {
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.Encode(v)
+	// Not indented: indenting cost a seventh of a list's answer.
+	json.NewEncoder(w).Encode(v)
 }
 
 func notFoundErr(msg string) error { return fault.Errorf(fault.NotFound, "%s", msg) }
 
 // T formats a time in the organisation's time zone.
-func (v view) T(t time.Time) string {
+func (v view) T(t time.Time) string { return orgTime(v.Org, t) }
+
+// orgTime writes a time as the organisation's people read it.
+func orgTime(o org.Organisation, t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(v.Org.Location()).Format("Mon 2 Jan 2006 15:04 MST")
+	return t.In(o.Location()).Format("Mon 2 Jan 2006 15:04 MST")
 }
 
 // TP formats an optional time.

@@ -9,6 +9,7 @@ import (
 	"html/template"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/app"
@@ -43,6 +44,7 @@ type Server struct {
 	lookupByAddress, lookupByReference *auth.Throttle
 	tokenUse                           tokenUse
 	background                         sync.WaitGroup
+	hasUsers                           atomic.Bool
 	pages                              map[string]*template.Template
 	mux                                *http.ServeMux
 	// handler is the middleware chain around mux, built once.

@@ -103,7 +103,7 @@ func tokensEqual(a, b string) bool {
 // that changes state, the form's CSRF token.
 func (s *Server) page(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if n, err := s.Store.CountUsers(r.Context()); err == nil && n == 0 {
+		if !s.setUp(r) {
 			http.Redirect(w, r, "/setup", http.StatusSeeOther)
 			return
 		}
@@ -134,6 +134,21 @@ func (s *Server) page(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 		}
 		h(w, r)
 	}
+}
+
+// setUp says whether first-run setup has made an account. Accounts are
+// never deleted, so once there is one the question is not asked again on
+// every request.
+func (s *Server) setUp(r *http.Request) bool {
+	if s.hasUsers.Load() {
+		return true
+	}
+	n, err := s.Store.CountUsers(r.Context())
+	if err != nil || n > 0 {
+		s.hasUsers.Store(n > 0)
+		return true // on an error the sign-in that follows shows it
+	}
+	return false
 }
 
 // public wraps the sign-in and setup forms, which have no session yet: a
