@@ -14,6 +14,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/notice"
 	"github.com/breachdesk/breachdesk/internal/notify"
+	"github.com/breachdesk/breachdesk/internal/store"
 )
 
 // demoWithPeople loads the demo and seals one person on incident 1 under
@@ -24,27 +25,37 @@ func demoWithPeople(t *testing.T) string {
 	if code, _, errs := runCLI(t, "", "demo", "--data", data); code != 0 {
 		t.Fatal(errs)
 	}
-	db, _, err := openData(context.Background(), &dataPlace{Dir: data})
+	db, err := startServer(data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := newApp(context.Background(), db, data, app.Config{}, 0, notify.SMTP{}, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		t.Fatal(err)
-	}
 	if err := db.AddAffected(context.Background(), 0, "test", 1, []notice.Affected{{Person: notice.Person{Name: "Aroha Ngata", Email: "aroha@example.nz"}}}); err != nil {
 		t.Fatal(err)
 	}
 	return data
 }
 
-func startServer(data string) error {
+// startServer opens the data folder as serve does, unlocking its data
+// key; the caller closes the database.
+func startServer(data string) (*store.DB, error) {
 	db, _, err := openData(context.Background(), &dataPlace{Dir: data})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	defer db.Close()
-	_, err = newApp(context.Background(), db, data, app.Config{}, 0, notify.SMTP{}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if _, err = newApp(context.Background(), db, data, app.Config{}, 0, notify.SMTP{}, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// serverStarts says whether serve would start on data.
+func serverStarts(data string) error {
+	db, err := startServer(data)
+	if err == nil {
+		db.Close()
+	}
 	return err
 }
 
@@ -55,11 +66,11 @@ func TestServeRefusesMissingOrWrongKey(t *testing.T) {
 	keyFile := filepath.Join(data, "keys", "data.key")
 	right, _ := os.ReadFile(keyFile)
 	os.Remove(keyFile)
-	if err := startServer(data); err == nil || !strings.Contains(err.Error(), "missing") || !strings.Contains(err.Error(), "key id") {
+	if err := serverStarts(data); err == nil || !strings.Contains(err.Error(), "missing") || !strings.Contains(err.Error(), "key id") {
 		t.Fatalf("started without its key: %v", err)
 	}
 	os.WriteFile(keyFile, []byte(strings.Repeat("ab", 32)+"\n"), 0o600)
-	if err := startServer(data); err == nil || !strings.Contains(err.Error(), "holds key id") {
+	if err := serverStarts(data); err == nil || !strings.Contains(err.Error(), "holds key id") {
 		t.Fatalf("started with a wrong key: %v", err)
 	}
 	code, out, errs := runCLI(t, "", "key", "check", "--data", data)
@@ -67,7 +78,7 @@ func TestServeRefusesMissingOrWrongKey(t *testing.T) {
 		t.Fatalf("key check with the wrong key: %d %s %s", code, out, errs)
 	}
 	os.WriteFile(keyFile, right, 0o600)
-	if err := startServer(data); err != nil {
+	if err := serverStarts(data); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -87,14 +98,11 @@ func TestKeyRotateAndCheck(t *testing.T) {
 	if code, out, _ := runCLI(t, "", "key", "check", "--data", data); code != 0 || !strings.Contains(out, "OK") {
 		t.Fatalf("check after rotate: %d %s", code, out)
 	}
-	db, _, err := openData(context.Background(), &dataPlace{Dir: data})
+	db, err := startServer(data)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := newApp(context.Background(), db, data, app.Config{}, 0, notify.SMTP{}, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
-		t.Fatal(err)
-	}
 	ps, err := db.AffectedPeople(context.Background(), 1)
 	if err != nil || len(ps) != 1 || ps[0].Name != "Aroha Ngata" {
 		t.Fatalf("people after rotation: %v %v", ps, err)

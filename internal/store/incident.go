@@ -182,18 +182,7 @@ func (db *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Inc
 	var where []string
 	var args []any
 	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
-	if f.Status != "" {
-		add("i.status = ?", f.Status)
-	}
-	if f.Kind != "" {
-		add("i.kind = ?", f.Kind)
-	}
-	if f.Severity != "" {
-		add("i.severity = ?", f.Severity)
-	}
-	if f.OwnerID != 0 {
-		add("i.owner_id = ?", f.OwnerID)
-	}
+	equalFilters(f, "i.", add)
 	if q := strings.TrimSpace(f.Query); q != "" {
 		words := strings.Fields(q)
 		if len(words) > maxSearchWords {
@@ -272,6 +261,23 @@ func (db *DB) Incidents(ctx context.Context, f incident.Filter) ([]*incident.Inc
 	return out, total, db.loadObligations(ctx, db.sql, out)
 }
 
+// equalFilters adds f's filters by status, kind, severity and owner, on
+// columns of those names after prefix ("i." for incidents i).
+func equalFilters(f incident.Filter, prefix string, add func(cond string, a ...any)) {
+	if f.Status != "" {
+		add(prefix+"status = ?", f.Status)
+	}
+	if f.Kind != "" {
+		add(prefix+"kind = ?", f.Kind)
+	}
+	if f.Severity != "" {
+		add(prefix+"severity = ?", f.Severity)
+	}
+	if f.OwnerID != 0 {
+		add(prefix+"owner_id = ?", f.OwnerID)
+	}
+}
+
 func whereSQL(where []string) string {
 	if len(where) == 0 {
 		return ""
@@ -296,19 +302,8 @@ func (db *DB) countIncidents(ctx context.Context, f incident.Filter, where []str
 	}
 	var conds []string
 	var cargs []any
-	add := func(c string, a any) { conds, cargs = append(conds, c), append(cargs, a) }
-	if f.Status != "" {
-		add("status = ?", f.Status)
-	}
-	if f.Kind != "" {
-		add("kind = ?", f.Kind)
-	}
-	if f.Severity != "" {
-		add("severity = ?", f.Severity)
-	}
-	if f.OwnerID != 0 {
-		add("owner_id = ?", f.OwnerID)
-	}
+	add := func(c string, a ...any) { conds, cargs = append(conds, c), append(cargs, a...) }
+	equalFilters(f, "", add)
 	switch f.Exercises {
 	case incident.NoExercises:
 		add("exercise = ?", false)
