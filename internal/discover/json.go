@@ -1,9 +1,6 @@
 package discover
 
 import (
-	"encoding/json"
-	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"strings"
@@ -11,147 +8,262 @@ import (
 
 // jsonFrame is one open object or array while streaming JSON.
 type jsonFrame struct {
-	array   bool
-	wantKey bool   // an object expecting a key next
-	key     string // the object's current key
-	index   int    // the array's next index
-	path    string
-	record  bool // an object that is a record: top-level or an array element
+	array bool
+	index int // the array's next index
+	// The object's current key is keys[keyStart:keyEnd]; the frame's own
+	// path is path[:pathLen].
+	keyStart, keyEnd int
+	pathLen          int
+	// lastKey is the key its values are classified by: the object's
+	// current key, or for an array the key it is under.
+	lastStart, lastEnd int
+	rec                *jsonRecord // for an object that is a record
 	// parts marks an array of a record's parts (its names, addresses,
 	// phones: FHIR's "name": [{"given": [...], "family": ...}]), whose
 	// objects stay in the record.
-	parts  bool
-	fields []Field
+	parts bool
 }
 
-// json streams JSON or NDJSON token by token, so a file of any size is
-// read in bounded memory. Each object that stands alone (top-level, an
-// element of an array, or the value of a key that is an identifier, as
-// in {"users": {"uid-8f3k2": {...}}}) is a record; objects nested in it
-// under other keys add their keys to it, so a person's address object
-// stays with the person. Numbers are kept as written, so 16-digit card
-// numbers keep every digit.
+// jsonRecord is a record being gathered: its values and their key paths
+// in one arena, so that gathering them allocates nothing.
+type jsonRecord struct {
+	arena  []byte
+	fields []jsonField
+}
+
+type jsonField struct {
+	name, value [2]int // bounds in the arena
+	hint        Type
+	place       int
+}
+
+// keyClass is a key's classification, cached per file.
+type keyClass struct {
+	hint  Type
+	place int
+}
+
+// jsonReader turns a stream of JSON tokens into records.
+type jsonReader struct {
+	src   *source
+	name  string
+	lines bool
+	top   int // top-level values so far
+	stack []jsonFrame
+	keys  []byte // the open objects' current keys, innermost last
+	path  []byte // the key path of the current value
+	recs  []*jsonRecord
+	free  []*jsonRecord
+	tok   []byte
+	class map[string]keyClass
+	out   []Field
+}
+
+// json streams JSON or NDJSON token by token (jsonLexer), so a file of
+// any size is read in bounded memory. Each object that stands alone
+// (top-level, an element of an array, or the value of a key that is an
+// identifier, as in {"users": {"uid-8f3k2": {...}}}) is a record; objects
+// nested in it under other keys, and in arrays of its parts, add their
+// keys to it, so a person's address object stays with the person.
+// Numbers are kept as written, so 16-digit card numbers keep every digit.
 func (src *source) json(name string, r io.Reader, lines bool) error {
-	dec := json.NewDecoder(&jsonGuard{r: r})
-	dec.UseNumber()
-	var stack []*jsonFrame
-	top := 0
-	var records []*jsonFrame // record frames, innermost last
-	childPath := func() string {
-		if len(stack) == 0 {
-			return ""
-		}
-		f := stack[len(stack)-1]
-		if f.array {
-			p := f.path + "[" + strconv.Itoa(f.index) + "]"
-			f.index++
-			return p
-		}
-		f.wantKey = true // this value completes the key's pair
-		if f.path == "" {
-			return f.key
-		}
-		return f.path + "." + f.key
-	}
-	emit := func(f *jsonFrame) {
-		line := 0
-		if lines {
-			line = top
-		}
-		src.rec = Record{Path: name, Line: line, Fields: f.fields}
-		src.record(&src.rec)
-		f.fields = f.fields[:0]
-	}
-	// keyField is an identifier key as a value of its map, so that a map
-	// keyed by email has its emails scanned.
-	keyField := func(m *jsonFrame) Field { return Field{Name: m.path, Value: []byte(m.key)} }
-	scalar := func(v string) {
-		var keyed []Field
-		if len(stack) > 0 && !stack[len(stack)-1].array && idKey(stack[len(stack)-1].key) {
-			keyed = []Field{keyField(stack[len(stack)-1])}
-		}
-		p := childPath()
-		var rec *jsonFrame
-		if len(records) > 0 {
-			rec = records[len(records)-1]
-		}
-		if keyed != nil {
-			// {"emails": {"u-8f3k29": "aroha@example.nz"}}: one person per key.
-			emit(&jsonFrame{fields: append(keyed, Field{Name: p, Value: []byte(v)})})
-			return
-		}
-		if rec == nil {
-			// A bare value outside any object: a record of its own.
-			src.rec = Record{Path: name, Fields: []Field{{Name: p, Value: []byte(v)}}}
-			src.record(&src.rec)
-			return
-		}
-		rec.fields = append(rec.fields, Field{Name: p, Value: []byte(v)})
-		if len(rec.fields) == maxRecordFields {
-			// One object with this many values is a table, not a person:
-			// it is read in parts so that memory stays bounded.
-			emit(rec)
-		}
-	}
+	jr := &jsonReader{src: src, name: name, lines: lines, class: map[string]keyClass{}}
+	return jr.read(newJSONLexer(r))
+}
+
+func (jr *jsonReader) read(lex *jsonLexer) error {
 	for {
-		tok, err := dec.Token()
-		if err == io.EOF {
-			if len(stack) > 0 {
-				return fmt.Errorf("the JSON ends before its last value is closed")
-			}
-			return nil
-		}
+		kind, tok, err := lex.next(jr.tok[:0])
+		jr.tok = tok
 		if err != nil {
-			var se *json.SyntaxError
-			if errors.As(err, &se) {
-				return fmt.Errorf("invalid JSON at byte %d", se.Offset)
-			}
 			return err
 		}
-		switch t := tok.(type) {
-		case json.Delim:
-			switch t {
-			case '{', '[':
-				if len(stack) >= maxJSONDepth {
-					return fmt.Errorf("JSON nested deeper than %d levels", maxJSONDepth)
-				}
-				keyed := len(stack) > 0 && !stack[len(stack)-1].array && idKey(stack[len(stack)-1].key)
-				var fields []Field
-				if keyed && t == '{' {
-					fields = []Field{keyField(stack[len(stack)-1])}
-				}
-				inParts := len(stack) > 0 && stack[len(stack)-1].parts
-				isRecord := t == '{' && (len(stack) == 0 || stack[len(stack)-1].array && !inParts || keyed)
-				parts := t == '[' && len(records) > 0 && len(stack) > 0 && !stack[len(stack)-1].array && partKey(stack[len(stack)-1].key)
-				f := &jsonFrame{array: t == '[', wantKey: t == '{', path: childPath(), record: isRecord, fields: fields, parts: parts || inParts && t == '['}
-				if len(stack) == 0 {
-					top++
-				}
-				stack = append(stack, f)
-				if isRecord {
-					records = append(records, f)
-				}
-			case '}', ']':
-				f := stack[len(stack)-1]
-				stack = stack[:len(stack)-1]
-				if f.record {
-					records = records[:len(records)-1]
-					emit(f)
-				}
-			}
-		case string:
-			if len(stack) > 0 && stack[len(stack)-1].wantKey {
-				stack[len(stack)-1].key = t
-				stack[len(stack)-1].wantKey = false
-				continue
-			}
-			scalar(t)
-		case json.Number:
-			scalar(string(t))
-		case bool, nil:
-			childPath() // a value without personal data still moves the key on
+		switch kind {
+		case tEOF:
+			return nil
+		case tBeginObject, tBeginArray:
+			jr.open(kind == tBeginArray)
+		case tEndObject, tEndArray:
+			jr.close()
+		case tKey:
+			f := &jr.stack[len(jr.stack)-1]
+			jr.keys = append(jr.keys[:f.keyStart], tok...)
+			f.keyEnd = len(jr.keys)
+			f.lastStart, f.lastEnd = f.keyStart, f.keyEnd
+		case tString, tNumber:
+			jr.scalar(tok)
+		case tLiteral:
+			jr.childPath() // a value without personal data still moves the key on
 		}
 	}
+}
+
+// childPath sets path to the path of the next value in the innermost
+// frame and moves an array's index on.
+func (jr *jsonReader) childPath() {
+	if len(jr.stack) == 0 {
+		jr.path = jr.path[:0]
+		return
+	}
+	f := &jr.stack[len(jr.stack)-1]
+	jr.path = jr.path[:f.pathLen]
+	if f.array {
+		jr.path = append(strconv.AppendInt(append(jr.path, '['), int64(f.index), 10), ']')
+		f.index++
+		return
+	}
+	if f.pathLen > 0 {
+		jr.path = append(jr.path, '.')
+	}
+	jr.path = append(jr.path, jr.keys[f.keyStart:f.keyEnd]...)
+}
+
+// idKeyed says whether the innermost frame is an object whose current
+// key is an identifier (a map keyed by ids).
+func (jr *jsonReader) idKeyed() bool {
+	if len(jr.stack) == 0 {
+		return false
+	}
+	f := &jr.stack[len(jr.stack)-1]
+	return !f.array && idKey(jr.keys[f.keyStart:f.keyEnd])
+}
+
+func (jr *jsonReader) open(array bool) {
+	keyed := jr.idKeyed()
+	var mapPath, mapKey []byte
+	if keyed {
+		f := &jr.stack[len(jr.stack)-1]
+		mapPath, mapKey = jr.path[:f.pathLen], jr.keys[f.keyStart:f.keyEnd]
+	}
+	inParts := len(jr.stack) > 0 && jr.stack[len(jr.stack)-1].parts
+	isRecord := !array && (len(jr.stack) == 0 || jr.stack[len(jr.stack)-1].array && !inParts || keyed)
+	parts := array && len(jr.recs) > 0 && len(jr.stack) > 0 && !jr.stack[len(jr.stack)-1].array && partKey(jr.keys[jr.stack[len(jr.stack)-1].keyStart:jr.stack[len(jr.stack)-1].keyEnd])
+	if len(jr.stack) == 0 {
+		jr.top++
+	}
+	var rec *jsonRecord
+	if isRecord {
+		rec = jr.newRecord()
+		if keyed {
+			rec.add(mapPath, mapKey, keyClass{})
+		}
+		jr.recs = append(jr.recs, rec)
+	}
+	// The key path is read before childPath moves it on.
+	lastStart, lastEnd := 0, 0
+	if n := len(jr.stack); n > 0 {
+		lastStart, lastEnd = jr.stack[n-1].lastStart, jr.stack[n-1].lastEnd
+	}
+	jr.childPath()
+	keyEnd := len(jr.keys)
+	if n := len(jr.stack); n > 0 {
+		keyEnd = jr.stack[n-1].keyEnd
+	}
+	jr.stack = append(jr.stack, jsonFrame{array: array, keyStart: keyEnd, keyEnd: keyEnd, pathLen: len(jr.path), rec: rec,
+		parts: parts || inParts && array, lastStart: lastStart, lastEnd: lastEnd})
+}
+
+func (jr *jsonReader) close() {
+	f := jr.stack[len(jr.stack)-1]
+	jr.stack = jr.stack[:len(jr.stack)-1]
+	if f.rec != nil {
+		jr.recs = jr.recs[:len(jr.recs)-1]
+		jr.emit(f.rec)
+		jr.free = append(jr.free, f.rec)
+	}
+}
+
+func (jr *jsonReader) newRecord() *jsonRecord {
+	if n := len(jr.free); n > 0 {
+		r := jr.free[n-1]
+		jr.free = jr.free[:n-1]
+		r.arena, r.fields = r.arena[:0], r.fields[:0]
+		return r
+	}
+	return &jsonRecord{}
+}
+
+func (r *jsonRecord) add(name, value []byte, c keyClass) {
+	f := jsonField{hint: c.hint, place: c.place}
+	f.name[0] = len(r.arena)
+	r.arena = append(r.arena, name...)
+	f.name[1] = len(r.arena)
+	f.value[0] = len(r.arena)
+	r.arena = append(r.arena, value...)
+	f.value[1] = len(r.arena)
+	r.fields = append(r.fields, f)
+}
+
+// classify is the classification of the key the innermost frame's
+// values are under, cached per key.
+func (jr *jsonReader) classify() keyClass {
+	if len(jr.stack) == 0 {
+		return keyClass{}
+	}
+	f := &jr.stack[len(jr.stack)-1]
+	key := jr.keys[f.lastStart:f.lastEnd]
+	if c, ok := jr.class[string(key)]; ok {
+		return c
+	}
+	k := string(key)
+	c := keyClass{hint: ClassifyField(k), place: placeField(k)}
+	if len(jr.class) < 4096 {
+		jr.class[k] = c
+	}
+	return c
+}
+
+func (jr *jsonReader) scalar(v []byte) {
+	keyed := jr.idKeyed()
+	var keyField []byte
+	var mapPathLen int
+	if keyed {
+		f := &jr.stack[len(jr.stack)-1]
+		keyField, mapPathLen = jr.keys[f.keyStart:f.keyEnd], f.pathLen
+	}
+	c := jr.classify()
+	jr.childPath()
+	switch {
+	case keyed:
+		// {"emails": {"u-8f3k29": "aroha@example.nz"}}: one person per key.
+		rec := jr.newRecord()
+		rec.add(jr.path[:mapPathLen], keyField, keyClass{})
+		rec.add(jr.path, v, c)
+		jr.emit(rec)
+		jr.free = append(jr.free, rec)
+	case len(jr.recs) == 0:
+		// A bare value outside any object: a record of its own.
+		rec := jr.newRecord()
+		rec.add(jr.path, v, c)
+		jr.emit(rec)
+		jr.free = append(jr.free, rec)
+	default:
+		rec := jr.recs[len(jr.recs)-1]
+		rec.add(jr.path, v, c)
+		if len(rec.fields) == maxRecordFields || len(rec.arena) > maxInMemory {
+			// One object with this many values is a table, not a person:
+			// it is read in parts so that memory stays bounded.
+			jr.emit(rec)
+			rec.arena, rec.fields = rec.arena[:0], rec.fields[:0]
+		}
+	}
+}
+
+// emit hands a record's values to the scan, then forgets them.
+func (jr *jsonReader) emit(r *jsonRecord) {
+	line := 0
+	if jr.lines {
+		line = jr.top
+	}
+	jr.out = jr.out[:0]
+	for _, f := range r.fields {
+		jr.out = append(jr.out, Field{nameBytes: r.arena[f.name[0]:f.name[1]], Value: r.arena[f.value[0]:f.value[1]],
+			Hint: f.hint, Classified: true, place: f.place})
+	}
+	src := jr.src
+	src.rec = Record{Path: jr.name, Line: line, Fields: jr.out}
+	src.record(&src.rec)
+	r.arena, r.fields = r.arena[:0], r.fields[:0]
 }
 
 // partKeys name the arrays that hold a person's parts rather than other
@@ -163,9 +275,9 @@ var partKeys = map[string]bool{
 }
 
 // partKey says whether an array under the key holds a record's parts.
-func partKey(k string) bool {
+func partKey(k []byte) bool {
 	var b [48]byte
-	return partKeys[string(fieldKey(k, &b))]
+	return partKeys[string(fieldKey(string(k), &b))]
 }
 
 // maxRecordFields is how many values one record of a JSON file may hold
@@ -178,8 +290,8 @@ const maxRecordFields = 10000
 // user ids), an @ (a map keyed by email), or a leading - (Firebase's push
 // ids). A map keyed by such ids holds one record per key; a key such as
 // "address", "billing" or "line2" names a part of the record around it.
-func idKey(k string) bool {
-	if len(k) > 1 && k[0] == '-' || strings.IndexByte(k, '@') >= 0 {
+func idKey[T string | []byte](k T) bool {
+	if len(k) > 1 && k[0] == '-' || strings.IndexByte(string(k), '@') >= 0 {
 		return true
 	}
 	digits, word := 0, true

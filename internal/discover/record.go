@@ -23,7 +23,13 @@ type Field struct {
 	Classified bool
 	Value      []byte
 	place      int // placeField's answer, when Classified
+	// nameBytes is the name, when a reader has it as bytes only (JSON's
+	// key paths): it becomes a string only for a finding.
+	nameBytes []byte
 }
+
+// named says whether the field has a column name or key.
+func (fl *Field) named() bool { return fl.Name != "" || len(fl.nameBytes) > 0 }
 
 // Record is one row, object, message or line: values that belong to the
 // same person, as far as the format tells.
@@ -282,9 +288,10 @@ type processor struct {
 	scratch []byte
 	// The record and field being searched, for onHit.
 	cur         *Record
-	curField    string
+	curField    *Field
 	identifying bool
 	onHitFunc   func(Hit) // p.onHit, made once by newProcessor: a method value allocates
+	lastName    string    // the last name fieldName made
 	// The record's place, from its address and location columns: the
 	// street, town, state and postcode columns' values, then joined.
 	place      string
@@ -321,7 +328,7 @@ func (p *processor) process(r *Record) []Finding {
 		if len(v) == 0 {
 			continue
 		}
-		if fl.Name != "" {
+		if fl.named() {
 			// An address and the town, state, postcode and country
 			// columns beside it say where the person lives.
 			switch {
@@ -337,12 +344,12 @@ func (p *processor) process(r *Record) []Finding {
 		}
 		if wholeValue(hint) {
 			if plausible(hint, v) {
-				p.add(r, fl.Name, Hit{Type: hint, Value: v, Norm: []byte(Normalise(hint, string(v))), Confidence: 0.85})
+				p.add(r, p.fieldName(fl), Hit{Type: hint, Value: v, Norm: []byte(Normalise(hint, string(v))), Confidence: 0.85})
 				identifying = identifying || hint == PersonName
 			}
 			continue
 		}
-		p.cur, p.curField, p.identifying = r, fl.Name, false
+		p.cur, p.curField, p.identifying = r, fl, false
 		p.det.Detect(v, hint, p.onHitFunc)
 		identifying = identifying || p.identifying
 	}
@@ -369,7 +376,7 @@ func (p *processor) process(r *Record) []Finding {
 				continue // a classified column is not free text
 			}
 			if term := healthTerm(fl.Value); term != "" {
-				p.add(r, fl.Name, Hit{Type: Health, Value: []byte(term), Norm: []byte(term), Confidence: 0.6})
+				p.add(r, p.fieldName(fl), Hit{Type: Health, Value: []byte(term), Norm: []byte(term), Confidence: 0.6})
 				break
 			}
 		}
@@ -379,7 +386,7 @@ func (p *processor) process(r *Record) []Finding {
 
 // onHit records a value the detector found in the current field.
 func (p *processor) onHit(h Hit) {
-	p.add(p.cur, p.curField, h)
+	p.add(p.cur, p.fieldName(p.curField), h)
 	p.identifying = true
 }
 
@@ -410,6 +417,18 @@ func (p *processor) add(r *Record, field string, h Hit) {
 		}
 	}
 	p.found = append(p.found, f)
+}
+
+// fieldName is a field's name as a string, cut from the slab when the
+// reader gave it as bytes (the last one is reused).
+func (p *processor) fieldName(fl *Field) string {
+	if fl.Name != "" || len(fl.nameBytes) == 0 {
+		return fl.Name
+	}
+	if string(fl.nameBytes) != p.lastName {
+		p.lastName = p.str(fl.nameBytes)
+	}
+	return p.lastName
 }
 
 // slabSize is the size of the slabs findings' strings are cut from.
