@@ -61,12 +61,7 @@ type runKind struct {
 	err  error
 }
 
-var (
-	lineRuns = &runKind{ends: [256]bool{'\n': true}, err: errTooLong}
-	// An XML token ends at < (text) or > (a tag); attribute values may
-	// hold > but not <.
-	xmlRuns = &runKind{ends: [256]bool{'<': true, '>': true}, err: errValueTooLong}
-)
+var lineRuns = &runKind{ends: [256]bool{'\n': true}, err: errTooLong}
 
 func (g *runGuard) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
