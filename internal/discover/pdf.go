@@ -50,16 +50,17 @@ func (src *source) pdf(name string, r io.Reader) error {
 	})
 	line := 0
 	fields := []Field{{}}
+	var pt pdfTextReader
 	for _, c := range contents {
-		for _, l := range pdfText(c, cmap) {
+		pt.lines(c, cmap, func(l []byte) {
 			line++
 			if len(bytes.TrimSpace(l)) == 0 {
-				continue
+				return
 			}
 			fields[0].Value = l
 			src.rec = Record{Path: name, Line: line, Fields: fields}
 			src.record(&src.rec)
-		}
+		})
 	}
 	return err
 }
@@ -311,20 +312,40 @@ func hexDigit(c byte) int {
 }
 
 // hexBytes reads hex digits in pairs, passing over anything else.
-func hexBytes(h []byte) []byte {
-	var out []byte
+func hexBytes(h []byte) []byte { return appendHex(nil, h) }
+
+// hexValue is each byte's value as a hex digit, -1 for other bytes.
+var hexValue = func() (t [256]int8) {
+	for c := range t {
+		t[c] = int8(hexDigit(byte(c)))
+	}
+	return t
+}()
+
+// appendHex appends the bytes hex digits in pairs write, passing over
+// anything else.
+func appendHex(out, h []byte) []byte {
+	i := 0
+	// Pairs of digits, as hex strings mostly are, two at a time.
+	for i+1 < len(h) {
+		a, b := hexValue[h[i]], hexValue[h[i+1]]
+		if a < 0 || b < 0 {
+			break
+		}
+		out = append(out, byte(a)<<4|byte(b))
+		i += 2
+	}
 	var hi byte
 	half := false
-	for _, c := range h {
-		d := hexDigit(c)
+	for _, c := range h[i:] {
+		d := hexValue[c]
 		if d < 0 {
 			continue
 		}
-		v := byte(d)
 		if half {
-			out = append(out, hi<<4|v)
+			out = append(out, hi<<4|byte(d))
 		} else {
-			hi = v
+			hi = byte(d)
 		}
 		half = !half
 	}
@@ -338,7 +359,28 @@ func hexBytes(h []byte) []byte {
 // hex strings, names, numbers, operators and array brackets.
 func pdfTokens(s []byte) [][]byte {
 	var out [][]byte
-	for i := 0; i < len(s); {
+	for i := 0; ; {
+		t, next := pdfToken(s, i)
+		if t == nil {
+			return out
+		}
+		out = append(out, t)
+		i = next
+	}
+}
+
+// pdfDelims end a name, a number or an operator.
+var pdfDelims = func() (t [256]bool) {
+	for _, c := range []byte(" \n\r\t\f\x00()<>[]{}/%") {
+		t[c] = true
+	}
+	return t
+}()
+
+// pdfToken returns the token at or after i and where the next one may
+// start; nil at the end.
+func pdfToken(s []byte, i int) ([]byte, int) {
+	for i < len(s) {
 		c := s[i]
 		switch {
 		case c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == 0:
@@ -360,40 +402,34 @@ func pdfTokens(s []byte) [][]byte {
 				}
 				j++
 			}
-			out = append(out, s[i:min(j, len(s))])
-			i = j
+			return s[i:min(j, len(s))], j
 		case c == '<' && i+1 < len(s) && s[i+1] == '<', c == '>' && i+1 < len(s) && s[i+1] == '>':
-			out = append(out, s[i:i+2])
-			i += 2
+			return s[i : i+2], i + 2
 		case c == '<':
 			j := bytes.IndexByte(s[i:], '>')
 			if j < 0 {
-				return out
+				return nil, len(s)
 			}
-			out = append(out, s[i:i+j+1])
-			i += j + 1
+			return s[i : i+j+1], i + j + 1
 		case c == '[' || c == ']' || c == '{' || c == '}':
-			out = append(out, s[i:i+1])
-			i++
+			return s[i : i+1], i + 1
 		default:
 			j := i + 1
-			for j < len(s) && !bytes.ContainsRune([]byte(" \n\r\t\f\x00()<>[]{}/%"), rune(s[j])) {
+			for j < len(s) && !pdfDelims[s[j]] {
 				j++
 			}
-			out = append(out, s[i:j])
-			i = j
+			return s[i:j], j
 		}
 	}
-	return out
+	return nil, len(s)
 }
 
-// literal decodes a (string) token's escapes.
-func literal(t []byte) []byte {
+// appendLiteral appends a (string) token's bytes, its escapes undone.
+func appendLiteral(out, t []byte) []byte {
 	t = t[1:]
 	if len(t) > 0 && t[len(t)-1] == ')' {
 		t = t[:len(t)-1]
 	}
-	var out []byte
 	for i := 0; i < len(t); i++ {
 		c := t[i]
 		if c != '\\' || i+1 >= len(t) {
@@ -430,100 +466,125 @@ func literal(t []byte) []byte {
 // decodeString turns a shown string into UTF-8: through the ToUnicode
 // codes when every two-byte code has one, else as Latin-1.
 func decodeString(raw []byte, cmap map[uint16]rune, out []byte) []byte {
-	if _, identity := cmap[identityCode]; identity && len(raw)%2 == 0 && len(raw) > 0 {
-		units := make([]uint16, 0, len(raw)/2)
-		for i := 0; i < len(raw); i += 2 {
-			units = append(units, uint16(raw[i])<<8|uint16(raw[i+1]))
-		}
-		for _, r := range utf16.Decode(units) {
-			out = utf8.AppendRune(out, r)
-		}
-		return out
-	}
-	if len(cmap) > 0 && len(raw)%2 == 0 && len(raw) > 0 {
-		ok := true
-		for i := 0; i < len(raw); i += 2 {
-			if _, found := cmap[uint16(raw[i])<<8|uint16(raw[i+1])]; !found {
-				ok = false
-				break
-			}
-		}
-		if ok {
+	if len(raw)%2 == 0 && len(raw) > 0 {
+		if _, identity := cmap[identityCode]; identity {
+			// UTF-16 as it stands, surrogate pairs joined.
 			for i := 0; i < len(raw); i += 2 {
-				out = utf8.AppendRune(out, cmap[uint16(raw[i])<<8|uint16(raw[i+1])])
+				r := rune(raw[i])<<8 | rune(raw[i+1])
+				if utf16.IsSurrogate(r) && i+3 < len(raw) {
+					if d := utf16.DecodeRune(r, rune(raw[i+2])<<8|rune(raw[i+3])); d != utf8.RuneError {
+						out = utf8.AppendRune(out, d)
+						i += 2
+						continue
+					}
+				}
+				if utf16.IsSurrogate(r) {
+					r = utf8.RuneError
+				}
+				out = utf8.AppendRune(out, r)
+			}
+			return out
+		}
+		if len(cmap) > 0 {
+			start := len(out)
+			for i := 0; i < len(raw); i += 2 {
+				r, found := cmap[uint16(raw[i])<<8|uint16(raw[i+1])]
+				if !found {
+					out = out[:start]
+					goto latin1
+				}
+				out = utf8.AppendRune(out, r)
 			}
 			return out
 		}
 	}
+latin1:
 	for _, c := range raw {
 		out = utf8.AppendRune(out, rune(c))
 	}
 	return out
 }
 
-// pdfText runs a content stream's text operators into lines.
+// pdfTextReader runs content streams' text operators into lines,
+// reusing its buffers from one stream to the next.
+type pdfTextReader struct {
+	cur, raw []byte
+	operands [][]byte
+}
+
+// pdfText is a content stream's lines (for tests).
 func pdfText(s []byte, cmap map[uint16]rune) [][]byte {
-	var lines [][]byte
-	var cur []byte
-	var operands [][]byte
+	var out [][]byte
+	var pt pdfTextReader
+	pt.lines(s, cmap, func(l []byte) { out = append(out, append([]byte(nil), l...)) })
+	return out
+}
+
+// lines calls fn with each line of a content stream's text (valid during
+// the call).
+func (pt *pdfTextReader) lines(s []byte, cmap map[uint16]rune, fn func([]byte)) {
+	pt.cur, pt.operands = pt.cur[:0], pt.operands[:0]
 	newline := func() {
-		lines = append(lines, cur)
-		cur = nil
+		fn(pt.cur)
+		pt.cur = pt.cur[:0]
 	}
 	show := func(t []byte) {
 		switch {
 		case len(t) > 0 && t[0] == '(':
-			cur = decodeString(literal(t), cmap, cur)
+			pt.raw = appendLiteral(pt.raw[:0], t)
 		case len(t) > 1 && t[0] == '<':
-			cur = decodeString(hexBytes(t[1:len(t)-1]), cmap, cur)
+			pt.raw = appendHex(pt.raw[:0], t[1:len(t)-1])
+		default:
+			return
 		}
+		pt.cur = decodeString(pt.raw, cmap, pt.cur)
 	}
-	for _, t := range pdfTokens(s) {
+	for i := 0; ; {
+		t, next := pdfToken(s, i)
+		if t == nil {
+			break
+		}
+		i = next
 		switch string(t) {
 		case "Tj":
-			if len(operands) > 0 {
-				show(operands[len(operands)-1])
+			if len(pt.operands) > 0 {
+				show(pt.operands[len(pt.operands)-1])
 			}
 		case "'", "\"":
 			newline()
-			if len(operands) > 0 {
-				show(operands[len(operands)-1])
+			if len(pt.operands) > 0 {
+				show(pt.operands[len(pt.operands)-1])
 			}
 		case "TJ":
-			for _, o := range operands {
-				if n, err := strconv.ParseFloat(string(o), 64); err == nil {
-					if n < -200 {
-						cur = append(cur, ' ')
+			for _, o := range pt.operands {
+				if c := o[0]; c == '-' || c == '.' || isDigit(c) {
+					if n, err := strconv.ParseFloat(string(o), 64); err == nil && n < -200 {
+						pt.cur = append(pt.cur, ' ')
 					}
 					continue
 				}
 				show(o)
 			}
-		case "Td", "TD", "T*", "ET":
-			if len(cur) > 0 {
-				newline()
-			}
-		case "Tm":
-			if len(cur) > 0 {
+		case "Td", "TD", "T*", "ET", "Tm":
+			if len(pt.cur) > 0 {
 				newline()
 			}
 		default:
 			c := t[0]
 			if c == '(' || c == '<' || c == '[' || c == ']' || c == '/' || c == '-' || c == '.' || (c >= '0' && c <= '9') {
 				if c != '[' && c != ']' {
-					operands = append(operands, t)
+					pt.operands = append(pt.operands, t)
 				} else if c == '[' {
-					operands = operands[:0]
+					pt.operands = pt.operands[:0]
 				}
 				continue
 			}
 		}
 		if c := t[0]; c != '[' && c != ']' {
-			operands = operands[:0]
+			pt.operands = pt.operands[:0]
 		}
 	}
-	if len(cur) > 0 {
+	if len(pt.cur) > 0 {
 		newline()
 	}
-	return lines
 }
