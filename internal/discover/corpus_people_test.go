@@ -2,9 +2,15 @@ package discover
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"time"
+
+	"github.com/parquet-go/parquet-go"
 )
 
 // Generators of the shapes in which exports name people in parts and
@@ -172,4 +178,128 @@ func csvQuote(s string) string {
 		return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 	}
 	return s
+}
+
+// sqliteOf writes a SQLite database with a table of customers, a
+// table of support notes (free text) and a table without personal data,
+// and returns its bytes.
+func (c *corpus) sqlite(path string, p []person) []byte {
+	dir, err := os.MkdirTemp("", "corpus-sqlite")
+	if err != nil {
+		panic(err)
+	}
+	defer os.RemoveAll(dir)
+	file := filepath.Join(dir, "app.db")
+	db, err := sql.Open("sqlite", file)
+	if err != nil {
+		panic(err)
+	}
+	must := func(_ sql.Result, err error) {
+		if err != nil {
+			panic(err)
+		}
+	}
+	must(db.Exec(`CREATE TABLE customers (id INTEGER PRIMARY KEY, given_name TEXT, family_name TEXT, email TEXT, mobile TEXT, tfn TEXT, suburb TEXT, state TEXT, postcode TEXT)`))
+	must(db.Exec(`CREATE TABLE notes (id INTEGER PRIMARY KEY, customer_id INTEGER, body TEXT)`))
+	must(db.Exec(`CREATE TABLE settings (key TEXT, value TEXT)`))
+	must(db.Exec(`INSERT INTO settings VALUES ('version', '4.2.1'), ('synced', '2026-03-01 10:00:00')`))
+	for i, x := range p {
+		w := towns[c.r.IntN(8)] // Australian towns
+		must(db.Exec(`INSERT INTO customers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, i+1, x.first, x.last, x.email, x.phone, x.tfn, w.city, w.state, w.postcode))
+		must(db.Exec(`INSERT INTO notes VALUES (?, ?, ?)`, i+1, i+1, fmt.Sprintf("Called back about order %s; confirmed IRD %s for %s", spaced(string(digits(c.r, 9)), 3, 3, 3), dashedIRD(x.ird), x.email)))
+		for _, t := range []struct {
+			t Type
+			v string
+		}{{Email, x.email}, {Phone, x.phoneNorm}, {AUTFN, x.tfn}} {
+			c.plant(path+"!/customers", t.t, t.v)
+		}
+		c.plant(path+"!/notes", Email, x.email)
+		c.plant(path+"!/notes", NZIRD, x.ird)
+		c.places = append(c.places, placed{path: path, email: x.email, name: x.first + " " + x.last, given: x.first, family: x.last, place: w.code})
+	}
+	if err := db.Close(); err != nil {
+		panic(err)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+// parquetRow is a row of a data lake's customer export.
+type parquetRow struct {
+	CustomerID  int64  `parquet:"customer_id"`
+	FirstName   string `parquet:"first_name"`
+	LastName    string `parquet:"last_name"`
+	Email       string `parquet:"email"`
+	Phone       string `parquet:"phone,optional"`
+	DateOfBirth int32  `parquet:"date_of_birth,date"`
+	Medicare    string `parquet:"medicare_no"`
+	Country     string `parquet:"country"`
+	Spend       float64
+}
+
+// parquetOf writes people as a Parquet file of several row groups.
+func (c *corpus) parquetOf(path string, p []person) []byte {
+	rows := make([]parquetRow, len(p))
+	for i, x := range p {
+		d, _ := time.Parse("2006-01-02", x.dobISO)
+		rows[i] = parquetRow{CustomerID: int64(500000 + i), FirstName: x.first, LastName: x.last, Email: x.email, Phone: x.phone,
+			DateOfBirth: int32(d.Unix() / 86400), Medicare: x.medicare, Country: "Australia", Spend: float64(c.r.IntN(100000)) / 100}
+		for _, t := range []struct {
+			t Type
+			v string
+		}{{Email, x.email}, {Phone, x.phoneNorm}, {DateOfBirth, x.dobISO}, {AUMedicare, x.medicare}} {
+			c.plant(path, t.t, t.v)
+		}
+		c.places = append(c.places, placed{path: path, email: x.email, name: x.first + " " + x.last, given: x.first, family: x.last, place: "AU"})
+	}
+	var b bytes.Buffer
+	if err := parquet.Write(&b, rows, parquet.MaxRowsPerRowGroup(100)); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+// mbox writes a mailbox of messages, each from a customer with their
+// details in the body, some with a CSV attachment of another customer;
+// the support desk's replies quote them.
+func (c *corpus) mbox(mbox string, p []person) []byte {
+	var b bytes.Buffer
+	msgs := 0
+	for i := 0; i < len(p); i++ {
+		x := p[i]
+		msgs++
+		path := fmt.Sprintf("%s!/message-%d", mbox, msgs)
+		fmt.Fprintf(&b, "From %s Sun Mar  1 09:%02d:00 2026\nFrom: %s %s <%s>\nTo: support@example.org\nSubject: my account\nMessage-ID: <%d@example>\n",
+			x.email, i%60, x.first, x.last, x.email, i)
+		c.plant(path, Email, x.email)
+		c.plant(path, Email, "support@example.org")
+		if i+1 < len(p) && i%5 == 0 {
+			y := p[i+1]
+			i++
+			fmt.Fprintf(&b, "MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=B%d\n\n--B%d\nContent-Type: text/plain\n\nPlease update my partner's details, attached.\nMy IRD number is %s.\n--B%d\nContent-Type: text/csv; name=partner.csv\nContent-Disposition: attachment; filename=partner.csv\n\nname,email,ird\n%s %s,%s,%s\n--B%d--\n\n",
+				i, i, dashedIRD(x.ird), i, y.first, y.last, y.email, y.ird, i)
+			c.plant(path, NZIRD, x.ird)
+			c.plant(path+"!/partner.csv", Email, y.email)
+			c.plant(path+"!/partner.csv", NZIRD, y.ird)
+			continue
+		}
+		fmt.Fprintf(&b, "\nHi, my IRD number is %s and my mobile is %s.\n>From the desk of %s\n\n", dashedIRD(x.ird), x.phone, x.first)
+		c.plant(path, NZIRD, x.ird)
+		c.plant(path, Phone, x.phoneNorm)
+		if i%3 == 0 {
+			// The desk's reply, quoting the customer.
+			msgs++
+			path := fmt.Sprintf("%s!/message-%d", mbox, msgs)
+			fmt.Fprintf(&b, "From support@example.org Sun Mar  1 10:%02d:00 2026\nFrom: Support <support@example.org>\nTo: %s\nSubject: Re: my account\n\nThanks %s, updated.\n> Hi, my IRD number is %s and my mobile is %s.\n\n",
+				i%60, x.email, x.first, dashedIRD(x.ird), x.phone)
+			c.plant(path, Email, x.email)
+			c.plant(path, Email, "support@example.org")
+			c.plant(path, NZIRD, x.ird)
+			c.plant(path, Phone, x.phoneNorm)
+		}
+	}
+	return b.Bytes()
 }

@@ -446,11 +446,15 @@ func writeCorpus(dir string, n int, seed uint64) (*corpus, error) {
 		"support/helpdesk.log":     c.supportLog("support/helpdesk.log", people(11*n), true),
 		"fhir/patients.json":       c.fhir(people(12 * n)),
 		"crm/contacts.csv":         c.crm(people(13 * n)),
+		"app/backup.db":            c.sqlite("app/backup.db", people(14*n)),
+		"lake/customers.parquet":   c.parquetOf("lake/customers.parquet", people(15*n)),
+		"mail/support.mbox":        c.mbox("mail/support.mbox", people(16*n)),
 	}
 	for name := range files {
 		c.holds(name, n)
 	}
 	c.holds("mail/wrong-recipient.eml", 2) // the sender and the wrong recipient
+	c.holds("mail/support.mbox", 1)        // the support desk they wrote to
 	// An archive of a further log, planted under the archive's path.
 	before := len(c.truth)
 	inner := c.log(people(7 * n))

@@ -23,6 +23,9 @@ const (
 	// byIndent: an indented line continues the line above (a file of
 	// unindented entries, each with indented details).
 	byIndent
+	// quotedApart: every line continues the one above but for quoted
+	// lines ("> ..."), another message's: a message's own body.
+	quotedApart
 )
 
 // Bounds on one event, as log shippers bound theirs (Filebeat's
@@ -74,6 +77,8 @@ func (st eventStyle) continues(line []byte) bool {
 		return len(bytes.TrimSpace(line)) == 0 || line[0] == ' ' || line[0] == '\t' || !eventStart(line)
 	case byIndent:
 		return len(line) > 0 && (line[0] == ' ' || line[0] == '\t')
+	case quotedApart:
+		return len(line) == 0 || line[0] != '>'
 	}
 	return false
 }

@@ -36,8 +36,13 @@ func (src *source) mail(name string, r io.Reader, depth int) error {
 		src.rec = Record{Path: name, Fields: []Field{{Value: []byte(subject)}}}
 		src.record(&src.rec)
 	}
-	for _, h := range []string{"From", "To", "Cc", "Bcc", "Reply-To"} {
+	// From comes last, so that the body can go on its record.
+	var from []*mail.Address
+	for _, h := range []string{"To", "Cc", "Bcc", "Reply-To", "From"} {
 		list, _ := msg.Header.AddressList(h)
+		if h == "From" {
+			from = list
+		}
 		for _, a := range list {
 			if a.Name != "" {
 				fields = append(fields, Field{Name: h + ".name", Hint: PersonName, Classified: true, Value: []byte(a.Name)})
@@ -48,7 +53,39 @@ func (src *source) mail(name string, r io.Reader, depth int) error {
 			fields = fields[:0]
 		}
 	}
+	// A customer who writes in with their details: the details in the
+	// body are the sender's. Not so in a reply or a forward (which speak
+	// of someone else), nor from a shared or automatic address (support@,
+	// noreply@), which writes about many people.
+	src.bodyOfSender = len(from) == 1 && !roleAddress(from[0].Address) && !replySubject(msg.Header.Get("Subject"))
+	defer func() { src.bodyOfSender = false }()
 	return src.part(name, msg.Header, msg.Body, depth, 0)
+}
+
+// roleAddress says whether an email address is a shared or automatic
+// one rather than a person's.
+func roleAddress(a string) bool {
+	local, _, _ := strings.Cut(strings.ToLower(a), "@")
+	local = strings.NewReplacer("-", "", "_", "", ".", "").Replace(local)
+	for _, r := range []string{"support", "noreply", "donotreply", "info", "admin", "helpdesk", "service", "sales", "billing",
+		"accounts", "hello", "contact", "enquiries", "inquiries", "team", "office", "reception", "privacy", "hr", "payroll",
+		"notifications", "alerts", "mailerdaemon", "postmaster", "customerservice", "care", "feedback", "bounce"} {
+		if strings.HasPrefix(local, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// replySubject says whether a subject is a reply's or a forward's.
+func replySubject(s string) bool {
+	s = strings.ToLower(strings.TrimSpace(s))
+	for _, p := range []string{"re:", "re ", "fw:", "fwd:", "aw:", "tr:", "sv:", "antw:"} {
+		if strings.HasPrefix(s, p) {
+			return true
+		}
+	}
+	return false
 }
 
 // header is what part needs of a message's or a part's header.
@@ -98,7 +135,15 @@ func (src *source) part(name string, h header, body io.Reader, depth, level int)
 		src.file(member(name, path.Base(file)), &limitedMember{r: body, n: maxMember}, -1, depth+1, nil)
 		return nil
 	case strings.HasPrefix(ct, "text/"):
-		return src.text(name, bufio.NewReaderSize(body, textChunk))
+		br := bufio.NewReaderSize(body, textChunk)
+		if src.bodyOfSender && (ct == "text/plain" || ct == "text/html") {
+			// The first text part goes on the sender's record, but for
+			// quoted lines (another message).
+			src.bodyOfSender = false
+			_, err := src.textFrom(name, br, quotedApart, 0, -1, true)
+			return err
+		}
+		return src.text(name, br)
 	}
 	return nil
 }

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/ascii85"
+	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"io"
 	"strconv"
 	"unicode/utf16"
@@ -37,7 +40,28 @@ func (src *source) pdf(name string, r io.Reader) error {
 	cmap := map[uint16]rune{}
 	var contents [][]byte
 	held := 0
-	err = pdfStreams(b, func(s []byte) error {
+	// Page-sized images, as files Tesseract reads, and smaller ones in
+	// case the PDF has no text layer; they count towards the text bound.
+	var images, smallImages [][]byte
+	err = pdfStreams(b, func(dict, s []byte) error {
+		if bytes.Contains(dict, []byte("/Image")) {
+			if len(images)+len(smallImages) >= maxPDFImages {
+				return nil
+			}
+			img, w, h := pdfImage(dict, s)
+			switch {
+			case img == nil:
+			case held+len(img) > maxPDFText:
+				return errPDFTooMuch
+			case w >= minPageImage && h >= minPageImage:
+				held += len(img)
+				images = append(images, img)
+			default:
+				held += len(img)
+				smallImages = append(smallImages, img)
+			}
+			return nil
+		}
 		if bytes.Contains(s, []byte("begincmap")) {
 			parseCMap(s, cmap)
 		} else if bytes.Contains(s, []byte("BT")) && (bytes.Contains(s, []byte("Tj")) || bytes.Contains(s, []byte("TJ"))) {
@@ -48,7 +72,7 @@ func (src *source) pdf(name string, r io.Reader) error {
 		}
 		return nil
 	})
-	line := 0
+	line, texts := 0, 0
 	fields := []Field{{}}
 	var pt pdfTextReader
 	for _, c := range contents {
@@ -57,12 +81,158 @@ func (src *source) pdf(name string, r io.Reader) error {
 			if len(bytes.TrimSpace(l)) == 0 {
 				return
 			}
+			texts++
 			fields[0].Value = l
 			src.rec = Record{Path: name, Line: line, Fields: fields}
 			src.record(&src.rec)
 		})
 	}
+	// Scanned pages: the page-sized images, and when the PDF has no text
+	// layer at all, every image.
+	if texts == 0 {
+		images = append(images, smallImages...)
+	}
+	for k, img := range images {
+		if src.ctx.Err() != nil {
+			break
+		}
+		inner := member(name, "image-"+strconv.Itoa(k+1))
+		if oerr := src.ocrText(inner, img); oerr != nil {
+			var u unsupportedError
+			if errors.As(oerr, &u) && src.s.ocrErr != nil {
+				// No Tesseract: the PDF's images are listed once, together.
+				src.s.skip(name, fmt.Sprintf("%d scanned page images not read: Tesseract OCR is not installed (%s)", len(images), tesseractHelp))
+				break
+			}
+			src.fail(inner, oerr)
+		}
+	}
 	return err
+}
+
+// pdfImage turns an image stream into a file Tesseract reads: a JPEG
+// (DCTDecode) as it is; 8-bit grey or RGB samples (undone from Flate,
+// with or without PNG predictors) as a PNG. Other images (CCITT fax,
+// JBIG2, indexed colours, masks) give nil.
+func pdfImage(dict, data []byte) ([]byte, int, int) {
+	w, h := pdfInt(dict, "/Width"), pdfInt(dict, "/Height")
+	if w <= 0 || h <= 0 || float64(w)*float64(h) > maxOCRPixels || bytes.Contains(dict, []byte("/ImageMask true")) {
+		return nil, 0, 0
+	}
+	filters := pdfFilters(dict)
+	if n := len(filters); n > 0 && (filters[n-1] == "DCTDecode" || filters[n-1] == "DCT") {
+		return data, w, h
+	}
+	colors := 0
+	switch {
+	case bytes.Contains(dict, []byte("/DeviceGray")):
+		colors = 1
+	case bytes.Contains(dict, []byte("/DeviceRGB")):
+		colors = 3
+	default:
+		return nil, 0, 0
+	}
+	if pdfInt(dict, "/BitsPerComponent") != 8 {
+		return nil, 0, 0
+	}
+	if pdfInt(dict, "/Predictor") >= 10 {
+		var ok bool
+		if data, ok = pngUnfilter(data, w*colors, colors, h); !ok {
+			return nil, 0, 0
+		}
+	}
+	if len(data) < w*h*colors {
+		return nil, 0, 0
+	}
+	var img image.Image
+	if colors == 1 {
+		img = &image.Gray{Pix: data[:w*h], Stride: w, Rect: image.Rect(0, 0, w, h)}
+	} else {
+		rgba := image.NewNRGBA(image.Rect(0, 0, w, h))
+		for i, j := 0, 0; i < w*h*3; i, j = i+3, j+4 {
+			rgba.Pix[j], rgba.Pix[j+1], rgba.Pix[j+2], rgba.Pix[j+3] = data[i], data[i+1], data[i+2], 0xff
+		}
+		img = rgba
+	}
+	var out bytes.Buffer
+	if err := png.Encode(&out, img); err != nil {
+		return nil, 0, 0
+	}
+	return out.Bytes(), w, h
+}
+
+// pdfInt is the integer after a key in a dictionary, -1 if none.
+func pdfInt(dict []byte, key string) int {
+	k := bytes.Index(dict, []byte(key))
+	if k < 0 {
+		return -1
+	}
+	rest := bytes.TrimLeft(dict[k+len(key):], " \r\n\t")
+	n := 0
+	for n < len(rest) && isDigit(rest[n]) {
+		n++
+	}
+	v, err := strconv.Atoi(string(rest[:n]))
+	if err != nil {
+		return -1
+	}
+	return v
+}
+
+// pngUnfilter undoes PNG's row filters (PDF's predictors 10-15): each
+// row of stride bytes starts with its filter type.
+func pngUnfilter(data []byte, stride, bpp, rows int) ([]byte, bool) {
+	if len(data) < rows*(stride+1) {
+		return nil, false
+	}
+	out := make([]byte, rows*stride)
+	prev := make([]byte, stride)
+	for r := 0; r < rows; r++ {
+		f, in := data[r*(stride+1)], data[r*(stride+1)+1:(r+1)*(stride+1)]
+		cur := out[r*stride : (r+1)*stride]
+		for i := range cur {
+			var a, c byte
+			if i >= bpp {
+				a, c = cur[i-bpp], prev[i-bpp]
+			}
+			b := prev[i]
+			switch f {
+			case 0:
+				cur[i] = in[i]
+			case 1:
+				cur[i] = in[i] + a
+			case 2:
+				cur[i] = in[i] + b
+			case 3:
+				cur[i] = in[i] + byte((int(a)+int(b))/2)
+			case 4:
+				cur[i] = in[i] + paeth(a, b, c)
+			default:
+				return nil, false
+			}
+		}
+		prev = cur
+	}
+	return out, true
+}
+
+func paeth(a, b, c byte) byte {
+	p := int(a) + int(b) - int(c)
+	pa, pb, pc := abs(p-int(a)), abs(p-int(b)), abs(p-int(c))
+	switch {
+	case pa <= pb && pa <= pc:
+		return a
+	case pb <= pc:
+		return b
+	}
+	return c
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
 }
 
 // Bounds on what one PDF's streams may decode to: compressed streams
@@ -79,7 +249,7 @@ const errPDFTooMuch = stopError("the PDF's streams decode to more than its bound
 // streams under filters it cannot undo are left out. It stops at fn's
 // first error, or with errPDFTooMuch once the streams have decoded to
 // more than maxPDFDecoded bytes.
-func pdfStreams(b []byte, fn func([]byte) error) error {
+func pdfStreams(b []byte, fn func(dict, data []byte) error) error {
 	decoded := 0
 	for at := 0; ; {
 		k := bytes.Index(b[at:], []byte("stream"))
@@ -106,11 +276,22 @@ func pdfStreams(b []byte, fn func([]byte) error) error {
 		at = start + end + 9
 		dictStart := bytes.LastIndex(b[max(0, k-2048):k], []byte("obj"))
 		dict := b[max(0, k-2048)+max(0, dictStart) : k]
-		if dec, ok := pdfDecode(data, pdfFilters(dict), pdfEarlyChange(dict)); ok {
+		filters := pdfFilters(dict)
+		if n := len(filters); n > 0 && (filters[n-1] == "DCTDecode" || filters[n-1] == "DCT") {
+			// A JPEG image: its data is handed on as it is, once the
+			// filters before DCT are undone.
+			if dec, ok := pdfDecode(data, filters[:n-1], pdfEarlyChange(dict)); ok {
+				if err := fn(dict, dec); err != nil {
+					return err
+				}
+			}
+			continue
+		}
+		if dec, ok := pdfDecode(data, filters, pdfEarlyChange(dict)); ok {
 			if decoded += len(dec); decoded > maxPDFDecoded {
 				return errPDFTooMuch
 			}
-			if err := fn(dec); err != nil {
+			if err := fn(dict, dec); err != nil {
 				return err
 			}
 		}

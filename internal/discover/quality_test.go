@@ -110,6 +110,7 @@ func score(t *testing.T, truth []planted, key []byte, out *bytes.Buffer) map[str
 		a.planted++
 		f.planted++
 	}
+	unexpected := 0
 	lines := bufio.NewScanner(out)
 	for lines.Scan() {
 		var f struct {
@@ -138,7 +139,7 @@ func score(t *testing.T, truth []planted, key []byte, out *bytes.Buffer) map[str
 				a.validated++
 				fl.validated++
 			}
-		} else if testing.Verbose() {
+		} else if unexpected++; testing.Verbose() && unexpected <= 20 {
 			t.Logf("unexpected %s in %s", ty, f.Path)
 		}
 	}

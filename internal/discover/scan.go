@@ -83,6 +83,10 @@ type Summary struct {
 	// HMAC (always in version 1).
 	ContractVersion int  `json:"contract_version"`
 	FindingHMAC     bool `json:"finding_hmac"`
+	// OCRImages is how many images (image files and PDF page images)
+	// Tesseract read, and OCRSeconds the time it took, all processes.
+	OCRImages  int64   `json:"ocr_images,omitempty"`
+	OCRSeconds float64 `json:"ocr_seconds,omitempty"`
 }
 
 // Scanner runs one scan. Use Scan.
@@ -103,6 +107,12 @@ type Scanner struct {
 	total   int64
 	start   time.Time
 	werr    error
+	// OCR: Tesseract's path (or why there is none), prlimit's, and the
+	// images read and the time it took.
+	ocrOnce            sync.Once
+	ocrPath, prlimit   string
+	ocrErr             error
+	ocrPages, ocrNanos atomic.Int64
 }
 
 // job is a file to scan, or a piece of a large text file: the lines
@@ -294,6 +304,7 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 	}
 	sum := s.sum
 	sum.Files, sum.Bytes = s.files.Load(), s.bytes.Load()
+	sum.OCRImages, sum.OCRSeconds = s.ocrPages.Load(), time.Duration(s.ocrNanos.Load()).Seconds()
 	el := time.Since(s.start)
 	sum.Elapsed = el.Seconds()
 	if el > 0 {
@@ -421,8 +432,8 @@ func (s *Scanner) emit(p *processor, r *Record, fs []Finding) {
 	// after it go with it. A person has one IRD number but may have two
 	// phones or cards, so only emails and those identifiers do this.
 	for i := range fs {
-		if k := startsPerson(fs[i].Type); k >= 0 && fs[i].Field == "" {
-			if h := p.held[k]; h != "" && fs[i].norm != h {
+		if k := startsPerson(fs[i].Type); k >= 0 {
+			if h := p.held[k]; h != "" && fs[i].norm != h && fs[i].Field == "" {
 				b.paths = append(b.paths, r.Path)
 				b.ends = append(b.ends, len(b.fs))
 				clear(p.held[:])

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path"
@@ -20,6 +21,9 @@ type source struct {
 	// sink, when set, takes the records instead of the scan: the
 	// readers' own speed is measured so.
 	sink func(*Record)
+	// bodyOfSender says the message being read is its sender's own, so
+	// its body goes on the sender's record.
+	bodyOfSender bool
 }
 
 // Limits that keep a hostile file from exhausting memory or time.
@@ -134,16 +138,90 @@ func (src *source) file(name string, r io.Reader, size int64, depth int, ra io.R
 		err = src.gz(name, r, depth)
 	case ext == ".pdf":
 		err = src.pdf(name, r)
+	case ext == ".parquet" || ext == ".pq":
+		err = src.parquet(name, r, size, depth, ra)
+	case imageExt(ext):
+		err = src.image(name, r)
 	default:
 		br := bufio.NewReaderSize(r, textChunk)
 		head, _ := br.Peek(sniffBytes)
-		if !looksLikeText(head) {
+		switch {
+		case bytes.HasPrefix(head, sqliteMagic):
+			// .db, .sqlite, and app backups under any name.
+			path := diskPath(ra, depth)
+			if path != "" {
+				src.s.bytes.Add(size - int64(br.Buffered())) // SQLite reads the rest
+			}
+			err = src.sqliteFile(name, path, br)
+		case bytes.HasPrefix(head, parquetMagic):
+			if diskPath(ra, depth) != "" {
+				src.s.bytes.Add(-int64(br.Buffered())) // parquet counts the whole file
+			}
+			err = src.parquet(name, br, size, depth, ra)
+		case imageMagic(head):
+			err = src.image(name, br)
+		case sqliteExt(ext):
+			err = fmt.Errorf("not a readable SQLite database (no SQLite header)")
+		case !looksLikeText(head):
 			err = unsupported("unsupported binary file")
-			break
+		case mboxStart(head):
+			// A mailbox without the .mbox extension (Thunderbird's Inbox).
+			err = src.mbox(name, br, depth)
+		default:
+			err = src.text(name, br)
 		}
-		err = src.text(name, br)
 	}
 	src.fail(name, err)
+}
+
+// sqliteExt says whether a file name's extension is a SQLite database's.
+func sqliteExt(ext string) bool {
+	switch ext {
+	case ".db", ".sqlite", ".sqlite3", ".db3", ".sqlitedb":
+		return true
+	}
+	return false
+}
+
+// diskPath is the path of a file read from disk (at the top of the
+// scan), "" for an archive's member.
+func diskPath(ra io.ReaderAt, depth int) string {
+	if f, ok := ra.(*os.File); ok && depth == 0 {
+		return f.Name()
+	}
+	return ""
+}
+
+// mboxStart says whether text starts as a mailbox does: a "From " line
+// and then a header line.
+func mboxStart(head []byte) bool {
+	if !bytes.HasPrefix(head, []byte("From ")) {
+		return false
+	}
+	nl := bytes.IndexByte(head, '\n')
+	if nl < 0 {
+		return false
+	}
+	next := head[nl+1:]
+	colon := bytes.IndexByte(next, ':')
+	return colon > 0 && colon < 40 && bytes.IndexByte(next[:colon], ' ') < 0
+}
+
+// parquet reads a Parquet file: in place from disk, or, inside an
+// archive, from memory up to maxInMemory.
+func (src *source) parquet(name string, r io.Reader, size int64, depth int, ra io.ReaderAt) error {
+	if ra == nil || depth > 0 {
+		b, err := io.ReadAll(io.LimitReader(r, maxInMemory+1))
+		if err != nil {
+			return err
+		}
+		if len(b) > maxInMemory {
+			return unsupported(fmt.Sprintf("Parquet file inside an archive larger than %d MiB", maxInMemory>>20))
+		}
+		return src.parquetFile(name, bytes.NewReader(b), int64(len(b)))
+	}
+	src.s.bytes.Add(size) // read at random, not through the counter
+	return src.parquetFile(name, ra, size)
 }
 
 // textual says whether files with the extension are text of some kind,
@@ -151,10 +229,10 @@ func (src *source) file(name string, r io.Reader, size int64, depth int, ra io.R
 // and emails (whose bodies say their own encoding).
 func textual(ext string) bool {
 	switch ext {
-	case ".zip", ".docx", ".xlsx", ".tar", ".tgz", ".gz", ".pdf", ".eml", ".mbox":
+	case ".zip", ".docx", ".xlsx", ".tar", ".tgz", ".gz", ".pdf", ".eml", ".mbox", ".parquet", ".pq":
 		return false
 	}
-	return true
+	return !imageExt(ext) && !sqliteExt(ext)
 }
 
 // fail lists a file the scan could not finish, with the reason.
@@ -207,18 +285,22 @@ func (src *source) record(r *Record) {
 // learnt from the file's first lines) continue its record.
 func (src *source) text(name string, br *bufio.Reader) error {
 	head, _ := br.Peek(textChunk)
-	_, err := src.textFrom(name, br, learnStyle(head), 0, -1)
+	_, err := src.textFrom(name, br, learnStyle(head), 0, -1, false)
 	return err
 }
 
 // textFrom scans lines numbered from line+1, stopping before the first
 // line that starts at or after limit bytes (-1: no limit) and does not
 // continue an event, or that is the maxEventLines'th such line past the
-// limit. It returns the bytes it scanned.
-func (src *source) textFrom(name string, br *bufio.Reader, style eventStyle, line int, limit int64) (int64, error) {
+// limit. attached says the first line may continue the record before
+// it (a message's body, its sender's). It returns the bytes it scanned.
+func (src *source) textFrom(name string, br *bufio.Reader, style eventStyle, line int, limit int64, attached bool) (int64, error) {
 	var pos int64
 	cont := false // the rest of a line longer than the buffer
 	eventLines, eventBytes, past := 0, 0, 0
+	if attached {
+		eventLines = 1
+	}
 	fields := []Field{{}}
 	for {
 		if limit >= 0 && !cont && pos >= limit {
@@ -331,7 +413,7 @@ func (src *source) piece(j job, f *os.File) error {
 		return nil
 	}
 	cr := &countingReader{r: io.NewSectionReader(f, start, 1<<62), s: src.s}
-	read, err := src.textFrom(j.rel, bufio.NewReaderSize(cr, textChunk), style, line, j.to-start)
+	read, err := src.textFrom(j.rel, bufio.NewReaderSize(cr, textChunk), style, line, j.to-start, false)
 	cr.settle(read)
 	return err
 }
