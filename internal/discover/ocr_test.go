@@ -208,7 +208,7 @@ func TestOCRClean(t *testing.T) {
 		"Email: noah.nguyen2 @ example.com.au": "Email: noah.nguyen2@example.com.au",
 		"xin.brown@@ example.com.au":           "xin.brown@example.com.au",
 		"jack @example.co.nz":                  "jack@example.co.nz",
-		"IRD number: 12—764-065":          "IRD number: 12-764-065",
+		"IRD number: 12—764-065":               "IRD number: 12-764-065",
 		"meet @ 5pm":                           "meet@5pm", // a word on both sides: taken for an address, which the detector then weighs
 		"at @ the end @":                       "at@the end @",
 	} {

@@ -71,7 +71,7 @@ func TestParquetFiles(t *testing.T) {
 	if strings.Count(out, `"type":"au_medicare"`) != 250 {
 		t.Errorf("medicare numbers: %d", strings.Count(out, `"type":"au_medicare"`))
 	}
-	scanFinds(t, "export.bin", pq, `"type":"email"`)                 // found by its magic
+	scanFinds(t, "export.bin", pq, `"type":"email"`) // found by its magic
 	scanFinds(t, "lake.tgz", tgzOf(map[string][]byte{"x.parquet": pq}), `"path":"lake.tgz!/x.parquet"`)
 	// A footer that claims more than the file, or than its bound.
 	bad := append([]byte(nil), pq...)
@@ -165,4 +165,3 @@ func fuzzRead(t *testing.T, name string, b []byte) {
 	s.flush(p, true)
 	close(s.batches)
 }
-
