@@ -105,28 +105,46 @@ func benchCorpus(b *testing.B, kind string) (string, int64) {
 	return set.dir, set.size
 }
 
-func benchScan(b *testing.B, kind string, workers int, out io.Writer) {
+// benchScan scans a corpus b.N times, reporting MB/s and, all in (read,
+// detect, hash, write, people), the CPU time per finding.
+func benchScan(b *testing.B, kind string, workers int, out io.Writer, opt Options) {
 	dir, size := benchCorpus(b, kind)
 	b.SetBytes(size)
+	opt.Workers, opt.Key, opt.Findings = workers, []byte("bench"), out
 	b.ResetTimer()
+	cpu := cpuTime()
+	findings := int64(0)
 	for i := 0; i < b.N; i++ {
-		if _, _, err := Scan(context.Background(), []string{dir}, Options{Workers: workers, Key: []byte("bench"), Findings: out}); err != nil {
+		sum, _, err := Scan(context.Background(), []string{dir}, opt)
+		if err != nil {
 			b.Fatal(err)
 		}
+		findings += sum.Findings
+	}
+	if findings > 0 {
+		b.ReportMetric(float64(cpuTime()-cpu)/float64(findings), "cpu-ns/finding")
 	}
 }
 
 // BenchmarkScan is the whole scanner: read, detect, validate, hash,
 // write findings (to io.Discard) and resolve people.
 // GOMAXPROCS is the number of workers, so workers=1 is one core.
+// The hmac=off cases leave the findings' HMAC out (contract v2's
+// --finding-hmac=off).
 func BenchmarkScan(b *testing.B) {
 	for _, kind := range corpusKinds {
 		for _, w := range []int{1, 2} {
-			b.Run(kind+"/workers="+strconv.Itoa(w), func(b *testing.B) {
-				prev := runtime.GOMAXPROCS(w)
-				defer runtime.GOMAXPROCS(prev)
-				benchScan(b, kind, w, io.Discard)
-			})
+			for _, omit := range []bool{false, true} {
+				name := kind + "/workers=" + strconv.Itoa(w)
+				if omit {
+					name = kind + "/hmac=off/workers=" + strconv.Itoa(w)
+				}
+				b.Run(name, func(b *testing.B) {
+					prev := runtime.GOMAXPROCS(w)
+					defer runtime.GOMAXPROCS(prev)
+					benchScan(b, kind, w, io.Discard, Options{OmitFindingHMAC: omit})
+				})
+			}
 		}
 	}
 }

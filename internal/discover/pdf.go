@@ -279,7 +279,10 @@ func pdfStreams(b []byte, fn func(dict, data []byte) error) error {
 		filters := pdfFilters(dict)
 		if n := len(filters); n > 0 && (filters[n-1] == "DCTDecode" || filters[n-1] == "DCT") {
 			// A JPEG image: its data is handed on as it is, once the
-			// filters before DCT are undone.
+			// filters before DCT are undone. It is never text.
+			if !bytes.Contains(dict, []byte("/Image")) {
+				continue
+			}
 			if dec, ok := pdfDecode(data, filters[:n-1], pdfEarlyChange(dict)); ok {
 				if err := fn(dict, dec); err != nil {
 					return err

@@ -81,17 +81,19 @@ func init() {
 	}
 }
 
-// placeToken is a word or number of an address.
+// placeToken is a word or number of an address: s[start:end].
 type placeToken struct {
-	text  string // as written
-	lower string
-	alpha bool // letters only
+	start, end int
+	alpha      bool // letters only
 }
 
-// placeTokens splits an address into words and numbers, at most 48.
-func placeTokens(s string) []placeToken {
-	var out []placeToken
-	for i := 0; i < len(s) && len(out) < 48; {
+// maxPlaceTokens is how many words and numbers of an address are read.
+const maxPlaceTokens = 48
+
+// placeTokens splits an address into words and numbers.
+func placeTokens(s []byte, out *[maxPlaceTokens]placeToken) []placeToken {
+	t := out[:0]
+	for i := 0; i < len(s) && len(t) < maxPlaceTokens; {
 		c := s[i]
 		if !(isAlpha(c) || isDigit(c) || c >= 0x80) {
 			i++
@@ -102,24 +104,24 @@ func placeTokens(s string) []placeToken {
 			alpha = alpha && !isDigit(s[j])
 			j++
 		}
-		out = append(out, placeToken{text: s[i:j], lower: strings.ToLower(s[i:j]), alpha: alpha})
+		t = append(t, placeToken{start: i, end: j, alpha: alpha})
 		i = j
 	}
-	return out
+	return t
 }
 
 // postAt says which postcode the tokens at i start with.
-func postAt(t []placeToken, i int) postKind {
+func postAt(s []byte, t []placeToken, i int) postKind {
 	if i >= len(t) {
 		return postNone
 	}
-	w := t[i].text
+	w := s[t[i].start:t[i].end]
 	switch {
-	case len(w) == 4 && allDigits([]byte(w)):
+	case len(w) == 4 && allDigits(w):
 		return post4
-	case len(w) == 5 && allDigits([]byte(w)):
+	case len(w) == 5 && allDigits(w):
 		return postZIP
-	case len(w) == 3 && canadaHalf(w, true) && i+1 < len(t) && len(t[i+1].text) == 3 && canadaHalf(t[i+1].text, false):
+	case len(w) == 3 && canadaHalf(w, true) && i+1 < len(t) && t[i+1].end-t[i+1].start == 3 && canadaHalf(s[t[i+1].start:t[i+1].end], false):
 		return postCanada
 	case len(w) == 6 && canadaHalf(w[:3], true) && canadaHalf(w[3:], false):
 		return postCanada
@@ -128,21 +130,20 @@ func postAt(t []placeToken, i int) postKind {
 }
 
 // canadaHalf is half a Canadian postal code: A1A (first) or 1A1.
-func canadaHalf(w string, first bool) bool {
-	letter := func(c byte) bool { return c >= 'A' && c <= 'Z' }
+func canadaHalf(w []byte, first bool) bool {
 	if first {
-		return letter(w[0]) && isDigit(w[1]) && letter(w[2])
+		return isUpper(w[0]) && isDigit(w[1]) && isUpper(w[2])
 	}
-	return isDigit(w[0]) && letter(w[1]) && isDigit(w[2])
+	return isDigit(w[0]) && isUpper(w[1]) && isDigit(w[2])
 }
 
 // ukPostcode says whether the tokens at i are a UK postcode: "SW1A 1AA",
 // "M1 1AE", "EH1 2NG".
-func ukPostcode(t []placeToken, i int) bool {
+func ukPostcode(s []byte, t []placeToken, i int) bool {
 	if i+1 >= len(t) {
 		return false
 	}
-	out, in := t[i].text, t[i+1].text
+	out, in := s[t[i].start:t[i].end], s[t[i+1].start:t[i+1].end]
 	if len(out) < 2 || len(out) > 4 || len(in) != 3 || !isDigit(in[0]) || !isUpper(in[1]) || !isUpper(in[2]) || !isUpper(out[0]) {
 		return false
 	}
@@ -153,7 +154,7 @@ func ukPostcode(t []placeToken, i int) bool {
 	if k >= len(out) || !isDigit(out[k]) {
 		return false
 	}
-	for _, c := range []byte(out[k+1:]) {
+	for _, c := range out[k+1:] {
 		if !isDigit(c) && !isUpper(c) {
 			return false
 		}
@@ -167,43 +168,66 @@ func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
 // postcode and country columns, joined) places someone: an ISO 3166-2
 // subdivision when a state or province is written with its postcode (or
 // with its country), else a country named in it or told by its
-// postcode's shape; "" when it does not say.
-func placeOf(s string) string {
-	t := placeTokens(s)
+// postcode's shape; "" when it does not say. It allocates nothing.
+func placeOf[T string | []byte](addr T) string {
+	s := []byte(addr)
+	var toks [maxPlaceTokens]placeToken
+	t := placeTokens(s, &toks)
 	country, sub, uk := "", "", false
-	var subs []placeName // subdivisions named without a postcode
+	var subs [4]placeName // subdivisions named without a postcode
+	nsubs := 0
+	var key [64]byte
 	for i := 0; i < len(t); i++ {
+		w := s[t[i].start:t[i].end]
 		if !t[i].alpha {
-			uk = uk || ukPostcode(t, i)
+			uk = uk || ukPostcode(s, t, i)
 			continue
 		}
-		// A code in capitals before its postcode: "VIC 3000", "CA 94105", "QC H2X 1Y4".
-		if cands, ok := subdivisionCodes[t[i].text]; ok || len(t[i].text) == 3 {
-			if !ok { // Australians write "Vic 3000", "Qld 4000"
-				cands = subdivisionCodes[strings.ToUpper(t[i].text)]
+		// A code in capitals before its postcode: "VIC 3000", "CA 94105",
+		// "QC H3A 3G4"; Australians also write "Vic 3000".
+		if len(w) <= 3 {
+			code := key[:0]
+			for _, c := range w {
+				code = append(code, c&^0x20)
 			}
-			post := postAt(t, i+1)
-			for _, c := range cands {
-				if c.post == post && sub == "" {
-					sub = c.code
+			if len(w) == 3 || string(code) == string(w) {
+				post := postAt(s, t, i+1)
+				for _, c := range subdivisionCodes[string(code)] {
+					if c.post == post && sub == "" {
+						sub = c.code
+					}
 				}
 			}
 		}
 		// Names, longest first: "new south wales" before "wales".
 		for n := min(maxPlaceWords, len(t)-i); n >= 1; n-- {
-			words := t[i : i+n]
-			if !allAlpha(words) {
-				continue
+			name, ok := key[:0], true
+			for k := i; k < i+n && ok; k++ {
+				if ok = t[k].alpha && len(name)+t[k].end-t[k].start+1 <= len(key); !ok {
+					break
+				}
+				if k > i {
+					name = append(name, ' ')
+				}
+				for _, c := range s[t[k].start:t[k].end] {
+					if c >= 'A' && c <= 'Z' {
+						c += 'a' - 'A'
+					}
+					name = append(name, c)
+				}
 			}
-			cands, ok := placeNames[joinLower(words)]
 			if !ok {
 				continue
 			}
-			post := postAt(t, i+n)
+			cands, found := placeNames[string(name)]
+			if !found {
+				continue
+			}
+			post := postAt(s, t, i+n)
 			for _, c := range cands {
 				switch {
 				case c.post == postNone && len(c.code) == 2:
-					if country == "" && (len(words) > 1 || len(words[0].text) > 2 || isUpper(words[0].text[1])) {
+					if country == "" && (n > 1 || len(w) > 2 || isUpper(w[1])) {
 						country = c.code // "NZ", "US" in capitals only
 					}
 				case c.post == postNone:
@@ -212,8 +236,9 @@ func placeOf(s string) string {
 					}
 				case c.post == post && sub == "":
 					sub = c.code
-				default:
-					subs = append(subs, c)
+				case nsubs < len(subs):
+					subs[nsubs] = c
+					nsubs++
 				}
 			}
 			i += n - 1
@@ -222,7 +247,7 @@ func placeOf(s string) string {
 	}
 	if sub == "" && country != "" {
 		// "Melbourne, Victoria, Australia": a state named with its country.
-		for _, c := range subs {
+		for _, c := range subs[:nsubs] {
 			if c.code[:2] == country {
 				sub = c.code
 				break
@@ -238,29 +263,6 @@ func placeOf(s string) string {
 		return "GB"
 	}
 	return ""
-}
-
-func allAlpha(t []placeToken) bool {
-	for _, w := range t {
-		if !w.alpha {
-			return false
-		}
-	}
-	return true
-}
-
-func joinLower(t []placeToken) string {
-	if len(t) == 1 {
-		return t[0].lower
-	}
-	var b strings.Builder
-	for k, w := range t {
-		if k > 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteString(w.lower)
-	}
-	return b.String()
 }
 
 // countryColumn is the country a country column's value names: an ISO

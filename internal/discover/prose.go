@@ -179,7 +179,7 @@ func (d *Detector) street(text []byte, start, end int, emit func(Hit)) bool {
 	if k := bytes.IndexByte(rest, '\n'); k >= 0 {
 		rest = rest[:k]
 	}
-	h.Country, h.Subdivision = splitPlace(placeOf(string(rest)))
+	h.Country, h.Subdivision = splitPlace(placeOf(rest))
 	emit(h)
 	return true
 }

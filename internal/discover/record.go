@@ -361,7 +361,7 @@ func (p *processor) process(r *Record) []Finding {
 			p.placeText = append(p.placeText, part...)
 		}
 		if len(p.placeText) > 0 {
-			p.place = placeOf(string(p.placeText))
+			p.place = placeOf(p.placeText)
 		}
 		if country != "" && (p.place == "" || p.place[:2] != country) {
 			p.place = country
