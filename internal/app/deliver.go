@@ -562,6 +562,70 @@ type renderer struct {
 	a     *App
 	mu    sync.Mutex
 	cache map[int64]cachedData
+	// ready holds the people and references of claimed messages, read a
+	// batch at a time by Prepare and taken out as each is written.
+	ready map[personKey]readyPerson
+}
+
+type personKey struct{ incident, person int64 }
+
+type readyPerson struct {
+	p   notice.Affected
+	ref deliver.Reference
+}
+
+// Prepare reads the people and references of a batch of claimed
+// messages at once, instead of two reads per message.
+func (r *renderer) Prepare(ctx context.Context, es []deliver.Entry) error {
+	byIncident := map[int64][]int64{}
+	for _, e := range es {
+		byIncident[e.IncidentID] = append(byIncident[e.IncidentID], e.PersonID)
+	}
+	got := map[personKey]readyPerson{}
+	for inc, ids := range byIncident {
+		people, err := r.a.Store.AffectedPeopleByID(ctx, inc, ids)
+		if err != nil {
+			return err
+		}
+		refs, err := r.a.Store.References(ctx, inc, ids)
+		if err != nil {
+			return err
+		}
+		for id, p := range people {
+			got[personKey{inc, id}] = readyPerson{p: p, ref: refs[id]}
+		}
+	}
+	r.mu.Lock()
+	if r.ready == nil {
+		r.ready = map[personKey]readyPerson{}
+	}
+	for k, v := range got {
+		r.ready[k] = v
+	}
+	r.mu.Unlock()
+	return nil
+}
+
+// person returns a message's person and reference: from the prepared
+// batch when there, else read now.
+func (r *renderer) person(ctx context.Context, e deliver.Entry) (notice.Affected, deliver.Reference, error) {
+	k := personKey{e.IncidentID, e.PersonID}
+	r.mu.Lock()
+	rp, ok := r.ready[k]
+	delete(r.ready, k)
+	r.mu.Unlock()
+	if ok {
+		return rp.p, rp.ref, nil
+	}
+	p, err := r.a.Store.AffectedPerson(ctx, e.IncidentID, e.PersonID)
+	if err != nil {
+		return p, deliver.Reference{}, err
+	}
+	ref, err := r.a.Store.Reference(ctx, e.IncidentID, e.PersonID)
+	if fault.CodeOf(err) == fault.NotFound {
+		err = nil
+	}
+	return p, ref, err
 }
 
 type cachedData struct {
@@ -608,15 +672,11 @@ func (r *renderer) Render(ctx context.Context, e deliver.Entry) (deliver.Rendere
 	if err != nil {
 		return deliver.Rendered{}, err
 	}
-	p, err := a.Store.AffectedPerson(ctx, e.IncidentID, e.PersonID)
+	p, ref, err := r.person(ctx, e)
 	if fault.CodeOf(err) == fault.NotFound {
 		return deliver.Rendered{}, fmt.Errorf("%w: the person was removed from the list", deliver.ErrUnrenderable)
 	}
 	if err != nil {
-		return deliver.Rendered{}, err
-	}
-	ref, err := a.Store.Reference(ctx, e.IncidentID, e.PersonID)
-	if err != nil && fault.CodeOf(err) != fault.NotFound {
 		return deliver.Rendered{}, err
 	}
 	person := p.Person

@@ -82,17 +82,16 @@ func (a *App) PrintLetters(ctx context.Context, u *auth.User, id, campaignID int
 			break
 		}
 		var printed, failed []deliver.Result
+		if err := r.Prepare(ctx, es); err != nil {
+			return run, err
+		}
 		for _, e := range es {
 			d, err := r.base(ctx, e)
 			if err != nil {
 				return run, err
 			}
-			p, err := a.Store.AffectedPerson(ctx, id, e.PersonID)
+			p, ref, err := r.person(ctx, e)
 			if err != nil {
-				return run, err
-			}
-			ref, err := a.Store.Reference(ctx, id, e.PersonID)
-			if err != nil && fault.CodeOf(err) != fault.NotFound {
 				return run, err
 			}
 			person := p.Person

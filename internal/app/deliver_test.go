@@ -170,3 +170,28 @@ func BenchmarkDelivery(b *testing.B) {
 		b.ReportMetric(float64(sink.count())/took.Seconds(), "msg/s")
 	}
 }
+
+// TestDeliveryTellsEveryPersonOnce: 300 people on a list are each sent
+// one message, with a Message-ID of their own, and the campaign ends with
+// every message settled.
+func TestDeliveryTellsEveryPersonOnce(t *testing.T) {
+	a, sink, addr, c := deliveryFixture(t, 300)
+	runUntil(t, a, addr, c, 8)
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	if len(sink.ids) != 300 {
+		t.Fatalf("%d distinct messages for 300 people", len(sink.ids))
+	}
+	for id, n := range sink.ids {
+		if n != 1 || !strings.HasPrefix(id, "<notice.") {
+			t.Fatalf("message %s sent %d times", id, n)
+		}
+	}
+	v, err := a.Campaign(context.Background(), app.System, 4, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Counts.Total(deliver.Sent) != 300 || v.Counts.Pending() != 0 || v.Counts.Told() != 300 {
+		t.Fatalf("counts %+v", v.Counts)
+	}
+}

@@ -73,6 +73,12 @@ type Renderer interface {
 	Render(ctx context.Context, e Entry) (Rendered, error)
 }
 
+// Preparer is a Renderer that reads what a batch of messages needs at
+// once, before they are written one by one.
+type Preparer interface {
+	Prepare(ctx context.Context, es []Entry) error
+}
+
 // ErrUnrenderable wraps a render failure that retrying cannot mend (the
 // person has no address for the channel, the notice fails its checks):
 // the entry fails with the reason instead of being retried.
@@ -169,6 +175,12 @@ func (w *Worker) Run(ctx context.Context) error {
 			continue
 		}
 		pending.add(batch)
+		if p, ok := w.Render.(Preparer); ok {
+			if err := p.Prepare(ctx, batch); err != nil && ctx.Err() == nil {
+				// Each message is then read on its own as it is written.
+				w.Log.Warn("delivery: reading a batch of people failed", "error", err)
+			}
+		}
 		for _, e := range batch {
 			select {
 			case slots <- struct{}{}:

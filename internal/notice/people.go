@@ -34,6 +34,8 @@ type PeopleStore interface {
 	AffectedPage(ctx context.Context, incidentID, after int64, limit int) ([]Affected, error)
 	// AffectedPerson returns one person (fault.NotFound if not listed).
 	AffectedPerson(ctx context.Context, incidentID, personID int64) (Affected, error)
+	// AffectedPeopleByID returns the listed people among ids, by id.
+	AffectedPeopleByID(ctx context.Context, incidentID int64, ids []int64) (map[int64]Affected, error)
 	// SetAtRisk records who is at risk, by person id.
 	SetAtRisk(ctx context.Context, byID int64, byName string, incidentID int64, atRisk map[int64]bool) error
 }

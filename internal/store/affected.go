@@ -110,6 +110,21 @@ func (db *DB) AffectedPerson(ctx context.Context, incidentID, personID int64) (n
 	return ps[0], nil
 }
 
+// AffectedPeopleByID returns the listed people among ids, by id: a page
+// of messages is written with one read.
+func (db *DB) AffectedPeopleByID(ctx context.Context, incidentID int64, ids []int64) (map[int64]notice.Affected, error) {
+	out := make(map[int64]notice.Affected, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	in, args := joinIDs(ids)
+	ps, err := db.affected(ctx, incidentID, `SELECT id, at_risk, source, sealed FROM affected_people WHERE incident_id = ? AND id IN (`+in+`)`, append([]any{incidentID}, args...)...)
+	for _, p := range ps {
+		out[p.ID] = p
+	}
+	return out, err
+}
+
 func (db *DB) affected(ctx context.Context, incidentID int64, q string, args ...any) ([]notice.Affected, error) {
 	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {

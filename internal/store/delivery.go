@@ -511,34 +511,33 @@ func (db *DB) RecordResults(ctx context.Context, owner string, results []deliver
 	return db.tx(ctx, func(tx *Tx) error {
 		moves := countMoves{}
 		for i, r := range results {
+			// Only a message still being handed over takes a result: one
+			// cancelled or settled by another attempt meanwhile keeps its
+			// status, and a person removed from the list has no row.
 			var campaignID int64
-			var ch, st string
-			err := tx.QueryRowContext(ctx, `SELECT campaign_id, channel, status FROM deliveries WHERE id = ?`, r.EntryID).Scan(&campaignID, &ch, &st)
-			if errors.Is(err, sql.ErrNoRows) {
-				continue // the person was removed from the list meanwhile
-			}
-			if err != nil {
-				return err
-			}
-			from, to := deliver.Status(st), r.Outcome.Status
-			if from.Final() {
-				continue // cancelled or already settled by another attempt
-			}
+			var ch string
+			to := r.Outcome.Status
 			at := ts(r.At)
 			detail := redact(r.Outcome.Detail)
+			var err error
 			if to == deliver.Queued {
-				_, err = tx.ExecContext(ctx, `UPDATE deliveries SET status = ?, next_at = ?, lease_owner = NULL, lease_until = NULL, detail = ? WHERE id = ?`,
-					to, ts(r.NextAttempt), detail, r.EntryID)
+				err = tx.QueryRowContext(ctx, `UPDATE deliveries SET status = ?, next_at = ?, lease_owner = NULL, lease_until = NULL, detail = ?
+					WHERE id = ? AND status = 'sending' RETURNING campaign_id, channel`, to, ts(r.NextAttempt), detail, r.EntryID).Scan(&campaignID, &ch)
 			} else {
 				var sentAt any
 				if to == deliver.Sent || to == deliver.Printed {
 					sentAt = at
 				}
-				_, err = tx.ExecContext(ctx, `UPDATE deliveries SET status = ?, lease_owner = NULL, lease_until = NULL, detail = ?, sent_at = COALESCE(?, sent_at),
+				err = tx.QueryRowContext(ctx, `UPDATE deliveries SET status = ?, lease_owner = NULL, lease_until = NULL, detail = ?, sent_at = COALESCE(?, sent_at),
 					final_at = ?, message_id = COALESCE(NULLIF(?, ''), message_id), provider_id = COALESCE(NULLIF(?, ''), provider_id), content = COALESCE(?, content),
-					content_hash = COALESCE(?, content_hash) WHERE id = ?`,
-					to, detail, sentAt, at, r.MessageID, r.Outcome.ProviderID, sealed[i], r.ContentHash, r.EntryID)
-				moves.add(campaignID, deliver.Channel(ch), from, to)
+					content_hash = COALESCE(?, content_hash) WHERE id = ? AND status = 'sending' RETURNING campaign_id, channel`,
+					to, detail, sentAt, at, r.MessageID, r.Outcome.ProviderID, sealed[i], r.ContentHash, r.EntryID).Scan(&campaignID, &ch)
+				if err == nil {
+					moves.add(campaignID, deliver.Channel(ch), deliver.Sending, to)
+				}
+			}
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
 			}
 			if err != nil {
 				return err
