@@ -250,6 +250,14 @@ func (a *App) StartCampaign(ctx context.Context, u *auth.User, id int64, req Cam
 	if req.Update && stage == 1 {
 		return deliver.Campaign{}, fault.Errorf(fault.Conflict, "No one has been told yet: send the first notice before an update.")
 	}
+	if !req.Update && !req.Resend {
+		for _, c := range existing {
+			if c.Status != deliver.CampaignCancelled && c.Stage == stage {
+				return deliver.Campaign{}, &fault.Error{Code: fault.Conflict, Message: fmt.Sprintf("Stage %d was already sent in campaign %d. To reach people added to the list since, add them to that campaign; to tell everyone something new, send an update; to send this stage again, confirm a resend.", stage, c.ID),
+					Fields: map[string]string{"resend": "Confirm to send this stage again to people who already had it."}}
+			}
+		}
+	}
 	if err := a.preflight(ctx, inc, req, stage); err != nil {
 		return deliver.Campaign{}, err
 	}
@@ -437,7 +445,7 @@ func (a *App) queueCampaign(ctx context.Context, c deliver.Campaign) error {
 		if err != nil {
 			return err
 		}
-		if cur.Status != deliver.CampaignQueuing {
+		if cur.Status != deliver.CampaignQueuing && cur.Status != deliver.CampaignRunning {
 			return errStop // paused or cancelled while queuing
 		}
 		var es []deliver.NewEntry
@@ -479,8 +487,50 @@ func (a *App) queueCampaign(ctx context.Context, c deliver.Campaign) error {
 	if err != nil {
 		return err
 	}
+	if c.Status == deliver.CampaignRunning {
+		unreachable += c.Unreachable
+	}
 	_, err = a.Store.SetCampaignStatus(ctx, incident.Actor{}, c.IncidentID, c.ID, deliver.CampaignRunning, unreachable)
 	return err
+}
+
+// AddToCampaign sends a running or finished campaign's notice to the
+// people added to the list since it was queued, and only to them (the
+// outbox holds one message per person and channel). It returns how many
+// were queued. Errors: fault.Conflict for a paused or cancelled campaign.
+func (a *App) AddToCampaign(ctx context.Context, u *auth.User, id, campaignID int64) (int, error) {
+	if err := may(u, auth.SendNotices); err != nil {
+		return 0, err
+	}
+	if _, err := a.work(ctx, u, id, auth.WorkIncident); err != nil {
+		return 0, err
+	}
+	c, err := a.Store.Campaign(ctx, id, campaignID)
+	if err != nil {
+		return 0, err
+	}
+	if c.Status == deliver.CampaignDone {
+		if c, err = a.Store.SetCampaignStatus(ctx, actorOf(u), id, campaignID, deliver.CampaignRunning, -1); err != nil {
+			return 0, err
+		}
+	}
+	if c.Status != deliver.CampaignRunning {
+		return 0, fault.Errorf(fault.Conflict, "The campaign is %s: people can be added while it runs or after it ends.", c.Status)
+	}
+	before, err := a.Store.CampaignCounts(ctx, campaignID)
+	if err != nil {
+		return 0, err
+	}
+	if err := a.queueCampaign(ctx, c); err != nil {
+		return 0, err
+	}
+	after, err := a.Store.CampaignCounts(ctx, campaignID)
+	if err != nil {
+		return 0, err
+	}
+	n := after.Total("") - before.Total("")
+	_, err = a.Store.AddNote(ctx, actorOf(u), id, incident.EntryDecision, fmt.Sprintf("Notices to people: %d people added to the list since campaign %d was queued were added to it.", n, campaignID))
+	return n, err
 }
 
 func digitsOf(s string) string {

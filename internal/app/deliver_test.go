@@ -21,6 +21,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/deliver"
 	"github.com/breachdesk/breachdesk/internal/demo"
 	"github.com/breachdesk/breachdesk/internal/evidence"
+	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/notice"
 	"github.com/breachdesk/breachdesk/internal/notify"
 	"github.com/breachdesk/breachdesk/internal/store"
@@ -58,9 +59,9 @@ func (c *countingSession) Data(r io.Reader) error {
 	return nil
 }
 
+// count totals the messages received; the caller holds s.mu or the
+// server is idle.
 func (s *countingSink) count() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	n := 0
 	for _, k := range s.ids {
 		n += k
@@ -121,17 +122,18 @@ func deliveryFixture(tb testing.TB, n int) (*app.App, *countingSink, string, int
 }
 
 // runUntil runs a delivery worker until the campaign has nothing pending.
-func runUntil(tb testing.TB, a *app.App, addr string, campaign int64, slots int) time.Duration {
+// With done it waits for the workers to mark the campaign done.
+func runUntil(tb testing.TB, a *app.App, addr string, campaign int64, slots int, done ...bool) time.Duration {
 	tb.Helper()
 	m, err := deliver.NewMailer(deliver.SMTPConfig{Addr: addr, TLS: "none", Concurrency: slots})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
+	stopped := make(chan error)
 	start := time.Now()
 	go func() {
-		done <- a.RunDelivery(ctx, &deliver.Worker{Mail: m, Owner: "test", Poll: 50 * time.Millisecond})
+		stopped <- a.RunDelivery(ctx, &deliver.Worker{Mail: m, Owner: "test", Poll: 50 * time.Millisecond})
 	}()
 	deadline := time.Now().Add(10 * time.Minute)
 	for {
@@ -139,7 +141,7 @@ func runUntil(tb testing.TB, a *app.App, addr string, campaign int64, slots int)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if v.Status == deliver.CampaignDone || v.Status == deliver.CampaignRunning && v.Counts.Total("") > 0 && v.Counts.Pending() == 0 {
+		if v.Status == deliver.CampaignDone || len(done) == 0 && v.Status == deliver.CampaignRunning && v.Counts.Total("") > 0 && v.Counts.Pending() == 0 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -149,7 +151,7 @@ func runUntil(tb testing.TB, a *app.App, addr string, campaign int64, slots int)
 	}
 	took := time.Since(start)
 	cancel()
-	if err := <-done; err != nil {
+	if err := <-stopped; err != nil {
 		tb.Fatal(err)
 	}
 	return took
@@ -167,7 +169,10 @@ func BenchmarkDelivery(b *testing.B) {
 		a, sink, addr, c := deliveryFixture(b, n)
 		b.StartTimer()
 		took := runUntil(b, a, addr, c, 16)
-		b.ReportMetric(float64(sink.count())/took.Seconds(), "msg/s")
+		sink.mu.Lock()
+		n := sink.count()
+		sink.mu.Unlock()
+		b.ReportMetric(float64(n)/took.Seconds(), "msg/s")
 	}
 }
 
@@ -193,5 +198,36 @@ func TestDeliveryTellsEveryPersonOnce(t *testing.T) {
 	}
 	if v.Counts.Total(deliver.Sent) != 300 || v.Counts.Pending() != 0 || v.Counts.Told() != 300 {
 		t.Fatalf("counts %+v", v.Counts)
+	}
+}
+
+// TestAddedPeopleGetOnlyTheirNotice: a stage already sent is not started
+// again without a confirmed resend; people added to the list afterwards
+// are added to the campaign and only they are sent it.
+func TestAddedPeopleGetOnlyTheirNotice(t *testing.T) {
+	ctx := context.Background()
+	a, sink, addr, c := deliveryFixture(t, 50)
+	runUntil(t, a, addr, c, 4, true)
+	var b strings.Builder
+	b.WriteString("name,email\n")
+	for i := 50; i < 70; i++ {
+		fmt.Fprintf(&b, "Person %d,person%d@example.org\n", i, i)
+	}
+	if _, err := a.ImportPeople(ctx, app.System, 4, strings.NewReader(b.String())); err != nil {
+		t.Fatal(err)
+	}
+	_, err := a.StartCampaign(ctx, app.System, 4, app.CampaignRequest{Option: notice.OptionAll, Practicable: "x", Override: "test"})
+	if fault.CodeOf(err) != fault.Conflict || !strings.Contains(fault.MessageOf(err), "already sent") {
+		t.Fatalf("the same stage again without a resend: %v", err)
+	}
+	n, err := a.AddToCampaign(ctx, app.System, 4, c)
+	if err != nil || n != 20 {
+		t.Fatalf("added %d: %v", n, err)
+	}
+	runUntil(t, a, addr, c, 4)
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	if len(sink.ids) != 70 || sink.count() != 70 {
+		t.Fatalf("%d distinct of %d messages, want 70 each once", len(sink.ids), sink.count())
 	}
 }

@@ -205,6 +205,10 @@ func (s *Server) campaignAction(w http.ResponseWriter, r *http.Request) {
 	case "cancel":
 		_, err = s.SetCampaign(ctx, u, id, cid, deliver.CampaignCancelled)
 		msg = "Cancelled: what was not sent never will be."
+	case "add":
+		var n int
+		n, err = s.AddToCampaign(ctx, u, id, cid)
+		msg = strconv.Itoa(n) + " people added to the list since were queued; people already queued are not sent it again."
 	case "resend":
 		var q, unreachable int
 		q, unreachable, err = s.ResendUndelivered(ctx, u, id, cid)
