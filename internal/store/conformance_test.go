@@ -34,6 +34,7 @@ var suite = []struct {
 	{"DomainRulesHoldInTheStore", testDomainRulesHoldInTheStore},
 	{"OutboxClaimsLeasesAndRecords", testOutboxClaimsLeasesAndRecords},
 	{"SecretsAndReferences", testSecretsAndReferences},
+	{"KeyRotationResealsDelivery", testKeyRotationResealsDelivery},
 	{"AuditTruncationIsDetected", testAuditTruncationIsDetected},
 	{"AuditRewriteWithoutTheKeyIsDetected", testAuditRewriteWithoutTheKeyIsDetected},
 	{"AuditRewriteWithTheKeyIsDetectedByTheHeads", testAuditRewriteWithTheKeyIsDetectedByTheHeads},

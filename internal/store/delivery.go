@@ -814,13 +814,15 @@ func (db *DB) CampaignsIn(ctx context.Context, status deliver.CampaignStatus) ([
 	return out, rows.Err()
 }
 
+func secretContext(name string) string { return "secret:" + name }
+
 // Secret returns the named secret, made (32 random bytes, sealed under
 // the data key) the first time it is asked for.
 func (db *DB) Secret(ctx context.Context, name string) ([]byte, error) {
 	if db.Sealer == nil {
 		return nil, fault.Errorf(fault.Conflict, "No data key is set up.")
 	}
-	sealCtx := "secret:" + name
+	sealCtx := secretContext(name)
 	var sealed []byte
 	err := db.sql.QueryRowContext(ctx, `SELECT sealed FROM secrets WHERE name = ?`, name).Scan(&sealed)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"testing"
@@ -177,5 +178,62 @@ func testSecretsAndReferences(t *testing.T, o opener) {
 	}
 	if _, err := db.FindReference(ctx, []byte("nope")); fault.CodeOf(err) != fault.NotFound {
 		t.Fatalf("unknown key: %v", err)
+	}
+}
+
+// testKeyRotationResealsDelivery: rotating the data key seals again the
+// copies of messages sent, the lookup references, enquiries' notes and
+// the secrets, so everything opens under the new key and nothing under
+// the old.
+func testKeyRotationResealsDelivery(t *testing.T, o opener) {
+	ctx := context.Background()
+	db, now, by, c, people := outboxFixture(t, o, 1)
+	if _, err := db.EnqueueMessages(ctx, c.ID, []deliver.NewEntry{{PersonID: people[0].ID, Channel: deliver.Email}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SetCampaignStatus(ctx, by, c.IncidentID, c.ID, deliver.CampaignRunning, 0); err != nil {
+		t.Fatal(err)
+	}
+	es, err := db.ClaimMessages(ctx, "w", []deliver.Channel{deliver.Email}, *now, now.Add(time.Minute), 1)
+	if err != nil || len(es) != 1 {
+		t.Fatal(err)
+	}
+	if err := db.RecordResults(ctx, "w", []deliver.Result{{EntryID: es[0].ID, Outcome: deliver.Outcome{Status: deliver.Sent}, Content: []byte("Dear Person 0"), At: *now}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SetReferences(ctx, []deliver.Reference{{IncidentID: c.IncidentID, PersonID: people[0].ID, Key: []byte("k"), CheckKey: []byte("c"), CheckKind: "postcode", Value: "AAAA-BBBB-CCCC-DDDD"}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.AddEnquiry(ctx, by, deliver.Enquiry{IncidentID: c.IncidentID, At: *now, Channel: "phone", Category: "affected", Outcome: "answered", Notes: "Caller: Person 0"}); err != nil {
+		t.Fatal(err)
+	}
+	secret, err := db.Secret(ctx, "delivery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := db.Sealer
+	fresh, err := vault.New(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.ResealAll(ctx, old, fresh); err != nil {
+		t.Fatal(err)
+	}
+	db.Sealer = fresh
+	if got, err := db.Content(ctx, c.IncidentID, es[0].ID); err != nil || string(got) != "Dear Person 0" {
+		t.Fatalf("message copy after rotation: %q %v", got, err)
+	}
+	if r, err := db.Reference(ctx, c.IncidentID, people[0].ID); err != nil || r.Value != "AAAA-BBBB-CCCC-DDDD" {
+		t.Fatalf("reference after rotation: %+v %v", r, err)
+	}
+	if e, err := db.Enquiries(ctx, c.IncidentID); err != nil || len(e) != 1 || e[0].Notes != "Caller: Person 0" {
+		t.Fatalf("enquiry after rotation: %+v %v", e, err)
+	}
+	if s, err := db.Secret(ctx, "delivery"); err != nil || !bytes.Equal(s, secret) {
+		t.Fatalf("the secret changed or does not open: %v", err)
+	}
+	db.Sealer = old
+	if _, err := db.Content(ctx, c.IncidentID, es[0].ID); err == nil {
+		t.Fatal("the old key still opens a message copy")
 	}
 }
