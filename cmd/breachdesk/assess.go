@@ -12,6 +12,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/facts"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/law"
+	"github.com/breachdesk/breachdesk/internal/matrix"
 )
 
 func cmdAssess(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -20,8 +21,13 @@ func cmdAssess(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	at := fs.String("at", "", "judge deadlines as of this time (RFC 3339, e.g. 2026-03-05T09:00:00Z); default now")
 	rulesDir := fs.String("rules", env("BREACHDESK_RULES", ""), "folder of the organisation's own rule packs (*.yaml) (env BREACHDESK_RULES)")
 	target := fs.Int("target-hours", atoiOr(env("BREACHDESK_TARGET_HOURS", "0"), 0), "internal target for 'as soon as practicable', in hours; default each rule's own, 72 (env BREACHDESK_TARGET_HOURS)")
+	matrixFormat := fs.String("matrix", "", "print the notification matrix instead of the report: text, csv, pdf or json")
+	sortBy := fs.String("sort", "deadline", "order of the matrix's rows: "+strings.Join(matrix.Sorts, ", "))
+	only := fs.String("only", "", "matrix rows with these decisions only, comma separated (required,undetermined,recommended,not_required)")
+	out := fs.String("out", "", "file to write; standard output when empty")
+	zone := fs.String("tz", "UTC", "time zone of the matrix's deadlines (IANA name, e.g. America/New_York)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: breachdesk assess [--json] [--at TIME] [--rules DIR] FILE   (FILE is a facts document, JSON or YAML; - for standard input)")
+		fmt.Fprintln(stderr, "usage: breachdesk assess [--json | --matrix text|csv|pdf|json [--sort deadline|law|place|people|decision] [--only DECISIONS] [--tz ZONE]] [--at TIME] [--rules DIR] [--out FILE] FILE   (FILE is a facts document, JSON or YAML; - for standard input)")
 		fs.PrintDefaults()
 	}
 	if err := parse(fs, args); err != nil {
@@ -30,6 +36,15 @@ func cmdAssess(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return &exitError{code: 2, err: errors.New("give one facts file")}
+	}
+	switch *matrixFormat {
+	case "", "text", "csv", "pdf", "json":
+	default:
+		return &exitError{code: 2, err: fmt.Errorf("--matrix %q: use text, csv, pdf or json", *matrixFormat)}
+	}
+	loc, err := time.LoadLocation(*zone)
+	if err != nil {
+		return &exitError{code: 2, err: fmt.Errorf("--tz %q is not a time zone like Europe/London", *zone)}
 	}
 	when := time.Now().UTC()
 	if *at != "" {
@@ -40,7 +55,6 @@ func cmdAssess(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		when = t.UTC()
 	}
 	var data []byte
-	var err error
 	if name := fs.Arg(0); name == "-" {
 		data, err = io.ReadAll(io.LimitReader(stdin, 10<<20))
 	} else {
@@ -58,12 +72,49 @@ func cmdAssess(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 		return err
 	}
 	a := rules.Assess(f, law.Options{At: when, TargetHours: *target})
+	w := stdout
+	if *out != "" {
+		file, err := os.OpenFile(*out, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		defer file.Close()
+		w = file
+	}
+	if *matrixFormat != "" {
+		title := f.Title
+		if title == "" {
+			title = "the breach"
+		}
+		m := matrix.Build(rules, a, title)
+		if *only != "" {
+			m.Only(strings.Split(*only, ",")...)
+		}
+		if err := m.Sort(*sortBy); err != nil {
+			return &exitError{code: 2, err: err}
+		}
+		switch *matrixFormat {
+		case "csv":
+			return m.WriteCSV(w, loc)
+		case "pdf":
+			org := ""
+			if f.Organisation != nil {
+				org = f.Organisation.Name
+			}
+			return m.WritePDF(w, org, loc)
+		case "json":
+			enc := json.NewEncoder(w)
+			enc.SetIndent("", "  ")
+			return enc.Encode(m)
+		}
+		return m.WriteText(w, loc)
+	}
 	if *asJSON {
-		enc := json.NewEncoder(stdout)
+		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
 		return enc.Encode(a)
 	}
-	writeReport(stdout, f, a)
+	writeReport(w, f, a)
 	return nil
 }
 

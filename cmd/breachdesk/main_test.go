@@ -179,6 +179,38 @@ func TestAssessCommand(t *testing.T) {
 	}
 }
 
+func TestAssessMatrix(t *testing.T) {
+	example := "../../examples/us-multistate-retailer.yaml"
+	code, out, errs := runCLI(t, "", "assess", "--matrix", "text", "--only", "required", "--at", "2026-11-04T09:00:00Z", example)
+	for _, want := range []string{"Notification matrix:", "US-CA: 1450", "Cal. Civ. Code § 1798.82(f)", "the Texas Attorney General", "PIPEDA", "Quebec"} {
+		if code != 0 || !strings.Contains(out, want) {
+			t.Fatalf("matrix lacks %q: %d %s %s", want, code, out, errs)
+		}
+	}
+	if strings.Contains(out, "Not required") {
+		t.Fatal("--only required shows rows not required")
+	}
+	if first := strings.Split(out, "\n")[4]; !strings.Contains(first, "2026-11-05") {
+		t.Fatalf("sorted by deadline, the first row is the soonest: %s", first)
+	}
+	pdf := filepath.Join(t.TempDir(), "m.pdf")
+	if code, _, errs := runCLI(t, "", "assess", "--matrix", "pdf", "--tz", "America/Chicago", "--out", pdf, example); code != 0 {
+		t.Fatalf("pdf: %d %s", code, errs)
+	}
+	if b, err := os.ReadFile(pdf); err != nil || !strings.HasPrefix(string(b), "%PDF-") {
+		t.Fatalf("pdf: %v", err)
+	}
+	code, out, _ = runCLI(t, "", "assess", "--matrix", "csv", "--sort", "people", example)
+	if code != 0 || !strings.HasPrefix(out, "regime,law,family,") || !strings.Contains(strings.Split(out, "\n")[1], "us_ca,") {
+		t.Fatalf("csv by people: %d %.300s", code, out)
+	}
+	for _, bad := range [][]string{{"--matrix", "xls"}, {"--matrix", "text", "--sort", "colour"}, {"--matrix", "text", "--tz", "Mars/Olympus"}} {
+		if code, _, _ := runCLI(t, "", append(append([]string{"assess"}, bad...), example)...); code != 2 {
+			t.Fatalf("%v: %d", bad, code)
+		}
+	}
+}
+
 func TestNoticeCommand(t *testing.T) {
 	code, out, errs := runCLI(t, "", "notice", "--facts", "../../examples/retailer-card-skimming.yaml", "--kind", "oaic")
 	if code != 0 || !strings.Contains(out, "Statement about an eligible data breach") || !strings.Contains(out, "Recommended steps for individuals") {

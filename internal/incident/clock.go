@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/breachdesk/breachdesk/internal/law"
 )
 
 // Clock is a deadline that runs from when the organisation became aware of
@@ -156,18 +158,4 @@ func (i *Incident) obligationClocks() []Clock {
 }
 
 // RegimeLabel is a short name for a regime id.
-func RegimeLabel(id string) string {
-	switch id {
-	case RegimeNZ:
-		return "NZ"
-	case RegimeAU:
-		return "AU"
-	case RegimeVIC:
-		return "VIC"
-	case RegimeEU:
-		return "GDPR"
-	case RegimeUK:
-		return "UK GDPR"
-	}
-	return id
-}
+func RegimeLabel(id string) string { return law.ShortName(id) }

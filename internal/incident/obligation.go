@@ -144,6 +144,8 @@ func (o *Obligation) AudienceLabel() string {
 		return "Tell the affected people"
 	case "public":
 		return "Public notice"
+	case "organisations":
+		return "Tell other organisations"
 	case "record":
 		return "Keep a record"
 	}

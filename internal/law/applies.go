@@ -19,6 +19,16 @@ var eea = map[string]bool{"AT": true, "BE": true, "BG": true, "HR": true, "CY": 
 // live, from the places each pack protects; with neither, every regime
 // that does not turn on residence alone is shown and the answer says so.
 // The notes say what could not be considered.
+// Pack is the loaded pack of a regime, or nil.
+func (r *Rules) Pack(regime string) *Pack {
+	for _, p := range r.Packs {
+		if p.Regime == regime {
+			return p
+		}
+	}
+	return nil
+}
+
 func (r *Rules) applicable(f *facts.Facts) ([]*Pack, []Applies, bool, []string) {
 	byID := map[string]*Pack{}
 	for _, p := range r.Packs {
@@ -123,7 +133,8 @@ func (r *Rules) applicable(f *facts.Facts) ([]*Pack, []Applies, bool, []string) 
 	for _, id := range order {
 		p := byID[id]
 		packs = append(packs, p)
-		out = append(out, Applies{Regime: id, Title: p.Title, Regulator: p.Regulator, Reason: reasons[id]})
+		codes, n := livesIn(p)
+		out = append(out, Applies{Regime: id, Title: p.Title, Regulator: p.Regulator, Reason: reasons[id], Places: codes, People: n})
 	}
 	if out == nil {
 		out = []Applies{}

@@ -44,6 +44,10 @@ type Applies struct {
 	Title     string `json:"title"`
 	Regulator string `json:"regulator,omitempty"`
 	Reason    string `json:"reason"`
+	// Places are the codes in people.by_jurisdiction that the regime
+	// covers, and People how many affected people were counted there.
+	Places []string `json:"places,omitempty"`
+	People int64    `json:"people,omitempty"`
 }
 
 // Harm is the risk of harm as the assessment reports it.

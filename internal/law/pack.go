@@ -181,6 +181,9 @@ type Rules struct {
 	// bySub, for a country (or EU), the packs naming one of its
 	// subdivisions (or member states).
 	byPlace, bySub map[string][]*Pack
+	// statutes are the US state profiles the state packs were compiled
+	// from, by regime, for the letters to residents.
+	statutes map[string]*stateLaw
 }
 
 // placeIndex builds byPlace once.
@@ -249,11 +252,15 @@ func Load(dir string) (*Rules, error) {
 			return nil, err
 		}
 	}
-	states, _, err := loadStatutes()
+	states, laws, err := loadStatutes()
 	if err != nil {
 		return nil, err
 	}
 	r.Packs = append(r.Packs, states...)
+	r.statutes = map[string]*stateLaw{}
+	for _, s := range laws {
+		r.statutes[s.Regime] = s
+	}
 	r.Version = BuiltinVersion
 	if dir != "" {
 		own, err := filepath.Glob(filepath.Join(dir, "*.yaml"))

@@ -23,7 +23,7 @@ import (
 // spec/facts.schema.json.
 func factsChoices() map[string]any {
 	return map[string]any{
-		"Laws": org.Laws, "Categories": incident.DataCategories, "Causes": incident.Causes, "Recipients": incident.Recipients,
+		"Laws": org.Laws, "LawGroups": org.LawGroups(), "Categories": incident.DataCategories, "Causes": incident.Causes, "Recipients": incident.Recipients,
 		"HarmTypes": HarmTypes,
 		"Methods": []choice{{"misdirected_email", "Email to the wrong person"}, {"misdirected_mail", "Letter to the wrong person"},
 			{"unintended_publication", "Published by mistake"}, {"lost_device", "Lost device"}, {"stolen_device", "Stolen device"},

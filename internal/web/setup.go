@@ -21,7 +21,7 @@ func (s *Server) setupForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return
 	}
-	s.renderForm(w, r, "setup", "Set up breachdesk", map[string]any{"PreCSRF": s.preToken(w, r), "Laws": org.Laws, "Sectors": org.Sectors}, nil, nil)
+	s.renderForm(w, r, "setup", "Set up breachdesk", map[string]any{"PreCSRF": s.preToken(w, r), "Laws": org.Laws, "LawGroups": org.LawGroups(), "Sectors": org.Sectors}, nil, nil)
 }
 
 func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
@@ -45,7 +45,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 	} else if f.Get("admin_password") != f.Get("admin_password2") {
 		errs.Add("admin_password2", "The two passwords differ.")
 	}
-	data := map[string]any{"PreCSRF": s.preToken(w, r), "Laws": org.Laws, "Sectors": org.Sectors}
+	data := map[string]any{"PreCSRF": s.preToken(w, r), "Laws": org.Laws, "LawGroups": org.LawGroups(), "Sectors": org.Sectors}
 	if err := errs.Err(); err != nil {
 		s.renderForm(w, r, "setup", "Set up breachdesk", data, f, err)
 		return
