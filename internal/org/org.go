@@ -139,10 +139,13 @@ var Laws = []Law{
 	{"za_popia", "South Africa: Protection of Personal Information Act (POPIA), s 22", "Africa"},
 }
 
-// LawGroup is one heading of the list of laws.
+// LawGroup is one heading of the list of laws. Open groups are shown
+// unfolded: those of the laws breachdesk started with (New Zealand,
+// Australia, Victoria, the GDPR and the UK GDPR).
 type LawGroup struct {
 	Name string
 	Laws []Law
+	Open bool
 }
 
 // LawGroups is Laws under their headings, in order.
@@ -150,7 +153,7 @@ func LawGroups() []LawGroup {
 	var out []LawGroup
 	for _, l := range Laws {
 		if len(out) == 0 || out[len(out)-1].Name != l.Group {
-			out = append(out, LawGroup{Name: l.Group})
+			out = append(out, LawGroup{Name: l.Group, Open: l.Group == "Asia-Pacific" || l.Group == "Europe"})
 		}
 		out[len(out)-1].Laws = append(out[len(out)-1].Laws, l)
 	}
