@@ -43,7 +43,7 @@ func may(u *auth.User, p auth.Permission) error {
 		if u != nil {
 			role = u.Role.Label()
 		}
-		return fault.Errorf(fault.Forbidden, "Your role (%s) does not allow this. Ask your privacy officer if you need access.", role)
+		return fault.Errorf(fault.Forbidden, "Your role (%s) does not allow this. Ask an administrator if you need access.", role)
 	}
 	return nil
 }

@@ -47,6 +47,7 @@ type Store interface {
 	notice.Store
 	notice.TemplateStore
 	notice.PeopleStore
+	notice.TextStore
 	plan.Store
 	exercise.Store
 	jobs.Store

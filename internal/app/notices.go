@@ -71,6 +71,7 @@ func (a *App) notice(ctx context.Context, inc *incident.Incident, k notice.Kind,
 		for i := range ps {
 			if ps[i].ID == opt.PersonID {
 				d.Person, self = &ps[i].Person, i
+				d.Narrow(notice.Applying(inc.Obligations), ps[i].Jurisdiction)
 			}
 		}
 		if d.Person == nil {
@@ -117,6 +118,11 @@ func (a *App) noticeData(ctx context.Context, inc *incident.Incident, k notice.K
 	if err != nil {
 		return d, err
 	}
+	text, err := a.Store.NoticeText(ctx, inc.ID)
+	if err != nil {
+		return d, err
+	}
+	d.WithText(text)
 	if k == notice.Individual || k == notice.Public {
 		ps, err := a.Store.PublishedFor(ctx, inc.ID)
 		if err != nil {
@@ -286,6 +292,7 @@ func (a *App) Letters(ctx context.Context, u *auth.User, id int64, opt NoticeOpt
 		}
 		pd := d
 		pd.Person = &p.Person
+		pd.Narrow(notice.Applying(inc.Obligations), p.Jurisdiction)
 		doc, err := a.Writer.Render(pd)
 		if err != nil {
 			return nil, 0, err
@@ -324,4 +331,23 @@ func (a *App) Letters(ctx context.Context, u *auth.User, id int64, opt NoticeOpt
 		return nil, 0, err
 	}
 	return pdf.Bytes(), n, nil
+}
+
+// NoticeText returns the incident's notice text as the team wrote it.
+func (a *App) NoticeText(ctx context.Context, u *auth.User, id int64) (notice.Text, error) {
+	if _, _, err := a.Open(ctx, u, id, auth.ReadAccess); err != nil {
+		return notice.Text{}, err
+	}
+	return a.Store.NoticeText(ctx, id)
+}
+
+// SaveNoticeText stores what the team writes for the incident's notices:
+// what happened in plain words, the steps taken and the advice, each
+// notice then saying it in place of the facts' wording. Returns
+// fault.Invalid, naming the field, for text too long.
+func (a *App) SaveNoticeText(ctx context.Context, u *auth.User, id int64, t notice.Text) error {
+	if _, err := a.work(ctx, u, id, auth.WorkIncident); err != nil {
+		return err
+	}
+	return a.Store.SaveNoticeText(ctx, actorOf(u), id, t)
 }

@@ -22,6 +22,7 @@ type Workspace struct {
 	Evidence     []incident.Evidence
 	Participants []incident.Participant
 	Review       incident.ReviewRecord
+	Assessments  []incident.Assessment
 	Scans        []jobs.Job
 	Experts      []incident.Expert
 	Escalation   []incident.EscalationRule
@@ -45,6 +46,7 @@ func (a *App) Workspace(ctx context.Context, u *auth.User, id int64) (*Workspace
 		func() (err error) { w.Evidence, err = a.Store.EvidenceList(ctx, id); return },
 		func() (err error) { w.Participants, err = a.Store.Participants(ctx, id); return },
 		func() (err error) { w.Review, err = a.Store.Review(ctx, id); return },
+		func() (err error) { w.Assessments, err = a.Store.Assessments(ctx, id); return },
 		func() (err error) { w.Scans, err = a.Store.JobsOf(ctx, id); return },
 		func() (err error) { w.Experts, err = a.Store.Experts(ctx); return },
 		func() (err error) { w.Escalation, err = a.Store.EscalationRules(ctx); return },

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/fault"
@@ -13,11 +14,20 @@ type ReviewNotes struct {
 	WentWell, WentBadly, Lessons string
 }
 
-// SaveReview saves what went well and badly and the lessons learned.
-// Returns fault.Invalid for an answer over 20,000 characters.
+// SaveReview saves what went well and badly and the lessons learned; it
+// records nothing when they are as stored. Returns fault.Invalid for an
+// answer over 20,000 characters.
 func (a *App) SaveReview(ctx context.Context, u *auth.User, id int64, n ReviewNotes) error {
 	if _, err := a.work(ctx, u, id, auth.WorkIncident); err != nil {
 		return err
+	}
+	rv, err := a.Store.Review(ctx, id)
+	if err != nil {
+		return err
+	}
+	same := func(a, b string) bool { return strings.TrimSpace(a) == strings.TrimSpace(b) }
+	if same(rv.WentWell, n.WentWell) && same(rv.WentBadly, n.WentBadly) && same(rv.Lessons, n.Lessons) {
+		return nil
 	}
 	return a.Store.SaveReviewNotes(ctx, actorOf(u), id, n.WentWell, n.WentBadly, n.Lessons)
 }

@@ -187,11 +187,30 @@ func countOf(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
+// elementLabels name the scanner's kinds of personal data for people.
+var elementLabels = map[discover.Type]string{
+	discover.Email: "email addresses", discover.Phone: "phone numbers", discover.CreditCard: "payment card numbers",
+	discover.IBAN: "IBANs (bank accounts)", discover.USSSN: "US Social Security numbers", discover.AUTFN: "tax file numbers (AU)",
+	discover.AUMedicare: "Medicare numbers (AU)", discover.AUABN: "ABNs (AU)", discover.NZIRD: "IRD numbers (NZ)",
+	discover.NZNHI: "NHI numbers (NZ)", discover.Passport: "passport numbers", discover.DriverLicence: "driver licence numbers",
+	discover.DateOfBirth: "dates of birth", discover.PersonName: "names", discover.StreetAddress: "street addresses",
+	discover.IPAddress: "IP addresses", discover.NZBankAccount: "bank account numbers (NZ)", discover.AUBSBAccount: "BSB and account numbers (AU)",
+	discover.Password: "passwords", discover.Health: "health information",
+}
+
+// ElementLabel names a kind of personal data the scanner finds, in words.
+func ElementLabel(t discover.Type) string {
+	if l, ok := elementLabels[t]; ok {
+		return l
+	}
+	return strings.ReplaceAll(string(t), "_", " ")
+}
+
 func typesFound(sum *discover.Summary) string {
 	var parts []string
 	for _, t := range discover.Types {
 		if c := sum.Counts[t]; c != nil {
-			parts = append(parts, fmt.Sprintf("%s %d", strings.ReplaceAll(string(t), "_", " "), c.Validated+c.Unvalidated))
+			parts = append(parts, fmt.Sprintf("%s %d", ElementLabel(t), c.Validated+c.Unvalidated))
 		}
 	}
 	if len(parts) == 0 {

@@ -30,39 +30,61 @@ func ParseStepAction(s string) (StepAction, bool) {
 	return "", false
 }
 
-// MoveStep starts, completes or reopens a step. The Review step completes
-// only once the review names a root cause and the lessons learned.
-// Returns fault.Conflict, saying what must happen first, when the rules
-// of the steps refuse.
-func (a *App) MoveStep(ctx context.Context, u *auth.User, id int64, st incident.Step, action StepAction) (*incident.Incident, error) {
+// MoveStep starts, completes or reopens a step. A step completes once
+// what it is for has been done (incident.Unfinished); the Review step
+// also needs a root cause and the lessons learned. An administrator may
+// complete a step anyway with override, the reason, which the timeline
+// and the audit log keep with what was outstanding. Returns
+// fault.Conflict, saying what must happen first, when the rules refuse,
+// and fault.Forbidden for an override by anyone else.
+func (a *App) MoveStep(ctx context.Context, u *auth.User, id int64, st incident.Step, action StepAction, override string) (*incident.Incident, error) {
 	if _, err := a.work(ctx, u, id, auth.WorkIncident); err != nil {
 		return nil, err
 	}
-	if st == incident.Review && action == CompleteStep {
-		rv, err := a.Store.Review(ctx, id)
-		if err != nil {
+	override = strings.TrimSpace(override)
+	if override != "" && (action != CompleteStep || !u.Can(auth.OverrideClose)) {
+		return nil, fault.Errorf(fault.Forbidden, "Only an administrator can complete a step with work outstanding.")
+	}
+	var tasks []incident.Task
+	var reviewMissing []string
+	if action == CompleteStep {
+		var err error
+		if tasks, err = a.Store.Tasks(ctx, id); err != nil {
 			return nil, err
 		}
-		if !rv.Complete() {
-			return nil, fault.Errorf(fault.Conflict, "Before completing the review, record %s.", strings.Join(rv.Missing(), " and "))
+		if st == incident.Review {
+			rv, err := a.Store.Review(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			reviewMissing = rv.Missing()
+			if len(reviewMissing) > 0 && override == "" {
+				return nil, &fault.Error{Code: fault.Conflict, Message: "Before completing the review, record " + strings.Join(reviewMissing, " and ") + ".",
+					Fields: map[string]string{"lessons": "Write the lessons learned.", "description": "Add at least one root cause."}}
+			}
 		}
 	}
 	return a.Store.UpdateIncident(ctx, actorOf(u), id, func(i *incident.Incident) (incident.Change, error) {
 		now := a.Now()
+		ch := incident.Change{Kind: incident.EntryState, Action: "step." + string(action), Details: map[string]any{"step": st}}
 		var err error
-		var verb string
 		switch action {
 		case StartStep:
-			err, verb = i.Start(st, now), "Started"
+			err, ch.Text = i.Start(st, now), "Started the "+st.Label()+" step."
 		case CompleteStep:
-			err, verb = i.Complete(st, now), "Completed"
+			outstanding := append(i.Unfinished(st, tasks), reviewMissing...)
+			err, ch.Text = i.Complete(st, tasks, override, now), "Completed the "+st.Label()+" step."
+			if override != "" && len(outstanding) > 0 {
+				ch.Kind = incident.EntryDecision
+				ch.Text = "Completed the " + st.Label() + " step with work outstanding (administrator override): " + override + ". Outstanding: " + strings.Join(outstanding, "; ") + "."
+				ch.Details["override"] = true
+			}
 		case ReopenStep:
-			err, verb = i.Reopen(st), "Reopened"
+			err, ch.Text = i.Reopen(st), "Reopened the "+st.Label()+" step."
 		default:
-			return incident.Change{}, fault.Errorf(fault.NotFound, "Unknown step action %q.", action)
+			return ch, fault.Errorf(fault.NotFound, "Unknown step action %q.", action)
 		}
-		return incident.Change{Kind: incident.EntryState, Action: "step." + string(action), Text: verb + " the " + st.Label() + " step.",
-			Details: map[string]any{"step": st}}, err
+		return ch, err
 	})
 }
 
@@ -84,9 +106,10 @@ type TaskOp string
 
 // The task changes.
 const (
-	TaskDone   TaskOp = "done"   // tick it
-	TaskUndo   TaskOp = "undo"   // untick it
-	TaskAssign TaskOp = "assign" // set its assignee and due time
+	TaskDone          TaskOp = "done"   // tick it
+	TaskNotApplicable TaskOp = "na"     // mark it not applicable, with the reason
+	TaskUndo          TaskOp = "undo"   // open it again
+	TaskAssign        TaskOp = "assign" // set its assignee and due time
 )
 
 // TaskChange is one change to a task.
@@ -94,6 +117,8 @@ type TaskChange struct {
 	Op         TaskOp
 	AssigneeID int64
 	Due        *time.Time
+	// Reason says why a task does not apply.
+	Reason string
 }
 
 // UpdateTask applies one change to a task. Returns fault.Invalid for an
@@ -105,13 +130,20 @@ func (a *App) UpdateTask(ctx context.Context, u *auth.User, incID, taskID int64,
 	switch c.Op {
 	case TaskDone, TaskUndo:
 		return a.SetTaskDone(ctx, u, incID, taskID, c.Op == TaskDone)
+	case TaskNotApplicable:
+		by := actorOf(u)
+		return a.Store.UpdateTask(ctx, by, incID, taskID, func(t *incident.Task) (incident.Change, error) {
+			err := t.MarkNotApplicable(c.Reason, by.Name, a.Now())
+			return incident.Change{Text: "Not applicable: " + t.Title + ". Reason: " + t.NotApplicable, Action: "task.not_applicable"}, err
+		})
 	case TaskAssign:
 		return a.AssignTask(ctx, u, incID, taskID, c.AssigneeID, c.Due)
 	}
-	return incident.Task{}, &fault.Error{Code: fault.Invalid, Message: "Unknown task change.", Fields: map[string]string{"op": "Use done, undo or assign."}}
+	return incident.Task{}, &fault.Error{Code: fault.Invalid, Message: "Unknown task change.", Fields: map[string]string{"op": "Use done, na, undo or assign."}}
 }
 
-// SetTaskDone ticks or unticks a task. Returns fault.Conflict when it is
+// SetTaskDone ticks a task, or opens it again (done false) whether it was
+// done or marked not applicable. Returns fault.Conflict when it is
 // already so.
 func (a *App) SetTaskDone(ctx context.Context, u *auth.User, incID, taskID int64, done bool) (incident.Task, error) {
 	if _, err := a.work(ctx, u, incID, auth.WorkIncident); err != nil {
@@ -119,11 +151,11 @@ func (a *App) SetTaskDone(ctx context.Context, u *auth.User, incID, taskID int64
 	}
 	by := actorOf(u)
 	return a.Store.UpdateTask(ctx, by, incID, taskID, func(t *incident.Task) (incident.Change, error) {
-		if t.Done == done {
+		if t.Done == done && (done || t.NotApplicable == "") {
 			return incident.Change{}, fault.Errorf(fault.Conflict, "The task is already %s.", map[bool]string{true: "done", false: "open"}[done])
 		}
 		now := a.Now()
-		t.Done = done
+		t.Done, t.NotApplicable = done, ""
 		if done {
 			t.DoneAt, t.DoneBy = &now, by.Name
 			return incident.Change{Text: "Done: " + t.Title, Action: "task.done"}, nil

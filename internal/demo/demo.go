@@ -46,6 +46,9 @@ type story struct {
 	// facts, when set, is recorded as an assessment (YAML, without the
 	// schema, timeline and organisation, which are filled in).
 	facts string
+	// cause and lessons, when set, are the story's review, done before it
+	// closes.
+	cause, lessons string
 }
 
 func ptr(n int) *int { return &n }
@@ -89,9 +92,11 @@ func stories(users []auth.User) []story {
 			report: incident.Report{WhatHappened: "A bag with documents about a person who receives council services was lost on council premises. Police were told; another employee found the bag about an hour later.",
 				Ongoing: "no", DataCategories: []string{"name", "address"}, PeopleCount: ptr(1), Cause: "theft_or_loss", Recipient: "employee",
 				ActionsTaken: "Bag recovered; enquiries found no one had opened the documents."},
-			triage: &incident.Triage{Kind: incident.KindNearMiss, Severity: incident.SeverityLow, OwnerID: po},
-			notes:  []string{"Satisfied there was no unauthorised access; the individual will not be notified. Reminder sent to staff about carrying files off-site."},
-			close:  "No unauthorised access; lessons shared with staff."},
+			triage:  &incident.Triage{Kind: incident.KindNearMiss, Severity: incident.SeverityLow, OwnerID: po},
+			notes:   []string{"Satisfied there was no unauthorised access; the individual will not be notified. Reminder sent to staff about carrying files off-site."},
+			cause:   "Client documents were carried between buildings in an open bag.",
+			lessons: "Carry client documents off-site only in a closed, labelled folder; staff reminded.",
+			close:   "No unauthorised access; lessons shared with staff."},
 	}
 }
 
@@ -137,7 +142,7 @@ func Load(ctx context.Context, a *app.App) error {
 // tell acts one story out: the report, then the privacy officer's work an
 // hour later, as the use cases record it.
 func tell(ctx context.Context, a *app.App, users []auth.User, s story, now time.Time) error {
-	staff, po, resp, admin := &users[s.by], &users[1], &users[2], &users[0]
+	staff, po, resp := &users[s.by], &users[1], &users[2]
 	at := func(t time.Time) { a.Now = func() time.Time { return t } }
 	s.report.DiscoveredAt = now.Add(-s.ago)
 	occurred := s.report.DiscoveredAt.Add(-6 * time.Hour)
@@ -163,7 +168,7 @@ func tell(ctx context.Context, a *app.App, users []auth.User, s story, now time.
 		}
 	}
 	for _, x := range s.start {
-		if _, err := a.MoveStep(ctx, po, inc.ID, x, app.StartStep); err != nil {
+		if _, err := a.MoveStep(ctx, po, inc.ID, x, app.StartStep, ""); err != nil {
 			return err
 		}
 	}
@@ -197,17 +202,55 @@ func tell(ctx context.Context, a *app.App, users []auth.User, s story, now time.
 	}
 	at(step.Add(4 * time.Hour))
 	for _, x := range s.complete {
-		if _, err := a.MoveStep(ctx, po, inc.ID, x, app.CompleteStep); err != nil {
+		if _, err := a.MoveStep(ctx, po, inc.ID, x, app.CompleteStep, ""); err != nil {
+			return err
+		}
+	}
+	if s.lessons != "" {
+		at(step.Add(24 * time.Hour))
+		if err := review(ctx, a, po, inc.ID, s.cause, s.lessons); err != nil {
 			return err
 		}
 	}
 	if s.close != "" {
 		at(now.Add(-time.Hour))
-		if _, err := a.Close(ctx, admin, inc.ID, s.close, true); err != nil {
+		if _, err := a.Close(ctx, po, inc.ID, s.close, false); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// review records the story's root cause and lessons, settles the Review
+// checklist and completes the step.
+func review(ctx context.Context, a *app.App, po *auth.User, id int64, cause, lessons string) error {
+	if _, err := a.MoveStep(ctx, po, id, incident.Review, app.StartStep, ""); err != nil {
+		return err
+	}
+	if _, err := a.AddRootCause(ctx, po, incident.RootCause{IncidentID: id, Category: "process_gap", Description: cause}); err != nil {
+		return err
+	}
+	if err := a.SaveReview(ctx, po, id, app.ReviewNotes{WentWell: "The bag was reported at once and found within the hour.", Lessons: lessons}); err != nil {
+		return err
+	}
+	tasks, err := a.Store.Tasks(ctx, id)
+	if err != nil {
+		return err
+	}
+	for _, t := range tasks {
+		if t.Step != incident.Review {
+			continue
+		}
+		c := app.TaskChange{Op: app.TaskDone}
+		if !strings.Contains(t.Title, "root cause") && !strings.Contains(t.Title, "policies") && !strings.Contains(t.Title, "Evaluate") {
+			c = app.TaskChange{Op: app.TaskNotApplicable, Reason: "A near miss: nothing was exposed, so a small review suffices."}
+		}
+		if _, err := a.UpdateTask(ctx, po, id, t.ID, c); err != nil {
+			return err
+		}
+	}
+	_, err = a.MoveStep(ctx, po, id, incident.Review, app.CompleteStep, "")
+	return err
 }
 
 // assess records an assessment of the story's facts, as the privacy

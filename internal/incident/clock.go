@@ -60,10 +60,10 @@ const (
 // Clocks returns the deadlines that run for this incident. Once it has
 // been assessed, they are its obligations'; before that, the clocks every
 // privacy officer watches under the laws the organisation is subject to
-// (all of them when it has not said). Near misses and incidents that were
-// not breaches have none.
+// (all of them when it has not said). Near misses (reported as such or
+// classified so) and incidents that were not breaches have none.
 func (i *Incident) Clocks(laws []string) []Clock {
-	if i.Triaged && i.Kind != KindBreach {
+	if i.Kind != KindBreach {
 		return nil
 	}
 	if len(i.Obligations) > 0 {

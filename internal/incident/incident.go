@@ -5,6 +5,7 @@
 package incident
 
 import (
+	"encoding/json"
 	"fmt"
 	"time"
 )
@@ -125,6 +126,21 @@ type Incident struct {
 
 // IsExercise says whether the incident is part of a tabletop exercise.
 func (i *Incident) IsExercise() bool { return i.ExerciseID != 0 }
+
+// PeopleAffected is how many people are affected: the assessed facts'
+// count when the assessment says, else the reporter's estimate; nil when
+// nobody knows yet.
+func (i *Incident) PeopleAffected() *int {
+	var f struct {
+		People struct {
+			Count *int `json:"count"`
+		} `json:"people"`
+	}
+	if i.Facts != "" && json.Unmarshal([]byte(i.Facts), &f) == nil && f.People.Count != nil {
+		return f.People.Count
+	}
+	return i.Report.PeopleCount
+}
 
 // Ref is the reference people quote on the phone and in emails.
 func (i *Incident) Ref() string { return fmt.Sprintf("INC-%04d", i.ID) }

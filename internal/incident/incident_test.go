@@ -33,14 +33,15 @@ func TestStepsFollowTheGuidance(t *testing.T) {
 	must(i.Start(Contain, t0))
 	must(i.Start(Assess, t0))
 	must(i.Start(Notify, t0)) // Assess and Notify run together
-	if err := i.Complete(Notify, t0); err == nil || !strings.Contains(err.Error(), "Assess") {
+	if err := i.Complete(Notify, nil, "", t0); err == nil || !strings.Contains(err.Error(), "Assess") {
 		t.Fatalf("notify cannot finish before assess: %v", err)
 	}
 	if err := i.Start(Review, t0); err == nil {
 		t.Fatal("review needs contain and assess done")
 	}
-	must(i.Complete(Contain, t0))
-	must(i.Complete(Assess, t0))
+	must(i.Complete(Contain, nil, "", t0))
+	i.Facts = "{}" // an assessment was recorded
+	must(i.Complete(Assess, nil, "", t0))
 	must(i.Reopen(Assess))
 	if i.Steps.State(Assess) != StepActive || i.Steps[Assess].DoneAt != nil {
 		t.Fatalf("reopened: %+v", i.Steps[Assess])
@@ -90,8 +91,9 @@ func TestClocks(t *testing.T) {
 	i.Start(Contain, t0)
 	i.Start(Assess, t0)
 	i.Start(Notify, t0)
-	i.Complete(Assess, t0.Add(time.Hour))
-	i.Complete(Notify, t0.Add(80*time.Hour))
+	i.Facts = "{}"
+	i.Complete(Assess, nil, "", t0.Add(time.Hour))
+	i.Complete(Notify, nil, "", t0.Add(80*time.Hour))
 	c := i.Clocks([]string{RegimeEU})[0]
 	if c.MetAt == nil || !c.Overdue(now) || !strings.HasPrefix(c.Remaining(now), "met late, 8 hours") {
 		t.Fatalf("met late: %+v %q", c, c.Remaining(now))
@@ -183,5 +185,77 @@ func TestRecordingMeetsTheSuspectedBreachAssessment(t *testing.T) {
 	manual.Assessed(*assess)
 	if manual.Status != ObligationOverridden {
 		t.Fatalf("a person's decision was replaced: %+v", manual)
+	}
+}
+
+// Bug: Contain, Assess, Notify and Review were each accepted with their
+// tasks open, and a breach closed with no assessment recorded.
+func TestStepsCompleteOnlyWhenTheirWorkIsDone(t *testing.T) {
+	i := triaged()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	tasks := []Task{{ID: 1, Step: Contain, Title: "Stop the unauthorised practice"}, {ID: 2, Step: Contain, Title: "Contact the police"}, {ID: 3, Step: Assess, Title: "Clarify"}}
+	must(i.Start(Contain, t0))
+	err := i.Complete(Contain, tasks, "", t0)
+	if fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "“Stop the unauthorised practice” and “Contact the police”") {
+		t.Fatalf("contain with open tasks: %v", err)
+	}
+	tasks[0].Done = true
+	if err := tasks[1].MarkNotApplicable("  ", "Pat", t0); fault.FieldsOf(err)["reason"] == "" {
+		t.Fatalf("not applicable without a reason: %v", err)
+	}
+	must(tasks[1].MarkNotApplicable("Nothing was stolen.", "Pat", t0))
+	must(i.Complete(Contain, tasks, "", t0))
+	must(i.Start(Assess, t0))
+	tasks[2].Done = true
+	if err := i.Complete(Assess, tasks, "", t0); err == nil || !strings.Contains(err.Error(), "record the assessment") {
+		t.Fatalf("assess without a recorded assessment: %v", err)
+	}
+	i.Facts = `{"schema":"breachdesk/facts/v1"}`
+	i.Obligations = []Obligation{{Regime: RegimeNZ, Audience: "regulator", Status: ObligationPending}}
+	must(i.Complete(Assess, tasks, "", t0))
+	must(i.Start(Notify, t0))
+	if err := i.Complete(Notify, tasks, "", t0); err == nil || !strings.Contains(err.Error(), "NZ tell the regulator") {
+		t.Fatalf("notify with a pending obligation: %v", err)
+	}
+	if err := i.Close("", false, t0); err == nil || !strings.Contains(err.Error(), "pending obligations") {
+		t.Fatalf("close with a pending obligation: %v", err)
+	}
+	i.Obligations[0].Status = ObligationDone
+	must(i.Complete(Notify, tasks, "", t0))
+	must(i.Start(Review, t0))
+	open := []Task{{Step: Review, Title: "Identify the root cause"}}
+	must(i.Complete(Review, open, "The board accepted the review as is", t0)) // an override completes it anyway
+	must(i.Close("", false, t0))
+}
+
+func TestBreachClosesOnlyOnceAssessed(t *testing.T) {
+	i := triaged()
+	i.Steps[Review] = StepProgress{State: StepDone}
+	if err := i.Close("", false, t0); fault.CodeOf(err) != fault.Conflict || !strings.Contains(err.Error(), "Record an assessment") {
+		t.Fatalf("a breach closed without an assessment: %v", err)
+	}
+	n := &Incident{Kind: KindNearMiss, Status: StatusOpen, Triaged: true, Steps: NewSteps()}
+	if err := n.Start(Review, t0); err != nil {
+		t.Fatalf("a near miss is reviewed at once: %v", err)
+	}
+	n.Steps[Review] = StepProgress{State: StepDone}
+	if err := n.Close("", false, t0); err != nil {
+		t.Fatalf("a reviewed near miss closes without an assessment: %v", err)
+	}
+}
+
+// Bug: near misses ran the 72-hour clocks until they were triaged.
+func TestNearMissHasNoClocks(t *testing.T) {
+	i := &Incident{Kind: KindNearMiss, Status: StatusReported, Steps: NewSteps(), Report: Report{NearMiss: true, DiscoveredAt: t0}}
+	if cs := i.Clocks(nil); len(cs) != 0 {
+		t.Fatalf("an untriaged near miss runs clocks: %+v", cs)
+	}
+	if i.Overdue(nil, t0.Add(100*time.Hour)) {
+		t.Fatal("an untriaged near miss is overdue")
 	}
 }

@@ -1,6 +1,8 @@
 package incident
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/fault"
@@ -70,6 +72,17 @@ const (
 	StepDone    StepState = "done"
 )
 
+// Label is the state in words.
+func (s StepState) Label() string {
+	switch s {
+	case StepActive:
+		return "In progress"
+	case StepDone:
+		return "Done"
+	}
+	return "Not started"
+}
+
 // StepProgress is one step's state and when it changed.
 type StepProgress struct {
 	State     StepState
@@ -114,7 +127,8 @@ func (i *Incident) requireWorkable() error {
 
 // CanStart says whether step st may start now and, if not, why. Contain can
 // start at once; Assess once containment has begun; Notify once assessment
-// has begun (the two run together); Review once Contain and Assess are done.
+// has begun (the two run together); Review once Contain and Assess are
+// done, or at once for a near miss.
 func (i *Incident) CanStart(st Step) error {
 	if err := i.requireWorkable(); err != nil {
 		return err
@@ -132,7 +146,8 @@ func (i *Incident) CanStart(st Step) error {
 			return fault.Errorf(fault.Conflict, "Start Assess first: whether and whom to notify follows from the assessment.")
 		}
 	case Review:
-		if i.Steps.state(Contain) != StepDone || i.Steps.state(Assess) != StepDone {
+		// A near miss harmed nobody: it is reviewed for its lessons at once.
+		if i.Kind != KindNearMiss && (i.Steps.state(Contain) != StepDone || i.Steps.state(Assess) != StepDone) {
 			return fault.Errorf(fault.Conflict, "Finish Contain and Assess before the review.")
 		}
 	}
@@ -148,9 +163,11 @@ func (i *Incident) Start(st Step, now time.Time) error {
 	return nil
 }
 
-// Complete marks an active step done at now. Notify cannot finish before the
-// assessment has.
-func (i *Incident) Complete(st Step, now time.Time) error {
+// Complete marks an active step done at now, once what the step is for
+// has been done (see Unfinished). A non-empty override completes it
+// anyway: an administrator's decision, which the caller records with its
+// reason. Notify cannot finish before the assessment has, override or not.
+func (i *Incident) Complete(st Step, tasks []Task, override string, now time.Time) error {
 	if err := i.requireWorkable(); err != nil {
 		return err
 	}
@@ -161,10 +178,57 @@ func (i *Incident) Complete(st Step, now time.Time) error {
 	if st == Notify && i.Steps.state(Assess) != StepDone {
 		return fault.Errorf(fault.Conflict, "Finish Assess before completing Notify.")
 	}
+	if missing := i.Unfinished(st, tasks); len(missing) > 0 && strings.TrimSpace(override) == "" {
+		return &fault.Error{Code: fault.Conflict, Message: "Before completing " + st.Label() + ", " + strings.Join(missing, "; ") + ".",
+			Fields: map[string]string{"step": "An administrator can complete it anyway, recording why."}}
+	}
 	p.DoneAt = &now
 	p.State = StepDone
 	i.Steps[st] = p
 	return nil
+}
+
+// Unfinished says, in words, what must be done before step st can
+// complete: each of its tasks done or marked not applicable with the
+// reason; for a breach's Assess, an assessment recorded under each law;
+// for Notify, every obligation done or decided otherwise. tasks are the
+// incident's tasks (of any step). Empty when the step may complete.
+func (i *Incident) Unfinished(st Step, tasks []Task) []string {
+	var open []string
+	for _, t := range tasks {
+		if t.Step == st && !t.Settled() {
+			open = append(open, "“"+t.Title+"”")
+		}
+	}
+	var missing []string
+	if len(open) > 0 {
+		missing = append(missing, "tick each task or mark it not applicable with the reason: "+listSome(open, 3))
+	}
+	if st == Assess && i.Kind == KindBreach && i.Facts == "" {
+		missing = append(missing, "record the assessment under each law on the Assess page")
+	}
+	if st == Notify {
+		if pending := i.pendingObligations(); len(pending) > 0 {
+			missing = append(missing, "mark each obligation done, or record why not: "+listSome(pending, 3))
+		}
+	}
+	return missing
+}
+
+// listSome lists the first n items and says how many more there are.
+func listSome(items []string, n int) string {
+	if len(items) <= n {
+		if len(items) > 1 {
+			return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+		}
+		return strings.Join(items, "")
+	}
+	more := len(items) - n
+	noun := "others"
+	if more == 1 {
+		noun = "other"
+	}
+	return strings.Join(items[:n], ", ") + fmt.Sprintf(" and %d %s", more, noun)
 }
 
 // Reopen puts a finished step back in progress, e.g. when new facts arrive.

@@ -104,6 +104,10 @@ type TaskStore interface {
 	// Tasks returns an incident's tasks in step and checklist order; an
 	// unknown incident has none.
 	Tasks(ctx context.Context, incidentID int64) ([]Task, error)
+	// OpenTasks returns the tasks of the given incidents that are neither
+	// done nor marked not applicable and are assigned to someone or due,
+	// soonest due first, for the work queue.
+	OpenTasks(ctx context.Context, incidentIDs []int64) ([]Task, error)
 	// AddTask adds t at the end of its step's checklist. Returns
 	// fault.Invalid for an empty or long title or an unknown step, and
 	// fault.NotFound for no such incident.

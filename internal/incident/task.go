@@ -10,23 +10,43 @@ import (
 // Task is one item of a step's checklist: seeded from the guidance when the
 // incident is created, or added by the team.
 type Task struct {
-	ID           int64
-	IncidentID   int64
-	Step         Step
-	Title        string
-	Done         bool
-	DoneAt       *time.Time
-	DoneBy       string
-	AssigneeID   int64
-	AssigneeName string
-	DueAt        *time.Time
-	Position     int
-	CreatedAt    time.Time
+	ID         int64
+	IncidentID int64
+	Step       Step
+	Title      string
+	Done       bool
+	DoneAt     *time.Time
+	DoneBy     string
+	// NotApplicable says why the task does not apply to this incident;
+	// empty when it does. A task is settled when done or not applicable.
+	NotApplicable string
+	AssigneeID    int64
+	AssigneeName  string
+	DueAt         *time.Time
+	Position      int
+	CreatedAt     time.Time
 }
 
 // Overdue says whether the task is open past its due time.
 func (t Task) Overdue(now time.Time) bool {
-	return !t.Done && t.DueAt != nil && now.After(*t.DueAt)
+	return !t.Settled() && t.DueAt != nil && now.After(*t.DueAt)
+}
+
+// Settled says whether the task needs no more work: done, or marked not
+// applicable with the reason.
+func (t Task) Settled() bool { return t.Done || t.NotApplicable != "" }
+
+// MarkNotApplicable records why the task does not apply, by whom and when.
+func (t *Task) MarkNotApplicable(reason, by string, now time.Time) error {
+	reason = strings.TrimSpace(reason)
+	switch {
+	case reason == "":
+		return &fault.Error{Code: fault.Invalid, Message: "Say why the task does not apply.", Fields: map[string]string{"reason": "Give the reason, e.g. \"nothing was stolen, so no police report\"."}}
+	case len(reason) > 500:
+		return &fault.Error{Code: fault.Invalid, Message: "The reason is too long.", Fields: map[string]string{"reason": "Keep it under 500 characters."}}
+	}
+	t.Done, t.NotApplicable, t.DoneAt, t.DoneBy = false, reason, &now, by
+	return nil
 }
 
 // ValidateTitle checks a task title typed by a person.
@@ -95,6 +115,27 @@ const (
 	EntryEvidence TimelineKind = "evidence"
 	EntryExport   TimelineKind = "export"
 )
+
+// Label is the kind in words.
+func (k TimelineKind) Label() string {
+	switch k {
+	case EntryReport:
+		return "Report"
+	case EntryState:
+		return "Progress"
+	case EntryNote:
+		return "Note"
+	case EntryDecision:
+		return "Decision"
+	case EntryTask:
+		return "Task"
+	case EntryEvidence:
+		return "Evidence"
+	case EntryExport:
+		return "Export"
+	}
+	return string(k)
+}
 
 // Entry is one line of an incident's timeline: who did what, and when.
 type Entry struct {

@@ -72,22 +72,31 @@ func (i *Incident) Escalate(now time.Time) error {
 	return nil
 }
 
-// Close ends the response. Without an administrator's override, an
-// incident closes only when its obligations are resolved (none pending)
-// and its Review step is done.
+// pendingObligations names the obligations still to do.
+func (i *Incident) pendingObligations() []string {
+	var pending []string
+	for _, o := range i.Obligations {
+		if o.Open() {
+			pending = append(pending, RegimeLabel(o.Regime)+" "+strings.ToLower(o.AudienceLabel()))
+		}
+	}
+	return pending
+}
+
+// Close ends the response. Without an administrator's override, a breach
+// closes only once an assessment has been recorded, its obligations are
+// resolved (each done or decided otherwise) and its Review step is done;
+// a near miss once its Review is done.
 func (i *Incident) Close(reason string, override bool, now time.Time) error {
 	if i.Status == StatusClosed {
 		return fault.Errorf(fault.Conflict, "%s is already closed.", i.Ref())
 	}
 	reason = strings.TrimSpace(reason)
 	if !override {
-		var pending []string
-		for _, o := range i.Obligations {
-			if o.Open() {
-				pending = append(pending, RegimeLabel(o.Regime)+" "+strings.ToLower(o.AudienceLabel()))
-			}
+		if i.Kind == KindBreach && i.Facts == "" {
+			return fault.Errorf(fault.Conflict, "Record an assessment on the Assess page before closing: whether each law requires notification must be decided and kept on record.")
 		}
-		if len(pending) > 0 {
+		if pending := i.pendingObligations(); len(pending) > 0 {
 			return fault.Errorf(fault.Conflict, "Resolve the pending obligations before closing (%s): mark each done, or record why not.", strings.Join(pending, "; "))
 		}
 		if i.Steps.state(Review) != StepDone {

@@ -29,9 +29,11 @@ const (
 // Kinds lists every kind, for help texts and validation.
 var Kinds = []Kind{NotifyUs, NotifyUsUpdate, OAIC, OVIC, GDPR, Individual, Public, FAQ}
 
-// Org is who sends the notice.
+// Org is who sends the notice: the organisation and its privacy officer
+// (Contact, with their job Title). Industry is the ANZSIC 2006 division
+// in words.
 type Org struct {
-	Name, Contact, Email, Phone, NZBN, ABN, Sector string
+	Name, Contact, Title, Email, Phone, NZBN, ABN, Sector, Industry string
 }
 
 // Person is one affected person, for a personalised notice.
@@ -145,6 +147,8 @@ type Data struct {
 	WouldCauseMoreHarm  bool
 	Now                 time.Time
 	TZ                  *time.Location
+	// ownAdvice marks advice the team wrote (WithText), which Narrow keeps.
+	ownAdvice bool
 }
 
 var regulators = map[string]Regulator{

@@ -24,8 +24,7 @@ func ForIncident(k Kind, inc *incident.Incident, o org.Organisation, rules *law.
 	if err != nil {
 		return Data{}, err
 	}
-	d := Build(k, f, rules.Assess(f, law.Options{At: now}), Org{Name: o.Name, Contact: o.ContactName, Email: o.ContactEmail,
-		Phone: o.ContactPhone, NZBN: o.NZBN, ABN: o.ABN, Sector: o.Sector}, now, o.Location())
+	d := Build(k, f, rules.Assess(f, law.Options{At: now}), OrgOf(o), now, o.Location())
 	if d.Breach.Title == "" {
 		d.Breach.Title = inc.Title
 	}
@@ -39,7 +38,14 @@ func ForIncident(k Kind, inc *incident.Incident, o org.Organisation, rules *law.
 	if k == NotifyUsUpdate && previousFacts != "" {
 		d.Changes = FactChanges([]byte(previousFacts), []byte(inc.Facts))
 	}
+	d.Narrow(Applying(inc.Obligations), "")
 	return d, nil
+}
+
+// OrgOf is who sends a notice, from the organisation's settings.
+func OrgOf(o org.Organisation) Org {
+	return Org{Name: o.Name, Contact: o.ContactName, Title: o.ContactTitle, Email: o.ContactEmail, Phone: o.ContactPhone,
+		NZBN: o.NZBN, ABN: o.ABN, Sector: o.Sector, Industry: org.IndustryLabel(o.Industry)}
 }
 
 // notifiedAnswer says what was done about telling people, from the

@@ -50,7 +50,7 @@ func Sample(k Kind, now time.Time) Data {
 		panic("notice sample rules: " + err.Error())
 	}
 	d := Build(k, f, rules.Assess(f, law.Options{At: now}), Org{Name: "Sample Organisation", Contact: "the Privacy Officer",
-		Email: "privacy@sample.example", Phone: "0800 000 000", Sector: "Private sector", NZBN: "9429000000000"}, now, time.UTC)
+		Email: "privacy@sample.example", Phone: "0800 000 000", Sector: "Private sector", NZBN: "9429000000000", Title: "Privacy Officer", Industry: "G Retail Trade"}, now, time.UTC)
 	d.Person = &Person{Name: "Sam Sample", Email: "sam@sample.example", Address: []string{"1 Sample Street", "Wellington 6011"}}
 	d.NoticeURL = "https://sample.example/notices/privacy-breach"
 	d.Notified = "Yes: letters posted to everyone affected."

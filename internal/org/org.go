@@ -5,6 +5,7 @@ package org
 
 import (
 	"context"
+	_ "embed"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -18,13 +19,20 @@ import (
 type Organisation struct {
 	Name         string
 	ContactName  string // the privacy officer staff and regulators contact
+	ContactTitle string // their job title, which NotifyUs asks for
 	ContactEmail string
 	ContactPhone string
 	NZBN         string
 	ABN          string
 	Sector       string
-	Laws         []string // regime ids of the facts schema
-	TimeZone     string   // IANA name; forms are read in this zone
+	// Industry is the ANZSIC 2006 division (a letter A-S), which NotifyUs
+	// asks for as the industry classification.
+	Industry string
+	Laws     []string // regime ids of the facts schema
+	TimeZone string   // IANA name; every time is shown and read in this zone
+	// RetentionYears is how long an incident's record is kept after it
+	// closes (default 7).
+	RetentionYears int
 	// PlanReviewMonths is how often the response plan must be reviewed or
 	// tested before every page reminds the privacy officer (default 12).
 	PlanReviewMonths int
@@ -163,6 +171,42 @@ func LawGroups() []LawGroup {
 // Sectors offered at setup (NotifyUs asks for the sector).
 var Sectors = []string{"Private sector", "Public sector", "Health", "Education", "Not-for-profit", "Financial services", "Other"}
 
+// Industries are the divisions of the Australian and New Zealand Standard
+// Industrial Classification (ANZSIC) 2006, the industry classification
+// NotifyUs asks for.
+var Industries = []struct{ Code, Label string }{
+	{"A", "Agriculture, Forestry and Fishing"}, {"B", "Mining"}, {"C", "Manufacturing"},
+	{"D", "Electricity, Gas, Water and Waste Services"}, {"E", "Construction"}, {"F", "Wholesale Trade"},
+	{"G", "Retail Trade"}, {"H", "Accommodation and Food Services"}, {"I", "Transport, Postal and Warehousing"},
+	{"J", "Information Media and Telecommunications"}, {"K", "Financial and Insurance Services"},
+	{"L", "Rental, Hiring and Real Estate Services"}, {"M", "Professional, Scientific and Technical Services"},
+	{"N", "Administrative and Support Services"}, {"O", "Public Administration and Safety"},
+	{"P", "Education and Training"}, {"Q", "Health Care and Social Assistance"}, {"R", "Arts and Recreation Services"},
+	{"S", "Other Services"},
+}
+
+// IndustryLabel is the ANZSIC 2006 division named by code, with its
+// letter, e.g. "Q Health Care and Social Assistance"; empty when unknown.
+func IndustryLabel(code string) string {
+	for _, in := range Industries {
+		if in.Code == code {
+			return in.Code + " " + in.Label
+		}
+	}
+	return ""
+}
+
+// DefaultRetentionYears is how long a record is kept when nobody has said.
+const DefaultRetentionYears = 7
+
+// Retention is how many years records are kept after closing.
+func (o Organisation) Retention() int {
+	if o.RetentionYears > 0 {
+		return o.RetentionYears
+	}
+	return DefaultRetentionYears
+}
+
 var digits = regexp.MustCompile(`^[0-9 ]+$`)
 
 // Location returns the organisation's time zone, UTC when unknown.
@@ -194,8 +238,18 @@ func (o *Organisation) Validate() error {
 	if o.Name == "" || len(o.Name) > 200 {
 		f.Add("name", "Give the organisation's name (up to 200 characters).")
 	}
-	if strings.TrimSpace(o.ContactName) == "" {
+	o.ContactName, o.ContactTitle = strings.TrimSpace(o.ContactName), strings.TrimSpace(o.ContactTitle)
+	if o.ContactName == "" || len(o.ContactName) > 200 {
 		f.Add("contact_name", "Name the privacy officer or contact person.")
+	}
+	if len(o.ContactTitle) > 200 {
+		f.Add("contact_title", "Keep the job title under 200 characters.")
+	}
+	if o.Industry != "" && IndustryLabel(o.Industry) == "" {
+		f.Add("industry", "Choose an ANZSIC 2006 division from the list.")
+	}
+	if o.RetentionYears < 0 || o.RetentionYears > 100 {
+		f.Add("retention_years", "Keep records for between 1 and 100 years.")
 	}
 	if _, err := mail.ParseAddress(o.ContactEmail); err != nil {
 		f.Add("contact_email", "Give an email address such as privacy@example.org.")
@@ -218,8 +272,8 @@ func (o *Organisation) Validate() error {
 	if o.TimeZone == "" {
 		o.TimeZone = "UTC"
 	}
-	if _, err := time.LoadLocation(o.TimeZone); err != nil {
-		f.Add("time_zone", "Give a time zone such as Pacific/Auckland or Australia/Melbourne.")
+	if _, err := time.LoadLocation(o.TimeZone); err != nil || (o.TimeZone != "UTC" && !strings.Contains(o.TimeZone, "/")) {
+		f.Add("time_zone", "Choose a time zone from the list, such as Pacific/Auckland or Australia/Melbourne.")
 	}
 	return f.Err()
 }
@@ -230,3 +284,18 @@ type Store interface {
 	Organisation(ctx context.Context) (Organisation, error)
 	SaveOrganisation(ctx context.Context, by int64, o Organisation) error
 }
+
+//go:embed zones.txt
+var zonesText string
+
+// TimeZones are the IANA time zones settings offer: UTC, then those of
+// every country in the tz database's zone.tab, by name.
+var TimeZones = func() []string {
+	var out []string
+	for _, l := range strings.Split(zonesText, "\n") {
+		if l = strings.TrimSpace(l); l != "" && !strings.HasPrefix(l, "#") {
+			out = append(out, l)
+		}
+	}
+	return out
+}()

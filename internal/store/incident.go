@@ -320,7 +320,7 @@ func (db *DB) countIncidents(ctx context.Context, f incident.Filter, where []str
 // not yet assessed, when a default clock has run out: the 72-hour clocks
 // stop when Notify is done, the 30-day window when Assess is done.
 func overdueCondition(f incident.Filter) (string, []any) {
-	probe := incident.Incident{Steps: incident.NewSteps()}
+	probe := incident.Incident{Kind: incident.KindBreach, Steps: incident.NewSteps()}
 	probe.Report.DiscoveredAt = f.OverdueAt
 	parts := []string{}
 	args := []any{}
@@ -334,7 +334,7 @@ func overdueCondition(f incident.Filter) (string, []any) {
 		defaults = "(" + strings.Join(parts, " OR ") + ")"
 	}
 	now := ts(f.OverdueAt)
-	return `(i.status <> 'closed' AND (i.triaged = FALSE OR i.kind = 'breach') AND (
+	return `(i.status <> 'closed' AND i.kind = 'breach' AND (
  EXISTS (SELECT 1 FROM obligations ob WHERE ob.incident_id = i.id AND ob.status = 'pending' AND COALESCE(ob.due_at, ob.target_at) <= ?)
  OR (NOT EXISTS (SELECT 1 FROM obligations ob WHERE ob.incident_id = i.id) AND ` + defaults + `)))`, append([]any{now}, args...)
 }

@@ -13,8 +13,10 @@ import (
 func (db *DB) Organisation(ctx context.Context) (org.Organisation, error) {
 	var o org.Organisation
 	var laws, created string
-	err := db.sql.QueryRowContext(ctx, `SELECT name, contact_name, contact_email, contact_phone, nzbn, abn, sector, laws, time_zone, created_at, plan_review_months FROM organisation WHERE id = 1`).
-		Scan(&o.Name, &o.ContactName, &o.ContactEmail, &o.ContactPhone, &o.NZBN, &o.ABN, &o.Sector, &laws, &o.TimeZone, &created, &o.PlanReviewMonths)
+	err := db.sql.QueryRowContext(ctx, `SELECT name, contact_name, contact_title, contact_email, contact_phone, nzbn, abn, sector, industry, laws, time_zone,
+ retention_years, created_at, plan_review_months FROM organisation WHERE id = 1`).
+		Scan(&o.Name, &o.ContactName, &o.ContactTitle, &o.ContactEmail, &o.ContactPhone, &o.NZBN, &o.ABN, &o.Sector, &o.Industry, &laws, &o.TimeZone,
+			&o.RetentionYears, &created, &o.PlanReviewMonths)
 	o.Laws, o.CreatedAt = splitList(laws), parseTS(created)
 	return o, notFound(err, "The organisation has not been set up yet.")
 }
@@ -25,16 +27,22 @@ func (db *DB) SaveOrganisation(ctx context.Context, by int64, o org.Organisation
 		return err
 	}
 	return db.tx(ctx, func(tx *Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO organisation (id, name, contact_name, contact_email, contact_phone, nzbn, abn, sector, laws, time_zone, created_at)
- VALUES (1,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET name=excluded.name, contact_name=excluded.contact_name,
- contact_email=excluded.contact_email, contact_phone=excluded.contact_phone, nzbn=excluded.nzbn, abn=excluded.abn,
- sector=excluded.sector, laws=excluded.laws, time_zone=excluded.time_zone`,
-			o.Name, strings.TrimSpace(o.ContactName), strings.TrimSpace(o.ContactEmail), strings.TrimSpace(o.ContactPhone),
-			o.NZBN, o.ABN, o.Sector, strings.Join(o.Laws, ","), o.TimeZone, ts(db.Now()))
+		retention := o.RetentionYears
+		if retention == 0 {
+			retention = org.DefaultRetentionYears
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO organisation (id, name, contact_name, contact_title, contact_email, contact_phone, nzbn, abn, sector, industry,
+ laws, time_zone, retention_years, created_at)
+ VALUES (1,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO UPDATE SET name=excluded.name, contact_name=excluded.contact_name,
+ contact_title=excluded.contact_title, contact_email=excluded.contact_email, contact_phone=excluded.contact_phone, nzbn=excluded.nzbn,
+ abn=excluded.abn, sector=excluded.sector, industry=excluded.industry, laws=excluded.laws, time_zone=excluded.time_zone,
+ retention_years=excluded.retention_years`,
+			o.Name, o.ContactName, o.ContactTitle, strings.TrimSpace(o.ContactEmail), strings.TrimSpace(o.ContactPhone),
+			o.NZBN, o.ABN, o.Sector, o.Industry, strings.Join(o.Laws, ","), o.TimeZone, retention, ts(db.Now()))
 		if err != nil {
 			return err
 		}
-		return db.appendAudit(ctx, tx, db.actor(ctx, tx, by), "organisation.save", "organisation:1", 0, map[string]any{"laws": o.Laws})
+		return db.appendAudit(ctx, tx, db.actor(ctx, tx, by), "organisation.save", "organisation:1", 0, map[string]any{"laws": o.Laws, "time_zone": o.TimeZone})
 	})
 }
 

@@ -185,20 +185,21 @@ func testListFiltersSearchAndVisibility(t *testing.T, o opener) {
 		return n
 	}
 	at := *now
-	if n := count(incident.Filter{Overdue: true, OverdueAt: at}); n != 2 { // untriaged near miss counts until classified
-		t.Fatalf("overdue = %d, want 2", n)
+	if n := count(incident.Filter{Overdue: true, OverdueAt: at}); n != 1 { // a near miss, triaged or not, has no clocks
+		t.Fatalf("overdue = %d, want 1", n)
 	}
 	db.UpdateIncident(ctx, incident.Actor{UserID: po.ID}, old.ID, func(i *incident.Incident) (incident.Change, error) {
 		i.ApplyTriage(incident.Triage{Kind: incident.KindBreach, Severity: incident.SeverityLow}, at)
 		i.Start(incident.Contain, at)
 		i.Start(incident.Assess, at)
 		i.Start(incident.Notify, at)
-		i.Complete(incident.Assess, at)
-		i.Complete(incident.Notify, at)
+		i.Facts = "{}"
+		i.Complete(incident.Assess, nil, "", at)
+		i.Complete(incident.Notify, nil, "", at)
 		return incident.Change{Action: "test"}, nil
 	})
-	if n := count(incident.Filter{Overdue: true, OverdueAt: at}); n != 1 {
-		t.Fatalf("overdue after notifying = %d, want 1", n)
+	if n := count(incident.Filter{Overdue: true, OverdueAt: at}); n != 0 {
+		t.Fatalf("overdue after notifying = %d, want 0", n)
 	}
 	if n := count(incident.Filter{Kind: incident.KindNearMiss}); n != 1 {
 		t.Fatalf("near misses = %d", n)

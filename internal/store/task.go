@@ -10,13 +10,13 @@ import (
 )
 
 const taskCols = `t.id, t.incident_id, t.step, t.title, t.done, t.done_at, t.done_by, COALESCE(t.assignee_id, 0),
- COALESCE(u.name, ''), t.due_at, t.position, t.created_at`
+ COALESCE(u.name, ''), t.due_at, t.position, t.created_at, t.not_applicable`
 
 func scanTask(s scanner) (incident.Task, error) {
 	var t incident.Task
 	var doneAt, dueAt sql.NullString
 	var created string
-	err := s.Scan(&t.ID, &t.IncidentID, &t.Step, &t.Title, &t.Done, &doneAt, &t.DoneBy, &t.AssigneeID, &t.AssigneeName, &dueAt, &t.Position, &created)
+	err := s.Scan(&t.ID, &t.IncidentID, &t.Step, &t.Title, &t.Done, &doneAt, &t.DoneBy, &t.AssigneeID, &t.AssigneeName, &dueAt, &t.Position, &created, &t.NotApplicable)
 	t.DoneAt, t.DueAt, t.CreatedAt = parseNTS(doneAt), parseNTS(dueAt), parseTS(created)
 	return t, err
 }
@@ -25,6 +25,31 @@ func scanTask(s scanner) (incident.Task, error) {
 func (db *DB) Tasks(ctx context.Context, incidentID int64) ([]incident.Task, error) {
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+taskCols+` FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id
  WHERE t.incident_id = ? ORDER BY CASE t.step WHEN 'contain' THEN 0 WHEN 'assess' THEN 1 WHEN 'notify' THEN 2 ELSE 3 END, t.position, t.id`, incidentID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []incident.Task
+	for rows.Next() {
+		t, err := scanTask(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// OpenTasks returns the assigned or due tasks of the incidents that are
+// still to do, soonest due first (those without a due time last).
+func (db *DB) OpenTasks(ctx context.Context, incidentIDs []int64) ([]incident.Task, error) {
+	if len(incidentIDs) == 0 {
+		return nil, nil
+	}
+	ph, args := joinIDs(incidentIDs)
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+taskCols+` FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id
+ WHERE t.incident_id IN (`+ph+`) AND t.done = 0 AND t.not_applicable = '' AND (t.assignee_id IS NOT NULL OR t.due_at IS NOT NULL)
+ ORDER BY CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.id`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -90,8 +115,8 @@ func (db *DB) UpdateTask(ctx context.Context, by incident.Actor, incidentID, tas
 		if err := incident.ValidateTitle(t.Title); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET title=?, done=?, done_at=?, done_by=?, assignee_id=?, due_at=? WHERE id=? AND incident_id=?`,
-			strings.TrimSpace(t.Title), t.Done, nts(t.DoneAt), t.DoneBy, nullID(t.AssigneeID), nts(t.DueAt), taskID, incidentID); err != nil {
+		if _, err := tx.ExecContext(ctx, `UPDATE tasks SET title=?, done=?, done_at=?, done_by=?, assignee_id=?, due_at=?, not_applicable=? WHERE id=? AND incident_id=?`,
+			strings.TrimSpace(t.Title), t.Done, nts(t.DoneAt), t.DoneBy, nullID(t.AssigneeID), nts(t.DueAt), t.NotApplicable, taskID, incidentID); err != nil {
 			return err
 		}
 		if err := db.addEntry(ctx, tx, by, incidentID, incident.EntryTask, ch.Text); err != nil {

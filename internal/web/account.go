@@ -6,15 +6,28 @@ import (
 
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/notify"
 )
 
+// notificationsPage lists a person's notifications; those unread until
+// this visit stand out.
+type notificationsPage struct {
+	Messages []notify.Message
+}
+
+// notifications shows a person's notifications and marks them read, so
+// the badge clears once they have been seen.
 func (s *Server) notifications(w http.ResponseWriter, r *http.Request) {
-	msgs, err := s.Store.Notifications(r.Context(), currentUser(r).ID)
+	u := currentUser(r)
+	msgs, err := s.Store.Notifications(r.Context(), u.ID)
+	if err == nil {
+		err = s.Store.MarkRead(r.Context(), u.ID)
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, "notifications", "Notifications", map[string]any{"Messages": msgs})
+	s.render(w, r, "notifications", "Notifications", notificationsPage{Messages: msgs})
 }
 
 func (s *Server) markRead(w http.ResponseWriter, r *http.Request) {

@@ -41,6 +41,8 @@ func factsChoices() map[string]any {
 
 // assessView is the Assess page: the facts form beside the assessment.
 type assessView struct {
+	// Head is the incident's summary and tabs; empty on the quick check.
+	Head       incidentHead
 	Inc        *incident.Incident
 	Assessment *law.Assessment
 	Problem    string
@@ -53,6 +55,32 @@ type assessView struct {
 	// ScanNote says which scan's figures were put into the form.
 	ScanNote string
 	ScanID   int64
+	// Loc is the zone times are shown and read in: the organisation's, or
+	// on the quick check the browser's. UTCNow is the check's default
+	// time of awareness, in UTC.
+	Loc    *time.Location
+	UTCNow string
+}
+
+// When formats a deadline in the page's zone, naming the zone.
+func (v assessView) When(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	loc := v.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	return t.In(loc).Format("Mon 2 Jan 2006 15:04 MST")
+}
+
+// ZoneName names the page's zone.
+func (v assessView) ZoneName() string {
+	loc := v.Loc
+	if loc == nil {
+		loc = time.UTC
+	}
+	return zoneName(loc, time.Now())
 }
 
 // assessForm runs the engine on a form without storing anything.
@@ -73,7 +101,7 @@ func (s *Server) assessPage(w http.ResponseWriter, r *http.Request) {
 	}
 	o := s.orgOrDefault(r)
 	form := formOfIncident(inc, o)
-	v := assessView{Inc: inc, Choices: factsChoices(), Action: "/incidents/" + itoa(inc.ID) + "/assess",
+	v := assessView{Head: s.head(r, inc, o, string(incident.Assess)), Inc: inc, Choices: factsChoices(), Action: "/incidents/" + itoa(inc.ID) + "/assess", Loc: o.Location(),
 		Preview: "/incidents/" + itoa(inc.ID) + "/assess/preview", CanWork: acc >= auth.WorkAccess && currentUser(r).Can(auth.WorkIncident)}
 	// A finished scan feeds the facts: on request, or while none are saved.
 	j, res, err := s.LatestScan(r.Context(), inc.ID)
@@ -112,7 +140,7 @@ func (s *Server) saveAssessment(w http.ResponseWriter, r *http.Request) {
 		_, err = s.RecordAssessment(r.Context(), currentUser(r), inc.ID, f, raw)
 	}
 	if err != nil {
-		v := assessView{Inc: inc, Choices: factsChoices(), Action: "/incidents/" + itoa(inc.ID) + "/assess", Preview: "/incidents/" + itoa(inc.ID) + "/assess/preview", CanWork: true}
+		v := assessView{Head: s.head(r, inc, o, string(incident.Assess)), Inc: inc, Loc: o.Location(), Choices: factsChoices(), Action: "/incidents/" + itoa(inc.ID) + "/assess", Preview: "/incidents/" + itoa(inc.ID) + "/assess/preview", CanWork: true}
 		var herr error
 		if v.History, herr = s.Store.Assessments(r.Context(), inc.ID); herr != nil {
 			s.renderError(w, r, herr)
@@ -121,8 +149,8 @@ func (s *Server) saveAssessment(w http.ResponseWriter, r *http.Request) {
 		s.renderForm(w, r, "assess", "Assess "+inc.Ref(), v, r.PostForm, err)
 		return
 	}
-	s.flash(w, "Assessment recorded. Its obligations are now tracked on the incident.")
-	http.Redirect(w, r, "/incidents/"+itoa(inc.ID)+"#obligations", http.StatusSeeOther)
+	s.flash(w, "Assessment recorded. Its obligations are tracked on the Notify tab.")
+	http.Redirect(w, r, tabHref(inc.ID, string(incident.Assess)), http.StatusSeeOther)
 }
 
 // previewAssessment answers the Assess page's live preview: the assessment
@@ -136,8 +164,9 @@ func (s *Server) previewAssessment(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderAssessmentPanel(w http.ResponseWriter, r *http.Request) {
-	v := assessView{}
-	if _, _, a, err := s.assessForm(r.PostForm, s.orgOrDefault(r)); err != nil {
+	o := s.orgOrDefault(r)
+	v := assessView{Loc: o.Location()}
+	if _, _, a, err := s.assessForm(r.PostForm, o); err != nil {
 		v.Problem = err.Error()
 	} else {
 		v.Assessment = a
@@ -188,17 +217,31 @@ func (s *Server) updateObligation(w http.ResponseWriter, r *http.Request) {
 }
 
 // quickCheck is the public self-assessment: no account, nothing stored.
+// The quick check reads and shows times in the browser's time zone, which
+// the page's script sends as "tz"; without it, in UTC, and it says so.
 func (s *Server) quickCheck(w http.ResponseWriter, r *http.Request) {
-	v := assessView{Choices: factsChoices(), Action: "/check", PreCSRF: s.preToken(w, r)}
+	zone := browserZone(r.PostFormValue("tz"))
+	v := assessView{Choices: factsChoices(), Action: "/check", PreCSRF: s.preToken(w, r), Loc: zone, UTCNow: s.Now().UTC().Format("2006-01-02T15:04")}
 	form := r.PostForm
 	var err error
 	if r.Method == http.MethodGet {
 		form = url.Values{}
-		form.Set("timeline.discovered_at", s.Now().Format("2006-01-02T15:04"))
+		form.Set("timeline.discovered_at", v.UTCNow)
 	} else {
-		_, _, v.Assessment, err = s.assessForm(form, org.Organisation{TimeZone: "UTC"})
+		_, _, v.Assessment, err = s.assessForm(form, org.Organisation{TimeZone: zone.String()})
 	}
 	s.renderForm(w, r, "check", "Does this breach need to be notified?", v, form, err)
+}
+
+// browserZone is the IANA zone a browser named, or UTC when it named none
+// that is known.
+func browserZone(name string) *time.Location {
+	if name != "" && name != "Local" && len(name) < 64 {
+		if loc, err := time.LoadLocation(name); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
 }
 
 // applyScan puts a scan's figures into the facts form: its kinds of

@@ -97,7 +97,7 @@ func TestAssessmentDrivesObligationsAndClocks(t *testing.T) {
 			t.Fatalf("reassessment lost the decision: %+v", o)
 		}
 	}
-	page := c.get(path)
+	page := c.get(path + "?tab=notify")
 	if !strings.Contains(page, "CP-2026-0042") || !strings.Contains(page, "police asked us to wait") {
 		t.Fatal("the incident page does not show references and reasons")
 	}

@@ -58,7 +58,7 @@ func TestExerciseStaysOutOfTheRecord(t *testing.T) {
 	if page := c.get(exPath); !strings.Contains(page, "12 hours</strong>") || !strings.Contains(page, "passport numbers for 40 clients") {
 		t.Fatalf("the first inject is not shown on the exercise page: %s", page)
 	}
-	if page := c.get(incPath); !strings.Contains(page, "Exercise inject at") || !strings.Contains(page, sc.Injects[0].Text) {
+	if page := c.get(incPath + "?tab=timeline"); !strings.Contains(page, "Exercise inject at") || !strings.Contains(page, sc.Injects[0].Text) {
 		t.Fatal("the inject is not on the incident's timeline")
 	}
 

@@ -159,18 +159,18 @@ func TestOwnSignInDoesNotResetTheThrottle(t *testing.T) {
 }
 
 // A next= that browsers would resolve to another host is replaced by the
-// incident list; a path on this site is kept.
+// work queue; a path on this site is kept.
 func TestSignInRedirectStaysOnSite(t *testing.T) {
 	for in, want := range map[string]string{
-		"/%09/evil.example":     "/incidents",
-		"/\t/evil.example":      "/incidents",
-		"/\n/evil.example":      "/incidents",
-		"//evil.example":        "/incidents",
-		"/\\evil.example":       "/incidents",
-		"/%2F/evil.example":     "/incidents",
-		"https://evil.example/": "/incidents",
-		"javascript:alert(1)":   "/incidents",
-		" /incidents":           "/incidents",
+		"/%09/evil.example":     "/",
+		"/\t/evil.example":      "/",
+		"/\n/evil.example":      "/",
+		"//evil.example":        "/",
+		"/\\evil.example":       "/",
+		"/%2F/evil.example":     "/",
+		"https://evil.example/": "/",
+		"javascript:alert(1)":   "/",
+		" /incidents":           "/",
 		"/incidents/7?tab=a":    "/incidents/7?tab=a",
 		"/incidents/7#notes":    "/incidents/7#notes",
 	} {
@@ -183,7 +183,7 @@ func TestSignInRedirectStaysOnSite(t *testing.T) {
 	c := f.anon()
 	m := csrfField.FindStringSubmatch(c.get("/login?next=/%09/evil.example"))
 	resp := c.post("/login", url.Values{"csrf": {m[1]}, "email": {"po@example.org"}, "password": {testPassword}, "next": {"/\t/evil.example"}})
-	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/incidents" {
+	if loc := resp.Header.Get("Location"); resp.StatusCode != http.StatusSeeOther || loc != "/" {
 		t.Fatalf("redirected to %q (%d)", loc, resp.StatusCode)
 	}
 }

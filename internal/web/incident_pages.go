@@ -1,8 +1,6 @@
 package web
 
 import (
-	"html"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,30 +9,32 @@ import (
 	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/audit"
 	"github.com/breachdesk/breachdesk/internal/auth"
-	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/org"
 )
 
 const pageSize = 50
 
-// listRow is one incident in the list, with its clocks worked out.
-// Its fields are worked out in Go: looking fields up through the embedded
-// incident cost the template more than the page's queries.
+// listRow is one incident in the list: where it stands and its next
+// deadline. Its fields are worked out in Go: looking fields up through
+// the embedded incident cost the template more than the page's queries.
 type listRow struct {
-	ID                                  int64
-	Ref, Title, Kind, Status, OwnerName string
-	Severity                            incident.Severity
-	SeverityLabel, Found                string
-	IsExercise, Escalated, Overdue      bool
-	Clocks                              []listClock
+	ID                                int64
+	Ref, Title, Kind, Step, OwnerName string
+	Severity                          incident.Severity
+	SeverityLabel                     string
+	IsExercise, Escalated, Overdue    bool
+	Next                              *listClock
+	More                              int
 }
 
-// listClock is one clock in a row: its class and its text.
-type listClock struct{ Class, Text string }
+// listClock is a row's next deadline: its class, name, time and what is left.
+type listClock struct{ Class, Name, Due, Remaining string }
 
-func newListRow(inc *incident.Incident, cs []clockView, late bool, found string) listRow {
-	r := listRow{ID: inc.ID, Ref: inc.Ref(), Title: inc.Title, Status: inc.Status.Label(), OwnerName: inc.OwnerName,
-		Severity: inc.Severity, SeverityLabel: inc.Severity.Label(), Found: found, IsExercise: inc.IsExercise(), Escalated: inc.Escalated, Overdue: late}
+func (s *Server) newListRow(inc *incident.Incident, o org.Organisation) listRow {
+	next, more, late := s.nextClock(inc, o.Laws)
+	r := listRow{ID: inc.ID, Ref: inc.Ref(), Title: inc.Title, Step: stepNow(inc), OwnerName: inc.OwnerName, Severity: inc.Severity,
+		SeverityLabel: inc.Severity.Label(), IsExercise: inc.IsExercise(), Escalated: inc.Escalated, Overdue: late, More: more}
 	switch {
 	case inc.Triaged:
 		r.Kind = inc.Kind.Label()
@@ -43,16 +43,32 @@ func newListRow(inc *incident.Incident, cs []clockView, late bool, found string)
 	default:
 		r.Kind = "Suspected breach"
 	}
-	for _, c := range cs {
-		class := ""
-		if c.Late && c.MetAt == nil {
-			class = "late"
-		} else if c.MetAt != nil {
-			class = "met"
+	if c := next; c != nil {
+		r.Next = &listClock{Name: c.Name, Due: orgTime(o, c.Due), Remaining: c.Remaining}
+		if c.Late {
+			r.Next.Class = "late"
 		}
-		r.Clocks = append(r.Clocks, listClock{Class: class, Text: c.Name + ": " + c.Remaining})
 	}
 	return r
+}
+
+// nextClock is an open incident's first unmet deadline, how many more run
+// after it, and whether any has run out.
+func (s *Server) nextClock(inc *incident.Incident, laws []string) (next *clockView, more int, late bool) {
+	if inc.Status == incident.StatusClosed {
+		return nil, 0, false
+	}
+	cs, late := s.clocks(inc, laws)
+	unmet := 0
+	for k := range cs {
+		if c := &cs[k]; c.MetAt == nil {
+			unmet++
+			if next == nil || c.Due.Before(next.Due) {
+				next = c
+			}
+		}
+	}
+	return next, max(0, unmet-1), late
 }
 
 type clockView struct {
@@ -109,8 +125,7 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 	d := listPage{Total: total, Counted: total != incident.Uncounted, Statuses: incident.Statuses, Kinds: incident.Kinds, Severities: incident.Severities}
 	d.Rows = make([]listRow, len(incs))
 	for k, inc := range incs {
-		cs, late := s.clocks(inc, o.Laws)
-		d.Rows[k] = newListRow(inc, cs, late, orgTime(o, inc.Report.DiscoveredAt))
+		d.Rows[k] = s.newListRow(inc, o)
 	}
 	if u.Can(auth.ViewAll) {
 		all, err := s.Store.Users(r.Context())
@@ -171,117 +186,6 @@ func (s *Server) report(w http.ResponseWriter, r *http.Request) {
 	s.renderForm(w, r, "report", "Report a breach or near miss", reportData, r.PostForm, err)
 }
 
-// stepView is one step of the incident page.
-type stepView struct {
-	Step      incident.Step
-	Progress  incident.StepProgress
-	Tasks     []incident.Task
-	Done      int
-	CanStart  bool
-	StartHint string
-}
-
-// incidentPage is what the incident page shows.
-type incidentPage struct {
-	*app.Workspace
-	Steps                            []stepView
-	Workers, People                  []auth.User
-	Clocks                           []clockView
-	Late                             bool
-	SinceAware                       string
-	EscalationReasons                []string
-	Kinds                            []incident.Kind
-	Severities                       []incident.Severity
-	CauseCategories, ExpertKinds     []incident.Choice
-	CanWork, CanTriage, CanClose     bool
-	CanOverride, CanExport, CanAudit bool
-	MaxUploadMB, MaxScanMB           int64
-	ScanRoots                        []string
-	ShowReview                       bool
-}
-
-// WorkerOptions are the options of a task's assignee list, written in Go:
-// a list of every worker under every task was most of the page's time
-// when the template wrote each option.
-func (d incidentPage) WorkerOptions(selected int64) template.HTML {
-	var b strings.Builder
-	b.WriteString(`<option value="0">Nobody</option>`)
-	for _, w := range d.Workers {
-		b.WriteString(`<option value="`)
-		b.WriteString(strconv.FormatInt(w.ID, 10))
-		b.WriteByte('"')
-		if w.ID == selected {
-			b.WriteString(" selected")
-		}
-		b.WriteByte('>')
-		b.WriteString(html.EscapeString(w.Name))
-		b.WriteString(`</option>`)
-	}
-	return template.HTML(b.String())
-}
-
-func (s *Server) incidentPage(w http.ResponseWriter, r *http.Request) {
-	ws, err := s.Workspace(r.Context(), currentUser(r), pathID(r, "id"))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	inc := ws.Inc
-	u := currentUser(r)
-	d := incidentPage{Workspace: ws, Kinds: incident.Kinds, Severities: incident.Severities,
-		CauseCategories: incident.CauseCategories, ExpertKinds: incident.ExpertKinds,
-		SinceAware: incident.Human(s.Now().Sub(inc.Report.DiscoveredAt)), EscalationReasons: inc.EscalationReasons(ws.Escalation),
-		CanWork: ws.Access >= auth.WorkAccess && u.Can(auth.WorkIncident), CanTriage: ws.Access >= auth.WorkAccess && u.Can(auth.TriageIncident),
-		CanClose: u.Can(auth.CloseIncident) && ws.Access >= auth.WorkAccess, CanOverride: u.Can(auth.OverrideClose),
-		CanExport: u.Can(auth.ExportIncident), CanAudit: u.Can(auth.ViewAudit), MaxUploadMB: s.MaxUpload >> 20, MaxScanMB: s.MaxScanUpload >> 20,
-		ScanRoots:  s.ScanRoots,
-		ShowReview: inc.Steps.State(incident.Review) != incident.StepPending || len(ws.Review.RootCauses) > 0 || ws.Review.Lessons != ""}
-	for _, st := range incident.AllSteps {
-		sv := stepView{Step: st, Progress: inc.Steps[st]}
-		for _, t := range ws.Tasks {
-			if t.Step == st {
-				sv.Tasks = append(sv.Tasks, t)
-				if t.Done {
-					sv.Done++
-				}
-			}
-		}
-		if err := inc.CanStart(st); err == nil {
-			sv.CanStart = true
-		} else if sv.Progress.State == incident.StepPending {
-			sv.StartHint = fault.MessageOf(err)
-		}
-		d.Steps = append(d.Steps, sv)
-	}
-	for _, x := range ws.Users {
-		if x.Can(auth.WorkIncident) {
-			d.Workers = append(d.Workers, x)
-		}
-		if u.Can(auth.TriageIncident) && x.Can(auth.ViewIncident) && x.Role != auth.Reporter {
-			d.People = append(d.People, x)
-		}
-	}
-	d.Clocks, d.Late = s.clocks(inc, ws.Org.Laws)
-	form := url.Values{}
-	form.Set("kind", string(inc.Kind))
-	form.Set("severity", string(inc.Severity))
-	form.Set("owner_id", strconv.FormatInt(inc.OwnerID, 10))
-	s.renderForm(w, r, "incident", inc.Ref()+" "+inc.Title, d, form, nil)
-}
-
-// afterChange sends the browser back to the incident with a message, or
-// shows what went wrong.
-func (s *Server) afterChange(w http.ResponseWriter, r *http.Request, id int64, msg string, err error) {
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	if msg != "" {
-		s.flash(w, msg)
-	}
-	http.Redirect(w, r, "/incidents/"+itoa(id)+"#"+r.PostFormValue("anchor"), http.StatusSeeOther)
-}
-
 func (s *Server) triage(w http.ResponseWriter, r *http.Request) {
 	id := pathID(r, "id")
 	_, err := s.Triage(r.Context(), currentUser(r), id, incident.Triage{Kind: incident.Kind(r.PostFormValue("kind")), Severity: incident.Severity(r.PostFormValue("severity")), OwnerID: formID(r, "owner_id")})
@@ -302,7 +206,7 @@ func (s *Server) stepAction(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, notFoundErr("There is no such step or step action."))
 		return
 	}
-	_, err := s.MoveStep(r.Context(), currentUser(r), id, st, action)
+	_, err := s.MoveStep(r.Context(), currentUser(r), id, st, action, r.PostFormValue("override"))
 	s.afterChange(w, r, id, "", err)
 }
 
@@ -317,7 +221,7 @@ func (s *Server) addTask(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) updateTask(w http.ResponseWriter, r *http.Request) {
 	id, taskID := pathID(r, "id"), pathID(r, "task")
-	c := app.TaskChange{Op: app.TaskOp(r.PostFormValue("op")), AssigneeID: formID(r, "assignee_id")}
+	c := app.TaskChange{Op: app.TaskOp(r.PostFormValue("op")), AssigneeID: formID(r, "assignee_id"), Reason: r.PostFormValue("reason")}
 	var err error
 	if c.Op == app.TaskAssign {
 		c.Due, err = s.formDue(r)
@@ -350,24 +254,40 @@ func (s *Server) reopenIncident(w http.ResponseWriter, r *http.Request) {
 	s.afterChange(w, r, id, "Incident reopened.", err)
 }
 
-// auditPage is an incident's audit history.
+// auditPage is an incident's audit history, each entry as a sentence.
 type auditPage struct {
+	Head    incidentHead
 	Inc     *incident.Incident
-	Entries []audit.Entry
+	Entries []auditRow
+}
+
+// auditRow is one audit entry with what it says in words.
+type auditRow struct {
+	audit.Entry
+	Sentence string
 }
 
 func (s *Server) incidentAudit(w http.ResponseWriter, r *http.Request) {
-	inc, _, err := s.incidentFor(r, auth.ReadAccess)
+	ws, err := s.Workspace(r.Context(), currentUser(r), pathID(r, "id"))
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	entries, err := s.Store.AuditForIncident(r.Context(), inc.ID)
+	entries, err := s.Store.AuditForIncident(r.Context(), ws.Inc.ID)
+	var users []auth.User
+	if err == nil {
+		users, err = s.Store.Users(r.Context())
+	}
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, "audit", "Audit history of "+inc.Ref(), auditPage{Inc: inc, Entries: entries})
+	names := newAuditNames(ws.Inc, ws.Tasks, users)
+	d := auditPage{Head: s.head(r, ws.Inc, ws.Org, ""), Inc: ws.Inc}
+	for _, e := range entries {
+		d.Entries = append(d.Entries, auditRow{Entry: e, Sentence: names.sentence(e)})
+	}
+	s.render(w, r, "audit", "Audit history of "+ws.Inc.Ref(), d)
 }
 
 // exerciseFilter reads the list's exercise choice; anything unknown
@@ -378,4 +298,29 @@ func exerciseFilter(v string) incident.ExerciseFilter {
 		return f
 	}
 	return incident.WithExercises
+}
+
+// stepNow says where an incident's response stands, in a few words.
+func stepNow(inc *incident.Incident) string {
+	switch {
+	case inc.Status == incident.StatusClosed:
+		return "Closed"
+	case !inc.Triaged:
+		return "Awaiting triage"
+	}
+	var active []string
+	for _, st := range incident.AllSteps {
+		if inc.Steps.State(st) == incident.StepActive {
+			active = append(active, st.Label())
+		}
+	}
+	if len(active) > 0 {
+		return strings.Join(active, ", ")
+	}
+	for _, st := range incident.AllSteps {
+		if inc.Steps.State(st) == incident.StepPending {
+			return st.Label() + " to start"
+		}
+	}
+	return "Ready to close"
 }

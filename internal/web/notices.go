@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/auth"
@@ -39,36 +41,50 @@ func parseKind(v string) (notice.Kind, bool) {
 
 // noticesPage is the notices of an incident.
 type noticesPage struct {
-	Inc            *incident.Incident
-	Kind           notice.Kind
-	Kinds          []notice.Kind
-	Labels         map[notice.Kind]string
-	Query          string
-	Q              url.Values
-	CanWork        bool
-	CanExport      bool
-	Problem        string
-	Doc            *notice.Document
-	Findings       []notice.Finding
-	Blocking       bool
-	People         *peopleSummary
+	Head      incidentHead
+	Inc       *incident.Incident
+	Kind      notice.Kind
+	Kinds     []notice.Kind
+	Labels    map[notice.Kind]string
+	Query     string
+	Q         url.Values
+	CanWork   bool
+	CanExport bool
+	Problem   string
+	Doc       *notice.Document
+	Findings  []notice.Finding
+	Blocking  bool
+	People    *peopleSummary
+	// Text is the team's notice text as stored; the form shows it, or
+	// the facts' wording while none is stored.
+	Text     notice.Text
+	TextForm url.Values
+	// Places are who each person's notice names, by where they live.
+	Places         []placeRow
 	Published      []notice.Published
 	URL            string
 	Social, Advert string
 }
 
 func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request) {
+	k, ok := parseKind(r.URL.Query().Get("kind"))
+	if !ok {
+		k = notice.Individual
+	}
+	s.noticesView(w, r, k, "", nil)
+}
+
+// noticesView shows one kind of notice of the incident in the path; a
+// refusal (err) is shown beside the form named failed, keeping what was
+// typed.
+func (s *Server) noticesView(w http.ResponseWriter, r *http.Request, k notice.Kind, failed string, refusal error) {
 	inc, acc, err := s.incidentFor(r, auth.ReadAccess)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
 	ctx, u := r.Context(), currentUser(r)
-	k, ok := parseKind(r.URL.Query().Get("kind"))
-	if !ok {
-		k = notice.Individual
-	}
-	d := noticesPage{Inc: inc, Kind: k, Kinds: notice.Kinds, Labels: kindLabels, Query: r.URL.RawQuery, Q: r.URL.Query(),
+	d := noticesPage{Head: s.head(r, inc, s.orgOrDefault(r), string(incident.Notify)), Inc: inc, Kind: k, Kinds: notice.Kinds, Labels: kindLabels, Query: r.URL.RawQuery, Q: r.URL.Query(),
 		CanWork: acc >= auth.WorkAccess && u.Can(auth.WorkIncident), CanExport: u.Can(auth.ExportIncident)}
 	n, err := s.Notice(ctx, u, inc.ID, k, noticeOptions(r))
 	switch {
@@ -87,6 +103,13 @@ func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request) {
 	}
 	sum := summarisePeople(ps, optionOf(r))
 	d.People = &sum
+	if d.Doc != nil && k == notice.Individual {
+		d.Places = placesOf(ps, n.Data, notice.Applying(inc.Obligations))
+	}
+	if d.Text, err = s.NoticeText(ctx, u, inc.ID); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	if d.Published, err = s.Store.PublishedFor(ctx, inc.ID); err != nil {
 		s.renderError(w, r, err)
 		return
@@ -98,7 +121,15 @@ func (s *Server) noticesPage(w http.ResponseWriter, r *http.Request) {
 			d.Advert = notice.PrintAdvertisement(n.Data, d.URL).Text(72)
 		}
 	}
-	s.render(w, r, "notices", "Notices for "+inc.Ref(), d)
+	d.TextForm = textForm(d.Text, n.Data)
+	v := s.view(w, r, "Notices for "+inc.Ref(), d)
+	status := http.StatusOK
+	if refusal != nil {
+		v.Form, v.Errors, v.Message, v.Failed = r.PostForm, fault.FieldsOf(refusal), fault.MessageOf(refusal), failed
+		status = statusOf(refusal)
+		s.logIfInternal(r, refusal)
+	}
+	s.renderView(w, r, status, "notices", v)
 }
 
 func (s *Server) noticeDownload(w http.ResponseWriter, r *http.Request) {
@@ -146,7 +177,7 @@ func (s *Server) publishNotice(w http.ResponseWriter, r *http.Request) {
 	id := pathID(r, "id")
 	p, err := s.PublishNotice(r.Context(), currentUser(r), id, r.PostFormValue("override"))
 	if err != nil {
-		s.renderError(w, r, err)
+		s.noticesView(w, r, notice.Public, "publish", err)
 		return
 	}
 	s.flash(w, "Published at "+s.BaseURL+"/notices/"+p.Slug)
@@ -166,4 +197,73 @@ func (s *Server) publicNotice(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "public, max-age=300")
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	w.Write([]byte(p.HTML))
+}
+
+// placeRow says what the notices to the people of one place name.
+type placeRow struct {
+	Place      string
+	People     int
+	Regulators []string
+}
+
+// placesOf groups the people by where they live and says which
+// regulators each group's notice names.
+func placesOf(ps []notice.Affected, d notice.Data, applying map[string]bool) []placeRow {
+	count := map[string]int{}
+	for _, p := range ps {
+		count[strings.ToUpper(p.Jurisdiction)]++
+	}
+	places := make([]string, 0, len(count))
+	for pl := range count {
+		places = append(places, pl)
+	}
+	sort.Strings(places)
+	var out []placeRow
+	for _, pl := range places {
+		row := placeRow{Place: pl, People: count[pl]}
+		if pl == "" {
+			row.Place = "Not known (every law in play is named)"
+		}
+		for _, reg := range d.Regulators {
+			if notice.Covers(reg.Regime, pl) && (applying == nil || applying[reg.Regime]) {
+				row.Regulators = append(row.Regulators, reg.Short)
+			}
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// textForm fills the notice text form: the team's text, or while none
+// is stored, what the notice says now.
+func textForm(t notice.Text, d notice.Data) url.Values {
+	what, steps, advice := t.WhatHappened, t.Steps, t.Advice
+	if what == "" {
+		what = d.Breach.WhatHappened
+	}
+	if len(steps) == 0 {
+		steps = d.Breach.Steps
+	}
+	if len(advice) == 0 {
+		advice = d.Advice
+	}
+	return url.Values{"what_happened": {what}, "steps": {strings.Join(steps, "\n")}, "advice": {strings.Join(advice, "\n")}}
+}
+
+// saveNoticeText stores the team's notice text (see app.SaveNoticeText).
+func (s *Server) saveNoticeText(w http.ResponseWriter, r *http.Request) {
+	id := pathID(r, "id")
+	k, ok := parseKind(r.PostFormValue("kind"))
+	if !ok {
+		k = notice.Individual
+	}
+	f := r.PostForm
+	err := s.SaveNoticeText(r.Context(), currentUser(r), id, notice.Text{WhatHappened: f.Get("what_happened"),
+		Steps: strings.Split(f.Get("steps"), "\n"), Advice: strings.Split(f.Get("advice"), "\n")})
+	if err != nil {
+		s.noticesView(w, r, k, "text", err)
+		return
+	}
+	s.flash(w, "Notice text saved: every notice of this incident now says it; check each kind below.")
+	http.Redirect(w, r, "/incidents/"+itoa(id)+"/notices?kind="+string(k)+"#text", http.StatusSeeOther)
 }

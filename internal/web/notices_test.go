@@ -49,8 +49,9 @@ func TestNoticesPublishAndPublicPage(t *testing.T) {
 	}
 	// The Commissioner has not been told yet, so the public notice may not
 	// say so: publishing is blocked until a person records why.
-	if resp := c.post(path+"/notices/publish", url.Values{}); resp.StatusCode != http.StatusConflict {
-		t.Fatalf("blocked publish: %d", resp.StatusCode)
+	code, refused := c.postPage(path+"/notices/publish", url.Values{"override": {""}})
+	if code != http.StatusConflict || strings.Contains(refused, "<h1>Cannot do that") || !strings.Contains(between(refused, `id="publish"`, 1500), "The public notice is not ready") {
+		t.Fatalf("blocked publish is not refused beside its form on the notices page: %d", code)
 	}
 	if resp := c.post(path+"/notices/publish", url.Values{"override": {"The Commissioner is being notified today; the notice must go out now."}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish with reason: %d", resp.StatusCode)

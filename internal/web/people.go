@@ -53,7 +53,7 @@ func (s *Server) importPeople(w http.ResponseWriter, r *http.Request) {
 	}
 	n, err := s.ImportPeople(r.Context(), currentUser(r), id, file)
 	if err != nil {
-		s.renderError(w, r, err)
+		s.noticesView(w, r, notice.Individual, "import", err)
 		return
 	}
 	s.flash(w, strconv.Itoa(n)+" people added to the list, encrypted.")
@@ -67,7 +67,7 @@ func (s *Server) markAtRisk(w http.ResponseWriter, r *http.Request) {
 	id := pathID(r, "id")
 	n, total, err := s.MarkAtRisk(r.Context(), currentUser(r), id, r.PostForm["category"])
 	if err != nil {
-		s.renderError(w, r, err)
+		s.noticesView(w, r, notice.Individual, "at-risk", err)
 		return
 	}
 	s.flash(w, strconv.Itoa(n)+" of "+strconv.Itoa(total)+" people are now marked as at risk.")
@@ -89,7 +89,7 @@ func (s *Server) letters(w http.ResponseWriter, r *http.Request) {
 	}
 	pdf, _, err := s.Letters(r.Context(), currentUser(r), id, noticeOptions(r), paper, override)
 	if err != nil {
-		s.renderError(w, r, err)
+		s.noticesView(w, r, notice.Individual, "letters", err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/pdf")

@@ -50,13 +50,16 @@ func TestPeopleToNotify(t *testing.T) {
 	form.Del("summary")
 	post("/assess", form)
 	req, _ := http.NewRequest("GET", f.ts.URL+path+"/notices/individual/letters.pdf", nil)
-	if r := c.do(req); r.StatusCode != http.StatusConflict {
-		t.Fatalf("letters failing a check: %d", r.StatusCode)
+	r := c.do(req)
+	refused, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if r.StatusCode != http.StatusConflict || !strings.Contains(between(string(refused), `id="letters"`, 800), "cannot go out") || !strings.Contains(string(refused), `id="tabs"`) {
+		t.Fatalf("letters failing a check are not refused on the notices page: %d", r.StatusCode)
 	}
 	if r := c.post(path+"/notices/individual/letters.pdf", url.Values{"override": {"The regulator asked for the letters today; a fuller letter follows."}}); r.StatusCode != http.StatusOK {
 		t.Fatalf("letters with an override: %d", r.StatusCode)
 	}
-	if tl := c.get(path); !strings.Contains(tl, "failed their checks (override): The regulator asked") {
+	if tl := c.get(path + "?tab=timeline"); !strings.Contains(tl, "failed their checks (override): The regulator asked") {
 		t.Fatal("the override is not recorded")
 	}
 	form.Set("summary", summary)
@@ -95,7 +98,7 @@ func TestPeopleToNotify(t *testing.T) {
 	}
 	// Letters: one per person with a postal address, each addressed.
 	req, _ = http.NewRequest("GET", f.ts.URL+path+"/notices/individual/letters.pdf?option=1", nil)
-	r := c.do(req)
+	r = c.do(req)
 	pdf, _ := io.ReadAll(r.Body)
 	r.Body.Close()
 	if r.StatusCode != http.StatusOK || !strings.HasPrefix(string(pdf), "%PDF") {
@@ -113,7 +116,7 @@ func TestPeopleToNotify(t *testing.T) {
 			t.Fatalf("letters are not addressed to the two people with addresses: %s", text)
 		}
 	}
-	if tl := c.get(path); !strings.Contains(tl, "Printed 2 personal letters") || !strings.Contains(tl, "Added 3 people to the list") {
+	if tl := c.get(path + "?tab=timeline"); !strings.Contains(tl, "Printed 2 personal letters") || !strings.Contains(tl, "Added 3 people to the list") {
 		t.Fatal("the timeline does not record the list and the letters")
 	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/auth"
@@ -22,6 +23,9 @@ type planPage struct {
 	Current             *plan.Version
 	Body                string
 	CanEdit, CanApprove bool
+	// Approvers are the administrators, who record an executive's
+	// approval.
+	Approvers []string
 }
 
 func (s *Server) planView(w http.ResponseWriter, r *http.Request, status int, body string, err error) {
@@ -32,6 +36,10 @@ func (s *Server) planView(w http.ResponseWriter, r *http.Request, status int, bo
 		return
 	}
 	d := planPage{PlanStatus: st, CanEdit: u.Can(auth.EditPlan), CanApprove: u.Can(auth.ManageOrg)}
+	if d.Approvers, lerr = s.approvers(r); lerr != nil {
+		s.renderError(w, r, lerr)
+		return
+	}
 	if len(st.Versions) > 0 {
 		doc := notice.Parse(st.Versions[0].Body)
 		d.Doc, d.Current = &doc, &st.Versions[0]
@@ -62,7 +70,12 @@ func (s *Server) savePlan(w http.ResponseWriter, r *http.Request) {
 		s.planView(w, r, statusOf(err), body, err)
 		return
 	}
-	s.flash(w, "Saved as version "+strconv.Itoa(v.Version)+". An executive's approval is recorded under Approve.")
+	who, err := s.approvers(r)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.flash(w, "Saved as version "+strconv.Itoa(v.Version)+". An executive approves it; an administrator ("+strings.Join(who, ", ")+") records that approval on this page.")
 	http.Redirect(w, r, "/plan", http.StatusSeeOther)
 }
 
@@ -75,6 +88,18 @@ func (s *Server) approvePlan(w http.ResponseWriter, r *http.Request) {
 	}
 	s.flash(w, "Approval recorded.")
 	http.Redirect(w, r, "/plan", http.StatusSeeOther)
+}
+
+// approvers names the active administrators, who record approvals.
+func (s *Server) approvers(r *http.Request) ([]string, error) {
+	users, err := s.Store.Users(r.Context())
+	var names []string
+	for _, u := range users {
+		if !u.Disabled && u.Can(auth.ManageOrg) {
+			names = append(names, u.Name)
+		}
+	}
+	return names, err
 }
 
 // planReminder says why the plan needs review, or "" when it does not.

@@ -6,6 +6,7 @@ import (
 	"embed"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -40,9 +41,28 @@ type view struct {
 	Form    url.Values
 	Errors  map[string]string
 	Message string
+	// Failed names the form a refusal belongs to, so the page shows the
+	// refusal beside that form and keeps what was typed in it; empty
+	// shows it at the top of the page.
+	Failed string
 	// Refresh reloads the page after this many seconds (a running job).
 	Refresh int
 }
+
+// Refused says whether the refusal on this page belongs to form.
+func (v view) Refused(form string) bool { return v.Message != "" && v.Failed == form }
+
+// Typed is what was typed in a field of a refused form, else def: the
+// other forms of the page show what is stored.
+func (v view) Typed(form, field, def string) string {
+	if v.Refused(form) {
+		return v.Form.Get(field)
+	}
+	return def
+}
+
+// Zone names the organisation's time zone, as times on pages are shown in it.
+func (v view) Zone() string { return zoneName(v.Org.Location(), v.Now) }
 
 // Val returns a submitted form value, so a rejected form keeps what was typed.
 func (v view) Val(name string) string { return v.Form.Get(name) }
@@ -83,6 +103,32 @@ func parseTemplates() (map[string]*template.Template, error) {
 		"words":       func(s string) string { return strings.ReplaceAll(s, "_", " ") },
 		"regimeLabel": incident.RegimeLabel,
 		"teamRole":    auth.TeamRoleLabel,
+		"ongoingLabel": func(v string) string {
+			switch v {
+			case "yes":
+				return "Yes"
+			case "no":
+				return "No"
+			}
+			return "Not known"
+		},
+		"decisionLabel":    decisionLabel,
+		"worklist":         worklist,
+		"factLabel":        factLabel,
+		"linkRefs":         linkRefs,
+		"kindLabel":        func(k string) string { return incident.Kind(k).Label() },
+		"statusLabel":      func(st string) string { return incident.Status(st).Label() },
+		"audienceLabel":    func(a string) string { return (&incident.Obligation{Audience: a}).AudienceLabel() },
+		"causeCategory":    func(c string) string { return incident.LabelOf(incident.CauseCategories, c) },
+		"obligationStatus": obligationStatus,
+		// hiddens writes the fields every form on an incident's page
+		// carries: the CSRF token, the tab it is on and its own name, so
+		// a refusal is shown beside it.
+		"hiddens": func(csrf, tab, form string) template.HTML {
+			e := template.HTMLEscapeString
+			return template.HTML(`<input type="hidden" name="csrf" value="` + e(csrf) + `"><input type="hidden" name="tab" value="` + e(tab) +
+				`"><input type="hidden" name="form" value="` + e(form) + `">`)
+		},
 		"has": func(list []string, s string) bool {
 			for _, x := range list {
 				if x == s {
@@ -246,14 +292,29 @@ func clientGone(r *http.Request, err error) bool {
 	return err != nil && (errors.Is(err, context.Canceled) || r.Context().Err() != nil)
 }
 
-// renderError shows an error page a person can act on.
+// errorPage is what the error page shows: the message, what to correct,
+// and the way back.
+type errorPage struct {
+	Message string
+	Fields  map[string]string
+	// Back is the page the person came from, when it is on this site.
+	Back string
+}
+
+// renderError shows an error page a person can act on. Refusals of a
+// form are shown on the form's own page instead (afterChange); this page
+// is for what has no page to go back to: not found, not allowed, outages.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) {
 	s.logIfInternal(r, err)
 	if clientGone(r, err) {
 		w.WriteHeader(statusClientClosed) // no one is reading: no page
 		return
 	}
-	s.renderStatus(w, r, statusOf(err), "error", "Cannot do that", map[string]any{"Message": fault.MessageOf(err), "Fields": fault.FieldsOf(err)})
+	d := errorPage{Message: fault.MessageOf(err), Fields: fault.FieldsOf(err)}
+	if ref, perr := url.Parse(r.Referer()); perr == nil && ref.Host == r.Host && strings.HasPrefix(ref.Path, "/") && ref.Path != r.URL.Path {
+		d.Back = ref.RequestURI()
+	}
+	s.renderStatus(w, r, statusOf(err), "error", "Cannot do that", d)
 }
 
 // apiError is the JSON body of every API error.
@@ -276,7 +337,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 
 func notFoundErr(msg string) error { return fault.Errorf(fault.NotFound, "%s", msg) }
 
-// T formats a time in the organisation's time zone.
+// T formats a time in the organisation's time zone, naming the zone.
 func (v view) T(t time.Time) string { return orgTime(v.Org, t) }
 
 // orgTime writes a time as the organisation's people read it.
@@ -285,6 +346,16 @@ func orgTime(o org.Organisation, t time.Time) string {
 		return ""
 	}
 	return t.In(o.Location()).Format("Mon 2 Jan 2006 15:04 MST")
+}
+
+// zoneName is a zone's IANA name with its abbreviation at t, e.g.
+// "Pacific/Auckland (NZDT)".
+func zoneName(loc *time.Location, t time.Time) string {
+	abbr := t.In(loc).Format("MST")
+	if loc.String() == abbr || loc == time.UTC {
+		return "UTC"
+	}
+	return loc.String() + " (" + abbr + ")"
 }
 
 // TP formats an optional time.
@@ -304,6 +375,37 @@ func (v view) Input(t *time.Time) string {
 }
 
 func itoa(i int64) string { return strconv.FormatInt(i, 10) }
+
+// decisionLabel is an assessment's decision on an obligation in words.
+func decisionLabel(d string) string {
+	switch d {
+	case "required":
+		return "Required"
+	case "recommended":
+		return "Recommended"
+	case "undetermined":
+		return "Not yet determined"
+	case "not_required":
+		return "Not required"
+	}
+	return strings.ReplaceAll(d, "_", " ")
+}
+
+// obligationStatus is where a person has got with an obligation, in words.
+func obligationStatus(status any) string {
+	st := incident.ObligationStatus(fmt.Sprint(status))
+	switch st {
+	case incident.ObligationPending:
+		return "To do"
+	case incident.ObligationDone:
+		return "Done"
+	case incident.ObligationNotRequired:
+		return "Not required"
+	case incident.ObligationOverridden:
+		return "Decided otherwise"
+	}
+	return strings.ReplaceAll(string(st), "_", " ")
+}
 
 // fieldView is one question of the facts form, for the "tri" and "sel"
 // partials: its name, words, current value, options and error.

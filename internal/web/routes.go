@@ -32,9 +32,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /check", s.public(s.quickCheck))
 	m.HandleFunc("POST /setup", s.public(s.setup))
 	m.HandleFunc("POST /logout", s.page(auth.ViewIncident, s.logout))
-	m.HandleFunc("GET /{$}", s.page(auth.ViewIncident, func(w http.ResponseWriter, r *http.Request) {
-		http.Redirect(w, r, "/incidents", http.StatusSeeOther)
-	}))
+	m.HandleFunc("GET /{$}", s.page(auth.ViewIncident, s.home))
 
 	m.HandleFunc("GET /report", s.page(auth.ReportIncident, s.reportForm))
 	m.HandleFunc("POST /report", s.page(auth.ReportIncident, s.report))
@@ -67,6 +65,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /incidents/{id}/notices", s.page(auth.ViewIncident, s.noticesPage))
 	m.HandleFunc("GET /incidents/{id}/notices/{kind}/{format}", s.page(auth.ExportIncident, s.noticeDownload))
 	m.HandleFunc("POST /incidents/{id}/notices/publish", s.page(auth.WorkIncident, s.publishNotice))
+	m.HandleFunc("POST /incidents/{id}/notices/text", s.page(auth.WorkIncident, s.saveNoticeText))
 	m.HandleFunc("GET /admin/templates", s.page(auth.EditTemplates, s.templatesPage))
 	m.HandleFunc("GET /admin/templates/{kind}", s.page(auth.EditTemplates, s.templateEdit))
 	m.HandleFunc("POST /admin/templates/{kind}", s.page(auth.EditTemplates, s.templateSave))
@@ -117,6 +116,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/users", s.page(auth.ManageUsers, s.addUser))
 	m.HandleFunc("POST /admin/users/{uid}", s.page(auth.ManageUsers, s.updateUser))
 	m.HandleFunc("GET /admin/audit", s.page(auth.ManageUsers, s.auditVerify))
+	m.HandleFunc("GET /admin/organisation", s.page(auth.ManageOrg, s.settingsPage))
+	m.HandleFunc("POST /admin/organisation", s.page(auth.ManageOrg, s.saveSettings))
 	m.HandleFunc("GET /admin/escalation", s.page(auth.ManageOrg, s.escalationPage))
 	m.HandleFunc("POST /admin/escalation", s.page(auth.ManageOrg, s.saveEscalationRule))
 	m.HandleFunc("GET /account/tokens", s.page(auth.UseAPI, s.tokens))

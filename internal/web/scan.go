@@ -31,7 +31,7 @@ func (s *Server) startScan(w http.ResponseWriter, r *http.Request) {
 		j, err = s.StartScan(r.Context(), currentUser(r), id, "", nil, "")
 	}
 	if err != nil {
-		s.renderError(w, r, err)
+		s.afterChange(w, r, id, "", err)
 		return
 	}
 	s.flash(w, "Scan queued. Its progress shows here; the findings feed the Assess step when it finishes.")
@@ -46,6 +46,7 @@ type scanCount struct {
 
 // scanPage is a scan's progress and, once finished, its summary.
 type scanPage struct {
+	Head       incidentHead
 	Inc        *incident.Incident
 	Job        *jobs.Job
 	Result     *app.ScanResult
@@ -61,7 +62,7 @@ func (s *Server) scanPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	d := scanPage{Inc: inc, Job: j}
+	d := scanPage{Head: s.head(r, inc, s.orgOrDefault(r), tabEvidence), Inc: inc, Job: j}
 	if j.State == jobs.Done {
 		var res app.ScanResult
 		if err := json.Unmarshal([]byte(j.Result), &res); err != nil || res.Summary == nil {
@@ -71,7 +72,7 @@ func (s *Server) scanPage(w http.ResponseWriter, r *http.Request) {
 		d.Result = &res
 		for _, t := range discover.Types {
 			if c := res.Summary.Counts[t]; c != nil {
-				d.Counts = append(d.Counts, scanCount{Type: strings.ReplaceAll(string(t), "_", " "), Validated: c.Validated, Unvalidated: c.Unvalidated})
+				d.Counts = append(d.Counts, scanCount{Type: app.ElementLabel(t), Validated: c.Validated, Unvalidated: c.Unvalidated})
 			}
 		}
 		var labels []string

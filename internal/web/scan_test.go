@@ -115,7 +115,7 @@ func TestScanJobFeedsTheIncident(t *testing.T) {
 			t.Fatalf("scan page lacks %q", want)
 		}
 	}
-	if strings.Contains(page, "refresh") {
+	if strings.Contains(page, `http-equiv="refresh"`) {
 		t.Fatal("a finished scan's page still refreshes")
 	}
 	req, _ := http.NewRequest("GET", f.ts.URL+scanPath+"/findings.jsonl", nil)
@@ -125,7 +125,7 @@ func TestScanJobFeedsTheIncident(t *testing.T) {
 	if r.StatusCode != http.StatusOK || !strings.Contains(string(body), `"path":"share.zip!/share/clients.csv"`) || strings.Contains(string(body), "aroha@example.nz") {
 		t.Fatalf("findings download: %d %s", r.StatusCode, body)
 	}
-	if tl := c.get(path); !strings.Contains(tl, "Scan of share.zip finished: 1 file, 2 people found") {
+	if tl := c.get(path + "?tab=timeline"); !strings.Contains(tl, "Scan of share.zip finished: 1 file, 2 people found") {
 		t.Fatal("the timeline does not record the scan's end")
 	}
 	// The people found join the encrypted list to notify; Aroha's IRD

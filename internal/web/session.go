@@ -118,7 +118,7 @@ func (s *Server) page(p auth.Permission, h http.HandlerFunc) http.HandlerFunc {
 		}
 		r = withUser(r, u, sess)
 		if !u.Can(p) {
-			s.renderError(w, r, fault.Errorf(fault.Forbidden, "Your role (%s) does not allow this. Ask your privacy officer if you need access.", u.Role.Label()))
+			s.renderError(w, r, fault.Errorf(fault.Forbidden, "Your role (%s) does not allow this. Ask an administrator if you need access.", u.Role.Label()))
 			return
 		}
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
@@ -194,7 +194,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 // a URL and read a backslash as a slash, so "/\t/evil.example" would reach
 // another host: such text is refused, not cleaned.
 func safeNext(n string) string {
-	const home = "/incidents"
+	const home = "/" // the work queue
 	unsafe := func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' || unicode.IsSpace(r) }
 	if strings.ContainsFunc(n, unsafe) {
 		return home

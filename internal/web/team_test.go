@@ -56,7 +56,7 @@ func TestResponseTeamRolesAndOnCall(t *testing.T) {
 	if !strings.Contains(team, "Team leader") || !strings.Contains(team, "Kiwi Insure") || !strings.Contains(team, "On-call specialists") {
 		t.Fatal("team page")
 	}
-	if page := c.get(path); !strings.Contains(page, "Cyber desk") || !strings.Contains(page, "legal") {
+	if page := c.get(path + "?tab=report"); !strings.Contains(page, "Cyber desk") || !strings.Contains(page, "legal") {
 		t.Fatal("incident page lacks the outside help or the added specialist")
 	}
 }

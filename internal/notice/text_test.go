@@ -1,0 +1,73 @@
+package notice
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/breachdesk/breachdesk/internal/incident"
+)
+
+// Bug: every notice named every regulator the assessment mentioned, even
+// for people in one country and laws decided "not required".
+func TestEachPersonsNoticeNamesOnlyTheLawsThatApplyToThem(t *testing.T) {
+	d := example(t, "../../examples/university-spreadsheet.yaml", Individual) // VIC PDP and NZ Privacy Act
+	if len(d.Regulators) < 2 {
+		t.Fatalf("the example should involve two laws: %+v", d.Regulators)
+	}
+	applying := Applying([]incident.Obligation{
+		{Regime: "nz_privacy_act", Audience: "individuals", Status: incident.ObligationPending},
+		{Regime: "vic_pdp", Audience: "individuals", Status: incident.ObligationDone},
+		{Regime: "eu_gdpr", Audience: "individuals", Status: incident.ObligationNotRequired},
+	})
+	names := func(d Data) string {
+		var out []string
+		for _, r := range d.Regulators {
+			out = append(out, r.Regime)
+		}
+		return strings.Join(out, ",")
+	}
+	nz := d
+	nz.Person = &Person{Name: "Aroha", Elements: []string{"name", "health"}}
+	nz.Narrow(applying, "NZ")
+	if names(nz) != "nz_privacy_act" || !strings.Contains(strings.Join(nz.Support, " "), "Netsafe") {
+		t.Fatalf("a person in New Zealand: regulators %s, support %v", names(nz), nz.Support)
+	}
+	vic := d
+	vic.Person = &Person{Name: "Ben", Elements: []string{"name"}}
+	vic.Narrow(applying, "AU-VIC")
+	if names(vic) != "vic_pdp" || strings.Contains(strings.Join(vic.Support, " "), "Netsafe") {
+		t.Fatalf("a person in Victoria: regulators %s, support %v", names(vic), vic.Support)
+	}
+	unknown := d
+	unknown.Person = &Person{Name: "Cai"}
+	unknown.Narrow(applying, "")
+	if !strings.Contains(names(unknown), "nz_privacy_act") || !strings.Contains(names(unknown), "vic_pdp") {
+		t.Fatalf("where a person lives is not known: every law in play is named: %s", names(unknown))
+	}
+	onlyNZ := d
+	onlyNZ.Narrow(Applying([]incident.Obligation{{Regime: "nz_privacy_act", Status: incident.ObligationPending}, {Regime: "vic_pdp", Status: incident.ObligationOverridden}}), "")
+	if names(onlyNZ) != "nz_privacy_act" {
+		t.Fatalf("a law decided against is still named: %s", names(onlyNZ))
+	}
+}
+
+func TestTheTeamsTextReplacesTheFacts(t *testing.T) {
+	d := example(t, "../../examples/retailer-card-skimming.yaml", Individual)
+	txt := Text{WhatHappened: "  Someone changed our checkout page so it copied card numbers. ", Steps: []string{"- We removed the code", "", "• We told the card schemes"},
+		Advice: []string{"Ask your bank for a new card."}}
+	if err := txt.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	d.WithText(txt)
+	d.Narrow(nil, "")
+	if d.Breach.WhatHappened != "Someone changed our checkout page so it copied card numbers." || len(d.Breach.Steps) != 2 || d.Breach.Steps[1] != "We told the card schemes" {
+		t.Fatalf("text not applied: %+v", d.Breach)
+	}
+	if len(d.Advice) != 1 || d.Advice[0] != "Ask your bank for a new card." {
+		t.Fatalf("the team's advice was replaced: %v", d.Advice)
+	}
+	long := Text{WhatHappened: strings.Repeat("a", 5001)}
+	if err := long.Validate(); err == nil {
+		t.Fatal("an over-long text was accepted")
+	}
+}
