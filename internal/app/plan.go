@@ -6,6 +6,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/exercise"
+	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/plan"
 )
 
@@ -20,6 +21,15 @@ type PlanStatus struct {
 	// Exercises are the exercises that have ended, newest first, with
 	// their lessons.
 	Exercises []exercise.Exercise
+	// Reviews are the lessons and actions of incidents reviewed since the
+	// plan was last approved, for its next review, with their incidents.
+	Reviews []ReviewedIncident
+}
+
+// ReviewedIncident is one incident's review, for the plan's next review.
+type ReviewedIncident struct {
+	Inc    *incident.Incident
+	Review incident.ReviewRecord
 }
 
 // Plan reads the response plan's status for anyone who may read it.
@@ -55,6 +65,21 @@ func (a *App) Plan(ctx context.Context, u *auth.User) (PlanStatus, error) {
 	}
 	if due, why := plan.ReviewDue(st.Versions, st.ReviewMonths, tested, a.Now()); due {
 		st.Reminder = why
+	}
+	var since time.Time
+	if approved := plan.Approved(st.Versions); approved != nil && approved.ApprovedAt != nil {
+		since = *approved.ApprovedAt
+	}
+	reviews, err := a.Store.ReviewedSince(ctx, since)
+	if err != nil {
+		return st, err
+	}
+	for _, rv := range reviews {
+		inc, err := a.Store.Incident(ctx, rv.IncidentID)
+		if err != nil {
+			return st, err
+		}
+		st.Reviews = append(st.Reviews, ReviewedIncident{Inc: inc, Review: rv})
 	}
 	return st, nil
 }

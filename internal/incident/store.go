@@ -193,6 +193,11 @@ type ReviewStore interface {
 	// other than exercises, oldest due first, for reminders and the
 	// dashboard.
 	OpenActions(ctx context.Context) ([]Action, error)
+	// ReviewedSince lists the reviews of incidents other than exercises
+	// written after since (all when since is zero) that hold lessons or
+	// actions, newest first, with their actions: what the response
+	// plan's next review takes in.
+	ReviewedSince(ctx context.Context, since time.Time) ([]ReviewRecord, error)
 }
 
 // CountStore gives the operators' figures.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"strings"
+	"time"
 
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
@@ -169,4 +170,39 @@ func (db *DB) actions(ctx context.Context, where string, args ...any) ([]inciden
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// ReviewedSince lists the reviews with lessons or actions written after
+// since, newest first, leaving out exercises.
+func (db *DB) ReviewedSince(ctx context.Context, since time.Time) ([]incident.ReviewRecord, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT r.incident_id, r.went_well, r.went_badly, r.lessons, r.updated_at FROM reviews r
+ WHERE r.updated_at > ? AND `+notExercise("r.incident_id")+` AND (r.lessons <> '' OR EXISTS (SELECT 1 FROM review_actions a WHERE a.incident_id = r.incident_id))
+ ORDER BY r.updated_at DESC`, ts(since))
+	if err != nil {
+		return nil, err
+	}
+	var out []incident.ReviewRecord
+	for rows.Next() {
+		var r incident.ReviewRecord
+		var at string
+		if err := rows.Scan(&r.IncidentID, &r.WentWell, &r.WentBadly, &r.Lessons, &at); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		when := parseTS(at)
+		r.UpdatedAt = &when
+		out = append(out, r)
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if out[i].Actions, err = db.actions(ctx, `WHERE a.incident_id = ? ORDER BY a.id`, out[i].IncidentID); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

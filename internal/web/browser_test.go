@@ -72,6 +72,13 @@ func browser(t *testing.T) (context.Context, string) {
 func run(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
 	if err := chromedp.Do(ctx, steps...); err != nil {
+		if shot := os.Getenv("BREACHDESK_FAILSHOT"); shot != "" { // what the browser showed, for the person debugging
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			if png, serr := chromedp.Run(sctx, chromedp.FullScreenshot(80)); serr == nil {
+				os.WriteFile(shot, png, 0o644)
+			}
+			cancel()
+		}
 		t.Fatalf("%s: %v", what, err)
 	}
 }
@@ -109,21 +116,27 @@ func textOf(t *testing.T, ctx context.Context, sel string) string {
 	return s
 }
 
-// TestBrowserWalkthrough is the path a new organisation takes in its first
-// hour: setup, a staff report, triage, escalation, containment, evidence,
-// assessment and the PDF dossier; and a colleague who must not see it.
+// TestBrowserWalkthrough is the path a new organisation takes: setup, a
+// staff report, then the privacy officer's response on the incident's
+// pages, report -> triage -> contain -> assess -> notify -> review ->
+// close, with each refusal shown in place beside the form that was
+// refused and the page updating in place (htmx); and a colleague who must
+// not see it.
 func TestBrowserWalkthrough(t *testing.T) {
 	ctx, dir := browser(t)
 	f := newFixture(t)
 	base := f.ts.URL
 	const adminPW, poPW, staffPW = "admin password 2026", "privacy password 2026", "staff password 2026"
+	nz := mustZone(t, "Pacific/Auckland")
 
 	run(t, ctx, "first-run setup",
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(css(`#f-name`)),
 		chromedp.SendKeys(css(`#f-name`), "Kiwi Clinics Ltd"),
-		chromedp.SendKeys(css(`#f-time_zone`), "UTC"),
+		chromedp.SetValue(css(`#f-time_zone`), "Pacific/Auckland"),
+		chromedp.SetValue(css(`#f-industry`), "Q"),
 		chromedp.SendKeys(css(`#f-contact_name`), "Pat Privacy"),
+		chromedp.SendKeys(css(`#f-contact_title`), "Privacy Officer"),
 		chromedp.SendKeys(css(`#f-contact_email`), "privacy@kiwi.example"),
 		chromedp.Click(css(`input[name=laws][value=nz_privacy_act]`)),
 		chromedp.Click(css(`input[name=laws][value=eu_gdpr]`)),
@@ -134,8 +147,8 @@ func TestBrowserWalkthrough(t *testing.T) {
 		chromedp.Click(css(`form[action="/setup"] button`)),
 		chromedp.WaitVisible(css(`.flash`)),
 	)
-	if h := textOf(t, ctx, `main h1`); h != "Incidents" {
-		t.Fatalf("after setup the incidents page shows, got %q", h)
+	if h := textOf(t, ctx, `main h1`); h != "My work" {
+		t.Fatalf("after setup the work queue shows, got %q", h)
 	}
 	addUser := func(name, email, role, pw string, team bool) {
 		acts := []chromedp.Action[chromedp.Void]{
@@ -170,7 +183,8 @@ func TestBrowserWalkthrough(t *testing.T) {
 	}
 	run(t, ctx, "sign out", signOut)
 
-	found := time.Now().UTC().Add(-3 * time.Hour).Format("2006-01-02T15:04")
+	// Typed in New Zealand time, as the organisation's zone says.
+	found := time.Now().In(nz).Add(-3 * time.Hour).Format("2006-01-02T15:04")
 	run(t, ctx, "report as staff",
 		signIn(base, "sam@kiwi.example", staffPW),
 		chromedp.Click(css(`a.report-link`)),
@@ -190,51 +204,122 @@ func TestBrowserWalkthrough(t *testing.T) {
 	if fl := textOf(t, ctx, `.flash`); !strings.Contains(fl, "INC-0001") || !strings.Contains(fl, "Pat Privacy") {
 		t.Fatalf("confirmation after reporting: %q", fl)
 	}
+	inc, _ := f.db.Incident(context.Background(), 1)
+	if got := inc.Report.DiscoveredAt.In(nz).Format("2006-01-02T15:04"); got != found {
+		t.Fatalf("the time found was read in another zone: typed %s, stored %s", found, got)
+	}
 	run(t, ctx, "sign out", signOut)
 
 	po, _ := f.db.UserByEmail(context.Background(), "pat@kiwi.example")
-	run(t, ctx, "triage and escalate as the privacy officer",
+	// stay waits for htmx to take the page's forms over, then marks the
+	// window: a full reload would lose the mark.
+	stay := chromedp.Steps(void(chromedp.Poll[bool](`document.readyState === 'complete' && !!window.htmx`)), void(chromedp.Evaluate[bool](`(window.__stay = true)`)))
+	stayed := func(what string) {
+		t.Helper()
+		if ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__stay === true`)); err != nil || !ok {
+			t.Fatalf("%s reloaded the page instead of updating it in place", what)
+		}
+	}
+	refusal := func(sel, want string) {
+		t.Helper()
+		run(t, ctx, "refusal at "+sel, chromedp.WaitVisible(css(sel+` .refusal`)))
+		if got := textOf(t, ctx, sel+` .refusal`); !strings.Contains(got, want) {
+			t.Fatalf("refusal at %s says %q, want %q", sel, got, want)
+		}
+	}
+	openTasks := `#checklist li.task:not(.done):not(.na)`
+	tickAll := func(step string) {
+		t.Helper()
+		for {
+			n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('`+openTasks+`').length`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 {
+				return
+			}
+			run(t, ctx, "tick a "+step+" task",
+				chromedp.Click(css(openTasks+` form.tick button`)),
+				void(chromedp.Poll[bool](`document.querySelectorAll('`+openTasks+`').length < `+strconv.Itoa(n))),
+			)
+		}
+	}
+	run(t, ctx, "the privacy officer's work queue",
 		signIn(base, "pat@kiwi.example", poPW),
 		chromedp.WaitVisible(css(`.badge`)), // told about the new report
-		chromedp.Navigate(base+"/incidents/1"),
+		chromedp.WaitVisible(css(`.queue a[href$="#triage"]`)),
+		chromedp.Click(css(`.queue a[href$="#triage"]`)),
 		chromedp.WaitVisible(css(`#triage`)),
+		stay,
+	)
+	if sum := strings.ToLower(textOf(t, ctx, `#summary`)); !strings.Contains(sum, "next deadline") || !strings.Contains(sum, "48") || !strings.Contains(sum, "triage this report") {
+		t.Fatalf("summary before triage: %q", sum)
+	}
+	run(t, ctx, "triage in place",
 		chromedp.SetValue(css(`select[name=kind]`), "breach"),
 		chromedp.SetValue(css(`select[name=severity]`), "high"),
 		chromedp.SetValue(css(`select[name=owner_id]`), strconv.FormatInt(po.ID, 10)),
-		chromedp.Click(css(`form[action$="/triage"] button`)),
-		chromedp.WaitVisible(css(`p.meta .sev-high`)), // triaged
-		chromedp.WaitVisible(css(`#timeline`)),
+		chromedp.Click(css(`form[action*="/triage"] button`)),
+		chromedp.WaitVisible(css(`#summary .sev-high`)),
+		chromedp.WaitVisible(css(`#flash .flash`)),
 	)
-	// The report involves health information, so the escalation rule
-	// fired as it arrived and the response team was added.
-	if tl := textOf(t, ctx, `#timeline`); !strings.Contains(tl, "Escalation rule fired (Sensitive information is involved)") {
-		t.Fatalf("no escalation rule firing on the timeline: %q", tl)
+	stayed("triage")
+	if team := textOf(t, ctx, `#team`); !strings.Contains(team, "Ada Admin") {
+		t.Fatalf("the escalation rule (health information) did not add the response team: %q", team)
 	}
-	if team := textOf(t, ctx, `section[aria-labelledby=people-h]`); !strings.Contains(team, "Ada Admin") {
-		t.Fatalf("the rule's escalation did not add the response team: %q", team)
-	}
+
 	evidencePath := filepath.Join(dir, "email-headers.txt")
 	os.WriteFile(evidencePath, []byte("Received: from mail.kiwi.example\nTo: reception@other-clinic.example\n"), 0o644)
-	run(t, ctx, "contain, tick a task, attach evidence, assess",
+	run(t, ctx, "contain: start, and a refusal with the tasks open",
+		chromedp.Click(css(`#tab-contain`)),
+		chromedp.WaitVisible(css(`form[action$="/steps/contain/start"] button`)),
+		stay,
 		chromedp.Click(css(`form[action$="/steps/contain/start"] button`)),
-		chromedp.WaitVisible(css(`#step-contain.step-active`)),
-		chromedp.Click(css(`#step-contain li.task:first-child form.tick button`)),
-		chromedp.WaitVisible(css(`#step-contain li.task.done`)),
+		chromedp.WaitVisible(css(`#step.step-active`)),
+		chromedp.Click(css(`.step-actions > form[action$="/steps/contain/complete"] button`)),
+	)
+	refusal("#step", "Before completing Contain")
+	stayed("a refused step")
+	police := `#checklist li.task:nth-child(7)`
+	run(t, ctx, "a task does not apply",
+		chromedp.Click(css(police+` details.task-more summary`)),
+		chromedp.SendKeys(css(police+` input[name=reason]`), "Nothing was stolen: an email went astray."),
+		chromedp.Click(css(police+` form:has(input[name=op][value=na]) button`)),
+		chromedp.WaitVisible(css(`#checklist li.task.na`)),
+	)
+	tickAll("Contain")
+	run(t, ctx, "complete contain",
+		chromedp.Click(css(`.step-actions > form[action$="/steps/contain/complete"] button`)),
+		chromedp.WaitVisible(css(`#step.step-done`)),
+		chromedp.WaitVisible(css(`#tab-contain .mark-done`)),
+	)
+	stayed("ticking tasks")
+	run(t, ctx, "attach evidence in place",
+		chromedp.Click(css(`#tab-evidence`)),
+		chromedp.WaitVisible(css(`#f-file`)),
+		stay,
 		chromedp.SetUploadFiles(css(`#f-file`), []string{evidencePath}),
 		chromedp.SendKeys(css(`#f-description`), "Headers of the misdirected email"),
-		chromedp.Click(css(`form[action$="/evidence"] button`)),
+		chromedp.Click(css(`form[action*="/evidence"] button`)),
 		chromedp.WaitVisible(css(`#evidence a[href*="/evidence/"]`)),
-		chromedp.Click(css(`form[action$="/steps/assess/start"] button`)),
-		chromedp.WaitVisible(css(`#step-assess.step-active`)),
 	)
+	stayed("uploading evidence")
 	if ev := textOf(t, ctx, `#evidence`); !strings.Contains(ev, "email-headers.txt") || !strings.Contains(ev, "text/plain") {
 		t.Fatalf("evidence list: %q", ev)
 	}
-	if clocks := textOf(t, ctx, `section.clocks`); !strings.Contains(clocks, "GDPR") || !strings.Contains(clocks, "NZ") || strings.Contains(clocks, "AU:") {
-		t.Fatalf("clocks should follow the organisation's laws (NZ, GDPR): %q", clocks)
-	}
-	run(t, ctx, "open the Assess step",
-		chromedp.Navigate(base+"/incidents/1/assess"),
+
+	run(t, ctx, "assess: start, tick, and a refusal without an assessment",
+		chromedp.Click(css(`#tab-assess`)),
+		chromedp.WaitVisible(css(`form[action$="/steps/assess/start"] button`)),
+		stay,
+		chromedp.Click(css(`form[action$="/steps/assess/start"] button`)),
+		chromedp.WaitVisible(css(`#step.step-active`)),
+	)
+	tickAll("Assess")
+	run(t, ctx, "complete assess too soon", chromedp.Click(css(`.step-actions > form[action$="/steps/assess/complete"] button`)))
+	refusal("#step", "record the assessment under each law")
+	run(t, ctx, "open the assessment form",
+		chromedp.Click(css(`#assessment-summary a.button.primary`)),
 		chromedp.WaitVisible(css(`#assessment .risk`)),
 	)
 	// A patient list sent to another clinic: sensitive, but in the hands of
@@ -242,64 +327,178 @@ func TestBrowserWalkthrough(t *testing.T) {
 	if risk := textOf(t, ctx, `#assessment .risk`); !strings.Contains(risk, "Risk of harm: medium") {
 		t.Fatalf("assessment of the reported facts: %q", risk)
 	}
-	if shot := os.Getenv("BREACHDESK_SCREENSHOT"); shot != "" {
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatal(err)
-		}
-		os.WriteFile(strings.TrimSuffix(shot, ".png")+"-assess.png", png, 0o644)
+	if panel := textOf(t, ctx, `#assessment`); !strings.Contains(panel, "Pacific/Auckland") || !strings.Contains(panel, "NZ") {
+		t.Fatalf("the assessment's times are not in the organisation's zone: %q", panel)
 	}
 	// The panel follows the form as it changes, before anything is saved.
 	setSelect := func(id, v string) chromedp.Action[chromedp.Void] {
 		return void(chromedp.Evaluate[bool](`(() => { const e = document.getElementById('` + id + `'); e.value = '` + v + `'; e.dispatchEvent(new Event('change', {bubbles: true})); return true })()`))
 	}
-	run(t, ctx, "live assessment follows the form",
+	run(t, ctx, "live assessment follows the form, then record it",
 		setSelect("f-protection.encrypted", "yes"),
 		setSelect("f-protection.key_compromised", "no"),
 		void(chromedp.Poll[bool](`document.querySelector('#assessment .risk').innerText.includes('Risk of harm: low')`)),
 		setSelect("f-protection.encrypted", ""),
 		setSelect("f-protection.key_compromised", ""),
 		void(chromedp.Poll[bool](`document.querySelector('#assessment .risk').innerText.includes('Risk of harm: medium')`)),
+		// The reporter's own account is not for the notices: leave the
+		// summary for the notice text the team writes.
+		void(chromedp.Evaluate[bool](`(document.querySelector('#facts-form input[name=summary]').value = '', true)`)),
 		chromedp.Click(css(`#facts-form button.primary`)),
-		chromedp.WaitVisible(css(`#obligations`)),
+		chromedp.WaitVisible(css(`#assessment-summary table`)),
+		chromedp.Click(css(`.step-actions > form[action$="/steps/assess/complete"] button`)),
+		chromedp.WaitVisible(css(`#step.step-done`)),
 	)
-	if obs := strings.ToLower(textOf(t, ctx, `#obligations`)); !strings.Contains(obs, "tell the regulator") || !strings.Contains(obs, "gdpr") || !strings.Contains(obs, "pending") {
-		t.Fatalf("obligations after recording the assessment: %q", obs)
+	if obs := strings.ToLower(textOf(t, ctx, `#assessment-summary`)); !strings.Contains(obs, "tell the regulator") || !strings.Contains(obs, "gdpr") {
+		t.Fatalf("the assessment's obligations: %q", obs)
 	}
+
+	run(t, ctx, "notify: start",
+		chromedp.Click(css(`#tab-notify`)),
+		chromedp.WaitVisible(css(`form[action$="/steps/notify/start"] button`)),
+		chromedp.Click(css(`form[action$="/steps/notify/start"] button`)),
+		chromedp.WaitVisible(css(`#step.step-active`)),
+	)
 	if shot := os.Getenv("BREACHDESK_SCREENSHOT"); shot != "" {
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		// The first screen a newcomer sees at 1366x768: status, next
+		// deadline and the step tabs.
+		run(t, ctx, "screenshot", chromedp.EmulateViewport(1366, 768), chromedp.Navigate(base+"/incidents/1"), chromedp.WaitVisible(css(`#tabs`)))
+		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if err != nil {
 			t.Fatal(err)
 		}
 		os.WriteFile(shot, png, 0o644)
+		run(t, ctx, "back to the test's window", chromedp.EmulateViewport(1280, 1600))
 	}
-	run(t, ctx, "review with an action",
-		chromedp.Navigate(base+"/incidents/1"),
-		chromedp.WaitVisible(css(`#evidence`)),
-		chromedp.Click(css(`form[action$="/steps/contain/complete"] button`)),
-		chromedp.WaitVisible(css(`#step-contain.step-done`)),
-		chromedp.Click(css(`form[action$="/steps/notify/start"] button`)),
-		chromedp.WaitVisible(css(`#step-notify.step-active`)),
-		chromedp.Click(css(`form[action$="/steps/assess/complete"] button`)),
-		chromedp.WaitVisible(css(`#step-assess.step-done`)),
-		chromedp.Click(css(`form[action$="/steps/review/start"] button`)),
-		chromedp.WaitVisible(css(`#review`)),
-		chromedp.SendKeys(css(`#f-cause`), "The address was picked by auto-fill"),
-		chromedp.Click(css(`form[action$="/review/causes"] button`)),
-		chromedp.WaitVisible(css(`#review ul.plain li`)),
-		chromedp.SendKeys(css(`#f-lessons`), "Type addresses out; turn off auto-fill for client emails."),
-		chromedp.Click(css(`form[action$="/review/notes"] button`)),
-		chromedp.WaitVisible(css(`.flash`)),
-		chromedp.SendKeys(css(`#f-action`), "Turn off email auto-fill for the clinic mailbox"),
-		chromedp.SetValue(css(`#f-due`), time.Now().AddDate(0, 1, 0).Format("2006-01-02T15:04")),
-		chromedp.SendKeys(css(`#f-link`), "Email policy 2.1"),
-		chromedp.Click(css(`form[action$="/review/actions"] button`)),
-		chromedp.WaitVisible(css(`form[action*="/review/actions/"]`)),
-		chromedp.Click(css(`form[action$="/steps/review/complete"] button`)),
-		chromedp.WaitVisible(css(`#step-review.step-done`)),
+	for _, id := range []string{"#summary #status", "#summary #next-deadline", "#tabs"} {
+		visible, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`(() => { const r = document.querySelector('`+id+`').getBoundingClientRect(); return r.bottom > 0 && r.bottom <= 768 })()`))
+		if err != nil || !visible {
+			t.Fatalf("%s is not in the first screen at 768 pixels: %v", id, err)
+		}
+	}
+	if dl := textOf(t, ctx, `#next-deadline`); !strings.Contains(dl, "NZDT") && !strings.Contains(dl, "NZST") {
+		t.Fatalf("the next deadline is not shown in the organisation's zone: %q", dl)
+	}
+	run(t, ctx, "complete notify too soon",
+		stay,
+		chromedp.Click(css(`.step-actions > form[action$="/steps/notify/complete"] button`)),
 	)
+	refusal("#step", "mark each obligation done, or record why not")
+	run(t, ctx, "close before the review",
+		chromedp.Click(css(`#tab-review`)),
+		chromedp.WaitVisible(css(`#f-reason`)),
+		stay,
+		chromedp.SendKeys(css(`#f-reason`), "All done, I think"),
+		chromedp.Click(css(`form[action*="/close"] button`)),
+	)
+	refusal("#close", "Resolve the pending obligations")
+	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('f-reason').value`)); v != "All done, I think" {
+		t.Fatalf("the closing note typed was lost: %q", v)
+	}
+	stayed("a refused close")
+
+	people := filepath.Join(dir, "people.csv")
+	os.WriteFile(people, []byte("name,email,address,city,postcode,country\nAroha Ngata,aroha@example.nz,12 Kauri Road,Auckland,1010,NZ\nBen Smith,,4 George Street,Wellington,6011,NZ\n"), 0o644)
+	run(t, ctx, "the notices: a contact list, then letters while their checks fail",
+		chromedp.Click(css(`#tab-notify`)),
+		chromedp.WaitVisible(css(`#notices a.button`)),
+		chromedp.Click(css(`#notices a.button`)),
+		chromedp.WaitVisible(css(`#f-people`)),
+		chromedp.SetUploadFiles(css(`#f-people`), []string{people}),
+		chromedp.Click(css(`#import button`)),
+		chromedp.WaitVisible(css(`.flash`)),
+		chromedp.Click(css(`a[href*="letters.pdf"]`)),
+	)
+	refusal("#letters", "cannot go out")
+	run(t, ctx, "publishing a public notice that fails its checks",
+		chromedp.Navigate(base+"/incidents/1/notices?kind=public"),
+		chromedp.WaitVisible(css(`#publish`)),
+		chromedp.Click(css(`#publish button`)),
+	)
+	refusal("#publish", "The public notice is not ready")
+	run(t, ctx, "write the notice text, then publish",
+		chromedp.WaitVisible(css(`#f-what_happened`)),
+		chromedp.SetValue(css(`#f-what_happened`), "On the morning of the 3rd a list of tomorrow's patients was emailed to another clinic by mistake. The other clinic has deleted it."),
+		chromedp.Click(css(`#text button.primary`)),
+		chromedp.WaitReady(css(`#text summary small.edited`)),
+		chromedp.Click(css(`#publish button`)),
+		chromedp.WaitVisible(css(`aside a[href^="/notices/"]`)),
+	)
+	if fl := textOf(t, ctx, `.flash`); !strings.Contains(fl, "Published at") {
+		t.Fatalf("publishing after the notice text was written: %q", fl)
+	}
+	if places := textOf(t, ctx, `main`); strings.Contains(places, "Cannot do that") {
+		t.Fatal("a dead end on the notices page")
+	}
+	run(t, ctx, "obligations: mark each done in place",
+		chromedp.Navigate(base+"/incidents/1?tab=notify"),
+		chromedp.WaitVisible(css(`#obligations`)),
+		stay,
+	)
+	for {
+		left, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#obligations form:has(input[name=op][value=done])').length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if left == 0 {
+			break
+		}
+		run(t, ctx, "mark an obligation done",
+			void(chromedp.Evaluate[bool](`(() => { const f = document.querySelector('#obligations form:has(input[name=op][value=done])'); f.querySelector('[name=reference]').value = 'Told on the phone, ref 42'; f.requestSubmit(); return true })()`)),
+			void(chromedp.Poll[bool](`document.querySelectorAll('#obligations form:has(input[name=op][value=done])').length < `+strconv.Itoa(left))),
+		)
+	}
+	stayed("marking obligations done")
+	tickAll("Notify")
+	run(t, ctx, "complete notify",
+		chromedp.Click(css(`.step-actions > form[action$="/steps/notify/complete"] button`)),
+		chromedp.WaitVisible(css(`#step.step-done`)),
+	)
+
+	run(t, ctx, "review: start, and a refusal without lessons",
+		chromedp.Click(css(`#tab-review`)),
+		chromedp.WaitVisible(css(`form[action$="/steps/review/start"] button`)),
+		stay,
+		chromedp.Click(css(`form[action$="/steps/review/start"] button`)),
+		chromedp.WaitVisible(css(`#step.step-active`)),
+		chromedp.Click(css(`.step-actions > form[action$="/steps/review/complete"] button`)),
+	)
+	refusal("#step", "record at least one root cause and the lessons learned")
+	run(t, ctx, "a root cause keeps the answers typed",
+		chromedp.SendKeys(css(`#f-well`), "The clinic deleted the email within the hour."),
+		chromedp.SendKeys(css(`#f-lessons`), "Type addresses out; turn off auto-fill for client emails."),
+		chromedp.SendKeys(css(`#f-cause`), "The address was picked by auto-fill"),
+		chromedp.Click(css(`#review-form button[formaction*="/review/causes"]`)),
+		chromedp.WaitVisible(css(`#causes li`)),
+	)
+	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('f-well').value + '|' + document.getElementById('f-lessons').value`)); v != "The clinic deleted the email within the hour.|Type addresses out; turn off auto-fill for client emails." {
+		t.Fatalf("the review's answers were lost when a root cause was added: %q", v)
+	}
+	run(t, ctx, "an action",
+		chromedp.SendKeys(css(`#f-action`), "Turn off email auto-fill for the clinic mailbox"),
+		chromedp.SetValue(css(`#f-due`), time.Now().In(nz).AddDate(0, 1, 0).Format("2006-01-02T15:04")),
+		chromedp.SendKeys(css(`#f-link`), "Email policy 2.1"),
+		chromedp.Click(css(`form[action*="/review/actions"] button`)),
+		chromedp.WaitVisible(css(`#actions li`)),
+	)
+	tickAll("Review")
+	run(t, ctx, "complete the review and close",
+		chromedp.Click(css(`.step-actions > form[action$="/steps/review/complete"] button`)),
+		chromedp.WaitVisible(css(`#step.step-done`)),
+		chromedp.SendKeys(css(`#f-reason`), "Response complete; lessons taken into the plan."),
+		chromedp.Click(css(`form[action*="/close"] button`)),
+		chromedp.WaitVisible(css(`form[action*="/reopen"]`)),
+	)
+	stayed("reviewing and closing")
+	if st := textOf(t, ctx, `#status`); !strings.HasPrefix(st, "Closed") {
+		t.Fatalf("status after closing: %q", st)
+	}
 	if rv := textOf(t, ctx, `#review`); !strings.Contains(rv, "Turn off email auto-fill for the clinic mailbox") || !strings.Contains(rv, "Email policy 2.1") {
 		t.Fatalf("review: %q", rv)
+	}
+	run(t, ctx, "the plan lists the review's lessons", chromedp.Navigate(base+"/plan"), chromedp.WaitVisible(css(`#lessons`)))
+	if l := textOf(t, ctx, `#lessons`); !strings.Contains(l, "Type addresses out") || !strings.Contains(l, "Turn off email auto-fill") {
+		t.Fatalf("the plan does not list the review's lessons and actions: %q", l)
 	}
 	run(t, ctx, "dashboard", chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(css(`.charts figure`)))
 	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('.charts svg[role="img"]')].filter(s => s.querySelector('title') && s.querySelector('title').textContent.length > 10 && s.querySelector('desc')).length`))
@@ -313,7 +512,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 		png, _ := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		os.WriteFile(strings.TrimSuffix(shot, ".png")+"-dashboard.png", png, 0o644)
 	}
-	run(t, ctx, "back to the incident", chromedp.Navigate(base+"/incidents/1"), chromedp.WaitVisible(css(`#evidence`)))
+	run(t, ctx, "back to the incident", chromedp.Navigate(base+"/incidents/1"), chromedp.WaitVisible(css(`#summary`)))
 	pdf, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch('/incidents/1/export.pdf', {method: 'POST', body: new URLSearchParams({csrf: document.querySelector('form[action$="export.pdf"] input[name=csrf]').value})}).then(r => r.arrayBuffer()).then(b => { const u = new Uint8Array(b); return String.fromCharCode(...u.slice(0, 5)) + ':' + u.length })`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("export the PDF: %v", err)
@@ -339,8 +538,8 @@ func TestBrowserWalkthrough(t *testing.T) {
 	}
 
 	run(t, ctx, "sign out", signOut)
-	run(t, ctx, "quick check without an account",
-		chromedp.Navigate(base+"/check"),
+	run(t, ctx, "quick check without an account, linked from the sign-in page",
+		chromedp.Click(css(`a[href="/check"]`)),
 		chromedp.WaitVisible(css(`form[action="/check"]`)),
 		chromedp.Click(css(`input[name="organisation.subject_to"][value=nz_privacy_act]`)),
 		chromedp.Click(css(`input[name="data.categories"][value=health]`)),
@@ -352,11 +551,11 @@ func TestBrowserWalkthrough(t *testing.T) {
 	if res := textOf(t, ctx, `aside`); !strings.Contains(res, "New Zealand Privacy Act 2020") || !strings.Contains(res, "REQUIRED") && !strings.Contains(res, "required") {
 		t.Fatalf("quick check result: %q", res)
 	}
-	inc, _ := f.db.Incident(context.Background(), 1)
-	if inc.Status != incident.StatusOpen || !inc.Escalated || inc.Steps.State(incident.Assess) != incident.StepDone || inc.Steps.State(incident.Review) != incident.StepDone || inc.OwnerID != po.ID {
-		t.Fatalf("stored incident after the walk: %+v", inc)
+	got, _ := f.db.Incident(context.Background(), 1)
+	if got.Status != incident.StatusClosed || !got.Escalated || got.Steps.State(incident.Review) != incident.StepDone || got.OwnerID != po.ID || got.Facts == "" {
+		t.Fatalf("stored incident after the walk: %+v", got)
 	}
-	if n, err := audit.Verify(context.Background(), f.db, nil); err != nil || n < 10 {
+	if n, err := audit.Verify(context.Background(), f.db, nil); err != nil || n < 40 {
 		t.Fatalf("audit chain after the walk: %d entries, %v", n, err)
 	}
 	if u, _ := f.db.UserByEmail(context.Background(), "ada@kiwi.example"); u.Role != auth.Admin {
@@ -393,12 +592,16 @@ func TestBrowserExercise(t *testing.T) {
 		chromedp.WaitVisible(css(`#triage`)),
 		chromedp.SetValue(css(`select[name=kind]`), "breach"),
 		chromedp.SetValue(css(`select[name=severity]`), "low"),
-		chromedp.Click(css(`form[action$="/triage"] button`)),
-		chromedp.WaitVisible(css(`p.meta .sev-low`)),
+		chromedp.Click(css(`form[action*="/triage"] button`)),
+		chromedp.WaitVisible(css(`#summary .sev-low`)),
+		chromedp.Click(css(`#tab-contain`)),
+		chromedp.WaitVisible(css(`form[action$="/steps/contain/start"] button`)),
 		chromedp.Click(css(`form[action$="/steps/contain/start"] button`)),
-		chromedp.WaitVisible(css(`#step-contain.step-active`)),
-		chromedp.Click(css(`#step-contain li.task:first-child form.tick button`)),
-		chromedp.WaitVisible(css(`#step-contain li.task.done`)),
+		chromedp.WaitVisible(css(`#step.step-active`)),
+		chromedp.Click(css(`#checklist li.task:first-child form.tick button`)),
+		chromedp.WaitVisible(css(`#checklist li.task.done`)),
+		chromedp.Click(css(`#tab-timeline`)),
+		chromedp.WaitVisible(css(`#timeline`)),
 	)
 	if banner := textOf(t, ctx, `.exercise-banner`); !strings.Contains(banner, "not a real breach") {
 		t.Fatalf("exercise banner: %q", banner)
