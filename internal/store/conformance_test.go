@@ -40,6 +40,7 @@ var suite = []struct {
 	{"AuditRewriteWithTheKeyIsDetectedByTheHeads", testAuditRewriteWithTheKeyIsDetectedByTheHeads},
 	{"MissingHeadFileIsDetected", testMissingHeadFileIsDetected},
 	{"KeysetPagingAndKeptCounts", testKeysetPagingAndKeptCounts},
+	{"WorkflowRecordsRoundTrip", testWorkflowRecordsRoundTrip},
 }
 
 // opener opens a fresh, migrated database of one engine, and more

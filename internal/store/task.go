@@ -48,7 +48,7 @@ func (db *DB) OpenTasks(ctx context.Context, incidentIDs []int64) ([]incident.Ta
 	}
 	ph, args := joinIDs(incidentIDs)
 	rows, err := db.sql.QueryContext(ctx, `SELECT `+taskCols+` FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id
- WHERE t.incident_id IN (`+ph+`) AND t.done = 0 AND t.not_applicable = '' AND (t.assignee_id IS NOT NULL OR t.due_at IS NOT NULL)
+ WHERE t.incident_id IN (`+ph+`) AND t.done = FALSE AND t.not_applicable = '' AND (t.assignee_id IS NOT NULL OR t.due_at IS NOT NULL)
  ORDER BY CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.id`, args...)
 	if err != nil {
 		return nil, err

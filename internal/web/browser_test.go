@@ -83,6 +83,22 @@ func run(t *testing.T, ctx context.Context, what string, steps ...chromedp.Actio
 	}
 }
 
+// visible waits for sel to show, trying again when the page goes away
+// under the wait: after a click that loads a new page, the old document's
+// nodes vanish as the new one arrives.
+func visible(sel string) chromedp.Action[chromedp.Void] {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		var err error
+		for range 20 {
+			if _, err = chromedp.WaitVisible(css(sel))(ctx, tg); err == nil || !strings.Contains(err.Error(), "-32000") { // "could not find node", "target navigated"
+				return chromedp.Void{}, err
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		return chromedp.Void{}, err
+	}
+}
+
 func signIn(base, email, pw string) chromedp.Action[chromedp.Void] {
 	return chromedp.Steps(
 		chromedp.Navigate(base+"/login"),
@@ -131,7 +147,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 
 	run(t, ctx, "first-run setup",
 		chromedp.Navigate(base+"/"),
-		chromedp.WaitVisible(css(`#f-name`)),
+		visible(`#f-name`),
 		chromedp.SendKeys(css(`#f-name`), "Kiwi Clinics Ltd"),
 		chromedp.SetValue(css(`#f-time_zone`), "Pacific/Auckland"),
 		chromedp.SetValue(css(`#f-industry`), "Q"),
@@ -145,7 +161,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 		chromedp.SendKeys(css(`#f-admin_password`), adminPW),
 		chromedp.SendKeys(css(`#f-admin_password2`), adminPW),
 		chromedp.Click(css(`form[action="/setup"] button`)),
-		chromedp.WaitVisible(css(`.flash`)),
+		visible(`.flash`),
 	)
 	if h := textOf(t, ctx, `main h1`); h != "My work" {
 		t.Fatalf("after setup the work queue shows, got %q", h)
@@ -153,7 +169,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 	addUser := func(name, email, role, pw string, team bool) {
 		acts := []chromedp.Action[chromedp.Void]{
 			chromedp.Navigate(base + "/admin/users"),
-			chromedp.WaitVisible(css(`#f-name`)),
+			visible(`#f-name`),
 			chromedp.SendKeys(css(`#f-name`), name),
 			chromedp.SendKeys(css(`#f-email`), email),
 			chromedp.SetValue(css(`#f-role`), role),
@@ -162,7 +178,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 		if team {
 			acts = append(acts, chromedp.Click(css(`form[action="/admin/users"] input[name=response_team]`)))
 		}
-		acts = append(acts, chromedp.Click(css(`form[action="/admin/users"] button.primary`)), chromedp.WaitVisible(css(`.flash`)))
+		acts = append(acts, chromedp.Click(css(`form[action="/admin/users"] button.primary`)), visible(`.flash`))
 		run(t, ctx, "add "+email, acts...)
 	}
 	addUser("Pat Privacy", "pat@kiwi.example", "privacy_officer", poPW, true)
@@ -170,13 +186,13 @@ func TestBrowserWalkthrough(t *testing.T) {
 	addUser("Tia Other", "tia@kiwi.example", "reporter", staffPW, false)
 	run(t, ctx, "edit and approve the plan",
 		chromedp.Navigate(base+"/plan"),
-		chromedp.WaitVisible(css(`#f-body`)),
+		visible(`#f-body`),
 		chromedp.Click(css(`form[action="/plan"] button.primary`)),
-		chromedp.WaitVisible(css(`#f-approver`)),
+		visible(`#f-approver`),
 		chromedp.SendKeys(css(`#f-approver`), "Rangi Tane, Chief Executive"),
 		chromedp.Click(css(`form[action="/plan/approve"] button`)),
 		chromedp.WaitNotPresent(css(`#f-approver`)),
-		chromedp.WaitVisible(css(`article.doc`)),
+		visible(`article.doc`),
 	)
 	if doc := textOf(t, ctx, `article.doc`); !strings.Contains(doc, "Approved by Rangi Tane, Chief Executive") || !strings.Contains(doc, "Data breach response plan: Kiwi Clinics Ltd") {
 		t.Fatalf("approved plan: %q", doc)
@@ -188,7 +204,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 	run(t, ctx, "report as staff",
 		signIn(base, "sam@kiwi.example", staffPW),
 		chromedp.Click(css(`a.report-link`)),
-		chromedp.WaitVisible(css(`#f-title`)),
+		visible(`#f-title`),
 		chromedp.SendKeys(css(`#f-title`), "Patient list emailed to the wrong clinic"),
 		chromedp.SendKeys(css(`#f-what_happened`), "I emailed the list of tomorrow's patients to another clinic by picking the wrong address."),
 		chromedp.SetValue(css(`#f-discovered_at`), found),
@@ -199,7 +215,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 		chromedp.SetValue(css(`#f-cause`), "human_error"),
 		chromedp.SetValue(css(`#f-recipient`), "other_organisation"),
 		chromedp.Click(css(`form[action="/report"] button.primary`)),
-		chromedp.WaitVisible(css(`.flash`)),
+		visible(`.flash`),
 	)
 	if fl := textOf(t, ctx, `.flash`); !strings.Contains(fl, "INC-0001") || !strings.Contains(fl, "Pat Privacy") {
 		t.Fatalf("confirmation after reporting: %q", fl)
@@ -220,6 +236,10 @@ func TestBrowserWalkthrough(t *testing.T) {
 			t.Fatalf("%s reloaded the page instead of updating it in place", what)
 		}
 	}
+	// settled waits until htmx has swapped the answer in and taken over the
+	// new forms, so the next click is htmx's, not a plain submission.
+	settled := void(chromedp.Poll[bool](`document.readyState === 'complete' && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added') &&
+		[...document.querySelectorAll('#panel form[hx-post]')].every(f => f['htmx-internal-data'] && f['htmx-internal-data'].initHash)`))
 	refusal := func(sel, want string) {
 		t.Helper()
 		run(t, ctx, "refusal at "+sel, chromedp.WaitVisible(css(sel+` .refusal`)))
@@ -239,6 +259,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 				return
 			}
 			run(t, ctx, "tick a "+step+" task",
+				settled,
 				chromedp.Click(css(openTasks+` form.tick button`)),
 				void(chromedp.Poll[bool](`document.querySelectorAll('`+openTasks+`').length < `+strconv.Itoa(n))),
 			)
@@ -246,10 +267,10 @@ func TestBrowserWalkthrough(t *testing.T) {
 	}
 	run(t, ctx, "the privacy officer's work queue",
 		signIn(base, "pat@kiwi.example", poPW),
-		chromedp.WaitVisible(css(`.badge`)), // told about the new report
-		chromedp.WaitVisible(css(`.queue a[href$="#triage"]`)),
+		visible(`.badge`), // told about the new report
+		visible(`.queue a[href$="#triage"]`),
 		chromedp.Click(css(`.queue a[href$="#triage"]`)),
-		chromedp.WaitVisible(css(`#triage`)),
+		visible(`#triage`),
 		stay,
 	)
 	if sum := strings.ToLower(textOf(t, ctx, `#summary`)); !strings.Contains(sum, "next deadline") || !strings.Contains(sum, "48") || !strings.Contains(sum, "triage this report") {
@@ -260,8 +281,8 @@ func TestBrowserWalkthrough(t *testing.T) {
 		chromedp.SetValue(css(`select[name=severity]`), "high"),
 		chromedp.SetValue(css(`select[name=owner_id]`), strconv.FormatInt(po.ID, 10)),
 		chromedp.Click(css(`form[action*="/triage"] button`)),
-		chromedp.WaitVisible(css(`#summary .sev-high`)),
-		chromedp.WaitVisible(css(`#flash .flash`)),
+		visible(`#summary .sev-high`),
+		visible(`#flash .flash`),
 	)
 	stayed("triage")
 	if team := textOf(t, ctx, `#team`); !strings.Contains(team, "Ada Admin") {
@@ -272,10 +293,10 @@ func TestBrowserWalkthrough(t *testing.T) {
 	os.WriteFile(evidencePath, []byte("Received: from mail.kiwi.example\nTo: reception@other-clinic.example\n"), 0o644)
 	run(t, ctx, "contain: start, and a refusal with the tasks open",
 		chromedp.Click(css(`#tab-contain`)),
-		chromedp.WaitVisible(css(`form[action$="/steps/contain/start"] button`)),
+		visible(`form[action$="/steps/contain/start"] button`),
 		stay,
 		chromedp.Click(css(`form[action$="/steps/contain/start"] button`)),
-		chromedp.WaitVisible(css(`#step.step-active`)),
+		visible(`#step.step-active`),
 		chromedp.Click(css(`.step-actions > form[action$="/steps/contain/complete"] button`)),
 	)
 	refusal("#step", "Before completing Contain")
@@ -285,23 +306,23 @@ func TestBrowserWalkthrough(t *testing.T) {
 		chromedp.Click(css(police+` details.task-more summary`)),
 		chromedp.SendKeys(css(police+` input[name=reason]`), "Nothing was stolen: an email went astray."),
 		chromedp.Click(css(police+` form:has(input[name=op][value=na]) button`)),
-		chromedp.WaitVisible(css(`#checklist li.task.na`)),
+		visible(`#checklist li.task.na`),
 	)
 	tickAll("Contain")
 	run(t, ctx, "complete contain",
 		chromedp.Click(css(`.step-actions > form[action$="/steps/contain/complete"] button`)),
-		chromedp.WaitVisible(css(`#step.step-done`)),
-		chromedp.WaitVisible(css(`#tab-contain .mark-done`)),
+		visible(`#step.step-done`),
+		visible(`#tab-contain .mark-done`),
 	)
 	stayed("ticking tasks")
 	run(t, ctx, "attach evidence in place",
 		chromedp.Click(css(`#tab-evidence`)),
-		chromedp.WaitVisible(css(`#f-file`)),
+		visible(`#f-file`),
 		stay,
 		chromedp.SetUploadFiles(css(`#f-file`), []string{evidencePath}),
 		chromedp.SendKeys(css(`#f-description`), "Headers of the misdirected email"),
 		chromedp.Click(css(`form[action*="/evidence"] button`)),
-		chromedp.WaitVisible(css(`#evidence a[href*="/evidence/"]`)),
+		visible(`#evidence a[href*="/evidence/"]`),
 	)
 	stayed("uploading evidence")
 	if ev := textOf(t, ctx, `#evidence`); !strings.Contains(ev, "email-headers.txt") || !strings.Contains(ev, "text/plain") {
@@ -310,17 +331,17 @@ func TestBrowserWalkthrough(t *testing.T) {
 
 	run(t, ctx, "assess: start, tick, and a refusal without an assessment",
 		chromedp.Click(css(`#tab-assess`)),
-		chromedp.WaitVisible(css(`form[action$="/steps/assess/start"] button`)),
+		visible(`form[action$="/steps/assess/start"] button`),
 		stay,
 		chromedp.Click(css(`form[action$="/steps/assess/start"] button`)),
-		chromedp.WaitVisible(css(`#step.step-active`)),
+		visible(`#step.step-active`),
 	)
 	tickAll("Assess")
 	run(t, ctx, "complete assess too soon", chromedp.Click(css(`.step-actions > form[action$="/steps/assess/complete"] button`)))
 	refusal("#step", "record the assessment under each law")
 	run(t, ctx, "open the assessment form",
 		chromedp.Click(css(`#assessment-summary a.button.primary`)),
-		chromedp.WaitVisible(css(`#assessment .risk`)),
+		visible(`#assessment .risk`),
 	)
 	// A patient list sent to another clinic: sensitive, but in the hands of
 	// an organisation with its own duty of care.
@@ -345,9 +366,11 @@ func TestBrowserWalkthrough(t *testing.T) {
 		// summary for the notice text the team writes.
 		void(chromedp.Evaluate[bool](`(document.querySelector('#facts-form input[name=summary]').value = '', true)`)),
 		chromedp.Click(css(`#facts-form button.primary`)),
-		chromedp.WaitVisible(css(`#assessment-summary table`)),
+	)
+	run(t, ctx, "complete assess",
+		visible(`#assessment-summary table`),
 		chromedp.Click(css(`.step-actions > form[action$="/steps/assess/complete"] button`)),
-		chromedp.WaitVisible(css(`#step.step-done`)),
+		visible(`#step.step-done`),
 	)
 	if obs := strings.ToLower(textOf(t, ctx, `#assessment-summary`)); !strings.Contains(obs, "tell the regulator") || !strings.Contains(obs, "gdpr") {
 		t.Fatalf("the assessment's obligations: %q", obs)
@@ -355,14 +378,14 @@ func TestBrowserWalkthrough(t *testing.T) {
 
 	run(t, ctx, "notify: start",
 		chromedp.Click(css(`#tab-notify`)),
-		chromedp.WaitVisible(css(`form[action$="/steps/notify/start"] button`)),
+		visible(`form[action$="/steps/notify/start"] button`),
 		chromedp.Click(css(`form[action$="/steps/notify/start"] button`)),
-		chromedp.WaitVisible(css(`#step.step-active`)),
+		visible(`#step.step-active`),
 	)
 	if shot := os.Getenv("BREACHDESK_SCREENSHOT"); shot != "" {
 		// The first screen a newcomer sees at 1366x768: status, next
 		// deadline and the step tabs.
-		run(t, ctx, "screenshot", chromedp.EmulateViewport(1366, 768), chromedp.Navigate(base+"/incidents/1"), chromedp.WaitVisible(css(`#tabs`)))
+		run(t, ctx, "screenshot", chromedp.EmulateViewport(1366, 768), chromedp.Navigate(base+"/incidents/1"), visible(`#tabs`))
 		png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
 		if err != nil {
 			t.Fatal(err)
@@ -386,7 +409,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 	refusal("#step", "mark each obligation done, or record why not")
 	run(t, ctx, "close before the review",
 		chromedp.Click(css(`#tab-review`)),
-		chromedp.WaitVisible(css(`#f-reason`)),
+		visible(`#f-reason`),
 		stay,
 		chromedp.SendKeys(css(`#f-reason`), "All done, I think"),
 		chromedp.Click(css(`form[action*="/close"] button`)),
@@ -401,28 +424,28 @@ func TestBrowserWalkthrough(t *testing.T) {
 	os.WriteFile(people, []byte("name,email,address,city,postcode,country\nAroha Ngata,aroha@example.nz,12 Kauri Road,Auckland,1010,NZ\nBen Smith,,4 George Street,Wellington,6011,NZ\n"), 0o644)
 	run(t, ctx, "the notices: a contact list, then letters while their checks fail",
 		chromedp.Click(css(`#tab-notify`)),
-		chromedp.WaitVisible(css(`#notices a.button`)),
+		visible(`#notices a.button`),
 		chromedp.Click(css(`#notices a.button`)),
-		chromedp.WaitVisible(css(`#f-people`)),
+		visible(`#f-people`),
 		chromedp.SetUploadFiles(css(`#f-people`), []string{people}),
 		chromedp.Click(css(`#import button`)),
-		chromedp.WaitVisible(css(`.flash`)),
+		visible(`.flash`),
 		chromedp.Click(css(`a[href*="letters.pdf"]`)),
 	)
 	refusal("#letters", "cannot go out")
 	run(t, ctx, "publishing a public notice that fails its checks",
 		chromedp.Navigate(base+"/incidents/1/notices?kind=public"),
-		chromedp.WaitVisible(css(`#publish`)),
+		visible(`#publish`),
 		chromedp.Click(css(`#publish button`)),
 	)
 	refusal("#publish", "The public notice is not ready")
 	run(t, ctx, "write the notice text, then publish",
-		chromedp.WaitVisible(css(`#f-what_happened`)),
+		visible(`#f-what_happened`),
 		chromedp.SetValue(css(`#f-what_happened`), "On the morning of the 3rd a list of tomorrow's patients was emailed to another clinic by mistake. The other clinic has deleted it."),
 		chromedp.Click(css(`#text button.primary`)),
 		chromedp.WaitReady(css(`#text summary small.edited`)),
 		chromedp.Click(css(`#publish button`)),
-		chromedp.WaitVisible(css(`aside a[href^="/notices/"]`)),
+		visible(`aside a[href^="/notices/"]`),
 	)
 	if fl := textOf(t, ctx, `.flash`); !strings.Contains(fl, "Published at") {
 		t.Fatalf("publishing after the notice text was written: %q", fl)
@@ -432,7 +455,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 	}
 	run(t, ctx, "obligations: mark each done in place",
 		chromedp.Navigate(base+"/incidents/1?tab=notify"),
-		chromedp.WaitVisible(css(`#obligations`)),
+		visible(`#obligations`),
 		stay,
 	)
 	for {
@@ -444,6 +467,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 			break
 		}
 		run(t, ctx, "mark an obligation done",
+			settled,
 			void(chromedp.Evaluate[bool](`(() => { const f = document.querySelector('#obligations form:has(input[name=op][value=done])'); f.querySelector('[name=reference]').value = 'Told on the phone, ref 42'; f.requestSubmit(); return true })()`)),
 			void(chromedp.Poll[bool](`document.querySelectorAll('#obligations form:has(input[name=op][value=done])').length < `+strconv.Itoa(left))),
 		)
@@ -452,15 +476,15 @@ func TestBrowserWalkthrough(t *testing.T) {
 	tickAll("Notify")
 	run(t, ctx, "complete notify",
 		chromedp.Click(css(`.step-actions > form[action$="/steps/notify/complete"] button`)),
-		chromedp.WaitVisible(css(`#step.step-done`)),
+		visible(`#step.step-done`),
 	)
 
 	run(t, ctx, "review: start, and a refusal without lessons",
 		chromedp.Click(css(`#tab-review`)),
-		chromedp.WaitVisible(css(`form[action$="/steps/review/start"] button`)),
+		visible(`form[action$="/steps/review/start"] button`),
 		stay,
 		chromedp.Click(css(`form[action$="/steps/review/start"] button`)),
-		chromedp.WaitVisible(css(`#step.step-active`)),
+		visible(`#step.step-active`),
 		chromedp.Click(css(`.step-actions > form[action$="/steps/review/complete"] button`)),
 	)
 	refusal("#step", "record at least one root cause and the lessons learned")
@@ -469,7 +493,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 		chromedp.SendKeys(css(`#f-lessons`), "Type addresses out; turn off auto-fill for client emails."),
 		chromedp.SendKeys(css(`#f-cause`), "The address was picked by auto-fill"),
 		chromedp.Click(css(`#review-form button[formaction*="/review/causes"]`)),
-		chromedp.WaitVisible(css(`#causes li`)),
+		visible(`#causes li`),
 	)
 	if v, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('f-well').value + '|' + document.getElementById('f-lessons').value`)); v != "The clinic deleted the email within the hour.|Type addresses out; turn off auto-fill for client emails." {
 		t.Fatalf("the review's answers were lost when a root cause was added: %q", v)
@@ -479,15 +503,16 @@ func TestBrowserWalkthrough(t *testing.T) {
 		chromedp.SetValue(css(`#f-due`), time.Now().In(nz).AddDate(0, 1, 0).Format("2006-01-02T15:04")),
 		chromedp.SendKeys(css(`#f-link`), "Email policy 2.1"),
 		chromedp.Click(css(`form[action*="/review/actions"] button`)),
-		chromedp.WaitVisible(css(`#actions li`)),
+		visible(`#actions li`),
 	)
 	tickAll("Review")
 	run(t, ctx, "complete the review and close",
 		chromedp.Click(css(`.step-actions > form[action$="/steps/review/complete"] button`)),
-		chromedp.WaitVisible(css(`#step.step-done`)),
+		visible(`#step.step-done`),
 		chromedp.SendKeys(css(`#f-reason`), "Response complete; lessons taken into the plan."),
 		chromedp.Click(css(`form[action*="/close"] button`)),
-		chromedp.WaitVisible(css(`form[action*="/reopen"]`)),
+		visible(`form[action*="/reopen"]`),
+		settled,
 	)
 	stayed("reviewing and closing")
 	if st := textOf(t, ctx, `#status`); !strings.HasPrefix(st, "Closed") {
@@ -496,11 +521,11 @@ func TestBrowserWalkthrough(t *testing.T) {
 	if rv := textOf(t, ctx, `#review`); !strings.Contains(rv, "Turn off email auto-fill for the clinic mailbox") || !strings.Contains(rv, "Email policy 2.1") {
 		t.Fatalf("review: %q", rv)
 	}
-	run(t, ctx, "the plan lists the review's lessons", chromedp.Navigate(base+"/plan"), chromedp.WaitVisible(css(`#lessons`)))
+	run(t, ctx, "the plan lists the review's lessons", chromedp.Navigate(base+"/plan"), visible(`#lessons`))
 	if l := textOf(t, ctx, `#lessons`); !strings.Contains(l, "Type addresses out") || !strings.Contains(l, "Turn off email auto-fill") {
 		t.Fatalf("the plan does not list the review's lessons and actions: %q", l)
 	}
-	run(t, ctx, "dashboard", chromedp.Navigate(base+"/dashboard"), chromedp.WaitVisible(css(`.charts figure`)))
+	run(t, ctx, "dashboard", chromedp.Navigate(base+"/dashboard"), visible(`.charts figure`))
 	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`[...document.querySelectorAll('.charts svg[role="img"]')].filter(s => s.querySelector('title') && s.querySelector('title').textContent.length > 10 && s.querySelector('desc')).length`))
 	if err != nil || n != 7 {
 		t.Fatalf("the dashboard's charts with accessible titles: %d %v", n, err)
@@ -512,7 +537,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 		png, _ := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		os.WriteFile(strings.TrimSuffix(shot, ".png")+"-dashboard.png", png, 0o644)
 	}
-	run(t, ctx, "back to the incident", chromedp.Navigate(base+"/incidents/1"), chromedp.WaitVisible(css(`#summary`)))
+	run(t, ctx, "back to the incident", chromedp.Navigate(base+"/incidents/1"), visible(`#summary`))
 	pdf, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch('/incidents/1/export.pdf', {method: 'POST', body: new URLSearchParams({csrf: document.querySelector('form[action$="export.pdf"] input[name=csrf]').value})}).then(r => r.arrayBuffer()).then(b => { const u = new Uint8Array(b); return String.fromCharCode(...u.slice(0, 5)) + ':' + u.length })`, chromedp.EvalAwaitPromise))
 	if err != nil {
 		t.Fatalf("export the PDF: %v", err)
@@ -528,7 +553,7 @@ func TestBrowserWalkthrough(t *testing.T) {
 	run(t, ctx, "another staff member tries the incident",
 		signIn(base, "tia@kiwi.example", staffPW),
 		chromedp.Navigate(base+"/incidents/1"),
-		chromedp.WaitVisible(css(`.error-box`)),
+		visible(`.error-box`),
 	)
 	if msg := textOf(t, ctx, `.error-box`); !strings.Contains(msg, "not found") {
 		t.Fatalf("other reporter should get not found, got %q", msg)
@@ -540,13 +565,13 @@ func TestBrowserWalkthrough(t *testing.T) {
 	run(t, ctx, "sign out", signOut)
 	run(t, ctx, "quick check without an account, linked from the sign-in page",
 		chromedp.Click(css(`a[href="/check"]`)),
-		chromedp.WaitVisible(css(`form[action="/check"]`)),
+		visible(`form[action="/check"]`),
 		chromedp.Click(css(`input[name="organisation.subject_to"][value=nz_privacy_act]`)),
 		chromedp.Click(css(`input[name="data.categories"][value=health]`)),
 		chromedp.Click(css(`input[name="data.categories"][value=name]`)),
 		chromedp.SetValue(css(`#f-recipient\.kind`), "malicious_actor"),
 		chromedp.Click(css(`form[action="/check"] button.primary`)),
-		chromedp.WaitVisible(css(`#assessment .risk`)),
+		visible(`#assessment .risk`),
 	)
 	if res := textOf(t, ctx, `aside`); !strings.Contains(res, "New Zealand Privacy Act 2020") || !strings.Contains(res, "REQUIRED") && !strings.Contains(res, "required") {
 		t.Fatalf("quick check result: %q", res)
