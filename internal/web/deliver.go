@@ -20,6 +20,7 @@ import (
 
 // deliveryView is the incident's "Notify people" page.
 type deliveryView struct {
+	Head         incidentHead
 	Inc          *incident.Incident
 	Campaigns    []app.CampaignView
 	People       int
@@ -42,7 +43,7 @@ func (s *Server) deliveryData(r *http.Request, id int64) (deliveryView, error) {
 	if err != nil {
 		return deliveryView{}, err
 	}
-	v := deliveryView{Inc: inc, CanSend: u.Can(auth.SendNotices), Channels: deliver.Channels, TPKinds: deliver.ThirdPartyKinds,
+	v := deliveryView{Head: s.head(r, inc, s.orgOrDefault(r), string(incident.Notify)), Inc: inc, CanSend: u.Can(auth.SendNotices), Channels: deliver.Channels, TPKinds: deliver.ThirdPartyKinds,
 		EnqCats: deliver.EnquiryCategories, EnqChannels: app.EnquiryChannels, EnqOutcomes: app.EnquiryOutcomes}
 	if v.Campaigns, err = s.Campaigns(ctx, u, id); err != nil {
 		return v, err
