@@ -439,7 +439,7 @@ func TestReporterDoesNotSeeTheTeamsWork(t *testing.T) {
 	own := save(rep, "screenshot.txt", "what I saw")
 	c := f.login(rep.Email)
 	x := fmt.Sprintf("/incidents/%d", inc.ID)
-	page := c.get(x)
+	page := c.get(x + "?tab=evidence")
 	if strings.Contains(page, "people.csv") || !strings.Contains(page, "screenshot.txt") {
 		t.Fatal("the incident page shows the team's evidence, or not the reporter's own")
 	}
