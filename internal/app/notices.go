@@ -6,6 +6,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/fault"
@@ -123,6 +124,11 @@ func (a *App) noticeData(ctx context.Context, inc *incident.Incident, k notice.K
 		return d, err
 	}
 	d.WithText(text)
+	rv, err := a.Store.Review(ctx, inc.ID)
+	if err != nil {
+		return d, err
+	}
+	d.Prevention = prevention(rv, o.Location())
 	if k == notice.Individual || k == notice.Public {
 		ps, err := a.Store.PublishedFor(ctx, inc.ID)
 		if err != nil {
@@ -350,4 +356,25 @@ func (a *App) SaveNoticeText(ctx context.Context, u *auth.User, id int64, t noti
 		return err
 	}
 	return a.Store.SaveNoticeText(ctx, actorOf(u), id, t)
+}
+
+// prevention says what will be done to stop a similar breach: each review
+// action with its owner and due date, or the lessons while there are no
+// actions.
+func prevention(rv incident.ReviewRecord, loc *time.Location) []string {
+	var out []string
+	for _, act := range rv.Actions {
+		s := act.Title
+		switch {
+		case act.Done:
+			s += " (done)"
+		case act.DueAt != nil:
+			s += " (" + act.OwnerName + ", by " + act.DueAt.In(loc).Format("2 January 2006") + ")"
+		}
+		out = append(out, s)
+	}
+	if len(out) == 0 && strings.TrimSpace(rv.Lessons) != "" {
+		out = append(out, strings.TrimSpace(rv.Lessons))
+	}
+	return out
 }

@@ -6,11 +6,13 @@ package dossier
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/audit"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/notice"
 	"github.com/breachdesk/breachdesk/internal/org"
 )
 
@@ -34,8 +36,51 @@ type Dossier struct {
 	Facts       json.RawMessage `json:"facts"`
 	Obligations []Obligation    `json:"obligations"`
 	Assessments []Assessment    `json:"assessments"`
-	Audit       []AuditEntry    `json:"audit"`
+	// Notices are the notices given: to regulators and people (the
+	// obligations marked done, with their references), published public
+	// notices and the campaigns that sent notices to people.
+	Notices []NoticeGiven `json:"notices"`
+	// Review is what was learned: causes, lessons and actions.
+	Review Review       `json:"review"`
+	Audit  []AuditEntry `json:"audit"`
+	// RetainUntil is when the record may be destroyed: the organisation's
+	// retention period after closing; nil while open.
+	RetainUntil *time.Time `json:"retain_until,omitempty"`
 	timeZone    *time.Location
+}
+
+// NoticeGiven is one notice that went out.
+type NoticeGiven struct {
+	// To is who was told: a regulator, the people, the public.
+	To     string    `json:"to"`
+	Law    string    `json:"law,omitempty"`
+	At     time.Time `json:"at"`
+	By     string    `json:"by,omitempty"`
+	Detail string    `json:"detail"`
+}
+
+// Review is the incident's review.
+type Review struct {
+	WentWell   string      `json:"went_well,omitempty"`
+	WentBadly  string      `json:"went_badly,omitempty"`
+	Lessons    string      `json:"lessons,omitempty"`
+	RootCauses []RootCause `json:"root_causes"`
+	Actions    []Action    `json:"actions"`
+}
+
+// RootCause is one cause found in review.
+type RootCause struct {
+	Category    string `json:"category"`
+	Description string `json:"description"`
+}
+
+// Action is something the review decided to change.
+type Action struct {
+	Title string     `json:"title"`
+	Owner string     `json:"owner"`
+	Due   *time.Time `json:"due,omitempty"`
+	Link  string     `json:"changes,omitempty"`
+	Done  *time.Time `json:"done,omitempty"`
 }
 
 // Organisation is who the dossier is from.
@@ -175,8 +220,12 @@ type Source interface {
 	incident.EvidenceStore
 	incident.TeamStore
 	incident.AssessmentStore
+	incident.ReviewStore
 	audit.Store
 	org.Store
+	// PublishedFor lists the incident's published public notices
+	// (notice.Store).
+	PublishedFor(ctx context.Context, incidentID int64) ([]notice.Published, error)
 }
 
 // Collect reads everything about one incident.
@@ -216,12 +265,35 @@ func Collect(ctx context.Context, src Source, id int64, now time.Time) (*Dossier
 	if err != nil {
 		return nil, err
 	}
+	rv, err := src.Review(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	pub, err := src.PublishedFor(ctx, id)
+	if err != nil {
+		return nil, err
+	}
 	d := Build(o, inc, tasks, tl, ev, parts, au, now)
+	d.Review = reviewOf(rv)
+	for _, p := range pub {
+		d.Notices = append(d.Notices, NoticeGiven{To: "the public", At: p.PublishedAt, By: p.PublishedBy, Detail: "Public notice \"" + p.Title + "\" published at /notices/" + p.Slug + "."})
+	}
 	for _, a := range as {
 		d.Assessments = append(d.Assessments, Assessment{AssessedAt: a.AssessedAt, By: a.ActorName, RulesVersion: a.RulesVersion, Summary: a.Summary,
 			Facts: json.RawMessage(a.Facts), Result: json.RawMessage(a.Result)})
 	}
 	return d, nil
+}
+
+func reviewOf(rv incident.ReviewRecord) Review {
+	r := Review{WentWell: rv.WentWell, WentBadly: rv.WentBadly, Lessons: rv.Lessons, RootCauses: []RootCause{}, Actions: []Action{}}
+	for _, c := range rv.RootCauses {
+		r.RootCauses = append(r.RootCauses, RootCause{Category: incident.LabelOf(incident.CauseCategories, c.Category), Description: c.Description})
+	}
+	for _, a := range rv.Actions {
+		r.Actions = append(r.Actions, Action{Title: a.Title, Owner: a.OwnerName, Due: a.DueAt, Link: a.Link, Done: a.DoneAt})
+	}
+	return r
 }
 
 // Build assembles a dossier from what was read.
@@ -236,7 +308,12 @@ func Build(o org.Organisation, inc *incident.Incident, tasks []incident.Task, tl
 			WhereItWent: r.WhereItWent, Recipient: r.Recipient, ActionsTaken: r.ActionsTaken, Escalated: inc.Escalated, EscalatedAt: inc.EscalatedAt,
 			ReportedAt: inc.CreatedAt, ClosedAt: inc.ClosedAt, CloseReason: inc.CloseReason},
 		Clocks: []Clock{}, Steps: []Step{}, Tasks: []Task{}, Timeline: []Entry{}, Evidence: []Evidence{}, Participants: []Participant{}, Decisions: []Entry{}, Audit: []AuditEntry{},
-		Facts: json.RawMessage("null"), Obligations: []Obligation{}, Assessments: []Assessment{},
+		Facts: json.RawMessage("null"), Obligations: []Obligation{}, Assessments: []Assessment{}, Notices: []NoticeGiven{},
+		Review: Review{RootCauses: []RootCause{}, Actions: []Action{}},
+	}
+	if inc.ClosedAt != nil {
+		keep := inc.ClosedAt.AddDate(o.Retention(), 0, 0)
+		d.RetainUntil = &keep
 	}
 	if d.Incident.DataCategories == nil {
 		d.Incident.DataCategories = []string{}
@@ -268,6 +345,10 @@ func Build(o org.Organisation, inc *incident.Incident, tasks []incident.Task, tl
 		d.Facts = json.RawMessage(inc.Facts)
 	}
 	for _, o := range inc.Obligations {
+		if o.Status == incident.ObligationDone && o.DoneAt != nil && o.Audience != "record" {
+			d.Notices = append(d.Notices, NoticeGiven{To: strings.ToLower(o.AudienceLabel()), Law: incident.RegimeLabel(o.Regime), At: *o.DoneAt, By: o.DecidedBy,
+				Detail: o.Citation + "; reference: " + o.Reference})
+		}
 		d.Obligations = append(d.Obligations, Obligation{Regime: o.Regime, Audience: o.Audience, Citation: o.Citation, Decision: o.Decision,
 			Due: o.DueAt, Target: o.TargetAt, Status: string(o.Status), StatusReason: o.StatusReason, Reference: o.Reference, DoneAt: o.DoneAt, DecidedBy: o.DecidedBy})
 	}

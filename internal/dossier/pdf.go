@@ -9,15 +9,22 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 
 	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/pdffont"
 )
 
+// labelWidth is the width of a field's label column, in mm.
+const labelWidth = 48
+
 // WritePDF renders the dossier as an A4 document: the facts first, then
-// the clocks, the steps and their tasks, decisions, the timeline, the
-// evidence with its hashes and the audit trail. The core fonts need no
-// embedding; text is converted to their Latin-1 encoding.
+// the clocks, obligations and notices given, the steps and their tasks,
+// the review, decisions, the timeline, the evidence with its hashes and
+// the audit trail. It is set in the embedded Unicode font, so every name
+// prints as written; a label too wide for its column takes a line of its
+// own, so no text is printed over another.
 func (d *Dossier) WritePDF(w io.Writer) error {
 	p := fpdf.New("P", "mm", "A4", "")
-	tr := p.UnicodeTranslatorFromDescriptor("")
+	pdffont.Add(p)
+	const font = pdffont.Family
 	p.SetTitle(d.Incident.Ref+" "+d.Incident.Title, true)
 	p.SetAuthor(d.Organisation.Name, true)
 	p.SetCreator("breachdesk", true)
@@ -25,9 +32,9 @@ func (d *Dossier) WritePDF(w io.Writer) error {
 	p.SetAutoPageBreak(true, 18)
 	p.SetFooterFunc(func() {
 		p.SetY(-13)
-		p.SetFont("Helvetica", "", 8)
+		p.SetFont(font, "", 8)
 		p.SetTextColor(110, 110, 110)
-		p.CellFormat(0, 5, tr(fmt.Sprintf("%s  %s  Confidential: contains details of a privacy breach  Page %d", d.Organisation.Name, d.Incident.Ref, p.PageNo())), "", 0, "C", false, 0, "")
+		p.CellFormat(0, 5, fmt.Sprintf("%s  %s  Confidential: contains details of a privacy breach  Page %d", d.Organisation.Name, d.Incident.Ref, p.PageNo()), "", 0, "C", false, 0, "")
 	})
 	p.AddPage()
 	t := func(x time.Time) string { return x.In(d.timeZone).Format("2 Jan 2006 15:04 MST") }
@@ -39,9 +46,9 @@ func (d *Dossier) WritePDF(w io.Writer) error {
 	}
 	heading := func(s string) {
 		p.Ln(3)
-		p.SetFont("Helvetica", "B", 12)
+		p.SetFont(font, "B", 12)
 		p.SetTextColor(20, 50, 90)
-		p.MultiCell(0, 7, tr(s), "B", "L", false)
+		p.MultiCell(0, 7, s, "B", "L", false)
 		p.SetTextColor(0, 0, 0)
 		p.Ln(1)
 	}
@@ -49,20 +56,30 @@ func (d *Dossier) WritePDF(w io.Writer) error {
 		if strings.TrimSpace(value) == "" {
 			value = "-"
 		}
-		p.SetFont("Helvetica", "B", 9)
-		p.CellFormat(48, 5.5, tr(label), "", 0, "L", false, 0, "")
-		p.SetFont("Helvetica", "", 9)
-		p.MultiCell(0, 5.5, tr(value), "", "L", false)
+		p.SetFont(font, "B", 9)
+		if p.GetStringWidth(label) > labelWidth-2 {
+			// Too wide for its column: the label takes its own line, the
+			// value the line below, so neither is printed over the other.
+			p.MultiCell(0, 5.5, label, "", "L", false)
+			p.SetFont(font, "", 9)
+			left, _, _, _ := p.GetMargins()
+			p.SetX(left + labelWidth)
+			p.MultiCell(0, 5.5, value, "", "L", false)
+			return
+		}
+		p.CellFormat(labelWidth, 5.5, label, "", 0, "L", false, 0, "")
+		p.SetFont(font, "", 9)
+		p.MultiCell(0, 5.5, value, "", "L", false)
 	}
 	para := func(s string) {
-		p.SetFont("Helvetica", "", 9)
-		p.MultiCell(0, 5, tr(s), "", "L", false)
+		p.SetFont(font, "", 9)
+		p.MultiCell(0, 5, s, "", "L", false)
 	}
 
-	p.SetFont("Helvetica", "B", 18)
-	p.MultiCell(0, 9, tr(d.Incident.Ref+": "+d.Incident.Title), "", "L", false)
-	p.SetFont("Helvetica", "", 10)
-	p.MultiCell(0, 6, tr("Incident dossier of "+d.Organisation.Name+", exported "+t(d.ExportedAt)), "", "L", false)
+	p.SetFont(font, "B", 18)
+	p.MultiCell(0, 9, d.Incident.Ref+": "+d.Incident.Title, "", "L", false)
+	p.SetFont(font, "", 10)
+	p.MultiCell(0, 6, "Incident dossier of "+d.Organisation.Name+", exported "+t(d.ExportedAt), "", "L", false)
 
 	i := d.Incident
 	heading("The incident")
@@ -148,11 +165,27 @@ func (d *Dossier) WritePDF(w io.Writer) error {
 		field("Assessed "+t(a.AssessedAt), a.By+": "+a.Summary)
 	}
 
+	heading("Notices given")
+	if len(d.Notices) == 0 {
+		para("No notice has been given yet.")
+	}
+	for _, n := range d.Notices {
+		to := n.To
+		if n.Law != "" {
+			to = n.Law + ": " + to
+		}
+		by := ""
+		if n.By != "" {
+			by = " (" + n.By + ")"
+		}
+		field(t(n.At), to+by+". "+n.Detail)
+	}
+
 	heading("Response steps and tasks")
 	for _, s := range d.Steps {
 		st := incident.Step(s.Step)
-		p.SetFont("Helvetica", "B", 10)
-		p.MultiCell(0, 6, tr(fmt.Sprintf("%s: %s (started %s, done %s)", st.Label(), s.State, tp(s.StartedAt), tp(s.DoneAt))), "", "L", false)
+		p.SetFont(font, "B", 10)
+		p.MultiCell(0, 6, fmt.Sprintf("%s: %s (started %s, done %s)", st.Label(), s.State, tp(s.StartedAt), tp(s.DoneAt)), "", "L", false)
 		for _, tk := range d.Tasks {
 			if tk.Step != s.Step {
 				continue
@@ -167,6 +200,37 @@ func (d *Dossier) WritePDF(w io.Writer) error {
 			}
 			para("  " + mark + " " + tk.Title + extra)
 		}
+	}
+
+	heading("Review")
+	rv := d.Review
+	if rv.Lessons == "" && len(rv.RootCauses) == 0 && len(rv.Actions) == 0 && rv.WentWell == "" && rv.WentBadly == "" {
+		para("Not reviewed yet.")
+	}
+	for _, c := range rv.RootCauses {
+		field("Root cause", c.Category+": "+c.Description)
+	}
+	if rv.WentWell != "" {
+		field("What went well", rv.WentWell)
+	}
+	if rv.WentBadly != "" {
+		field("What went badly", rv.WentBadly)
+	}
+	if rv.Lessons != "" {
+		field("Lessons learned", rv.Lessons)
+	}
+	for _, a := range rv.Actions {
+		v := a.Title + ", owned by " + a.Owner + ", due " + tp(a.Due)
+		if a.Link != "" {
+			v += "; changes " + a.Link
+		}
+		if a.Done != nil {
+			v += "; done " + t(*a.Done)
+		}
+		field("Action", v)
+	}
+	if d.RetainUntil != nil {
+		field("Kept until", t(*d.RetainUntil)+" (the organisation's retention period after closing)")
 	}
 
 	if len(d.Participants) > 0 {
@@ -196,8 +260,8 @@ func (d *Dossier) WritePDF(w io.Writer) error {
 	heading("Audit trail")
 	para("Each entry carries the hash of the one before; `breachdesk audit verify` checks the whole chain.")
 	for _, a := range d.Audit {
-		p.SetFont("Courier", "", 7)
-		p.MultiCell(0, 3.8, tr(fmt.Sprintf("#%d %s %s %s %s %s\n   hash %s", a.Seq, a.At.UTC().Format(time.RFC3339), a.Actor, a.Action, a.Object, a.Details, a.Hash)), "", "L", false)
+		p.SetFont(font, "", 7)
+		p.MultiCell(0, 3.8, fmt.Sprintf("#%d %s %s %s %s %s\n   hash %s", a.Seq, a.At.UTC().Format(time.RFC3339), a.Actor, a.Action, a.Object, a.Details, a.Hash), "", "L", false)
 	}
 	if err := p.Error(); err != nil {
 		return err

@@ -147,6 +147,9 @@ type Data struct {
 	WouldCauseMoreHarm  bool
 	Now                 time.Time
 	TZ                  *time.Location
+	// Prevention is what will be done to stop a similar breach: the
+	// review's actions (OVIC asks), or its lessons while it has none.
+	Prevention []string
 	// ownAdvice marks advice the team wrote (WithText), which Narrow keeps.
 	ownAdvice bool
 }

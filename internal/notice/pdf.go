@@ -1,20 +1,12 @@
 package notice
 
 import (
-	_ "embed"
 	"io"
 	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
-)
 
-// DejaVu Sans is embedded so that every letter renders the same
-// everywhere, with the accents of any name (see fonts/LICENSE).
-var (
-	//go:embed fonts/DejaVuSans.ttf
-	fontRegular []byte
-	//go:embed fonts/DejaVuSans-Bold.ttf
-	fontBold []byte
+	"github.com/breachdesk/breachdesk/internal/pdffont"
 )
 
 // Paper is a page size for letters.
@@ -47,8 +39,7 @@ func newPDF(o PDFOptions) *fpdf.Fpdf {
 		size = "Letter"
 	}
 	p := fpdf.New("P", "mm", size, "")
-	p.AddUTF8FontFromBytes("DejaVu", "", fontRegular)
-	p.AddUTF8FontFromBytes("DejaVu", "B", fontBold)
+	pdffont.Add(p) // every letter renders the same everywhere, with the accents of any name
 	p.SetMargins(20, 18, 20)
 	p.SetAutoPageBreak(true, 20)
 	p.SetCreator("breachdesk", true)

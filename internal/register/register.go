@@ -70,6 +70,9 @@ type Document struct {
 	Organisation string    `json:"organisation"`
 	ExportedAt   time.Time `json:"exported_at"`
 	Entries      []Entry   `json:"entries"`
+	// Location is the organisation's time zone, which the PDF's times are
+	// written in (UTC when nil); the JSON keeps UTC.
+	Location *time.Location `json:"-"`
 }
 
 // FromIncident builds a register entry from an incident and its review.

@@ -12,8 +12,11 @@ import (
 func (s *Server) registerDoc(r *http.Request) (register.Document, error) {
 	q := r.URL.Query()
 	year, _ := strconv.Atoi(q.Get("year"))
-	return register.Build(r.Context(), s.Store, s.orgOrDefault(r).Name,
+	o := s.orgOrDefault(r)
+	doc, err := register.Build(r.Context(), s.Store, o.Name,
 		register.Filter{Kind: incident.Kind(q.Get("kind")), Status: incident.Status(q.Get("status")), Year: year}, s.Now())
+	doc.Location = o.Location()
+	return doc, err
 }
 
 func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {

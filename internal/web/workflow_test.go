@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -236,5 +237,62 @@ func TestSettingsChangeWhatPeopleRead(t *testing.T) {
 	}
 	if home := a.get("/"); !strings.Contains(home, "Australia/Melbourne") {
 		t.Fatal("pages do not name the new zone")
+	}
+}
+
+// The dossier holds the review and every notice given; OVIC's "what will
+// be done to stop a similar breach" is answered from the review.
+func TestDossierAndOVICFollowTheReview(t *testing.T) {
+	f := newFixture(t).withOrg()
+	po := f.user("po@example.org", auth.PrivacyOfficer, true)
+	inc := f.incident(po, "USB stick with client files lost")
+	c := f.login(po.Email)
+	path := "/incidents/" + strconv.FormatInt(inc.ID, 10)
+	form := url.Values{"organisation.subject_to": {"nz_privacy_act", "vic_pdp"}, "timeline.discovered_at": {time.Now().UTC().Add(-2 * time.Hour).Format("2006-01-02T15:04")},
+		"data.categories": {"name", "health"}, "recipient.kind": {"unknown"}, "summary": {"A USB stick with client files was lost on a bus."}}
+	if code, page := c.postPage(path+"/assess", form); code != http.StatusSeeOther {
+		t.Fatalf("assess: %d %s", code, between(page, "error-box", 300))
+	}
+	got, _ := f.db.Incident(context.Background(), inc.ID)
+	for _, o := range got.Obligations {
+		if o.Open() {
+			if code, _ := c.postPage(path+"/obligations/"+strconv.FormatInt(o.ID, 10), url.Values{"op": {"done"}, "reference": {"Told on " + o.Regime + ", ref 77"}}); code != http.StatusSeeOther {
+				t.Fatalf("obligation done: %d", code)
+			}
+		}
+	}
+	due := time.Now().AddDate(0, 1, 0).Format("2006-01-02T15:04")
+	for _, v := range []url.Values{
+		{"went_well": {"Fast"}, "lessons": {"Encrypt removable media"}, "category": {"technical_control_missing"}, "description": {"USB sticks were not encrypted"}},
+		{"title": {"Buy encrypted USB sticks"}, "owner_id": {strconv.FormatInt(po.ID, 10)}, "due_at": {due}},
+	} {
+		p := "/review/causes"
+		if v.Get("title") != "" {
+			p = "/review/actions"
+		}
+		if code, page := c.postPage(path+p, v); code != http.StatusSeeOther {
+			t.Fatalf("%s: %d %s", p, code, between(page, "refusal", 300))
+		}
+	}
+	req, _ := http.NewRequest("POST", f.ts.URL+path+"/export.json", strings.NewReader(url.Values{"csrf": {c.csrf}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	resp := c.do(req)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var d struct {
+		Review struct {
+			Lessons string
+			Actions []struct{ Title string }
+		}
+		Notices []struct{ To, Law, Detail string }
+	}
+	if err := json.Unmarshal(body, &d); err != nil {
+		t.Fatalf("dossier: %v %.300s", err, body)
+	}
+	if d.Review.Lessons != "Encrypt removable media" || len(d.Review.Actions) != 1 || len(d.Notices) == 0 || !strings.Contains(d.Notices[0].Detail, "ref 77") {
+		t.Fatalf("the dossier lacks the review or the notices given: %+v", d)
+	}
+	if ovic := c.get(path + "/notices?kind=ovic"); !strings.Contains(between(ovic, "What will be done to stop a similar breach?", 400), "Buy encrypted USB sticks") {
+		t.Fatalf("OVIC's prevention question is not answered from the review: %s", between(ovic, "What will be done", 400))
 	}
 }
