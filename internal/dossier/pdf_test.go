@@ -19,7 +19,7 @@ func TestDossierPDFReadsAsWrittenWithNothingOverlapping(t *testing.T) {
 	n := 12
 	inc := &incident.Incident{ID: 7, Title: "Whānau records sent to the wrong Māori health provider", Kind: incident.KindBreach, Status: incident.StatusClosed,
 		Triaged: true, Severity: incident.SeverityHigh, ReporterName: "Aroha Ngāti", OwnerName: "Tūī Pōhatu-Whakaaro", Steps: incident.NewSteps(),
-		Report: incident.Report{WhatHappened: "Referral letters for twelve whānau were emailed to another provider.", DiscoveredAt: at, PeopleCount: &n, Ongoing: "no"},
+		Report:    incident.Report{WhatHappened: "Referral letters for twelve whānau were emailed to another provider.", DiscoveredAt: at, PeopleCount: &n, Ongoing: "no"},
 		CreatedAt: at, ClosedAt: &at, CloseReason: "Response complete."}
 	done := at.Add(30 * time.Hour)
 	inc.Obligations = []incident.Obligation{{ID: 1, Regime: incident.RegimeNZ, Audience: "regulator", Citation: "Privacy Act 2020 s 114", Decision: "required",
