@@ -219,16 +219,11 @@ func cmdDeliver(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	db, _, err := openData(ctx, data)
+	a, done, err := openOperatorApp(ctx, data)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	a, err := newApp(ctx, db, data.Dir, app.Config{}, 0, notify.SMTP{}, nil)
-	if err != nil {
-		return err
-	}
-	a.Delivery.LetterDir = filepath.Join(data.Dir, "letters")
+	defer done()
 	u, err := operator(ctx, a, *as)
 	if err != nil {
 		return err
@@ -329,6 +324,22 @@ func incidentID(s string) (int64, error) {
 	return id, nil
 }
 
+// openOperatorApp opens the data for a command an operator runs, with
+// print runs in the data folder; done closes it.
+func openOperatorApp(ctx context.Context, data *dataPlace) (*app.App, func(), error) {
+	db, _, err := openData(ctx, data)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := newApp(ctx, db, data.Dir, app.Config{}, 0, notify.SMTP{}, nil)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	a.Delivery.LetterDir = filepath.Join(data.Dir, "letters")
+	return a, func() { db.Close() }, nil
+}
+
 // operator is the account a command acts as: the one named, else the
 // first privacy officer, else the first administrator.
 func operator(ctx context.Context, a *app.App, email string) (*auth.User, error) {
@@ -385,15 +396,11 @@ func cmdPeople(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return usageError(err.Error())
 	}
 	defer f.Close()
-	db, _, err := openData(ctx, data)
+	a, done, err := openOperatorApp(ctx, data)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
-	a, err := newApp(ctx, db, data.Dir, app.Config{}, 0, notify.SMTP{}, nil)
-	if err != nil {
-		return err
-	}
+	defer done()
 	u, err := operator(ctx, a, *as)
 	if err != nil {
 		return err

@@ -71,7 +71,11 @@ func (db *DB) Campaign(ctx context.Context, incidentID, id int64) (deliver.Campa
 
 // Campaigns lists an incident's campaigns, oldest first.
 func (db *DB) Campaigns(ctx context.Context, incidentID int64) ([]deliver.Campaign, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+campaignCols+` FROM campaigns WHERE incident_id = ? ORDER BY id`, incidentID)
+	return db.campaigns(ctx, `SELECT `+campaignCols+` FROM campaigns WHERE incident_id = ? ORDER BY id`, incidentID)
+}
+
+func (db *DB) campaigns(ctx context.Context, q string, args ...any) ([]deliver.Campaign, error) {
+	rows, err := db.sql.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -798,20 +802,7 @@ func (db *DB) FindReference(ctx context.Context, key []byte) (deliver.Reference,
 // CampaignsIn lists the campaigns of every incident in a status, for the
 // workers (queuing ones to fill, running ones to finish).
 func (db *DB) CampaignsIn(ctx context.Context, status deliver.CampaignStatus) ([]deliver.Campaign, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+campaignCols+` FROM campaigns WHERE status = ? ORDER BY id`, status)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []deliver.Campaign
-	for rows.Next() {
-		c, err := scanCampaign(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return db.campaigns(ctx, `SELECT `+campaignCols+` FROM campaigns WHERE status = ? ORDER BY id`, status)
 }
 
 func secretContext(name string) string { return "secret:" + name }
