@@ -65,7 +65,7 @@ func init() {
 		"MD=maryland;MA=massachusetts;MI=michigan;MN=minnesota;MS=mississippi;MO=missouri;MT=montana;NE=nebraska;NV=nevada;"+
 		"NH=new hampshire;NJ=new jersey;NM=new mexico;NY=new york;NC=north carolina;ND=north dakota;OH=ohio;OK=oklahoma;"+
 		"OR=oregon;PA=pennsylvania;RI=rhode island;SC=south carolina;SD=south dakota;TN=tennessee;TX=texas;UT=utah;VT=vermont;"+
-		"VA=virginia;WA=washington;WV=west virginia;WI=wisconsin;WY=wyoming;DC=district of columbia;PR=puerto rico")
+		"VA=virginia;WA=washington;WV=west virginia;WI=wisconsin;WY=wyoming;DC=district of columbia;PR=puerto rico;GU=guam;VI=us virgin islands|united states virgin islands")
 	add("CA", postCanada, "AB=alberta;BC=british columbia;MB=manitoba;NB=new brunswick;NL=newfoundland and labrador|newfoundland;"+
 		"NS=nova scotia;NT=northwest territories;NU=nunavut;ON=ontario;PE=prince edward island;QC=quebec|québec;SK=saskatchewan;YT=yukon")
 	// New Zealand's regions, and the cities that name them, are written

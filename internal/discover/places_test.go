@@ -29,6 +29,9 @@ func TestPlaces(t *testing.T) {
 		"9 Main Rd, Hamilton 3204":                        "NZ-WKO",
 		"12 Smith St, Hamilton VIC 3300":                  "AU-VIC",
 		"Wellington 6011, USA":                            "US", // the country named wins over a place it contradicts
+		"123 Marine Corps Dr, Tamuning, GU 96913":         "US-GU",
+		"5 Main St, Charlotte Amalie, VI 00802":           "US-VI",
+		"Suite VI, 10 King St":                            "", // a Roman numeral is not the Virgin Islands
 	} {
 		if got := placeOf(addr); got != want {
 			t.Errorf("placeOf(%q) = %q, want %q", addr, got, want)
