@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
+
+	"github.com/breachdesk/breachdesk/internal/pdffont"
 )
 
 // CSVHeader is the first line of the CSV export.
@@ -152,11 +154,10 @@ func nonEmpty(list ...string) []string {
 }
 
 // WritePDF renders the matrix as an A4 landscape table for counsel, with
-// organisation named in the footer. The core fonts need no embedding;
-// text is converted to their Latin-1 encoding.
+// the organisation named in the footer, in the embedded Unicode font.
 func (m Matrix) WritePDF(w io.Writer, organisation string, loc *time.Location) error {
 	p := fpdf.New("L", "mm", "A4", "")
-	tr := p.UnicodeTranslatorFromDescriptor("")
+	pdffont.Add(p)
 	p.SetTitle("Notification matrix: "+m.Title, true)
 	p.SetAuthor(organisation, true)
 	p.SetCreator("breachdesk", true)
@@ -164,40 +165,38 @@ func (m Matrix) WritePDF(w io.Writer, organisation string, loc *time.Location) e
 	p.SetAutoPageBreak(false, 14)
 	p.SetFooterFunc(func() {
 		p.SetY(-10)
-		p.SetFont("Helvetica", "", 7)
+		p.SetFont(pdffont.Family, "", 7)
 		p.SetTextColor(110, 110, 110)
-		p.CellFormat(0, 4, tr(fmt.Sprintf("%s  %s  Confidential: contains details of a privacy breach; a guide, not a final ruling  Page %d", organisation, m.Title, p.PageNo())), "", 0, "C", false, 0, "")
+		p.CellFormat(0, 4, fmt.Sprintf("%s  %s  Confidential: contains details of a privacy breach; a guide, not a final ruling  Page %d", organisation, m.Title, p.PageNo()), "", 0, "C", false, 0, "")
 	})
 	const line = 3.3
 	header := func() {
-		p.SetFont("Helvetica", "B", 7.5)
+		p.SetFont(pdffont.Family, "B", 7.5)
 		p.SetFillColor(225, 232, 242)
 		x := p.GetX()
 		for _, c := range pdfColumns {
-			p.CellFormat(c.width, 6, tr(c.head), "1", 0, "L", true, 0, "")
+			p.CellFormat(c.width, 6, c.head, "1", 0, "L", true, 0, "")
 		}
 		p.Ln(-1)
 		p.SetX(x)
 	}
 	p.AddPage()
-	p.SetFont("Helvetica", "B", 14)
-	p.MultiCell(0, 7, tr("Notification matrix: "+m.Title), "", "L", false)
-	p.SetFont("Helvetica", "", 8.5)
-	p.MultiCell(0, 4.5, tr(fmt.Sprintf("%s. Assessed %s with rules %s: %d obligations under %d laws. Deadlines in %s. Each row is the engine's reading of the law cited; confirm with counsel before relying on it.",
-		organisation, m.AssessedAt.In(loc).Format("2 Jan 2006 15:04 MST"), m.RulesVersion, len(m.Rows), m.laws(), loc.String())), "", "L", false)
+	p.SetFont(pdffont.Family, "B", 14)
+	p.MultiCell(0, 7, "Notification matrix: "+m.Title, "", "L", false)
+	p.SetFont(pdffont.Family, "", 8.5)
+	p.MultiCell(0, 4.5, fmt.Sprintf("%s. Assessed %s with rules %s: %d obligations under %d laws. Deadlines in %s. Each row is the engine's reading of the law cited; confirm with counsel before relying on it.",
+		organisation, m.AssessedAt.In(loc).Format("2 Jan 2006 15:04 MST"), m.RulesVersion, len(m.Rows), m.laws(), loc.String()), "", "L", false)
 	p.Ln(2)
 	header()
 	_, pageH := p.GetPageSize()
 	for _, r := range m.Rows {
-		p.SetFont("Helvetica", "", 7)
+		p.SetFont(pdffont.Family, "", 7)
 		cells := make([][]string, len(pdfColumns))
 		n := 1
 		for i, c := range pdfColumns {
 			var lines []string
 			for _, part := range strings.Split(c.cell(r, loc), "\n") {
-				for _, l := range p.SplitText(part, c.width-2) {
-					lines = append(lines, tr(l))
-				}
+				lines = append(lines, p.SplitText(part, c.width-2)...)
 			}
 			cells[i] = lines
 			n = max(n, len(lines))
@@ -206,6 +205,7 @@ func (m Matrix) WritePDF(w io.Writer, organisation string, loc *time.Location) e
 		if p.GetY()+h > pageH-14 {
 			p.AddPage()
 			header()
+			p.SetFont(pdffont.Family, "", 7) // the lines were measured in it
 		}
 		x, y := p.GetX(), p.GetY()
 		if r.Overdue && r.Decision != "not_required" {
@@ -225,17 +225,17 @@ func (m Matrix) WritePDF(w io.Writer, organisation string, loc *time.Location) e
 	}
 	if len(m.Notes) > 0 {
 		p.Ln(3)
-		p.SetFont("Helvetica", "B", 9)
+		p.SetFont(pdffont.Family, "B", 9)
 		if p.GetY() > pageH-30 {
 			p.AddPage()
 		}
-		p.CellFormat(0, 5, tr("Notes"), "", 1, "L", false, 0, "")
-		p.SetFont("Helvetica", "", 7.5)
+		p.CellFormat(0, 5, "Notes", "", 1, "L", false, 0, "")
+		p.SetFont(pdffont.Family, "", 7.5)
 		for _, n := range m.Notes {
 			if p.GetY() > pageH-20 {
 				p.AddPage()
 			}
-			p.MultiCell(0, 3.8, tr("- "+n), "", "L", false)
+			p.MultiCell(0, 3.8, "- "+n, "", "L", false)
 		}
 	}
 	if err := p.Error(); err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/internal/facts"
 	"github.com/breachdesk/breachdesk/internal/law"
+	"github.com/breachdesk/breachdesk/internal/pdffont/pdftest"
 )
 
 var aware = time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
@@ -151,6 +152,16 @@ func TestPDFAndText(t *testing.T) {
 	}
 	if !bytes.HasPrefix(b.Bytes(), []byte("%PDF-")) || b.Len() < 5000 {
 		t.Fatalf("not a PDF: %d bytes", b.Len())
+	}
+	words := pdftest.Words(t, b.Bytes())
+	text := pdftest.Text(words)
+	for _, want := range []string{"Commission d'accès à l'information", "Cal. Civ. Code § 1798.82(f)", "US-CA"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF lacks %q", want)
+		}
+	}
+	if o := pdftest.Overlaps(words); len(o) > 0 {
+		t.Fatalf("words printed over each other: %v", o[:min(len(o), 5)])
 	}
 	b.Reset()
 	if err := m.WriteText(&b, time.UTC); err != nil {
