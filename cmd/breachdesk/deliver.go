@@ -117,6 +117,7 @@ func (o *deliveryOptions) start(ctx context.Context, a *app.App, log *slog.Logge
 			return nil, err
 		}
 		w.Mail = m
+		a.Delivery.EmailReady = true
 	}
 	password := os.Getenv("BREACHDESK_SMS_PASSWORD")
 	switch {
@@ -132,6 +133,7 @@ func (o *deliveryOptions) start(ctx context.Context, a *app.App, log *slog.Logge
 			Throttle: deliver.NewThrottle(*o.concurrency, 0, 0)}
 		w.SMS = a.SMSGateway
 	}
+	a.Delivery.SMSReady = w.SMS != nil
 	done := make(chan struct{}, 2)
 	n := 1
 	go func() {

@@ -34,6 +34,38 @@ type DeliveryConfig struct {
 	Fallback []deliver.Channel
 	// LetterDir holds print runs: batches of letters and their manifests.
 	LetterDir string
+	// EmailReady and SMSReady say that this process sends by email and by
+	// SMS (its workers have a server and a gateway configured).
+	EmailReady, SMSReady bool
+}
+
+// Waiting says, in words for the campaign's page, what its queued
+// messages wait for that no worker of this process will do: email or SMS
+// not configured here, letters to print, calls to make.
+func (a *App) Waiting(n deliver.Counts) []string {
+	var out []string
+	queued := func(ch deliver.Channel) int { return n[ch][deliver.Queued] + n[ch][deliver.Sending] }
+	if k := queued(deliver.Email); k > 0 && !a.Delivery.EmailReady {
+		out = append(out, fmt.Sprintf("%s wait: this server sends no email (set --smtp-addr and --notice-from), so they go when a server or worker that does takes them.", plural(k, "email", "emails")))
+	}
+	if k := queued(deliver.SMS); k > 0 && !a.Delivery.SMSReady {
+		out = append(out, fmt.Sprintf("%s wait: this server has no SMS gateway (--sms-kannel-url or --sms-gateway-url), so they go when a server or worker that has one takes them.", plural(k, "text message", "text messages")))
+	}
+	if k := queued(deliver.Letter); k > 0 {
+		out = append(out, fmt.Sprintf("%s for a print run for the mail house.", plural(k, "letter waits", "letters wait")))
+	}
+	if k := queued(deliver.Phone); k > 0 {
+		out = append(out, fmt.Sprintf("%s on the call list.", plural(k, "call waits", "calls wait")))
+	}
+	return out
+}
+
+// plural writes a count with the word that agrees with it.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
 }
 
 // peoplePage is how many people a campaign queues per transaction.
@@ -406,6 +438,27 @@ func (a *App) CampaignRecords(ctx context.Context, u *auth.User, id, campaignID 
 		return nil, err
 	}
 	return a.Store.Records(ctx, campaignID, status, after, min(max(limit, 1), 1000))
+}
+
+// PeopleNames returns the names of the people of some messages, for the
+// campaign's page (the response team may see who is on the list).
+func (a *App) PeopleNames(ctx context.Context, u *auth.User, id int64, recs []deliver.Record) (map[int64]string, error) {
+	if _, _, err := a.Open(ctx, u, id, auth.WorkAccess); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, len(recs))
+	for i, r := range recs {
+		ids[i] = r.PersonID
+	}
+	ps, err := a.Store.AffectedPeopleByID(ctx, id, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(ps))
+	for pid, p := range ps {
+		out[pid] = p.Name
+	}
+	return out, nil
 }
 
 // queueCampaign puts a campaign's people in the outbox, a page at a time,

@@ -24,6 +24,21 @@ const (
 // Channels lists every channel.
 var Channels = []Channel{Email, SMS, Letter, Phone}
 
+// ChannelLabel names a channel in words for a page.
+func ChannelLabel(c Channel) string {
+	switch c {
+	case Email:
+		return "Email"
+	case SMS:
+		return "Text message (SMS)"
+	case Letter:
+		return "Letter"
+	case Phone:
+		return "Phone call"
+	}
+	return string(c)
+}
+
 // ParseChannel turns a channel's name into a Channel.
 func ParseChannel(s string) (Channel, error) {
 	for _, c := range Channels {

@@ -35,6 +35,7 @@ type deliveryView struct {
 	EnqCats      []struct{ ID, Label string }
 	EnqChannels  []string
 	EnqOutcomes  []string
+	Unconfigured []string
 }
 
 func (s *Server) deliveryData(r *http.Request, id int64) (deliveryView, error) {
@@ -48,6 +49,17 @@ func (s *Server) deliveryData(r *http.Request, id int64) (deliveryView, error) {
 	if v.Campaigns, err = s.Campaigns(ctx, u, id); err != nil {
 		return v, err
 	}
+	running := deliver.Counts{}
+	for _, c := range v.Campaigns {
+		if c.Status == deliver.CampaignRunning {
+			for ch, m := range c.Counts {
+				for st, n := range m {
+					running.Add(ch, st, n)
+				}
+			}
+		}
+	}
+	v.Unconfigured = s.Waiting(running)
 	problems, total, err := s.ContactProblems(ctx, u, id)
 	if err != nil {
 		return v, err
@@ -120,7 +132,12 @@ type campaignView struct {
 	Status    deliver.Status
 	Next      int64
 	Statuses  []deliver.Status
-	CanSend   bool
+	// Columns are the statuses some message has; Names the people of the
+	// messages shown.
+	Columns      []deliver.Status
+	Names        map[int64]string
+	Unconfigured []string
+	CanSend      bool
 	HasPhone  bool
 	HasLetter bool
 }
@@ -166,6 +183,17 @@ func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, failed e
 			v.HasLetter = v.HasLetter || ch == deliver.Letter
 		}
 	}
+	for _, st := range campaignStatuses {
+		for _, row := range v.Rows {
+			if row.Counts[st] > 0 {
+				v.Columns = append(v.Columns, st)
+				break
+			}
+		}
+	}
+	if c.Status == deliver.CampaignRunning {
+		v.Unconfigured = s.Waiting(c.Counts)
+	}
 	after, err := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
 	if err != nil {
 		after = 0
@@ -176,6 +204,10 @@ func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, failed e
 	}
 	if len(v.Records) == 100 {
 		v.Next = v.Records[99].ID
+	}
+	if v.Names, err = s.PeopleNames(ctx, u, id, v.Records); err != nil {
+		s.renderError(w, r, err)
+		return
 	}
 	vw := s.view(w, r, "Campaign "+itoa(cid)+": "+inc.Ref(), v)
 	if c.Status == deliver.CampaignRunning || c.Status == deliver.CampaignQueuing {

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/deliver"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/org"
@@ -98,11 +99,13 @@ func parseTemplates() (map[string]*template.Template, error) {
 			}
 			return itoa(int64(*n))
 		},
-		"add":         func(a, b int) int { return a + b },
-		"field":       fieldOf,
-		"words":       func(s string) string { return strings.ReplaceAll(s, "_", " ") },
-		"regimeLabel": incident.RegimeLabel,
-		"teamRole":    auth.TeamRoleLabel,
+		"add":          func(a, b int) int { return a + b },
+		"field":        fieldOf,
+		"words":        func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+		"regimeLabel":  incident.RegimeLabel,
+		"channelLabel": func(c deliver.Channel) string { return deliver.ChannelLabel(c) },
+		"trimDot":      func(s string) string { return strings.TrimRight(strings.TrimSpace(s), ".") },
+		"teamRole":     auth.TeamRoleLabel,
 		"ongoingLabel": func(v string) string {
 			switch v {
 			case "yes":
