@@ -125,21 +125,21 @@ func (s *Server) startCampaign(w http.ResponseWriter, r *http.Request) {
 
 // campaignView is one campaign's page.
 type campaignView struct {
-	Inc       *incident.Incident
-	C         app.CampaignView
-	Rows      []campaignRow
-	Records   []deliver.Record
-	Status    deliver.Status
-	Next      int64
-	Statuses  []deliver.Status
+	Inc      *incident.Incident
+	C        app.CampaignView
+	Rows     []campaignRow
+	Records  []deliver.Record
+	Status   deliver.Status
+	Next     int64
+	Statuses []deliver.Status
 	// Columns are the statuses some message has; Names the people of the
 	// messages shown.
 	Columns      []deliver.Status
 	Names        map[int64]string
 	Unconfigured []string
 	CanSend      bool
-	HasPhone  bool
-	HasLetter bool
+	HasPhone     bool
+	HasLetter    bool
 }
 
 type campaignRow struct {
