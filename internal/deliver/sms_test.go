@@ -91,7 +91,8 @@ text = "This number does not take replies"
 		})
 	}
 	waitPort := func(port int) {
-		for i := 0; i < 100; i++ {
+		// Up to 30 s: on a loaded machine Kannel's boxes start slowly.
+		for i := 0; i < 600; i++ {
 			if c, err := net.Dial("tcp", fmt.Sprintf("127.0.0.1:%d", port)); err == nil {
 				c.Close()
 				return
