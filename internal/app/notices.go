@@ -340,8 +340,14 @@ func (a *App) Letters(ctx context.Context, u *auth.User, id int64, opt NoticeOpt
 }
 
 // NoticeText returns the incident's notice text as the team wrote it.
+// Like the notices, it is the team's work: a reporter who is not on the
+// team gets fault.Forbidden.
 func (a *App) NoticeText(ctx context.Context, u *auth.User, id int64) (notice.Text, error) {
-	if _, _, err := a.Open(ctx, u, id, auth.ReadAccess); err != nil {
+	inc, _, err := a.Open(ctx, u, id, auth.ReadAccess)
+	if err != nil {
+		return notice.Text{}, err
+	}
+	if err := a.teamOnly(ctx, u, inc); err != nil {
 		return notice.Text{}, err
 	}
 	return a.Store.NoticeText(ctx, id)

@@ -320,17 +320,6 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, err error) 
 	s.renderStatus(w, r, statusOf(err), "error", "Cannot do that", d)
 }
 
-// apiError is the JSON body of every API error.
-type apiError struct {
-	Code    fault.Code        `json:"code"`
-	Message string            `json:"message"`
-	Fields  map[string]string `json:"fields,omitempty"`
-}
-
-func writeAPIError(w http.ResponseWriter, err error) {
-	writeJSON(w, statusOf(err), apiError{Code: fault.CodeOf(err), Message: fault.MessageOf(err), Fields: fault.FieldsOf(err)})
-}
-
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)

@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/danielgtaylor/huma/v2"
+
 	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/deliver"
@@ -49,6 +51,9 @@ type Server struct {
 	mux                                *http.ServeMux
 	// handler is the middleware chain around mux, built once.
 	handler http.Handler
+	// jsonAPI is the API under /api/v1, whose OpenAPI document huma
+	// builds from the operations.
+	jsonAPI huma.API
 }
 
 // New builds the server, its routes and its middleware over a.
