@@ -105,6 +105,7 @@ func (r *rater) channels() []Channel {
 	out = r.assessedHarms(out)
 	for i := range out {
 		out[i].Level = LevelOf(out[i].Likelihood, out[i].Severity)
+		out[i].Trivial = out[i].Trivial && out[i].Severity == Low
 	}
 	return out
 }
@@ -215,6 +216,8 @@ func (r *rater) exposure() Channel {
 	}
 	if f.Data != nil && isFalse(f.Data.Sensitive) {
 		s.capS(Low, "the organisation judged the information not sensitive in its context (data.sensitive: false)")
+	} else if minimalOnly(f.Harms) {
+		s.capS(Low, "every harm assessed was judged of minimal impact by whoever knows the content")
 	}
 	r.common(s)
 	if r.hostile && (f.Method == "ransomware" || (f.Effects != nil && f.Effects.Exfiltrated == "yes")) && f.Method != "unauthorised_staff_access" && f.Method != "former_staff_access" {
@@ -297,10 +300,11 @@ func (r *rater) exposure() Channel {
 	if r.accessed == "no" {
 		s.capL(Remote, "nobody looked at the information")
 	}
-	if r.holder == hOrganisation && (assurance(f) != "" && assurance(f) != "unknown" && assurance(f) != "refused" || (f.Remediation != nil && isTrue(f.Remediation.Recovered))) {
+	if r.holder == hOrganisation && r.accessed != "yes" && (assurance(f) != "" && assurance(f) != "unknown" && assurance(f) != "refused" || (f.Remediation != nil && isTrue(f.Remediation.Recovered))) {
 		s.capL(Remote, "the other organisation returned or deleted it")
 	}
 	r.caps(s)
+	r.trivial(&c)
 	return c
 }
 
@@ -340,6 +344,9 @@ func (r *rater) misuse() Channel {
 	switch r.holder {
 	case hColleague, hTrusted, hOrganisation:
 		l, why = Remote, "the recipient has no reason to misuse it and is bound not to"
+		if r.holder == hColleague && r.n > 10 {
+			l, why = Possible, "many colleagues without a need to know could see it, and one of them may misuse it"
+		}
 	case hStranger:
 		l, why = Possible, "nothing suggests the recipient means harm"
 		if r.n > 100 {
@@ -366,21 +373,32 @@ func (r *rater) misuse() Channel {
 	if f.Recipient != nil && isTrue(f.Recipient.Repeated) {
 		s.raiseL(min(c.Likelihood+1, AlmostCertain), "the same recipient kept receiving the information")
 	}
+	// Knowledge cannot be recovered: once someone outside the
+	// organisation's duties has seen the information, getting it back or
+	// deleted does not make its misuse remote (identity numbers, accounts
+	// and cards least of all); a colleague or a recipient under a duty of
+	// confidence who deletes it can be trusted not to use what they saw.
+	floor, seen := Remote, ""
+	if r.accessed == "yes" && r.holder != hColleague && r.holder != hTrusted {
+		floor, seen = Possible, ", but they had seen it, and what they saw cannot be taken back"
+	}
 	switch a := assurance(f); {
 	case r.hostile:
 		if a == "assured" || a == "their_word" {
 			r.say(&c, "The recipient's word that it was deleted does not count: they mean harm.")
 		}
-	case a == "assured":
+	case a == "assured" && floor == Remote:
 		s.capL(Remote, "the recipient returned or deleted it, with assurance")
+	case a == "assured":
+		s.capL(max(c.Likelihood-1, floor), "the recipient returned or deleted it, with assurance"+seen)
 	case a == "their_word":
-		s.capL(max(c.Likelihood-1, Remote), "the recipient says they deleted it (their word, not verified)")
+		s.capL(max(c.Likelihood-1, floor), "the recipient says they deleted it (their word, not verified)"+seen)
 	case a == "refused":
 		s.raiseL(min(c.Likelihood+1, AlmostCertain), "the recipient refused to return or delete it")
 	}
 	if m := f.Remediation; m != nil && isTrue(m.Recovered) {
 		if r.accessed == "yes" {
-			s.capL(max(c.Likelihood-1, Remote), "the information was recovered, though someone looked at it")
+			s.capL(max(c.Likelihood-1, floor), "the information was recovered, though someone looked at it"+seen)
 		} else {
 			s.capL(Remote, "the information was recovered before it could be misused")
 		}
@@ -395,7 +413,46 @@ func (r *rater) misuse() Channel {
 		s.raiseL(Likely, fmt.Sprintf("with %d people affected, harm to at least one of them is likely", n))
 	}
 	r.caps(s)
+	r.trivial(&c)
 	return c
+}
+
+// minimalOnly says whether harms were assessed and every one was judged
+// of minimal impact.
+func minimalOnly(hs []facts.Harm) bool {
+	for _, h := range hs {
+		if h.Impact != "minimal" {
+			return false
+		}
+	}
+	return len(hs) > 0
+}
+
+// trivial marks a disclosure whose impact is trivial: information the
+// organisation judged not sensitive in its context (data.sensitive:
+// false), of a few people, seen by a few recipients who mean no harm
+// (WP250 rev.01 Annex B: notification "may not be necessary if no
+// sensitive data is revealed and if only a minor number of email
+// addresses are revealed"; EDPB 01/2021 case 13). Anything more, or any
+// doubt, is a risk.
+func (r *rater) trivial(c *Channel) {
+	f := r.f
+	if c.Severity != Low || c.Likelihood == Remote || f.Data == nil || !isFalse(f.Data.Sensitive) || r.hostile || r.n > 10 {
+		return
+	}
+	switch r.holder {
+	case hColleague, hTrusted, hOrganisation, hStranger, hFamily:
+	default:
+		return
+	}
+	if p := f.People; p != nil && (isTrue(p.Vulnerable) || (p.AtHigherRisk != nil && (p.AtHigherRisk.Count == nil || *p.AtHigherRisk.Count > 0))) {
+		return
+	}
+	if PeopleCount(f) > 10 || (f.Recipient != nil && isTrue(f.Recipient.Repeated)) {
+		return
+	}
+	c.Trivial = true
+	r.sayf(c, "%s impact trivial: information judged not sensitive in its context, of at most a few people, seen by at most a few recipients who mean no harm.", title(c.Kind))
 }
 
 // common applies what raises the severity of both exposure and misuse.

@@ -108,7 +108,11 @@ type Channel struct {
 	Severity   Severity
 	Likelihood Likelihood
 	Level      Level
-	Reasons    []string
+	// Trivial marks an impact too slight to be a risk to anyone's rights
+	// (information judged not sensitive, a few people, a few recipients
+	// who mean no harm), though harm is not remote.
+	Trivial bool
+	Reasons []string
 }
 
 // Assessment is the risk of harm with its reasons.
@@ -136,6 +140,15 @@ type Assessment struct {
 	// Hostile is true when whoever has the data means harm (an attacker,
 	// a malicious insider, an alleged perpetrator).
 	Hostile bool
+	// Bound is true when whoever has the data is bound by duties to the
+	// organisation or the people: a colleague, a professional under a
+	// duty of confidence, an organisation under an agreement.
+	Bound bool
+	// Reached is true when the information is known to have reached
+	// someone outside: they looked at it, were sent it, took it, or it
+	// was published; not when it only may have (a lost device, an
+	// exposure nobody is known to have seen).
+	Reached bool
 	// Nothing is true when nothing is known about what happened or what
 	// information was involved: no reasonable default exists.
 	Nothing bool
@@ -168,6 +181,9 @@ func rate(f *facts.Facts, quiet bool) Assessment {
 	r := newRater(f)
 	r.quiet = quiet
 	a.Holder, a.Hostile = r.holder.words(), r.hostile && r.confidentialityLost()
+	a.Bound = r.holder == hColleague || r.holder == hTrusted
+	a.Reached = r.confidentialityLost() && (r.accessed == "yes" || r.hostile || r.holder == hStranger || r.holder == hOrganisation ||
+		r.holder == hFamily || r.holder == hThief || r.holder == hPublic)
 	a.Contained = r.contained
 	a.Channels = r.channels()
 	var worst *Channel

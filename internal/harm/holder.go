@@ -158,6 +158,11 @@ func holderOf(f *facts.Facts) (holder, string) {
 			}
 		}
 		if h, ok := kindHolder[r.Kind]; ok {
+			if h == hNone && f.Effects != nil && f.Effects.Confidentiality == "unknown" {
+				// Nobody is known to have it, but access is not ruled
+				// out: unknown is not no.
+				return pick(hUnknown, "effects.confidentiality")
+			}
 			return pick(h, "recipient.kind")
 		}
 	}
@@ -198,8 +203,24 @@ func recipients(f *facts.Facts, h holder) int64 {
 	if r := f.Recipient; r != nil && r.Relationship != "" && manyRecipients(r.Relationship) && (h == hStranger || h == hColleague || h == hUnknown) {
 		return manyUncounted
 	}
-	if f.Method == "system_misconfiguration" && h == hStranger {
+	if (f.Method == "system_misconfiguration" || f.Method == "unintended_publication") && (h == hStranger || h == hColleague) {
+		return manyUncounted
+	}
+	if h == hColleague && f.Effects != nil && f.Effects.Confidentiality == "unknown" && !delivered(f.Method) {
+		// Held where colleagues without a need to know could read it:
+		// not one colleague who received it by mistake.
 		return manyUncounted
 	}
 	return 1
+}
+
+// delivered says whether the method hands the information to particular
+// recipients (a letter, an email, a released document), rather than
+// leaving it where others could reach it.
+func delivered(method string) bool {
+	switch method {
+	case "misdirected_email", "misdirected_mail", "exposed_email_recipients", "failure_to_redact":
+		return true
+	}
+	return false
 }

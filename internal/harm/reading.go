@@ -157,10 +157,24 @@ func Resolve(f *facts.Facts) (*facts.Facts, []Assumption) {
 		a := Assumption{Fact: "data.categories", Assumed: "names and contact details only",
 			Why: "what information was involved is not recorded; most breaches involve at least who the people are and how to reach them"}
 		if !(f.Data != nil && isTrue(f.Data.Sensitive)) {
-			a.Alternatives = append(a.Alternatives, worse("sensitive information such as health details was involved", "data.categories: [name, health]", false,
+			a.Alternatives = append(a.Alternatives, worse("sensitive information such as health details was involved", "data.categories: [name, health]", true,
 				func(h *facts.Facts) { dataOf(h).Categories = []string{"name", "health"} }))
 		}
 		add(a)
+	} else if sp := pick(categories(f), special); len(sp) > 0 && (f.Data == nil || f.Data.Sensitive == nil) && !minimalOnly(f.Harms) {
+		// A special category is sensitive by nature, unless the detail
+		// is trivial; say so, since it can decide the answer.
+		add(Assumption{Fact: "data.sensitive", Assumed: "the " + catWords(sp) + " information is sensitive",
+			Why: "these kinds of information are sensitive by nature; only the organisation knows whether this detail is trivial (a child's dietary need shown to other parents is not serious harm)",
+			Alternatives: []Alternative{better("the detail is trivial, not sensitive in its context", "data.sensitive: false",
+				func(h *facts.Facts) { dataOf(h).Sensitive = ptr(false) })}})
+	} else if has(categories(f), "other") && !hasAny(categories(f), special) && (f.Data == nil || f.Data.Sensitive == nil) {
+		// Information no category names: most likely ordinary, but a
+		// cautious reading cannot take it to be harmless.
+		add(Assumption{Fact: "data.sensitive", Assumed: "the information no category names is not especially sensitive",
+			Why: "data.categories includes other, and nothing says what that information is",
+			Alternatives: []Alternative{worse("the other information is sensitive or private (case notes, debts, a service the person uses)", "data.sensitive: true", true,
+				func(h *facts.Facts) { dataOf(h).Sensitive = &yes })}})
 	}
 
 	// Ransomware: has anyone seen the data? Not unless exfiltration was
@@ -332,6 +346,8 @@ func holderWhy(f *facts.Facts, h holder, from string, n int64) string {
 		return "the information was publicly available"
 	case "cause":
 		return "from the cause (" + strings.ReplaceAll(f.Cause, "_", " ") + ")"
+	case "effects.confidentiality":
+		return "nobody is known to have it, but whether anyone without a need to know could read it is not known (effects.confidentiality: unknown): unknown is not no"
 	}
 	return "who has the information is not reported"
 }

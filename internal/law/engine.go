@@ -511,7 +511,7 @@ func explain(test string, rd reading) string {
 	holds := func(c harm.Channel) bool {
 		switch test {
 		case "risk_to_rights":
-			return c.Level >= harm.LevelMedium
+			return gdprRisk(c)
 		case "high_risk":
 			return c.Level >= harm.LevelHigh
 		case "serious_harm":
@@ -526,8 +526,9 @@ func explain(test string, rd reading) string {
 	gdpr := test == "risk_to_rights" || test == "high_risk"
 	if gdpr {
 		channels = make([]harm.Channel, len(rd.h.Channels))
+		gv := gdprReading(rd.g, rd.h)
 		for i, c := range rd.h.Channels {
-			channels[i] = gdprView(c, categoriesOf(rd.g), harm.PeopleCount(rd.g) >= 1000)
+			channels[i] = gv.view(c)
 		}
 	}
 	for i := range channels {
@@ -549,6 +550,12 @@ func explain(test string, rd reading) string {
 		return "No information was disclosed, altered or made unavailable, so there is no harm to weigh."
 	}
 	what := fmt.Sprintf("%s: severity %s, likelihood %s (%s risk)", channelPhrase[best.Kind], words(best.Severity.String()), words(best.Likelihood.String()), words(best.Level.String()))
+	if test == "risk_to_rights" && !met && best.Trivial {
+		what += ", an impact too slight to affect anyone's rights"
+	}
+	if test == "risk_to_rights" && met && best.Level < harm.LevelMedium {
+		what += "; a low risk that is not remote is still a risk"
+	}
 	if gdpr && best.Kind == harm.Exposure && hasAnyOf(categoriesOf(rd.g), articles9and10) && best.Likelihood >= harm.Likely {
 		what += "; with special categories of data, damage should be considered likely (WP250, EDPB Guidelines 9/2022)"
 	}

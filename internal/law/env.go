@@ -183,10 +183,10 @@ func (e Env) Has(category string) bool {
 func newEnv(f *facts.Facts, h harm.Assessment) Env {
 	e := Env{Level: h.Level.String(), Likelihood: h.Likelihood.String(), Severity: h.Severity.String(),
 		Unintelligible: h.Unintelligible, Contained: h.Contained != "", Nothing: h.Nothing, ContactDetails: true}
-	cats, many := categoriesOf(f), harm.PeopleCount(f) >= 1000
+	gv := gdprReading(f, h)
 	for _, c := range h.Channels {
-		g := gdprView(c, cats, many)
-		e.RiskToRights = e.RiskToRights || g.Level >= harm.LevelMedium
+		g := gv.view(c)
+		e.RiskToRights = e.RiskToRights || gdprRisk(g)
 		e.HighRisk = e.HighRisk || g.Level >= harm.LevelHigh
 		e.SeriousHarm = e.SeriousHarm || nzSerious(c, h.Hostile)
 		e.LikelySeriousHarm = e.LikelySeriousHarm || auSerious(c)
@@ -281,23 +281,68 @@ func auSerious(c harm.Channel) bool {
 // and data on criminal convictions and offences (art 10).
 var articles9and10 = []string{"health", "genetic", "biometric", "racial_ethnic", "political", "religious", "trade_union", "sexual", "criminal"}
 
-// gdprView reads a kind of harm as the GDPR guidance does: where special
-// categories or criminal data reached someone not entitled to them,
-// "such damage should be considered likely to occur" (WP250 rev.01, EDPB
-// Guidelines 9/2022), so a possible exposure counts as likely.
+// identityData lets whoever holds it impersonate the people or reach
+// their money: identity document and tax numbers, accounts, cards and
+// their codes, biometrics, and passwords not protected by a slow salted
+// hash (GDPR recital 85: identity theft or fraud, financial loss).
+var identityData = []string{"government_id", "passport", "driver_licence", "tax_file_number", "ird_number", "financial_account", "payment_card", "security_code", "biometric"}
+
+// gdprFacts is what the GDPR's reading of a kind of harm depends on.
+type gdprFacts struct {
+	cats     []string
+	many     bool // 1,000 people or more
+	bound    bool // the holder is a colleague or under a duty of confidence or an agreement
+	reached  bool // the information is known to have reached someone outside
+	identity bool // identity or financial data, or passwords not strongly hashed
+}
+
+func gdprReading(f *facts.Facts, h harm.Assessment) gdprFacts {
+	cats := categoriesOf(f)
+	pw := f.Protection != nil && f.Protection.PasswordsHashed == "strong_salted"
+	return gdprFacts{cats: cats, many: harm.PeopleCount(f) >= 1000, bound: h.Bound, reached: h.Reached,
+		identity: hasAnyOf(cats, identityData) || (contains(cats, "credentials") && !pw)}
+}
+
+// view reads a kind of harm as the GDPR guidance does.
+//
+// Where special categories or criminal data reached someone not entitled
+// to them, "such damage should be considered likely to occur" (WP250
+// rev.01, EDPB Guidelines 9/2022), so a possible exposure counts as
+// likely. The same holds for identity and financial data in the hands of
+// someone not bound to the organisation or the people: the EDPB's own
+// examples (Guidelines 01/2021 cases 4, 7, 14) tell the people whenever
+// identity numbers, accounts or cards reached someone unauthorised.
 //
 // A breach of many people's information (1,000 or more) is not "unlikely
 // to result in a risk" once harm is a real possibility: the number of
 // individuals affected is one of the factors the EDPB lists.
-func gdprView(c harm.Channel, cats []string, many bool) harm.Channel {
-	if c.Kind == harm.Exposure && c.Likelihood == harm.Possible && hasAnyOf(cats, articles9and10) {
+func (v gdprFacts) view(c harm.Channel) harm.Channel {
+	switch {
+	case c.Kind == harm.Exposure && c.Likelihood == harm.Possible && hasAnyOf(v.cats, articles9and10):
+		c.Likelihood = harm.Likely
+		c.Level = harm.LevelOf(c.Likelihood, c.Severity)
+	case c.Kind == harm.Misuse && c.Likelihood == harm.Possible && v.identity && v.reached && !v.bound && c.Severity >= harm.High:
 		c.Likelihood = harm.Likely
 		c.Level = harm.LevelOf(c.Likelihood, c.Severity)
 	}
-	if many && c.Level == harm.LevelLow && c.Likelihood >= harm.Possible && (c.Kind == harm.Exposure || c.Kind == harm.Misuse) {
+	if v.many && c.Level == harm.LevelLow && c.Likelihood >= harm.Possible && (c.Kind == harm.Exposure || c.Kind == harm.Misuse) {
 		c.Level = harm.LevelMedium
 	}
 	return c
+}
+
+// gdprRisk is art 33(1)'s test of a kind of harm, read through view: the
+// breach is "unlikely to result in a risk" only when harm is remote
+// (a trusted recipient who deleted it unread, data unintelligible or
+// already public, nobody able to reach it) or its impact trivial. A low
+// risk that is not remote is still a risk: notify. Loss of availability
+// or integrity counts from a medium risk, so an outage of minutes, or of
+// hours for data nobody depends on, is no risk (WP250).
+func gdprRisk(c harm.Channel) bool {
+	if c.Level >= harm.LevelMedium {
+		return true
+	}
+	return (c.Kind == harm.Exposure || c.Kind == harm.Misuse) && c.Likelihood >= harm.Possible && !c.Trivial
 }
 
 func categoriesOf(f *facts.Facts) []string {
