@@ -428,6 +428,33 @@ func minimalOnly(hs []facts.Harm) bool {
 	return len(hs) > 0
 }
 
+// basicOnly says whether the information is only names, contact details
+// and addresses, as stated (not assumed).
+func basicOnly(cats []string) bool {
+	for _, c := range cats {
+		if c != "name" && c != "contact" && c != "address" {
+			return false
+		}
+	}
+	return len(cats) > 0
+}
+
+// staffDirectory says whether the information is a staff list: names and
+// work contact details of employees only, which staff give out in the
+// course of their work (the ICO: no need, normally, to report the loss or
+// alteration of a staff telephone list).
+func staffDirectory(f *facts.Facts, cats []string) bool {
+	if f.People == nil || len(f.People.Groups) != 1 || f.People.Groups[0] != "employees" || (f.Data != nil && isTrue(f.Data.Sensitive)) {
+		return false
+	}
+	for _, c := range cats {
+		if c != "name" && c != "contact" {
+			return false
+		}
+	}
+	return len(cats) > 0
+}
+
 // trivial marks a disclosure whose impact is trivial: information the
 // organisation judged not sensitive in its context (data.sensitive:
 // false), of a few people, seen by a few recipients who mean no harm
@@ -437,18 +464,26 @@ func minimalOnly(hs []facts.Harm) bool {
 // doubt, is a risk.
 func (r *rater) trivial(c *Channel) {
 	f := r.f
-	if c.Severity != Low || c.Likelihood == Remote || f.Data == nil || !isFalse(f.Data.Sensitive) || r.hostile || r.n > 10 {
-		return
-	}
-	switch r.holder {
-	case hColleague, hTrusted, hOrganisation, hStranger, hFamily:
-	default:
+	if c.Severity != Low || c.Likelihood == Remote || r.hostile || r.holder == hThief || r.holder == hPublic {
 		return
 	}
 	if p := f.People; p != nil && (isTrue(p.Vulnerable) || (p.AtHigherRisk != nil && (p.AtHigherRisk.Count == nil || *p.AtHigherRisk.Count > 0))) {
 		return
 	}
-	if PeopleCount(f) > 10 || (f.Recipient != nil && isTrue(f.Recipient.Repeated)) {
+	if f.Recipient != nil && isTrue(f.Recipient.Repeated) {
+		return
+	}
+	if staffDirectory(f, r.cats) {
+		c.Trivial = true
+		r.sayf(c, "%s impact trivial: only staff names and work contact details, which staff give out in the course of their work.", title(c.Kind))
+		return
+	}
+	if f.Data == nil || !isFalse(f.Data.Sensitive) || r.n > 10 || PeopleCount(f) > 10 {
+		return
+	}
+	switch r.holder {
+	case hColleague, hTrusted, hOrganisation, hStranger, hFamily:
+	default:
 		return
 	}
 	c.Trivial = true
@@ -502,7 +537,10 @@ func (r *rater) integrity() (Channel, bool) {
 		return Channel{}, false
 	}
 	c := Channel{Kind: Integrity, Severity: Medium}
-	if hasAny(r.cats, special) {
+	if basicOnly(r.cats) {
+		c.Severity = Low
+		r.say(&c, "Integrity severity low: altered names and contact details are an inconvenience, corrected from the people themselves.")
+	} else if hasAny(r.cats, special) {
 		c.Severity = High
 		r.say(&c, "Integrity severity starts at high: altered "+catWords(pick(r.cats, special))+" records can harm the people they are about.")
 	} else {
@@ -595,6 +633,15 @@ var harmChannel = map[string]string{
 }
 
 var impactSeverity = map[string]Severity{"minimal": Low, "significant": Medium, "serious": High, "severe": VeryHigh}
+
+// natureSeverity is how severe a kind of harm is by its nature, for a
+// harm assessed without its impact: identity theft, fraud, financial
+// loss, violence and intimidation are serious harms (GDPR recital 85;
+// the NZ Commissioner's examples of serious harm); discrimination, lost
+// opportunities, distress and damage to reputation are significant.
+var natureSeverity = map[string]Severity{"identity_theft": High, "fraud": High, "financial_loss": High, "physical_harm": High,
+	"family_violence": High, "intimidation": High, "discrimination": Medium, "loss_of_opportunity": Medium,
+	"emotional_distress": Medium, "reputational": Medium}
 var likelihoodOf = map[string]Likelihood{"remote": Remote, "possible": Possible, "likely": Likely, "almost_certain": AlmostCertain}
 
 // assessedHarms applies what a person assessed: they know the content,
@@ -623,6 +670,8 @@ func (r *rater) assessedHarms(cs []Channel) []Channel {
 		s := step{&cs[i], r.quiet}
 		if v, ok := impactSeverity[h.Impact]; ok {
 			s.raiseS(v, fmt.Sprintf("the impact of %s was assessed as %s", words(h.Type), h.Impact))
+		} else if v, ok := natureSeverity[h.Type]; ok && h.Impact == "" {
+			s.raiseS(v, fmt.Sprintf("%s is a harm of that severity by its nature (no impact was assessed)", words(h.Type)))
 		}
 		if v, ok := likelihoodOf[h.Likelihood]; ok {
 			s.raiseL(v, fmt.Sprintf("%s was assessed as %s", words(h.Type), words(h.Likelihood)))

@@ -157,8 +157,20 @@ func Resolve(f *facts.Facts) (*facts.Facts, []Assumption) {
 		a := Assumption{Fact: "data.categories", Assumed: "names and contact details only",
 			Why: "what information was involved is not recorded; most breaches involve at least who the people are and how to reach them"}
 		if !(f.Data != nil && isTrue(f.Data.Sensitive)) {
+			// The cautious reading changes what could become known, not
+			// how much the people depend on the data while it is
+			// unavailable, which is assumed on its own.
+			crit := ""
+			if e := g.Effects; e != nil && e.AvailabilityCriticality == "" && (e.Availability == "temporary" || e.Availability == "permanent" || e.Availability == "unknown") {
+				crit = defaultCriticality(g, e.Availability == "permanent")
+			}
 			a.Alternatives = append(a.Alternatives, worse("sensitive information such as health details was involved", "data.categories: [name, health]", true,
-				func(h *facts.Facts) { dataOf(h).Categories = []string{"name", "health"} }))
+				func(h *facts.Facts) {
+					dataOf(h).Categories = []string{"name", "health"}
+					if crit != "" {
+						effectsOf(h).AvailabilityCriticality = crit
+					}
+				}))
 		}
 		add(a)
 	} else if sp := pick(categories(f), special); len(sp) > 0 && (f.Data == nil || f.Data.Sensitive == nil) && !minimalOnly(f.Harms) {
