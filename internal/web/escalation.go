@@ -17,7 +17,13 @@ func (s *Server) escalationView(w http.ResponseWriter, r *http.Request, err erro
 		s.renderError(w, r, lerr)
 		return
 	}
-	s.renderForm(w, r, "escalation", "Escalation rules", map[string]any{"Rules": rules, "Kinds": incident.EscalationKinds}, r.PostForm, err)
+	s.renderForm(w, r, "escalation", "Escalation rules", escalationPage{Rules: rules, Kinds: incident.EscalationKinds}, r.PostForm, err)
+}
+
+// escalationPage is the administrator's list of escalation rules.
+type escalationPage struct {
+	Rules []incident.EscalationRule
+	Kinds []incident.Choice
 }
 
 // saveEscalationRule adds a rule or changes one. Rules apply from the

@@ -18,9 +18,32 @@ func (s *Server) exercisesPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, "exercises", "Tabletop exercises", map[string]any{
-		"Library": exercise.Library, "Exercises": exs, "CanRun": currentUser(r).Can(auth.TriageIncident)})
+	s.render(w, r, "exercises", "Tabletop exercises", exercisesPage{Library: exercise.Library, Exercises: exs, CanRun: currentUser(r).Can(auth.TriageIncident)})
 }
+
+// exercisesPage lists the scenarios and the exercises run.
+type exercisesPage struct {
+	Library   []exercise.Scenario
+	Exercises []exercise.Exercise
+	CanRun    bool
+}
+
+// exercisePage is one exercise as the facilitator sees it.
+type exercisePage struct {
+	Ex       *exercise.Exercise
+	Scenario *exercise.Scenario
+	Elapsed  string
+	CanRun   bool
+	// Revealed are the injects so far; Next and NextIn say when the next
+	// one comes.
+	Revealed     []revealedInject
+	Next, NextIn string
+	// Steps and Deadlines are the score, once the exercise ends.
+	Steps, Deadlines []scoreRow
+	EscalatedAt      string
+}
+
+type revealedInject struct{ At, Text string }
 
 // startExercise turns a scenario into an exercise and its incident (see
 // app.StartExercise).
@@ -55,21 +78,18 @@ func (s *Server) exercisePage(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) exerciseView(w http.ResponseWriter, r *http.Request, e *exercise.Exercise, err error) {
 	now := s.Now()
-	data := map[string]any{"Ex": e, "Scenario": e.Scenario(), "Elapsed": exercise.Offset(e.Elapsed(now)),
-		"CanRun": currentUser(r).Can(auth.TriageIncident)}
-	var revealed []map[string]string
+	data := exercisePage{Ex: e, Scenario: e.Scenario(), Elapsed: exercise.Offset(e.Elapsed(now)), CanRun: currentUser(r).Can(auth.TriageIncident)}
 	for _, in := range e.RevealedInjects() {
-		revealed = append(revealed, map[string]string{"At": exercise.Offset(in.After), "Text": in.Text})
+		data.Revealed = append(data.Revealed, revealedInject{At: exercise.Offset(in.After), Text: in.Text})
 	}
-	data["Revealed"] = revealed
 	if in, ok := e.NextInject(); ok && !e.Ended() {
-		data["Next"] = exercise.Offset(in.After)
-		data["NextIn"] = incident.Human(e.UntilNextInject(now))
+		data.Next = exercise.Offset(in.After)
+		data.NextIn = incident.Human(e.UntilNextInject(now))
 	}
 	if sc := e.Score; sc != nil {
-		data["Steps"], data["Deadlines"] = scoreRows(sc)
+		data.Steps, data.Deadlines = scoreRows(sc)
 		if sc.Escalated != nil {
-			data["EscalatedAt"] = exercise.Offset(*sc.Escalated)
+			data.EscalatedAt = exercise.Offset(*sc.Escalated)
 		}
 	}
 	s.renderForm(w, r, "exercise", e.Title+" (exercise)", data, r.PostForm, err)

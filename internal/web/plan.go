@@ -125,20 +125,27 @@ func (s *Server) setReviewPeriod(w http.ResponseWriter, r *http.Request) {
 // intranet can link to it.
 func (s *Server) staffPage(w http.ResponseWriter, r *http.Request) {
 	o := s.orgOrDefault(r)
-	data := map[string]any{}
-	if vs, err := s.Store.PlanVersions(r.Context()); err == nil && len(vs) > 0 {
+	var data staffPage
+	vs, err := s.Store.PlanVersions(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if len(vs) > 0 {
 		p := plan.Approved(vs)
 		if p == nil {
 			p = &vs[0]
 		}
 		doc := notice.Parse(p.Body)
-		for _, h := range []string{"What counts as a breach", "Who to tell"} {
-			if sec := doc.Section(h); sec != nil {
-				data[map[string]string{"What counts as a breach": "What", "Who to tell": "Who"}[h]] = sec
-			}
-		}
+		data.What, data.Who = doc.Section("What counts as a breach"), doc.Section("Who to tell")
 	}
 	v := s.view(w, r, "What to do if something goes wrong", data)
 	v.Org = o
 	s.renderView(w, r, http.StatusOK, "staff", v)
+}
+
+// staffPage is what every member of staff reads: the plan's sections on
+// what counts as a breach and whom to tell, when the plan has them.
+type staffPage struct {
+	What, Who *notice.Section
 }

@@ -25,8 +25,15 @@ func (s *Server) registerPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.renderForm(w, r, "register", "Breach register", map[string]any{"Doc": doc, "Query": r.URL.RawQuery,
-		"Kinds": incident.Kinds, "Statuses": incident.Statuses}, r.URL.Query(), nil)
+	s.renderForm(w, r, "register", "Breach register", registerPage{Doc: doc, Query: r.URL.RawQuery, Kinds: incident.Kinds, Statuses: incident.Statuses}, r.URL.Query(), nil)
+}
+
+// registerPage is the breach register with its filters.
+type registerPage struct {
+	Doc      register.Document
+	Query    string
+	Kinds    []incident.Kind
+	Statuses []incident.Status
 }
 
 func (s *Server) registerExport(w http.ResponseWriter, r *http.Request) {

@@ -35,8 +35,18 @@ func (s *Server) teamView(w http.ResponseWriter, r *http.Request, err error) {
 		s.renderError(w, r, lerr)
 		return
 	}
-	s.renderForm(w, r, "team", "Response team", map[string]any{"Core": core, "OnCall": onCall, "Experts": experts,
-		"ExpertKinds": incident.ExpertKinds, "Roles": auth.TeamRoles, "CanEdit": currentUser(r).Can(auth.EditPlan)}, r.PostForm, err)
+	s.renderForm(w, r, "team", "Response team", teamPage{Core: core, OnCall: onCall, Experts: experts,
+		ExpertKinds: incident.ExpertKinds, Roles: auth.TeamRoles, CanEdit: currentUser(r).Can(auth.EditPlan)}, r.PostForm, err)
+}
+
+// teamPage is the response team: the core members, those on call with
+// their team role, and the outside experts.
+type teamPage struct {
+	Core, OnCall []auth.User
+	Experts      []incident.Expert
+	ExpertKinds  []incident.Choice
+	Roles        []struct{ ID, Label, Duty string }
+	CanEdit      bool
 }
 
 func (s *Server) addExpert(w http.ResponseWriter, r *http.Request) {

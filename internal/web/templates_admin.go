@@ -23,7 +23,7 @@ func (s *Server) templatesPage(w http.ResponseWriter, r *http.Request) {
 		}
 		rows = append(rows, rw)
 	}
-	s.render(w, r, "templates", "Notice templates", map[string]any{"Rows": rows})
+	s.render(w, r, "templates", "Notice templates", struct{ Rows []row }{rows})
 }
 
 // templateView is the editor: the text, its preview on the sample person
