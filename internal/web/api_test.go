@@ -167,7 +167,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	if err := json.NewDecoder(resp.Body).Decode(&doc); err != nil || !strings.HasPrefix(doc.OpenAPI, "3.") {
 		t.Fatalf("openapi document: %v %q", err, doc.OpenAPI)
 	}
-	params := strings.NewReplacer("{id}", "1", "{task}", "1", "{step}", "contain", "{action}", "start", "{oid}", "1", "{aid}", "1", "{kind}", "notifyus", "{jid}", "1")
+	params := strings.NewReplacer("{id}", "1", "{task}", "1", "{step}", "contain", "{action}", "start", "{oid}", "1", "{aid}", "1", "{kind}", "notifyus", "{jid}", "1", "{cid}", "1", "{mid}", "1")
 	n := 0
 	for p, ops := range doc.Paths {
 		for method, op := range ops {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -180,5 +181,53 @@ func TestDeliveryHooksNeedTheirSignatures(t *testing.T) {
 	r, _ = http.NewRequest("POST", f.ts.URL+"/hooks/email/unknown", strings.NewReader("{}"))
 	if resp := c.do(r); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("unknown provider: %d", resp.StatusCode)
+	}
+}
+
+// TestDeliveryThroughTheAPI: a script starts a campaign, reads its
+// progress, records others told and an enquiry, through the same use
+// cases as the pages and with the same permissions.
+func TestDeliveryThroughTheAPI(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t)
+	if err := demo.Load(ctx, f.srv.App); err != nil {
+		t.Fatal(err)
+	}
+	f.user("po2@example.org", auth.PrivacyOfficer, true)
+	f.user("resp2@example.org", auth.Responder, true)
+	tok := f.apiToken("po2@example.org")
+	csv := "name,email\nAroha Ngata,aroha@example.co.nz\n"
+	if status, body := f.callAPI(tok, "POST", "/api/v1/incidents/4/people", "text/csv", strings.NewReader(csv)); status != 201 {
+		t.Fatalf("people: %d %v", status, body)
+	}
+	status, body := f.callAPI(tok, "POST", "/api/v1/incidents/4/campaigns", "application/json", strings.NewReader(`{"option":1,"practicable":""}`))
+	if status != 422 || !strings.Contains(fmt.Sprint(body), "practicable") {
+		t.Fatalf("campaign without its reason: %d %v", status, body)
+	}
+	status, body = f.callAPI(tok, "POST", "/api/v1/incidents/4/campaigns", "application/json",
+		strings.NewReader(`{"option":1,"practicable":"We hold every client's email address.","channels":["email"],"override":"Reviewed."}`))
+	if status != 202 || body["status"] != "queuing" || body["stage"] != float64(1) {
+		t.Fatalf("start: %d %v", status, body)
+	}
+	if status, body := f.callAPI(tok, "GET", "/api/v1/incidents/4/campaigns/1", "", nil); status != 200 || body["id"] != float64(1) {
+		t.Fatalf("get: %d %v", status, body)
+	}
+	if status, body := f.callAPI(tok, "POST", "/api/v1/incidents/4/campaigns/1/pause", "application/json", strings.NewReader(`{}`)); status != 200 || body["campaign"].(map[string]any)["status"] != "paused" {
+		t.Fatalf("pause: %d %v", status, body)
+	}
+	if status, body := f.callAPI(tok, "POST", "/api/v1/incidents/4/third-parties", "application/json", strings.NewReader(`{"kind":"police","name":"NZ Police","reference":"P-123"}`)); status != 201 || body["reference"] != "P-123" {
+		t.Fatalf("third party: %d %v", status, body)
+	}
+	if status, body := f.callAPI(tok, "POST", "/api/v1/incidents/4/enquiries", "application/json", strings.NewReader(`{"channel":"phone","category":"affected","outcome":"answered","notes":"Caller asked if her address was in it."}`)); status != 201 || body["notes"] == "" {
+		t.Fatalf("enquiry: %d %v", status, body)
+	}
+	// A responder may log enquiries but not start or steer campaigns.
+	rtok := f.apiToken("resp2@example.org")
+	if status, _ := f.callAPI(rtok, "POST", "/api/v1/incidents/4/campaigns/1/resume", "application/json", strings.NewReader(`{}`)); status != 403 {
+		t.Fatalf("a responder resumed a campaign: %d", status)
+	}
+	// NotifyUs's "reported to other authorities" is answered from the record.
+	if status, body := f.callAPI(tok, "GET", "/api/v1/incidents/4/notices/notifyus", "", nil); status != 200 || !strings.Contains(fmt.Sprint(body), "NZ Police") {
+		t.Fatalf("NotifyUs does not name the police: %d", status)
 	}
 }

@@ -126,6 +126,7 @@ func (s *Server) routes() {
 
 	s.jsonAPI = s.newAPI()
 	s.apiRoutes(s.jsonAPI)
+	s.deliveryRoutes(s.jsonAPI)
 	m.HandleFunc("/api/", s.api(auth.ViewIncident, func(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, notFoundErr("No such API route; see /api/v1/openapi.json."))
 	}))
