@@ -19,6 +19,9 @@ import (
 
 // matrixView is the matrix page.
 type matrixView struct {
+	// Head is the incident's summary and step tabs (the matrix is part
+	// of Notify).
+	Head      incidentHead
 	Inc       *incident.Incident
 	M         matrix.Matrix
 	Sort      string
@@ -75,7 +78,7 @@ func (s *Server) matrixPage(w http.ResponseWriter, r *http.Request) {
 	if sort == "" {
 		sort = "deadline"
 	}
-	v := matrixView{Inc: inc, M: m, Sort: sort, Sorts: matrix.Sorts, Only: q.Get("only"), Query: q.Encode(), Assessed: ok,
+	v := matrixView{Head: s.head(r, inc, s.orgOrDefault(r), string(incident.Notify)), Inc: inc, M: m, Sort: sort, Sorts: matrix.Sorts, Only: q.Get("only"), Query: q.Encode(), Assessed: ok,
 		CanExport: currentUser(r).Can(auth.ExportIncident)}
 	s.render(w, r, "matrix", "Notification matrix "+inc.Ref(), v)
 }
