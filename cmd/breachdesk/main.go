@@ -22,7 +22,8 @@ var version = "dev"
 const usage = `breachdesk: respond to personal-data breaches.
 
 Usage:
-  breachdesk serve [--addr HOST:PORT] [--data DIR] [--demo]   run the web application
+  breachdesk serve [--addr HOST:PORT] [--data DIR] [--demo]   run the web application (and its background jobs unless --no-workers)
+  breachdesk worker [--data DIR] [--database URL]             run background jobs without the web server
   breachdesk migrate [--data DIR | --database URL]            create or update the database schema (SQLite, or PostgreSQL)
   breachdesk demo [--data DIR]                                load the demo organisation into an empty database
   breachdesk user add --email E --name N --role R [--team]    add an account (password from BREACHDESK_PASSWORD or standard input)
@@ -70,6 +71,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	switch cmd, rest := args[0], args[1:]; cmd {
 	case "serve":
 		err = cmdServe(ctx, rest, stdout, stderr)
+	case "worker":
+		err = cmdWorker(ctx, rest, stdout, stderr)
 	case "migrate":
 		err = cmdMigrate(ctx, rest, stdout)
 	case "demo":

@@ -38,6 +38,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxScan := fs.Int("max-scan-upload-mb", atoiOr(env("BREACHDESK_MAX_SCAN_UPLOAD_MB", "512"), 512), "largest upload of exposed files to scan, in MB (env BREACHDESK_MAX_SCAN_UPLOAD_MB)")
 	scanRoots := fs.String("scan-roots", env("BREACHDESK_SCAN_ROOTS", ""), "server folders a scan may be pointed at, separated by "+string(filepath.ListSeparator)+"; empty allows uploads only (env BREACHDESK_SCAN_ROOTS)")
 	delivery := deliveryFlags(fs)
+	noWorkers := fs.Bool("no-workers", envBool("BREACHDESK_NO_WORKERS", false), "serve the web only and leave background jobs to 'breachdesk worker' processes (env BREACHDESK_NO_WORKERS)")
+	qf := addQueueFlags(fs)
 	target := fs.Int("target-hours", atoiOr(env("BREACHDESK_TARGET_HOURS", "0"), 0), "internal target for 'as soon as practicable' notifications, in hours; default 72 (env BREACHDESK_TARGET_HOURS)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -86,6 +88,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := delivery.configure(a, data.Dir, smtp); err != nil {
 		return err
 	}
+	// Background jobs run in this process beside the web server unless
+	// --no-workers leaves them to worker processes; jobs are queued
+	// either way.
+	q, err := openQueue(ctx, db, a, qf, !*noWorkers, log)
+	if err != nil {
+		return err
+	}
 	users, err := db.CountUsers(ctx)
 	if err != nil {
 		return err
@@ -106,20 +115,25 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	} else {
 		fmt.Fprintf(stdout, "breachdesk is running at %s\n", url)
 	}
-	// Background jobs (scans) run in this process beside the web server.
-	jobCtx, stopJobs := context.WithCancel(ctx)
-	defer stopJobs()
-	go a.Runner().Run(jobCtx)
-	// Notices to people are sent from here too: several processes may
-	// share the outbox.
-	waitDelivery, err := delivery.start(jobCtx, a, log)
-	if err != nil {
-		return err
+	// Background jobs (scans, reminders) and the sending of notices to
+	// people run in this process unless --no-workers leaves them to
+	// worker processes.
+	if !*noWorkers {
+		if err := q.Start(ctx); err != nil {
+			return fmt.Errorf("starting the job queue: %w", err)
+		}
+		defer stopQueue(q, log)
+		deliveryCtx, stopDelivery := context.WithCancel(ctx)
+		waitDelivery, err := delivery.start(deliveryCtx, a, log)
+		if err != nil {
+			stopDelivery()
+			return err
+		}
+		defer func() {
+			stopDelivery()
+			waitDelivery()
+		}()
 	}
-	defer func() {
-		stopJobs()
-		waitDelivery()
-	}()
 	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 5 * time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()

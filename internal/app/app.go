@@ -53,6 +53,9 @@ type Store interface {
 	jobs.Store
 	deliver.Store
 	deliver.ContactLog
+	jobs.PeriodicStore
+	jobs.DepthStore
+	incident.DueStore
 }
 
 // Config holds the settings the use cases need.

@@ -41,50 +41,46 @@ type ScanResult struct {
 	Unreachable int `json:"unreachable"`
 }
 
-// Runner returns the job runner for breachdesk's kinds of job; serve runs
-// it beside the web server.
-func (a *App) Runner() *jobs.Runner {
-	return &jobs.Runner{Store: a.Store, Log: a.Log, Handlers: map[string]jobs.Handler{ScanKind: a.RunScan}, Done: a.JobDone}
-}
-
 // ScanOut is the folder of one scan's output files.
 func (a *App) ScanOut(id int64) string {
 	return filepath.Join(a.ScanDir, "job-"+strconv.FormatInt(id, 10))
 }
 
-// RunScan is the scan job: it scans the job's folder into findings and
-// people files beside it, adds the people found to the incident's list
-// (encrypted), and deletes an uploaded copy once it has been read.
-func (a *App) RunScan(ctx context.Context, j *jobs.Job, progress func(files, bytes, total int64)) (result string, err error) {
-	// An uploaded copy of exposed files is never kept once its scan has
-	// ended, however it ended; a scan stopped with the process keeps it
-	// for the next start.
-	defer func() {
-		if ctx.Err() == nil && a.isUpload(j.Input) {
-			os.RemoveAll(j.Input)
-		}
-	}()
-	out := a.ScanOut(j.ID)
-	if err := os.MkdirAll(out, 0o700); err != nil {
-		return "", err
+// ScanOutcome is what a scan produced, applied when its job ends.
+type ScanOutcome struct {
+	// Result is the ScanResult as JSON.
+	Result string
+	// People are those found who can be reached, for the incident's list.
+	People []notice.Affected
+	// Note says on the timeline what the scan found.
+	Note string
+}
+
+// RunScan scans the job's folder into findings and people files beside
+// it and returns what it found. It changes nothing in the store: the job
+// applies the outcome once (RunScanJob).
+func (a *App) RunScan(ctx context.Context, j *jobs.Job, progress func(files, bytes, total int64)) (ScanOutcome, error) {
+	var out ScanOutcome
+	dir := a.ScanOut(j.ID)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return out, err
 	}
-	ff, err := os.OpenFile(filepath.Join(out, "findings.jsonl"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	ff, err := os.OpenFile(filepath.Join(dir, "findings.jsonl"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
-		return "", err
+		return out, err
 	}
 	defer ff.Close()
 	sum, res, err := discover.Scan(ctx, []string{j.Input}, discover.Options{Findings: ff, PeopleValues: true,
 		Progress: func(p discover.Progress) { progress(p.Files, p.Bytes, p.TotalBytes) }})
 	if err != nil {
-		return "", fmt.Errorf("the scan could not run: %w", err)
+		return out, fmt.Errorf("the scan could not run: %w", err)
 	}
-	pf, err := os.OpenFile(filepath.Join(out, "people.jsonl"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	pf, err := os.OpenFile(filepath.Join(dir, "people.jsonl"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
-		return "", err
+		return out, err
 	}
 	defer pf.Close()
 	sr := ScanResult{Summary: sum, ByJurisdiction: map[string]int{}}
-	var list []notice.Affected
 	pw := bufio.NewWriter(pf)
 	var line []byte
 	res.People(func(p discover.Person) {
@@ -93,7 +89,7 @@ func (a *App) RunScan(ctx context.Context, j *jobs.Job, progress func(files, byt
 			sr.ByJurisdiction[p.Jurisdiction]++
 		}
 		if af, ok := affectedFrom(p, "scan of "+j.Label); ok {
-			list = append(list, af)
+			out.People = append(out.People, af)
 		} else {
 			sr.Unreachable++
 		}
@@ -107,14 +103,9 @@ func (a *App) RunScan(ctx context.Context, j *jobs.Job, progress func(files, byt
 		err = pw.Flush()
 	}
 	if err != nil {
-		return "", err
+		return out, err
 	}
-	if len(list) > 0 {
-		if err := a.Store.SetJobPeople(ctx, j.ID, "breachdesk (scanner)", j.IncidentID, list); err != nil {
-			return "", fmt.Errorf("adding the people found to the list: %w", err)
-		}
-		sr.Listed = len(list)
-	}
+	sr.Listed = len(out.People)
 	cats := map[string]bool{}
 	for t := range sum.Counts {
 		if c := discover.FactsCategory(t); c != "" {
@@ -126,30 +117,15 @@ func (a *App) RunScan(ctx context.Context, j *jobs.Job, progress func(files, byt
 	}
 	sort.Strings(sr.Categories)
 	sum.Key = "" // the web keeps no key: hashes from the web are matched within one scan only
-	if a.isUpload(j.Input) {
-		sr.UploadDeleted = os.RemoveAll(j.Input) == nil
-	}
+	// An upload is deleted as soon as the outcome is stored (RunScanJob).
+	sr.UploadDeleted = a.isUpload(j.Input)
 	b, err := json.Marshal(sr)
-	return string(b), err
-}
-
-// JobDone is the end of a job: a scan's outcome goes on its incident's
-// timeline, where the team sees it.
-func (a *App) JobDone(ctx context.Context, j *jobs.Job) {
-	if j.IncidentID == 0 {
-		return
+	if err != nil {
+		return out, err
 	}
-	text := "Scan of " + j.Label + " failed: " + j.Error
-	if j.State == jobs.Done {
-		var r ScanResult
-		if err := json.Unmarshal([]byte(j.Result), &r); err != nil || r.Summary == nil {
-			a.logError("reading a scan's result", j.IncidentID, fmt.Errorf("job %d: %v", j.ID, err))
-			return
-		}
-		text = fmt.Sprintf("Scan of %s finished: %s, %s found, %s.", j.Label, countOf(int(r.Summary.Files), "file", "files"), countOf(r.Summary.People, "person", "people"), typesFound(r.Summary))
-	}
-	_, err := a.Store.AddNote(ctx, incident.Actor{Name: "breachdesk (scanner)"}, j.IncidentID, incident.EntryEvidence, text)
-	a.logError("recording a scan's end", j.IncidentID, err)
+	out.Result = string(b)
+	out.Note = fmt.Sprintf("Scan of %s finished: %s, %s found, %s.", j.Label, countOf(int(sum.Files), "file", "files"), countOf(sum.People, "person", "people"), typesFound(sum))
+	return out, nil
 }
 
 // affectedFrom turns a person the scan found into an entry of the list

@@ -1,16 +1,27 @@
-// Package jobs runs work too long for a request (scans of exposed files)
-// in the background: a queue kept by the store, and a runner that takes
-// one job at a time, reports its progress and records how it ended. It
-// knows nothing of SQL or HTTP.
+// Package jobs is breachdesk's background work: River's queue over the
+// store's database (SQLite or PostgreSQL), the records people see of work
+// that takes long (a scan's progress and outcome), and the rules every
+// job kind keeps. It knows nothing of HTTP; the kinds themselves, one
+// small file each, live with the use cases they run (internal/app).
+//
+// A job's effect is applied once. River delivers a job at least once: a
+// worker killed mid-job leaves it running until River's rescuer hands it
+// to another worker, which runs it again. So each kind applies its effect
+// in one transaction together with a guard that says it is applied (a
+// record's state moving to done, a period's row in periodic_runs), and a
+// second run finds the guard and changes nothing.
 package jobs
 
 import (
 	"context"
-	"errors"
-	"log/slog"
+	"database/sql"
 	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
+
 	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/notice"
 )
 
 // State is where a job is.
@@ -39,7 +50,7 @@ func (s State) Label() string {
 	return string(s)
 }
 
-// Job is one piece of background work.
+// Job is the record of one piece of background work that people follow.
 type Job struct {
 	ID         int64
 	Kind       string
@@ -69,102 +80,92 @@ func (j *Job) Percent() int {
 	return int(min(99, j.Bytes*100/j.Total))
 }
 
-// Store keeps the queue.
+// Ended says whether the job has finished, well or not.
+func (j *Job) Ended() bool { return j.State == Done || j.State == Failed }
+
+// End is how a job ended, with the effects that go with it.
+type End struct {
+	// Result is the outcome as JSON, when the job succeeded.
+	Result string
+	// Err is why it failed; nil when it succeeded.
+	Err error
+	// People found are added, sealed, to the incident's list of people to
+	// notify, with Source saying where they came from.
+	People []notice.Affected
+	Source string
+	// Note, if set, goes on the incident's timeline.
+	Note string
+}
+
+// Store keeps the records of jobs. Errors are *fault.Error values with
+// the codes named; anything else is an outage.
 type Store interface {
+	// Enqueue records a job and puts its work on the queue in the same
+	// transaction, so there is never a record without work or work
+	// without a record.
 	Enqueue(ctx context.Context, by incident.Actor, j Job) (Job, error)
-	// Claim takes the oldest queued job and marks it running; nil when
-	// there is none.
-	Claim(ctx context.Context) (*Job, error)
+	// StartJob marks a job running and returns it; ok is false when the
+	// job has already ended (a job delivered again after it finished).
+	// Returns fault.NotFound for no such job.
+	StartJob(ctx context.Context, id int64) (j *Job, ok bool, err error)
+	// SetProgress records how far a running job has got.
 	SetProgress(ctx context.Context, id, files, bytes, total int64) error
-	// Finish records the result, or the failure when cause is not nil.
-	Finish(ctx context.Context, id int64, result string, cause error) error
-	// RequeueRunning puts back jobs a stopped process left running.
-	RequeueRunning(ctx context.Context) (int, error)
+	// Finish applies how a job ended, and its effects, in one
+	// transaction, once: ok is false, and nothing changes, when the job
+	// had already ended. Returns fault.NotFound for no such job.
+	Finish(ctx context.Context, id int64, end End) (ok bool, err error)
+	// Job returns one job. Returns fault.NotFound for no such job.
 	Job(ctx context.Context, id int64) (*Job, error)
+	// JobsOf lists an incident's jobs, newest first.
 	JobsOf(ctx context.Context, incidentID int64) ([]Job, error)
-	// Depth counts queued and running jobs, for /metrics.
-	Depth(ctx context.Context) (queued, running int, err error)
 }
 
-// Handler does one kind of job, reporting progress as it goes, and
-// returns the result as JSON.
-type Handler func(ctx context.Context, j *Job, progress func(files, bytes, total int64)) (string, error)
-
-// Runner takes jobs from the store one at a time.
-type Runner struct {
-	Store    Store
-	Handlers map[string]Handler
-	// Poll is how often an idle runner looks for work (default 1 s).
-	Poll time.Duration
-	Log  *slog.Logger
-	// Done, if set, is called after each job, e.g. to tell people.
-	Done func(ctx context.Context, j *Job)
+// Inserter puts work on the queue inside a database transaction (River's
+// client does).
+type Inserter interface {
+	InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
 }
 
-// Run works until ctx ends. Jobs a previous process left running are
-// queued again first.
-func (r *Runner) Run(ctx context.Context) {
-	if n, err := r.Store.RequeueRunning(ctx); err == nil && n > 0 && r.Log != nil {
-		r.Log.Info("jobs requeued after a restart", "count", n)
-	}
-	poll := r.Poll
-	if poll <= 0 {
-		poll = time.Second
-	}
-	for ctx.Err() == nil {
-		worked, err := r.RunOnce(ctx)
-		if err != nil && r.Log != nil {
-			r.Log.Error("job queue", "error", err) // database errors only: no job content
-		}
-		if !worked {
-			select {
-			case <-ctx.Done():
-			case <-time.After(poll):
-			}
-		}
-	}
+// RecordArgs is the queued work of a job that has a record: River's job
+// names the record, and its worker reads the rest from there.
+type RecordArgs struct {
+	JobKind string `json:"-"`
+	JobID   int64  `json:"job_id"`
 }
 
-// errNoHandler fails a job of a kind this process cannot do.
-var errNoHandler = errors.New("this kind of job is not known to this version of breachdesk")
+// Kind is the kind of job, e.g. "scan".
+func (a RecordArgs) Kind() string { return a.JobKind }
 
-// RunOnce does the next queued job, if any, and says whether there was one.
-func (r *Runner) RunOnce(ctx context.Context) (bool, error) {
-	j, err := r.Store.Claim(ctx)
-	if err != nil || j == nil {
-		return false, err
-	}
-	h, ok := r.Handlers[j.Kind]
-	var result string
-	var cause error
-	if !ok {
-		cause = errNoHandler
-	} else {
-		last := time.Time{}
-		result, cause = h(ctx, j, func(files, bytes, total int64) {
-			if time.Since(last) < 500*time.Millisecond {
-				return
-			}
-			last = time.Now()
-			r.Store.SetProgress(ctx, j.ID, files, bytes, total)
-		})
-	}
-	if ctx.Err() != nil {
-		// Stopped with the process: left running, so the next start
-		// queues it again rather than calling it failed.
-		return true, nil
-	}
-	if cause != nil && r.Log != nil {
-		// The reason is kept with the job, not logged: it may name files.
-		r.Log.Warn("job failed", "job", j.ID, "kind", j.Kind)
-	}
-	if err := r.Store.Finish(context.WithoutCancel(ctx), j.ID, result, cause); err != nil {
-		return true, err
-	}
-	if r.Done != nil {
-		if done, err := r.Store.Job(ctx, j.ID); err == nil {
-			r.Done(ctx, done)
-		}
-	}
-	return true, nil
+// Depth is the queue's state for one kind of job, for /metrics.
+type Depth struct {
+	Kind string
+	// Waiting jobs are available, scheduled or waiting to retry; Running
+	// ones are being worked.
+	Waiting, Running int
+	// Oldest is how long the oldest waiting job has waited; 0 when none.
+	Oldest time.Duration
+}
+
+// Reminder is a message left in the app for people, once per Key (what
+// it is about and why, e.g. "obligation:12:overdue").
+type Reminder struct {
+	Key        string
+	UserIDs    []int64
+	IncidentID int64
+	Text       string
+}
+
+// PeriodicStore keeps the runs of periodic work.
+type PeriodicStore interface {
+	// RunPeriodic records the run of kind for the period starting at
+	// period, and leaves each reminder not sent before, in one
+	// transaction, once: ok is false, and nothing changes, when that
+	// period has already run. sent are the reminders left now.
+	RunPeriodic(ctx context.Context, kind string, period time.Time, jobID int64, rs []Reminder) (sent []Reminder, ok bool, err error)
+}
+
+// DepthStore reads the queue's state.
+type DepthStore interface {
+	// QueueDepth is the state of the queue per kind of job, by kind.
+	QueueDepth(ctx context.Context) ([]Depth, error)
 }

@@ -24,10 +24,6 @@ type Affected struct {
 // PeopleStore keeps each incident's affected people, encrypted at rest.
 type PeopleStore interface {
 	AddAffected(ctx context.Context, byID int64, byName string, incidentID int64, people []Affected) error
-	// SetJobPeople puts on the list the people a background job found,
-	// replacing those the same job put there on an earlier run, so a job
-	// run again after a crash applies its result once.
-	SetJobPeople(ctx context.Context, jobID int64, byName string, incidentID int64, people []Affected) error
 	AffectedPeople(ctx context.Context, incidentID int64) ([]Affected, error)
 	// AffectedPage reads the list a page at a time: up to limit people
 	// after the person with id after, in the order added.

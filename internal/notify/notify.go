@@ -64,15 +64,22 @@ func (n *Notifier) Send(ctx context.Context, to []Recipient, incidentID int64, r
 	if err := n.Store.Notify(ctx, ids, incidentID, text); err != nil {
 		return err
 	}
+	n.Email(to, incidentID, ref, text)
+	return nil
+}
+
+// Email sends the email copies of a notification whose in-app messages
+// are already recorded (by Send, or by a job in the transaction of its
+// effects). A failed email is logged.
+func (n *Notifier) Email(to []Recipient, incidentID int64, ref, text string) {
 	if n.SMTP.Addr == "" {
-		return nil
+		return
 	}
 	for _, r := range to {
 		if err := n.email(r.Email, ref, text, incidentID); err != nil && n.Log != nil {
 			n.Log.Warn("notification email not sent", "incident", incidentID, "error", err)
 		}
 	}
-	return nil
 }
 
 func (n *Notifier) email(to, ref, text string, incidentID int64) error {

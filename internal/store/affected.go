@@ -25,17 +25,16 @@ func sealContext(incidentID int64) string { return "affected_people:incident:" +
 // AddAffected adds people to an incident's list, all or none. The audit
 // log records how many, never who.
 func (db *DB) AddAffected(ctx context.Context, byID int64, byName string, incidentID int64, people []notice.Affected) error {
-	return db.addAffected(ctx, incident.Actor{UserID: byID, Name: byName}, incidentID, 0, people)
+	if err := db.checkAffected(people); err != nil {
+		return err
+	}
+	return db.tx(ctx, func(tx *Tx) error {
+		return db.addAffected(ctx, tx, incident.Actor{UserID: byID, Name: byName}, incidentID, 0, people)
+	})
 }
 
-// SetJobPeople puts the people a background job found on the incident's
-// list, replacing any the same job put there before: a job run again
-// after a crash applies its result once, however often it runs.
-func (db *DB) SetJobPeople(ctx context.Context, jobID int64, byName string, incidentID int64, people []notice.Affected) error {
-	return db.addAffected(ctx, incident.Actor{Name: byName}, incidentID, jobID, people)
-}
-
-func (db *DB) addAffected(ctx context.Context, by incident.Actor, incidentID, jobID int64, people []notice.Affected) error {
+// checkAffected refuses a list that cannot be stored.
+func (db *DB) checkAffected(people []notice.Affected) error {
 	if db.Sealer == nil {
 		return fault.Errorf(fault.Conflict, "No data key is set up, so lists of people cannot be stored. Restart breachdesk with its data folder writable.")
 	}
@@ -44,46 +43,35 @@ func (db *DB) addAffected(ctx context.Context, by incident.Actor, incidentID, jo
 			return fault.Errorf(fault.Invalid, "Person %d: %v.", i+1, err)
 		}
 	}
-	return db.tx(ctx, func(tx *Tx) error {
-		replaced := int64(0)
-		if jobID != 0 {
-			res, err := tx.ExecContext(ctx, `DELETE FROM affected_people WHERE job_id = ? AND incident_id = ?`, jobID, incidentID)
-			if err != nil {
-				return err
-			}
-			if replaced, err = res.RowsAffected(); err != nil {
-				return err
-			}
-		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO affected_people (incident_id, at_risk, source, sealed, created_at, job_id) VALUES (?,?,?,?,?,?)`)
+	return nil
+}
+
+// addAffected writes checked people, sealed, within tx; jobID names the
+// background job that found them (0 for none).
+func (db *DB) addAffected(ctx context.Context, tx *Tx, by incident.Actor, incidentID, jobID int64, people []notice.Affected) error {
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO affected_people (incident_id, at_risk, source, sealed, created_at, job_id) VALUES (?,?,?,?,?,?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	now := ts(db.Now())
+	for _, p := range people {
+		b, err := json.Marshal(sealedPerson{Name: p.Name, Email: p.Email, Phone: p.Phone, Address: p.Address, Elements: p.Elements, Jurisdiction: p.Jurisdiction, Prefers: p.Prefers})
 		if err != nil {
 			return err
 		}
-		defer stmt.Close()
-		now := ts(db.Now())
-		for _, p := range people {
-			b, err := json.Marshal(sealedPerson{Name: p.Name, Email: p.Email, Phone: p.Phone, Address: p.Address, Elements: p.Elements, Jurisdiction: p.Jurisdiction, Prefers: p.Prefers})
-			if err != nil {
-				return err
-			}
-			if _, err := stmt.ExecContext(ctx, incidentID, p.AtRisk, p.Source, db.Sealer.Seal(b, sealContext(incidentID)), now, nullID(jobID)); err != nil {
-				return err
-			}
-		}
-		text := "Added " + itoa(int64(len(people))) + " people to the list of people to notify."
-		details := map[string]any{"count": len(people)}
-		if jobID != 0 {
-			details["job"] = jobID
-			if replaced > 0 {
-				text = "Replaced the " + itoa(replaced) + " people an interrupted run of the same job had added with the " + itoa(int64(len(people))) + " it found."
-				details["replaced"] = replaced
-			}
-		}
-		if err := db.addEntry(ctx, tx, by, incidentID, incident.EntryEvidence, text); err != nil {
+		if _, err := stmt.ExecContext(ctx, incidentID, p.AtRisk, p.Source, db.Sealer.Seal(b, sealContext(incidentID)), now, nullID(jobID)); err != nil {
 			return err
 		}
-		return db.appendAudit(ctx, tx, by, "people.add", "incident:"+itoa(incidentID), incidentID, details)
-	})
+	}
+	details := map[string]any{"count": len(people)}
+	if jobID != 0 {
+		details["job"] = jobID
+	}
+	if err := db.addEntry(ctx, tx, by, incidentID, incident.EntryEvidence, "Added "+itoa(int64(len(people)))+" people to the list of people to notify."); err != nil {
+		return err
+	}
+	return db.appendAudit(ctx, tx, by, "people.add", "incident:"+itoa(incidentID), incidentID, details)
 }
 
 // AffectedPeople returns an incident's list, decrypted, in the order added.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
@@ -11,12 +12,13 @@ import (
 const obligationCols = `id, incident_id, rule_id, regime, audience, recipient, citation, decision, due_at, target_at, due_rule,
  reasons, status, status_reason, reference, done_at, decided_by, manual, updated_at, label`
 
-func scanObligation(s scanner) (incident.Obligation, error) {
+// scanObligation reads obligationCols, then any extra columns into extra.
+func scanObligation(s scanner, extra ...any) (incident.Obligation, error) {
 	var o incident.Obligation
 	var due, target, done sql.NullString
 	var updated string
-	err := s.Scan(&o.ID, &o.IncidentID, &o.RuleID, &o.Regime, &o.Audience, &o.Recipient, &o.Citation, &o.Decision, &due, &target,
-		&o.DueRule, &o.Reasons, &o.Status, &o.StatusReason, &o.Reference, &done, &o.DecidedBy, &o.Manual, &updated, &o.Label)
+	err := s.Scan(append([]any{&o.ID, &o.IncidentID, &o.RuleID, &o.Regime, &o.Audience, &o.Recipient, &o.Citation, &o.Decision, &due, &target,
+		&o.DueRule, &o.Reasons, &o.Status, &o.StatusReason, &o.Reference, &done, &o.DecidedBy, &o.Manual, &updated, &o.Label}, extra...)...)
 	o.DueAt, o.TargetAt, o.DoneAt, o.UpdatedAt = parseNTS(due), parseNTS(target), parseNTS(done), parseTS(updated)
 	return o, err
 }
@@ -153,4 +155,27 @@ func (db *DB) UpdateObligation(ctx context.Context, by incident.Actor, incidentI
 		return db.appendAudit(ctx, tx, by, ch.Action, "obligation:"+itoa(obligationID), incidentID, ch.Details)
 	})
 	return o, err
+}
+
+// ObligationsDue returns the pending obligations of open, real incidents
+// whose deadline (or target) falls before `before`, soonest first.
+func (db *DB) ObligationsDue(ctx context.Context, before time.Time) ([]incident.DueObligation, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT `+obligationCols+`, COALESCE((SELECT owner_id FROM incidents i WHERE i.id = o.incident_id), 0)
+ FROM obligations o WHERE status = 'pending' AND COALESCE(due_at, target_at) < ?
+ AND incident_id IN (SELECT id FROM incidents WHERE status <> 'closed' AND exercise_id IS NULL)
+ ORDER BY COALESCE(due_at, target_at), id`, ts(before))
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []incident.DueObligation
+	for rows.Next() {
+		var d incident.DueObligation
+		var err error
+		if d.Obligation, err = scanObligation(rows, &d.OwnerID); err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }

@@ -3,9 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"time"
 
+	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/jobs"
+	"github.com/breachdesk/breachdesk/internal/store/schema"
 )
 
 const jobCols = `id, kind, COALESCE(incident_id, 0), state, input, label, files, bytes, total, result, error, created_by, created_at, started_at, finished_at`
@@ -22,8 +26,12 @@ func scanJob(s scanner) (*jobs.Job, error) {
 	return &j, nil
 }
 
-// Enqueue adds a job to the queue, with an audit entry.
+// Enqueue records a job and puts its work on the queue (db.Queue) in the
+// same transaction, with an audit entry.
 func (db *DB) Enqueue(ctx context.Context, by incident.Actor, j jobs.Job) (jobs.Job, error) {
+	if db.Queue == nil {
+		return j, fault.Errorf(fault.Internal, "No job queue is set up to run this work.")
+	}
 	err := db.tx(ctx, func(tx *Tx) error {
 		newID, err := insert(ctx, tx, `INSERT INTO jobs (kind, incident_id, state, input, label, created_by, created_at) VALUES (?,?,?,?,?,?,?)`,
 			j.Kind, nullID(j.IncidentID), jobs.Queued, j.Input, j.Label, by.Name, ts(db.Now()))
@@ -31,6 +39,9 @@ func (db *DB) Enqueue(ctx context.Context, by incident.Actor, j jobs.Job) (jobs.
 			return err
 		}
 		j.ID = newID
+		if _, err := db.Queue.InsertTx(ctx, tx.Tx, jobs.RecordArgs{JobKind: j.Kind, JobID: j.ID}, nil); err != nil {
+			return err
+		}
 		return db.appendAudit(ctx, tx, by, "job.enqueue", "job:"+itoa(j.ID), j.IncidentID, map[string]any{"kind": j.Kind})
 	})
 	if err != nil {
@@ -43,26 +54,18 @@ func (db *DB) Enqueue(ctx context.Context, by incident.Actor, j jobs.Job) (jobs.
 	return *got, nil
 }
 
-// Claim marks the oldest queued job running and returns it. The UPDATE
-// only succeeds for one claimant, so several processes can share a queue.
-func (db *DB) Claim(ctx context.Context) (*jobs.Job, error) {
-	for {
-		var id int64
-		err := db.sql.QueryRowContext(ctx, `SELECT id FROM jobs WHERE state = 'queued' ORDER BY id LIMIT 1`).Scan(&id)
-		if err == sql.ErrNoRows {
-			return nil, nil
-		}
-		if err != nil {
-			return nil, err
-		}
-		res, err := db.sql.ExecContext(ctx, `UPDATE jobs SET state = 'running', started_at = ? WHERE id = ? AND state = 'queued'`, ts(db.Now()), id)
-		if err != nil {
-			return nil, err
-		}
-		if n, _ := res.RowsAffected(); n == 1 {
-			return db.Job(ctx, id)
-		}
+// StartJob marks a job running, unless it has already ended. A job run
+// again after a crash starts again from nothing: its progress resets.
+func (db *DB) StartJob(ctx context.Context, id int64) (*jobs.Job, bool, error) {
+	j, err := db.Job(ctx, id)
+	if err != nil || j.Ended() {
+		return j, false, err
 	}
+	if _, err := db.sql.ExecContext(ctx, `UPDATE jobs SET state = 'running', started_at = ?, files = 0, bytes = 0 WHERE id = ? AND state IN ('queued','running')`, ts(db.Now()), id); err != nil {
+		return nil, false, err
+	}
+	j, err = db.Job(ctx, id)
+	return j, err == nil && !j.Ended(), err
 }
 
 // SetProgress records how far a running job has got.
@@ -71,33 +74,51 @@ func (db *DB) SetProgress(ctx context.Context, id, files, bytes, total int64) er
 	return err
 }
 
-// Finish records how a job ended.
-func (db *DB) Finish(ctx context.Context, id int64, result string, cause error) error {
+// Finish records how a job ended, with its people and its note, in one
+// transaction that first moves the job to its end state: a job already
+// ended is not moved, and then nothing else is written either.
+func (db *DB) Finish(ctx context.Context, id int64, end jobs.End) (bool, error) {
 	state, msg := jobs.Done, ""
-	if cause != nil {
-		state, msg = jobs.Failed, cause.Error()
+	if end.Err != nil {
+		state, msg, end.People = jobs.Failed, end.Err.Error(), nil
 	}
-	return db.tx(ctx, func(tx *Tx) error {
+	if len(end.People) > 0 {
+		if err := db.checkAffected(end.People); err != nil {
+			return false, err
+		}
+	}
+	finished := false
+	err := db.tx(ctx, func(tx *Tx) error {
 		var inc sql.NullInt64
 		if err := tx.QueryRowContext(ctx, `SELECT incident_id FROM jobs WHERE id = ?`, id).Scan(&inc); err != nil {
 			return notFound(err, "Job %d was not found.", id)
 		}
-		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET state = ?, result = ?, error = ?, finished_at = ?, bytes = CASE WHEN ? = 'done' THEN total ELSE bytes END WHERE id = ?`,
-			state, result, msg, ts(db.Now()), state, id); err != nil {
+		err := updated(tx.ExecContext(ctx, `UPDATE jobs SET state = ?, result = ?, error = ?, finished_at = ?, bytes = CASE WHEN ? = 'done' THEN total ELSE bytes END
+ WHERE id = ? AND state NOT IN ('done','failed')`, state, end.Result, msg, ts(db.Now()), state, id))
+		if errors.Is(err, errNoRow) {
+			return nil // ended already: applied once, by an earlier run
+		}
+		if err != nil {
 			return err
+		}
+		finished = true
+		by := incident.Actor{Name: end.Source}
+		if by.Name == "" {
+			by = incident.System
+		}
+		if len(end.People) > 0 {
+			if err := db.addAffected(ctx, tx, by, inc.Int64, id, end.People); err != nil {
+				return err
+			}
+		}
+		if end.Note != "" && inc.Valid {
+			if err := db.addEntry(ctx, tx, by, inc.Int64, incident.EntryEvidence, end.Note); err != nil {
+				return err
+			}
 		}
 		return db.appendAudit(ctx, tx, incident.System, "job.finish", "job:"+itoa(id), inc.Int64, map[string]any{"state": state})
 	})
-}
-
-// RequeueRunning puts back jobs left running by a process that stopped.
-func (db *DB) RequeueRunning(ctx context.Context) (int, error) {
-	res, err := db.sql.ExecContext(ctx, `UPDATE jobs SET state = 'queued', started_at = NULL, files = 0, bytes = 0 WHERE state = 'running'`)
-	if err != nil {
-		return 0, err
-	}
-	n, _ := res.RowsAffected()
-	return int(n), nil
+	return finished, err
 }
 
 // Job returns one job.
@@ -124,9 +145,29 @@ func (db *DB) JobsOf(ctx context.Context, incidentID int64) ([]jobs.Job, error) 
 	return out, rows.Err()
 }
 
-// Depth counts queued and running jobs.
-func (db *DB) Depth(ctx context.Context) (int, int, error) {
-	var q, r int
-	err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FILTER (WHERE state = 'queued'), COUNT(*) FILTER (WHERE state = 'running') FROM jobs`).Scan(&q, &r)
-	return q, r, err
+// QueueDepth is the job queue's state per kind of job: waiting (available,
+// scheduled or to be retried) and running, and how long the oldest waiting
+// job has waited. It reads River's table.
+func (db *DB) QueueDepth(ctx context.Context) ([]jobs.Depth, error) {
+	age := `CAST(EXTRACT(EPOCH FROM now() - MIN(scheduled_at) FILTER (WHERE state <> 'running' AND scheduled_at <= now())) AS DOUBLE PRECISION)`
+	if db.Dialect() == schema.SQLite {
+		age = `(julianday('now') - julianday(MIN(CASE WHEN state <> 'running' AND scheduled_at <= strftime('%Y-%m-%d %H:%M:%f', 'now') THEN scheduled_at END))) * 86400.0`
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT kind, COUNT(*) FILTER (WHERE state <> 'running'), COUNT(*) FILTER (WHERE state = 'running'), COALESCE(`+age+`, 0)
+ FROM river_job WHERE state IN ('available','scheduled','retryable','running') GROUP BY kind ORDER BY kind`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []jobs.Depth
+	for rows.Next() {
+		var d jobs.Depth
+		var secs float64
+		if err := rows.Scan(&d.Kind, &d.Waiting, &d.Running, &secs); err != nil {
+			return nil, err
+		}
+		d.Oldest = time.Duration(max(secs, 0) * float64(time.Second))
+		out = append(out, d)
+	}
+	return out, rows.Err()
 }

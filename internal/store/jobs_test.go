@@ -3,74 +3,147 @@ package store
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
+	"time"
 
+	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/jobs"
+	"github.com/breachdesk/breachdesk/internal/notice"
+	"github.com/breachdesk/breachdesk/internal/vault"
 )
 
+// withQueue gives db an insert-only River client on a pool of its own.
+func withQueue(t *testing.T, db *DB) *jobs.Queue {
+	t.Helper()
+	pool, err := db.NewPool(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { pool.Close() })
+	q, err := jobs.New(pool, db.Dialect(), jobs.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.Queue = q
+	return q
+}
+
+// A job's record and its queued work are written together, and its end
+// is applied once: a second Finish (the job run again after a crash)
+// adds no person, no note and no audit entry.
 func testJobQueue(t *testing.T, o opener) {
 	ctx := context.Background()
-	db, _ := o.open(t)
-	by := incident.Actor{Name: "po"}
-	for i := 0; i < 5; i++ {
-		if _, err := db.Enqueue(ctx, by, jobs.Job{Kind: "scan", Input: "/tmp/x", Label: "x.zip"}); err != nil {
+	db, now := o.open(t)
+	var err error
+	if _, db.Sealer, err = vault.Generate(); err != nil {
+		t.Fatal(err)
+	}
+	u := mustUser(t, db, "po@example.org", auth.PrivacyOfficer)
+	by := incident.Actor{UserID: u.ID, Name: u.Name}
+	inc, err := db.CreateIncident(ctx, by, "Exposed share", report(*now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Enqueue(ctx, by, jobs.Job{Kind: "scan", IncidentID: inc.ID, Input: "/tmp/x", Label: "x.zip"}); err == nil {
+		t.Fatal("a job was recorded without a queue to run it")
+	}
+	withQueue(t, db)
+	var ids []int64
+	for range 3 {
+		j, err := db.Enqueue(ctx, by, jobs.Job{Kind: "scan", IncidentID: inc.ID, Input: "/tmp/x", Label: "x.zip"})
+		if err != nil {
 			t.Fatal(err)
 		}
+		ids = append(ids, j.ID)
 	}
-	if q, r, _ := db.Depth(ctx); q != 5 || r != 0 {
-		t.Fatalf("depth %d %d", q, r)
+	time.Sleep(20 * time.Millisecond)
+	ds, err := db.QueueDepth(ctx)
+	if err != nil || len(ds) != 1 || ds[0].Kind != "scan" || ds[0].Waiting != 3 || ds[0].Running != 0 {
+		t.Fatalf("depth %+v %v", ds, err)
 	}
-	// Two claimants never get the same job.
-	var mu sync.Mutex
-	got := map[int64]int{}
-	var wg sync.WaitGroup
-	for w := 0; w < 2; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				j, err := db.Claim(ctx)
-				if err != nil {
-					t.Error(err)
-					return
-				}
-				if j == nil {
-					return
-				}
-				mu.Lock()
-				got[j.ID]++
-				mu.Unlock()
-			}
-		}()
+	if ds[0].Oldest < 10*time.Millisecond || ds[0].Oldest > time.Minute {
+		t.Errorf("oldest waiting job waited %v", ds[0].Oldest)
 	}
-	wg.Wait()
-	if len(got) != 5 {
-		t.Fatalf("claimed %v", got)
+	j, ok, err := db.StartJob(ctx, ids[0])
+	if err != nil || !ok || j.State != jobs.Running || j.StartedAt == nil {
+		t.Fatalf("start: %v %v %+v", ok, err, j)
 	}
-	for id, n := range got {
-		if n != 1 {
-			t.Fatalf("job %d claimed %d times", id, n)
-		}
+	if err := db.SetProgress(ctx, ids[0], 3, 50, 100); err != nil {
+		t.Fatal(err)
 	}
-	if q, r, _ := db.Depth(ctx); q != 0 || r != 5 {
-		t.Fatalf("depth after claims %d %d", q, r)
-	}
-	db.SetProgress(ctx, 1, 3, 50, 100)
-	if j, _ := db.Job(ctx, 1); j.Percent() != 50 || j.State != jobs.Running {
+	if j, _ := db.Job(ctx, ids[0]); j.Percent() != 50 {
 		t.Fatalf("progress: %+v", j)
 	}
-	db.Finish(ctx, 1, `{"ok":true}`, nil)
-	db.Finish(ctx, 2, "", errors.New("the folder is gone"))
-	if j, _ := db.Job(ctx, 2); j.State != jobs.Failed || j.Error != "the folder is gone" || j.FinishedAt == nil {
+	people := []notice.Affected{{Person: notice.Person{Name: "Aroha Ngata", Email: "aroha@example.nz"}, Source: "scan of x.zip"}}
+	end := jobs.End{Result: `{"ok":true}`, People: people, Source: "breachdesk (scanner)", Note: "Scan of x.zip finished."}
+	for run := range 2 {
+		done, err := db.Finish(ctx, ids[0], end)
+		if err != nil || done != (run == 0) {
+			t.Fatalf("finish, run %d: %v %v", run, done, err)
+		}
+	}
+	got, err := db.AffectedPeople(ctx, inc.ID)
+	if err != nil || len(got) != 1 {
+		t.Fatalf("people after two finishes: %d %v", len(got), err)
+	}
+	entries, err := db.Timeline(ctx, inc.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := 0
+	for _, e := range entries {
+		if e.Text == "Scan of x.zip finished." {
+			notes++
+		}
+	}
+	if notes != 1 {
+		t.Errorf("%d notes of the scan's end, want 1", notes)
+	}
+	if _, ok, err := db.StartJob(ctx, ids[0]); ok || err != nil {
+		t.Errorf("an ended job started again: %v %v", ok, err)
+	}
+	if done, err := db.Finish(ctx, ids[1], jobs.End{Err: errors.New("the folder is gone"), People: people}); !done || err != nil {
+		t.Fatal(done, err)
+	}
+	if j, _ := db.Job(ctx, ids[1]); j.State != jobs.Failed || j.Error != "the folder is gone" || j.FinishedAt == nil {
 		t.Fatalf("failed job: %+v", j)
 	}
-	// A restart puts back what was left running.
-	if n, _ := db.RequeueRunning(ctx); n != 3 {
-		t.Fatalf("requeued %d", n)
+	if got, _ := db.AffectedPeople(ctx, inc.ID); len(got) != 1 {
+		t.Errorf("a failed job added people: %d", len(got))
 	}
-	if j, _ := db.Job(ctx, 1); j.State != jobs.Done || j.Percent() != 100 {
-		t.Fatalf("a finished job was requeued: %+v", j)
+	if list, err := db.JobsOf(ctx, inc.ID); err != nil || len(list) != 3 || list[0].ID != ids[2] {
+		t.Errorf("jobs of the incident: %v %+v", err, list)
+	}
+}
+
+// A periodic run is recorded once per period, with each reminder left
+// once: the same period run again (another leader, a retry) changes
+// nothing, and a later period leaves only reminders not sent before.
+func testPeriodicRunsOnce(t *testing.T, o opener) {
+	ctx := context.Background()
+	db, now := o.open(t)
+	u := mustUser(t, db, "po@example.org", auth.PrivacyOfficer)
+	period := now.Truncate(time.Hour)
+	rs := []jobs.Reminder{{Key: "obligation:1:overdue", UserIDs: []int64{u.ID}, Text: "INC-0001: overdue."}}
+	sent, ok, err := db.RunPeriodic(ctx, "reminders", period, 7, rs)
+	if err != nil || !ok || len(sent) != 1 {
+		t.Fatalf("first run: %v %v %v", sent, ok, err)
+	}
+	parallel(t, 4, func(int) error {
+		sent, ok, err := db.RunPeriodic(ctx, "reminders", period, 8, rs)
+		if err == nil && (ok || len(sent) > 0) {
+			return errors.New("the same period ran twice")
+		}
+		return err
+	})
+	rs = append(rs, jobs.Reminder{Key: "plan:review:2026-W10", UserIDs: []int64{u.ID}, Text: "The plan is due for review."})
+	sent, ok, err = db.RunPeriodic(ctx, "reminders", period.Add(time.Hour), 9, rs)
+	if err != nil || !ok || len(sent) != 1 || sent[0].Key != "plan:review:2026-W10" {
+		t.Fatalf("next period: %+v %v %v", sent, ok, err)
+	}
+	msgs, err := db.Notifications(ctx, u.ID)
+	if err != nil || len(msgs) != 2 {
+		t.Fatalf("%d notifications, want 2: %v", len(msgs), err)
 	}
 }

@@ -23,13 +23,15 @@ import (
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 
 	"github.com/breachdesk/breachdesk/internal/fault"
+	"github.com/breachdesk/breachdesk/internal/jobs"
 	"github.com/breachdesk/breachdesk/internal/store/schema"
 	"github.com/breachdesk/breachdesk/internal/vault"
 )
 
 // DB is the open database.
 type DB struct {
-	sql *conn
+	sql  *conn
+	addr string
 	// Now is the clock; tests replace it to control deadlines.
 	Now func() time.Time
 	// Sealer encrypts affected people's details; lists of people cannot be
@@ -45,6 +47,9 @@ type DB struct {
 	OnHeadError func(error)
 
 	heads heads
+	// Queue takes the work of the jobs Enqueue records, in the same
+	// transaction.
+	Queue jobs.Inserter
 }
 
 // Open opens the database at addr: a postgres:// address, or else the
@@ -98,7 +103,7 @@ func OpenSQLite(path string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	return newDB(db, sqliteDialect), nil
+	return newDB(db, sqliteDialect, path), nil
 }
 
 // OpenPostgres connects to the PostgreSQL database at addr
@@ -118,7 +123,7 @@ func OpenPostgres(ctx context.Context, addr string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("cannot reach the PostgreSQL database at %s: %w", u.Redacted(), err)
 	}
-	return newDB(db, postgresDialect), nil
+	return newDB(db, postgresDialect, addr), nil
 }
 
 // sqliteMaxConns bounds the connections to a SQLite file.
@@ -128,8 +133,8 @@ const sqliteMaxConns = 32
 // workers stay under PostgreSQL's max_connections (100 by default).
 const pgMaxConns = 16
 
-func newDB(db *sql.DB, d *dialect) *DB {
-	return &DB{sql: &conn{DB: db, d: d}, Now: func() time.Time { return time.Now().UTC() }}
+func newDB(db *sql.DB, d *dialect, addr string) *DB {
+	return &DB{sql: &conn{DB: db, d: d}, addr: addr, Now: func() time.Time { return time.Now().UTC() }}
 }
 
 // Close closes the database.
@@ -141,9 +146,16 @@ func (db *DB) Close() error {
 // Dialect says which engine holds the data.
 func (db *DB) Dialect() schema.Dialect { return db.sql.d.name }
 
-// SQL is the database handle, for the job queue, which keeps its tables
-// beside breachdesk's.
-func (db *DB) SQL() *sql.DB { return db.sql.DB }
+// NewPool opens another pool of connections to the same database, for
+// the job queue, which keeps its tables beside breachdesk's but sizes
+// its connections apart from the web's.
+func (db *DB) NewPool(ctx context.Context) (*sql.DB, error) {
+	other, err := Open(ctx, db.addr)
+	if err != nil {
+		return nil, err
+	}
+	return other.sql.DB, nil
+}
 
 // Migrate brings the schema up to date (internal/store/schema) and
 // returns the versions it applied; a database migrated by a newer

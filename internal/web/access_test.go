@@ -51,8 +51,8 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 	}
 	assessed, _ := f.db.Incident(context.Background(), inc.ID)
 	job, _ := f.db.Enqueue(context.Background(), incident.Actor{Name: "po"}, jobs.Job{Kind: app.ScanKind, IncidentID: inc.ID, Input: f.dir, Label: "share.zip"})
-	f.db.Claim(context.Background())
-	f.db.Finish(context.Background(), job.ID, `{"summary":{"files":1,"counts":{}},"categories":[],"by_jurisdiction":{}}`, nil)
+	f.db.StartJob(context.Background(), job.ID)
+	f.db.Finish(context.Background(), job.ID, jobs.End{Result: `{"summary":{"files":1,"counts":{}},"categories":[],"by_jurisdiction":{}}`})
 	os.MkdirAll(f.srv.ScanOut(job.ID), 0o700)
 	os.WriteFile(filepath.Join(f.srv.ScanOut(job.ID), "findings.jsonl"), []byte("{}\n"), 0o600)
 	sc, _ := exercise.Find("usb-lost")

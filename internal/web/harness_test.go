@@ -15,11 +15,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/audit"
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/jobs"
 	"github.com/breachdesk/breachdesk/internal/notify"
 	"github.com/breachdesk/breachdesk/internal/org"
 	"github.com/breachdesk/breachdesk/internal/store"
@@ -62,7 +65,53 @@ func newFixture(tb testing.TB) *fixture {
 	}
 	ts := httptest.NewServer(srv)
 	tb.Cleanup(ts.Close)
-	return &fixture{t: tb, db: db, srv: srv, ts: ts, dir: dir}
+	f := &fixture{t: tb, db: db, srv: srv, ts: ts, dir: dir}
+	db.Queue = f.queue(nil) // jobs are queued; f.work runs them
+	return f
+}
+
+// queue opens a River client on a pool of its own: insert-only without
+// workers.
+func (f *fixture) queue(ws *river.Workers) *jobs.Queue {
+	f.t.Helper()
+	pool, err := f.db.NewPool(context.Background())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { pool.Close() })
+	q, err := jobs.New(pool, f.db.Dialect(), jobs.Config{Workers: ws, Poll: 50 * time.Millisecond})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return q
+}
+
+// work runs the queued jobs with River's workers, as a worker process
+// would, until none is left.
+func (f *fixture) work() {
+	f.t.Helper()
+	ctx := context.Background()
+	ws, err := f.srv.Workers()
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	q := f.queue(ws)
+	if err := q.Start(ctx); err != nil {
+		f.t.Fatal(err)
+	}
+	defer q.Stop(ctx)
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		ds, err := f.db.QueueDepth(ctx)
+		if err != nil {
+			f.t.Fatal(err)
+		}
+		if len(ds) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			f.t.Fatalf("jobs still queued after a minute: %+v", ds)
+		}
+	}
 }
 
 // withOrg sets up the organisation as first-run setup would.

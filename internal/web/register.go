@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -62,39 +61,5 @@ func (s *Server) registerExport(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil && s.Log != nil {
 		s.Log.Error("register export", "error", err)
-	}
-}
-
-// metrics serves the operators' figures in the Prometheus text format.
-// Counts only: no incident details, no personal data.
-func (s *Server) metrics(w http.ResponseWriter, r *http.Request) {
-	c, err := s.Store.Counts(r.Context(), s.Now())
-	if err != nil {
-		http.Error(w, "metrics unavailable", http.StatusInternalServerError)
-		return
-	}
-	queued, running, err := s.Store.Depth(r.Context())
-	if err != nil {
-		http.Error(w, "metrics unavailable", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-	fmt.Fprintln(w, "# HELP breachdesk_incidents_open Incidents not closed, by kind.")
-	fmt.Fprintln(w, "# TYPE breachdesk_incidents_open gauge")
-	for _, k := range incident.Kinds {
-		fmt.Fprintf(w, "breachdesk_incidents_open{kind=%q} %d\n", k, c.OpenIncidents[k])
-	}
-	for _, m := range []struct {
-		name, help string
-		v          int
-	}{
-		{"breachdesk_obligations_pending", "Obligations still to do.", c.PendingObligations},
-		{"breachdesk_obligations_overdue", "Pending obligations past their deadline or target.", c.OverdueObligations},
-		{"breachdesk_review_actions_open", "Review actions not done.", c.OpenActions},
-		{"breachdesk_review_actions_overdue", "Review actions past their due date.", c.OverdueActions},
-		{"breachdesk_jobs_queued", "Background jobs (scans) waiting to start: the job queue depth.", queued},
-		{"breachdesk_jobs_running", "Background jobs (scans) running.", running},
-	} {
-		fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s gauge\n%s %d\n", m.name, m.help, m.name, m.name, m.v)
 	}
 }

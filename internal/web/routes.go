@@ -109,7 +109,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /register", s.page(auth.ViewAll, s.registerPage))
 	m.HandleFunc("GET /dashboard", s.page(auth.ViewAll, s.dashboardPage))
 	m.HandleFunc("GET /register/export/{format}", s.page(auth.ViewAll, s.registerExport))
-	m.HandleFunc("GET /metrics", s.api(auth.ViewAll, s.metrics))
+	m.HandleFunc("GET /metrics", s.api(auth.ViewAll, s.metrics.handler().ServeHTTP))
 	m.HandleFunc("GET /notifications", s.page(auth.ViewIncident, s.notifications))
 	m.HandleFunc("POST /notifications/read", s.page(auth.ViewIncident, s.markRead))
 	m.HandleFunc("GET /admin/users", s.page(auth.ManageUsers, s.users))

@@ -86,19 +86,19 @@ func TestScanJobFeedsTheIncident(t *testing.T) {
 		b, _ := io.ReadAll(r.Body)
 		return string(b)
 	}
-	if m := metrics(); !strings.Contains(m, "breachdesk_jobs_queued 2") {
-		t.Fatalf("queue depth: %s", m)
-	}
-	runner := f.srv.Runner()
-	for {
-		worked, err := runner.RunOnce(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !worked {
-			break
+	m := metrics()
+	for _, want := range []string{"breachdesk_jobs_queued 2", `breachdesk_queue_depth{kind="scan"} 2`, `breachdesk_queue_running{kind="scan"} 0`,
+		`breachdesk_queue_oldest_job_age_seconds{kind="scan"} `, "go_goroutines ", "process_resident_memory_bytes ",
+		`breachdesk_http_request_duration_seconds_count{code="303",method="POST",route="POST /incidents/{id}/scans"} 2`,
+		`breachdesk_incidents_open{kind="breach"} 1`} {
+		if !strings.Contains(m, want) {
+			t.Fatalf("/metrics lacks %q:\n%s", want, m)
 		}
 	}
+	if strings.Contains(m, "share.zip") || strings.Contains(m, path) {
+		t.Fatal("/metrics names a file or a path")
+	}
+	f.work()
 	if m := metrics(); !strings.Contains(m, "breachdesk_jobs_queued 0") || !strings.Contains(m, "breachdesk_jobs_running 0") {
 		t.Fatalf("queue after the run: %s", m)
 	}
@@ -167,7 +167,7 @@ func TestScanFolderMustBeInsideTheRoots(t *testing.T) {
 	if code := c.post(path, url.Values{"folder": {filepath.Join(root, "hr")}}).StatusCode; code != http.StatusSeeOther {
 		t.Fatalf("folder inside the root: %d", code)
 	}
-	f.srv.Runner().RunOnce(context.Background())
+	f.work()
 	js, _ := f.db.JobsOf(context.Background(), inc.ID)
 	if len(js) != 1 || js[0].State != jobs.Done || !strings.Contains(js[0].Result, `"people":1`) {
 		t.Fatalf("folder scan: %+v", js)

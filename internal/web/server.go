@@ -54,6 +54,7 @@ type Server struct {
 	// jsonAPI is the API under /api/v1, whose OpenAPI document huma
 	// builds from the operations.
 	jsonAPI huma.API
+	metrics *metrics
 }
 
 // New builds the server, its routes and its middleware over a.
@@ -74,6 +75,7 @@ func New(a *app.App, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.pages = pages
+	s.metrics = newMetrics(s)
 	s.routes()
 	cop := http.NewCrossOriginProtection()
 	s.handler = s.recoverer(s.logRequests(securityHeaders(cop.Handler(s.mux))))
@@ -124,8 +126,10 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
+		took := time.Since(start)
+		s.metrics.observe(r, sw.status, took)
 		if s.Log != nil {
-			s.Log.Info("request", "method", r.Method, "route", r.Pattern, "status", sw.status, "ms", time.Since(start).Milliseconds())
+			s.Log.Info("request", "method", r.Method, "route", r.Pattern, "status", sw.status, "ms", took.Milliseconds())
 		}
 	})
 }

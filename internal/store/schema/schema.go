@@ -53,7 +53,7 @@ func provider(db *sql.DB, d Dialect) (*goose.Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true)}
+	opts := []goose.ProviderOption{goose.WithDisableGlobalRegistry(true), goose.WithGoMigrations(goMigrations(d)...)}
 	gd := goose.DialectSQLite3
 	if d == Postgres {
 		gd = goose.DialectPostgres
@@ -73,6 +73,9 @@ func Latest(d Dialect) (int64, error) {
 		return 0, err
 	}
 	var latest int64
+	for _, m := range goMigrations(d) {
+		latest = max(latest, m.Version)
+	}
 	for _, name := range names {
 		v, err := goose.NumericComponent(name)
 		if err != nil {
