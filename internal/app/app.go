@@ -41,6 +41,7 @@ type Store interface {
 	incident.EscalationStore
 	incident.ExpertStore
 	auth.Store
+	auth.AttemptStore
 	org.Store
 	audit.Store
 	notify.Store

@@ -28,39 +28,6 @@ func TestPasswordHashRoundTrip(t *testing.T) {
 	}
 }
 
-func TestThrottleCountsPerAddressAndPerAccountAtAddress(t *testing.T) {
-	now := time.Unix(0, 0)
-	th := NewThrottle(5, 3, time.Minute)
-	th.Now = func() time.Time { return now }
-	for range 3 {
-		a, _, ok := th.Begin("10.0.0.1", "victim")
-		if !ok {
-			t.Fatal("refused before the limit")
-		}
-		a.Failed()
-	}
-	if _, wait, ok := th.Begin("10.0.0.1", "victim"); ok || wait != time.Minute {
-		t.Fatalf("account at address not refused (ok %v, wait %v)", ok, wait)
-	}
-	if _, _, ok := th.Begin("10.0.0.2", "victim"); !ok {
-		t.Fatal("the account is locked for another address")
-	}
-	// The address's own sign-in succeeds and cancels nothing but itself.
-	a, _, _ := th.Begin("10.0.0.1", "mallory")
-	a.Succeeded()
-	a, _, _ = th.Begin("10.0.0.1", "other")
-	a.Failed()
-	a, _, _ = th.Begin("10.0.0.1", "another")
-	a.Failed()
-	if _, _, ok := th.Begin("10.0.0.1", "third"); ok {
-		t.Fatal("the address passed its limit across accounts")
-	}
-	now = now.Add(61 * time.Second)
-	if _, _, ok := th.Begin("10.0.0.1", "victim"); !ok {
-		t.Fatal("failures older than the window still count")
-	}
-}
-
 func TestThrottleCountsIPv6ByNetwork(t *testing.T) {
 	if AddressKey("2001:db8::1") != AddressKey("2001:db8::ffff") || AddressKey("::ffff:10.0.0.1") != "10.0.0.1" {
 		t.Fatal("addresses are not grouped")

@@ -1,9 +1,10 @@
 package auth
 
 import (
+	"context"
+	"errors"
 	"net/netip"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -24,21 +25,39 @@ import (
 // An attempt is counted when it begins, before the password is hashed, so
 // forty requests sent at once cannot all pass the check before the first
 // has failed; a sign-in that succeeds, or is turned away before its
-// password was checked, is taken off again.
+// password was checked, is taken off again. The attempts are kept in the
+// database, so servers behind a load balancer count them together.
 type Throttle struct {
+	// Name keeps this throttle's counts apart from other throttles' in
+	// the same store.
+	Name       string
 	PerAddress int
 	PerAccount int
 	Window     time.Duration
 	Now        func() time.Time
-
-	mu       sync.Mutex
-	failures map[string][]time.Time
-	calls    int
+	// Store keeps the attempts: the database, so that every server behind
+	// a load balancer counts the same ones.
+	Store AttemptStore
 }
 
-// NewThrottle returns a throttle with the given limits per window.
-func NewThrottle(perAddress, perAccount int, window time.Duration) *Throttle {
-	return &Throttle{PerAddress: perAddress, PerAccount: perAccount, Window: window, Now: time.Now, failures: map[string][]time.Time{}}
+// AttemptStore keeps the counted sign-in attempts.
+type AttemptStore interface {
+	// TryAttempt, as one step no other attempt can come between, reads
+	// the times of the attempts under each key since `since`, oldest
+	// first, and records an attempt at `at` under every key unless
+	// refuse, given those times, returns a wait above zero, which
+	// TryAttempt then returns.
+	TryAttempt(ctx context.Context, keys []string, since, at time.Time, refuse func(times [][]time.Time) time.Duration) (time.Duration, error)
+	// DropAttempt takes back the attempt at `at` under key.
+	DropAttempt(ctx context.Context, key string, at time.Time) error
+	// ClearAttempts forgets every attempt under key.
+	ClearAttempts(ctx context.Context, key string) error
+}
+
+// NewThrottle returns a throttle named name with the given limits per
+// window, counting in st.
+func NewThrottle(st AttemptStore, name string, perAddress, perAccount int, window time.Duration) *Throttle {
+	return &Throttle{Name: name, PerAddress: perAddress, PerAccount: perAccount, Window: window, Now: time.Now, Store: st}
 }
 
 // Attempt is one sign-in counted against its address and account.
@@ -64,89 +83,40 @@ func AddressKey(addr string) string {
 	return a.String()
 }
 
-func (t *Throttle) recent(key string, now time.Time) []time.Time {
-	cut := now.Add(-t.Window)
-	fs := t.failures[key]
-	i := 0
-	for i < len(fs) && !fs[i].After(cut) {
-		i++
-	}
-	fs = fs[i:]
-	if len(fs) == 0 {
-		delete(t.failures, key)
-		return nil
-	}
-	t.failures[key] = fs
-	return fs
-}
-
-// sweep drops expired keys now and then, so guesses at many accounts do
-// not grow the map for ever.
-func (t *Throttle) sweep(now time.Time) {
-	t.calls++
-	if t.calls%1024 != 0 {
-		return
-	}
-	for k := range t.failures {
-		t.recent(k, now)
-	}
-}
-
 // Begin counts an attempt from addr at account. When either limit is
 // reached it returns ok false and how long until the oldest counted
-// failure leaves the window.
-func (t *Throttle) Begin(addr, account string) (a *Attempt, retryAfter time.Duration, ok bool) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	now := t.Now()
-	t.sweep(now)
-	ak, uk := "a:"+AddressKey(addr), "u:"+account+"\x00"+AddressKey(addr)
-	for _, c := range []struct {
-		key string
-		max int
-	}{{ak, t.PerAddress}, {uk, t.PerAccount}} {
-		if fs := t.recent(c.key, now); len(fs) >= c.max {
-			wait := fs[len(fs)-c.max].Add(t.Window).Sub(now)
-			retryAfter = max(retryAfter, wait)
+// failure leaves the window. An error means the attempts could not be
+// counted: the sign-in must not go ahead.
+func (t *Throttle) Begin(ctx context.Context, addr, account string) (a *Attempt, retryAfter time.Duration, ok bool, err error) {
+	now := t.Now().UTC()
+	ak := t.Name + " a:" + AddressKey(addr)
+	uk := t.Name + " u:" + AddressKey(addr) + " " + account // names and address keys have no space
+	limits := []int{t.PerAddress, t.PerAccount}
+	wait, err := t.Store.TryAttempt(ctx, []string{ak, uk}, now.Add(-t.Window), now, func(times [][]time.Time) time.Duration {
+		var wait time.Duration
+		for k, fs := range times {
+			if n := limits[k]; len(fs) >= n {
+				wait = max(wait, fs[len(fs)-n].Add(t.Window).Sub(now))
+			}
 		}
+		return wait
+	})
+	if err != nil || wait > 0 {
+		return nil, wait, false, err
 	}
-	if retryAfter > 0 {
-		return nil, retryAfter, false
-	}
-	t.failures[ak] = append(t.failures[ak], now)
-	t.failures[uk] = append(t.failures[uk], now)
-	return &Attempt{t: t, addr: ak, acc: uk, at: now}, 0, true
+	return &Attempt{t: t, addr: ak, acc: uk, at: now}, 0, true, nil
 }
 
 // Failed leaves the attempt counted as a failure.
 func (a *Attempt) Failed() {}
 
 // Cancel takes back an attempt that never checked a password.
-func (a *Attempt) Cancel() {
-	a.t.mu.Lock()
-	defer a.t.mu.Unlock()
-	a.t.drop(a.addr, a.at)
-	a.t.drop(a.acc, a.at)
+func (a *Attempt) Cancel(ctx context.Context) error {
+	return errors.Join(a.t.Store.DropAttempt(ctx, a.addr, a.at), a.t.Store.DropAttempt(ctx, a.acc, a.at))
 }
 
 // Succeeded takes the attempt back and forgets the account-and-address
 // failures, but not the address's failures at other accounts.
-func (a *Attempt) Succeeded() {
-	a.t.mu.Lock()
-	defer a.t.mu.Unlock()
-	a.t.drop(a.addr, a.at)
-	delete(a.t.failures, a.acc)
-}
-
-func (t *Throttle) drop(key string, at time.Time) {
-	fs := t.failures[key]
-	for i := len(fs) - 1; i >= 0; i-- {
-		if fs[i].Equal(at) {
-			t.failures[key] = append(fs[:i:i], fs[i+1:]...)
-			break
-		}
-	}
-	if len(t.failures[key]) == 0 {
-		delete(t.failures, key)
-	}
+func (a *Attempt) Succeeded(ctx context.Context) error {
+	return errors.Join(a.t.Store.DropAttempt(ctx, a.addr, a.at), a.t.Store.ClearAttempts(ctx, a.acc))
 }

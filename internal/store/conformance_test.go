@@ -42,6 +42,8 @@ var suite = []struct {
 	{"MissingHeadFileIsDetected", testMissingHeadFileIsDetected},
 	{"KeysetPagingAndKeptCounts", testKeysetPagingAndKeptCounts},
 	{"WorkflowRecordsRoundTrip", testWorkflowRecordsRoundTrip},
+	{"SessionsAndThrottleAreShared", testSessionsAndThrottleAreShared},
+	{"ThrottleRules", testThrottleRules},
 }
 
 // opener opens a fresh, migrated database of one engine, and more

@@ -448,20 +448,33 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) {
 	ref, check := r.PostFormValue("reference"), r.PostFormValue("check")
 	form := url.Values{"reference": {ref}}
 	key := deliver.NormaliseReference(ref)
-	byAddr, wait, ok := s.lookupByAddress.Begin(clientAddr(r), "lookup")
+	ctx := r.Context()
+	byAddr, wait, ok, err := s.lookupByAddress.Begin(ctx, clientAddr(r), "lookup")
+	if err != nil {
+		s.renderForm(w, r, "lookup", "Was my information involved?", v, form, err)
+		return
+	}
 	if !ok {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		s.renderForm(w, r, "lookup", "Was my information involved?", v, form, fault.Errorf(fault.RateLimited, "Too many tries from here. Please wait %d minutes and try again, or call the organisation's number on your notice.", int(wait.Minutes())+1))
 		return
 	}
-	byRef, wait, ok := s.lookupByReference.Begin("any", key)
+	byRef, wait, ok, err := s.lookupByReference.Begin(ctx, "any", key)
+	if err != nil || !ok {
+		if cerr := byAddr.Cancel(ctx); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		s.renderForm(w, r, "lookup", "Was my information involved?", v, form, err)
+		return
+	}
 	if !ok {
-		byAddr.Cancel()
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
 		s.renderForm(w, r, "lookup", "Was my information involved?", v, form, fault.Errorf(fault.RateLimited, "Too many tries with this reference. Please wait %d minutes and try again, or call the organisation's number on your notice.", int(wait.Minutes())+1))
 		return
 	}
-	n, err := s.Lookup(r.Context(), ref, check)
+	n, err := s.Lookup(ctx, ref, check)
 	if errors.Is(err, app.ErrLookupRefused) {
 		s.renderForm(w, r, "lookup", "Was my information involved?", v, form, &fault.Error{Code: fault.NotFound,
 			Message: "We could not find a notice with that reference and check value. Check both against your letter or email and try again.",
@@ -469,13 +482,13 @@ func (s *Server) lookup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil {
-		byAddr.Cancel()
-		byRef.Cancel()
+		s.renderForm(w, r, "lookup", "Was my information involved?", v, form, errors.Join(err, byAddr.Cancel(ctx), byRef.Cancel(ctx)))
+		return
+	}
+	if err := errors.Join(byAddr.Succeeded(ctx), byRef.Succeeded(ctx)); err != nil {
 		s.renderForm(w, r, "lookup", "Was my information involved?", v, form, err)
 		return
 	}
-	byAddr.Succeeded()
-	byRef.Succeeded()
 	v.Notice = &n
 	w.Header().Set("Cache-Control", "no-store")
 	s.renderForm(w, r, "lookup", "Your notice", v, url.Values{}, nil)

@@ -68,8 +68,8 @@ func New(a *app.App, cfg Config) (*Server, error) {
 	if cfg.Webhooks == nil {
 		cfg.Webhooks = &deliver.Webhooks{}
 	}
-	s := &Server{App: a, Config: cfg, throttle: auth.NewThrottle(20, 10, 15*time.Minute), mux: http.NewServeMux(),
-		lookupByAddress: auth.NewThrottle(30, 30, time.Hour), lookupByReference: auth.NewThrottle(1<<30, 10, time.Hour)}
+	s := &Server{App: a, Config: cfg, throttle: auth.NewThrottle(a.Store, "signin", 20, 10, 15*time.Minute), mux: http.NewServeMux(),
+		lookupByAddress: auth.NewThrottle(a.Store, "lookup-address", 30, 30, time.Hour), lookupByReference: auth.NewThrottle(a.Store, "lookup-reference", 1<<30, 10, time.Hour)}
 	pages, err := parseTemplates()
 	if err != nil {
 		return nil, err

@@ -234,7 +234,11 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	// The attempt is counted before the password is hashed, so requests
 	// sent at once cannot all pass the check before the first fails.
-	attempt, wait, ok := s.throttle.Begin(clientIP(r), email)
+	attempt, wait, ok, err := s.throttle.Begin(r.Context(), clientIP(r), email)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	if !ok {
 		tooMany(wait, fmt.Sprintf("Too many failed sign-ins from your network. Try again in %s, or ask an administrator to reset your password.", minutes(wait)))
 		return
@@ -245,13 +249,15 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	case err == nil && !u.Disabled:
 		hash = u.PasswordHash
 	case err != nil && fault.CodeOf(err) != fault.NotFound:
-		attempt.Cancel()
-		s.renderError(w, r, err)
+		s.renderError(w, r, errors.Join(err, attempt.Cancel(r.Context())))
 		return
 	}
 	ok, err = auth.VerifyPassword(r.Context(), hash, pw, signInWait)
 	if err != nil {
-		attempt.Cancel()
+		if cerr := attempt.Cancel(r.Context()); cerr != nil {
+			s.renderError(w, r, cerr)
+			return
+		}
 		if errors.Is(err, auth.ErrBusy) {
 			tooMany(time.Second, "Many people are signing in at this moment. Try again in a few seconds.")
 			return
@@ -265,7 +271,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, http.StatusUnauthorized, "login", "Sign in", data)
 		return
 	}
-	attempt.Succeeded()
+	if err := attempt.Succeeded(r.Context()); err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	if err := s.startSession(w, r, u.ID); err != nil {
 		s.renderError(w, r, err)
 		return
