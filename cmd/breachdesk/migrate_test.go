@@ -37,15 +37,15 @@ func TestMigrateAndRefuseNewerSchema(t *testing.T) {
 }
 
 func TestMigratePostgres(t *testing.T) {
-	url := pgtest.URL(t)
-	code, out, errs := runCLI(t, "", "migrate", "--database", url)
+	url, data := pgtest.URL(t), t.TempDir()
+	code, out, errs := runCLI(t, "", "migrate", "--database", url, "--data", data)
 	if code != 0 || !strings.Contains(out, "Applied migrations 1, 2,") {
 		t.Fatalf("migrate: %d %s %s", code, out, errs)
 	}
-	if code, out, _ := runCLI(t, "", "migrate", "--database", url); code != 0 || !strings.Contains(out, "up to date") {
+	if code, out, _ := runCLI(t, "", "migrate", "--database", url, "--data", data); code != 0 || !strings.Contains(out, "up to date") {
 		t.Fatalf("second migrate: %d %s", code, out)
 	}
-	if code, _, errs := runCLI(t, "", "migrate", "--database", "mysql://x"); code != 1 || !strings.Contains(errs, "postgres://") {
+	if code, _, errs := runCLI(t, "", "migrate", "--database", "mysql://x", "--data", data); code != 1 || !strings.Contains(errs, "postgres://") {
 		t.Fatalf("a non-PostgreSQL address: %d %s", code, errs)
 	}
 }

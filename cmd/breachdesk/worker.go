@@ -42,7 +42,7 @@ func durationOr(s string, def time.Duration) time.Duration {
 // and takes part in electing the leader that inserts the periodic ones;
 // the caller starts it.
 func openQueue(ctx context.Context, db *store.DB, a *app.App, qf queueFlags, work bool, log *slog.Logger) (*jobs.Queue, error) {
-	pool, err := db.NewPool(ctx)
+	pool, err := db.NewPool(ctx, store.QueueConns)
 	if err != nil {
 		return nil, err
 	}

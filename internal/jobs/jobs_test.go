@@ -69,7 +69,7 @@ func openDB(t *testing.T, addr string) *store.DB {
 
 func newQueue(t *testing.T, db *store.DB, cfg jobs.Config) *jobs.Queue {
 	t.Helper()
-	pool, err := db.NewPool(context.Background())
+	pool, err := db.NewPool(context.Background(), store.QueueConns)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +97,7 @@ func testQueue(t *testing.T, addr string) {
 	for k := range params {
 		params[k] = river.InsertManyParams{Args: echoArgs{N: k}}
 	}
-	tx, err := db.NewPool(ctx)
+	tx, err := db.NewPool(ctx, store.QueueConns)
 	if err != nil {
 		t.Fatal(err)
 	}

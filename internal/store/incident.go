@@ -91,14 +91,22 @@ func (db *DB) insertIncident(ctx context.Context, tx *Tx, by incident.Actor, tit
 	if err != nil {
 		return 0, err
 	}
+	// The steps and the seeded checklists go in one statement each: a
+	// write transaction holds the writers' lock, so it sends few.
+	var steps, tasks []string
+	var stepArgs, taskArgs []any
 	for _, st := range incident.AllSteps {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO incident_steps (incident_id, step, state) VALUES (?,?,?)`, id, st, incident.StepPending); err != nil {
-			return 0, err
-		}
+		steps, stepArgs = append(steps, "(?,?,?)"), append(stepArgs, id, st, incident.StepPending)
 		for pos, t := range incident.Checklists[st] {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO tasks (incident_id, step, title, position, created_at) VALUES (?,?,?,?,?)`, id, st, t, pos, ts(now)); err != nil {
-				return 0, err
-			}
+			tasks, taskArgs = append(tasks, "(?,?,?,?,?)"), append(taskArgs, id, st, t, pos, ts(now))
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO incident_steps (incident_id, step, state) VALUES `+strings.Join(steps, ","), stepArgs...); err != nil {
+		return 0, err
+	}
+	if len(tasks) > 0 {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO tasks (incident_id, step, title, position, created_at) VALUES `+strings.Join(tasks, ","), taskArgs...); err != nil {
+			return 0, err
 		}
 	}
 	what := "Reported as a suspected breach."

@@ -16,7 +16,7 @@ import (
 // withQueue gives db an insert-only River client on a pool of its own.
 func withQueue(t *testing.T, db *DB) *jobs.Queue {
 	t.Helper()
-	pool, err := db.NewPool(context.Background())
+	pool, err := db.NewPool(context.Background(), QueueConns)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -129,9 +129,14 @@ func OpenPostgres(ctx context.Context, addr string) (*DB, error) {
 // sqliteMaxConns bounds the connections to a SQLite file.
 const sqliteMaxConns = 32
 
-// pgMaxConns bounds one process's connections, so that N servers and M
-// workers stay under PostgreSQL's max_connections (100 by default).
-const pgMaxConns = 16
+// pgMaxConns bounds the connections of one process's store; with the
+// job queue's (QueueConns) a process holds at most 14, so three servers
+// and two workers stay at 70, under PostgreSQL's default max_connections
+// of 100. Larger clusters put PgBouncer in front (docs/deploy.md).
+const pgMaxConns = 10
+
+// QueueConns bounds the job queue's pool on PostgreSQL.
+const QueueConns = 4
 
 func newDB(db *sql.DB, d *dialect, addr string) *DB {
 	return &DB{sql: &conn{DB: db, d: d}, addr: addr, Now: func() time.Time { return time.Now().UTC() }}
@@ -149,11 +154,13 @@ func (db *DB) Dialect() schema.Dialect { return db.sql.d.name }
 // NewPool opens another pool of connections to the same database, for
 // the job queue, which keeps its tables beside breachdesk's but sizes
 // its connections apart from the web's.
-func (db *DB) NewPool(ctx context.Context) (*sql.DB, error) {
+func (db *DB) NewPool(ctx context.Context, maxConns int) (*sql.DB, error) {
 	other, err := Open(ctx, db.addr)
 	if err != nil {
 		return nil, err
 	}
+	other.sql.DB.SetMaxOpenConns(maxConns)
+	other.sql.DB.SetMaxIdleConns(maxConns)
 	return other.sql.DB, nil
 }
 

@@ -74,7 +74,7 @@ func newFixture(tb testing.TB) *fixture {
 // workers.
 func (f *fixture) queue(ws *river.Workers) *jobs.Queue {
 	f.t.Helper()
-	pool, err := f.db.NewPool(context.Background())
+	pool, err := f.db.NewPool(context.Background(), store.QueueConns)
 	if err != nil {
 		f.t.Fatal(err)
 	}
