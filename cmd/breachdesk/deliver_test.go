@@ -127,11 +127,20 @@ func TestNoticesAreDeliveredTrackedAndBounced(t *testing.T) {
 		return out
 	}
 	deadline := time.Now().Add(30 * time.Second)
-	for {
+	// The notice to the person; staff get their own emails meanwhile (the
+	// demo's overdue deadlines are reminded as serve starts).
+	notice := func() (sinkMsg, bool) {
 		box.mu.Lock()
-		n := len(box.msgs)
-		box.mu.Unlock()
-		if n >= 1 && strings.Contains(status(), "1 by email") {
+		defer box.mu.Unlock()
+		for _, m := range box.msgs {
+			if m.to == "aroha@example.co.nz" {
+				return m, true
+			}
+		}
+		return sinkMsg{}, false
+	}
+	for {
+		if _, ok := notice(); ok && strings.Contains(status(), "1 by email") {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -139,9 +148,7 @@ func TestNoticesAreDeliveredTrackedAndBounced(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	box.mu.Lock()
-	msg := box.msgs[0]
-	box.mu.Unlock()
+	msg, _ := notice()
 	parsed, err := mail.ReadMessage(strings.NewReader(msg.data))
 	if err != nil {
 		t.Fatal(err)

@@ -140,9 +140,9 @@ func obligationReminder(d incident.DueObligation, now time.Time, zone *time.Loca
 		what += " (" + d.Recipient + ")"
 	}
 	when := at.In(zone).Format("2 Jan 2006 15:04 MST")
-	stage, text := "due-soon", fmt.Sprintf("%s: %s is due by %s.", ref, what, when)
+	stage, text := "due-soon", fmt.Sprintf("%s on %s is due by %s.", what, ref, when)
 	if !now.Before(*at) {
-		stage, text = "overdue", fmt.Sprintf("%s: %s was due by %s and is not done.", ref, what, when)
+		stage, text = "overdue", fmt.Sprintf("%s on %s was due by %s and is not done.", what, ref, when)
 	}
 	return jobs.Reminder{Key: fmt.Sprintf("obligation:%d:%s:%s", d.ID, stage, at.UTC().Format(time.RFC3339)), IncidentID: d.IncidentID, Text: text}
 }
