@@ -74,12 +74,24 @@ func load(args []string) error {
 	if err := os.MkdirAll(args[0], 0o700); err != nil {
 		return err
 	}
-	db, err := store.OpenSQLite(filepath.Join(args[0], "breachdesk.db"))
+	// SQLite in the data folder, or the PostgreSQL database the server
+	// will be given (BREACHDESK_DATABASE), which must be empty.
+	addr := filepath.Join(args[0], "breachdesk.db")
+	if pg := os.Getenv("BREACHDESK_DATABASE"); pg != "" {
+		addr = pg
+	}
+	db, err := store.Open(ctx, addr)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	if users, err := db.CountUsers(ctx); err != nil || users > 0 {
+		if err == nil {
+			err = errors.New("the database already has accounts: give the bench an empty one")
+		}
 		return err
 	}
 	if err := db.SaveOrganisation(ctx, 0, org.Organisation{Name: "Load Test Ltd", ContactName: "Pat Privacy", ContactEmail: "privacy@example.org",
