@@ -390,15 +390,19 @@ func (r *rater) misuse() Channel {
 	case a == "assured" && floor == Remote:
 		s.capL(Remote, "the recipient returned or deleted it, with assurance")
 	case a == "assured":
-		s.capL(max(c.Likelihood-1, floor), "the recipient returned or deleted it, with assurance"+seen)
+		r.lower(s, max(c.Likelihood-1, floor), "the recipient returned or deleted it, with assurance"+seen)
 	case a == "their_word":
-		s.capL(max(c.Likelihood-1, floor), "the recipient says they deleted it (their word, not verified)"+seen)
+		r.lower(s, max(c.Likelihood-1, floor), "the recipient says they deleted it (their word, not verified)"+seen)
 	case a == "refused":
 		s.raiseL(min(c.Likelihood+1, AlmostCertain), "the recipient refused to return or delete it")
 	}
 	if m := f.Remediation; m != nil && isTrue(m.Recovered) {
 		if r.accessed == "yes" {
-			s.capL(max(c.Likelihood-1, floor), "the information was recovered, though someone looked at it"+seen)
+			why := "the information was recovered, though someone looked at it"
+			if seen != "" {
+				why = "the information was recovered" + seen
+			}
+			r.lower(s, max(c.Likelihood-1, floor), why)
 		} else {
 			s.capL(Remote, "the information was recovered before it could be misused")
 		}
@@ -415,6 +419,17 @@ func (r *rater) misuse() Channel {
 	r.caps(s)
 	r.trivial(&c)
 	return c
+}
+
+// lower caps a likelihood, and says so when what was done could not
+// lower it (knowledge that cannot be recovered), so the reasons show why
+// getting the information back did not help.
+func (r *rater) lower(s step, to Likelihood, because string) {
+	if s.c.Likelihood > to {
+		s.capL(to, because)
+		return
+	}
+	r.sayf(s.c, "%s likelihood stays %s: %s.", title(s.c.Kind), words(s.c.Likelihood.String()), because)
 }
 
 // minimalOnly says whether harms were assessed and every one was judged

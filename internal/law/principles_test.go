@@ -34,12 +34,23 @@ func expectDecisions(t *testing.T, name string, a Assessment, want map[string]st
 }
 
 // The principles of issue 13, each as the regulators state it.
+// principle is a statement of a regulator, as facts and the decisions
+// that follow from them.
+type principle struct {
+	name string
+	doc  string
+	want map[string]string
+}
+
+func checkPrinciples(t *testing.T, ps []principle) {
+	t.Helper()
+	for _, c := range ps {
+		expectDecisions(t, c.name, parse11(t, c.doc), c.want)
+	}
+}
+
 func TestPrinciples(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		doc  string
-		want map[string]string
-	}{
+	checkPrinciples(t, []principle{
 		{"availability: a call centre down for minutes is no risk (WP250)",
 			"cause: system_fault\nmethod: other\neffects: {confidentiality: \"no\", availability: temporary, availability_hours: 0.1}\n",
 			map[string]string{"eu.authority": "not_required", "eu.data_subjects": "not_required", "eu.record": "required", "nz.commissioner": "not_required"}},
@@ -82,19 +93,13 @@ func TestPrinciples(t *testing.T) {
 		{"a misdirected letter to one member of the public, with nothing sensitive: a low risk, still a risk under art 33",
 			"method: misdirected_mail\ndata: {categories: [name, address]}\n",
 			map[string]string{"eu.authority": "required", "eu.data_subjects": "not_required", "nz.commissioner": "not_required", "au.commissioner": "not_required"}},
-	} {
-		expectDecisions(t, c.name, parse11(t, c.doc), c.want)
-	}
+	})
 }
 
 // The principles of issue 13's second round: the engine was saying "not
 // required" where authorities held notification required.
 func TestPrinciplesRound2(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		doc  string
-		want map[string]string
-	}{
+	checkPrinciples(t, []principle{
 		// GDPR art 33: "unless unlikely to result in a risk".
 		{"art 33: a lost unencrypted storage device is a risk, though a low one",
 			"cause: theft_or_loss\nmethod: lost_device\ndata: {categories: [name, contact]}\n",
@@ -156,9 +161,7 @@ func TestPrinciplesRound2(t *testing.T) {
 		{"a child's dietary need shown to the other parents is not serious harm, but art 33 still counts it",
 			"cause: human_error\nmethod: misdirected_email\ndata: {categories: [name, health, children], sensitive: false}\npeople: {count: 1}\nrecipient: {relationship: all the other parents at the kindergarten}\n",
 			map[string]string{"nz.commissioner": "not_required", "au.commissioner": "not_required", "eu.authority": "required", "eu.data_subjects": "not_required"}},
-	} {
-		expectDecisions(t, c.name, parse11(t, c.doc), c.want)
-	}
+	})
 	// Whether a health detail is trivial can decide New Zealand's answer,
 	// so it is listed as a fact that would flip it.
 	a := parse11(t, "cause: human_error\nmethod: misdirected_email\ndata: {categories: [name, health, children]}\npeople: {count: 1}\nrecipient: {relationship: all the other parents at the kindergarten}\n")
