@@ -27,7 +27,7 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	reveal := fs.Bool("reveal", false, "include raw values in the output (they are masked and hashed otherwise)")
 	workers := fs.Int("workers", 0, "files read at once; default one per core")
 	contract := fs.Int("contract", discover.ContractVersion, "version of the output contract to write (docs/scan-contract.md): 2, or 1 for tools that read version 1")
-	findingHMAC := fs.String("finding-hmac", "on", "on: each finding carries the HMAC of its value; off (contract 2 only): findings carry only their id, and the people file the HMACs of each person's identifiers")
+	findingHMAC := fs.String("finding-hmac", "", "on: each finding carries the HMAC of its value, to match findings across scans; off: findings carry only their id (for joining them within the scan), and the people file the HMACs of each person's identifiers; default off, on with --contract 1, which requires it")
 	defLimit := 1800
 	if n, err := strconv.Atoi(env("BREACHDESK_SCAN_MEMORY_MB", "1800")); err == nil && n >= 0 {
 		defLimit = n // 0 switches the limit off
@@ -56,9 +56,9 @@ func cmdScan(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		return &exitError{code: 1, err: errors.New("--contract must be 1 or 2")}
 	case *findingHMAC == "off" && *contract == 1:
 		return &exitError{code: 1, err: errors.New("--finding-hmac=off needs --contract 2: version 1 requires each finding's HMAC")}
-	case *findingHMAC == "off":
-		opt.OmitFindingHMAC = true
-	case *findingHMAC != "on":
+	case *findingHMAC == "on":
+		opt.FindingHMAC = true
+	case *findingHMAC != "off" && *findingHMAC != "":
 		return &exitError{code: 1, err: errors.New("--finding-hmac must be on or off")}
 	}
 	if *key != "" {

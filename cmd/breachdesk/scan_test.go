@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,7 +32,7 @@ func TestScanCommand(t *testing.T) {
 		if err := json.Unmarshal(sc.Bytes(), &f); err != nil {
 			t.Fatalf("finding is not JSON: %s", sc.Text())
 		}
-		if f["path"] != "clients.csv" || f["line"] != 2.0 || len(f["hmac"].(string)) != 64 {
+		if f["path"] != "clients.csv" || f["line"] != 2.0 || len(f["id"].(string)) != 32 || f["hmac"] != nil {
 			t.Fatalf("finding: %v", f)
 		}
 		types[f["type"].(string)] = true
@@ -66,9 +67,9 @@ func TestScanCommand(t *testing.T) {
 	}
 }
 
-// Version 2 of the contract gives each finding an id beside its HMAC,
-// or instead of it with --finding-hmac=off, when the people carry their
-// identifiers' HMACs; version 1 writes what version 1 did. The summary
+// Version 2 of the contract gives each finding an id instead of its
+// HMAC, the people carrying their identifiers' HMACs, or beside it with
+// --finding-hmac=on; version 1 writes what version 1 did. The summary
 // says which was written.
 func TestScanContractVersions(t *testing.T) {
 	dir := t.TempDir()
@@ -82,9 +83,11 @@ func TestScanContractVersions(t *testing.T) {
 		version             string
 		id, hmac, peopleIDs bool
 	}{
-		{nil, "2", true, true, false},
+		{nil, "2", true, false, true},
 		{[]string{"--finding-hmac=off"}, "2", true, false, true},
+		{[]string{"--finding-hmac=on"}, "2", true, true, false},
 		{[]string{"--contract", "1"}, "1", false, true, false},
+		{[]string{"--contract", "1", "--finding-hmac=on"}, "1", false, true, false},
 	} {
 		people, summary := filepath.Join(dir, "people.jsonl"), filepath.Join(dir, "summary.json")
 		args := append(append([]string{"scan", "--key", key, "--people", people, "--summary", summary}, c.args...), in)
@@ -103,7 +106,7 @@ func TestScanContractVersions(t *testing.T) {
 			}
 		}
 		b, _ := os.ReadFile(summary)
-		if !strings.Contains(string(b), `"contract_version": `+c.version) {
+		if !strings.Contains(string(b), `"contract_version": `+c.version) || !strings.Contains(string(b), fmt.Sprintf(`"finding_hmac": %v`, c.hmac)) {
 			t.Errorf("%v: summary %s", c.args, b)
 		}
 		p, _ := os.ReadFile(people)

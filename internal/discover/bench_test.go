@@ -129,20 +129,20 @@ func benchScan(b *testing.B, kind string, workers int, out io.Writer, opt Option
 // BenchmarkScan is the whole scanner: read, detect, validate, hash,
 // write findings (to io.Discard) and resolve people.
 // GOMAXPROCS is the number of workers, so workers=1 is one core.
-// The hmac=off cases leave the findings' HMAC out (contract v2's
-// --finding-hmac=off).
+// The hmac=on cases put each finding's HMAC in the output as well as its
+// id (--finding-hmac=on; contract version 2 leaves it out by default).
 func BenchmarkScan(b *testing.B) {
 	for _, kind := range corpusKinds {
 		for _, w := range []int{1, 2} {
-			for _, omit := range []bool{false, true} {
+			for _, withHMAC := range []bool{false, true} {
 				name := kind + "/workers=" + strconv.Itoa(w)
-				if omit {
-					name = kind + "/hmac=off/workers=" + strconv.Itoa(w)
+				if withHMAC {
+					name = kind + "/hmac=on/workers=" + strconv.Itoa(w)
 				}
 				b.Run(name, func(b *testing.B) {
 					prev := runtime.GOMAXPROCS(w)
 					defer runtime.GOMAXPROCS(prev)
-					benchScan(b, kind, w, io.Discard, Options{OmitFindingHMAC: omit})
+					benchScan(b, kind, w, io.Discard, Options{FindingHMAC: withHMAC})
 				})
 			}
 		}

@@ -7,6 +7,7 @@ import (
 	"compress/gzip"
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
 	"math/rand/v2"
@@ -14,6 +15,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/dchest/siphash"
 )
 
 // The synthetic corpus: people with valid, checksummed identifiers,
@@ -479,4 +482,16 @@ func hmacHex(key []byte, norm string) string {
 	m := hmac.New(sha256.New, key)
 	m.Write([]byte(norm))
 	return hex.EncodeToString(m.Sum(nil))
+}
+
+// idHex is a finding's id as the contract defines it, computed apart
+// from the scanner's code: SipHash-128 of the normalised value under the
+// first 16 bytes of HMAC-SHA256(scan key, "breachdesk finding id"), its
+// output bytes in hex.
+func idHex(key []byte, norm string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte("breachdesk finding id"))
+	k := m.Sum(nil)
+	a, b := siphash.Hash128(binary.LittleEndian.Uint64(k[:8]), binary.LittleEndian.Uint64(k[8:16]), []byte(norm))
+	return hex.EncodeToString(binary.LittleEndian.AppendUint64(binary.LittleEndian.AppendUint64(nil, a), b))
 }

@@ -406,7 +406,8 @@ func (d *Detector) writtenAs(t Type, ng int, dg []byte) bool {
 // whole says the value is the entire field, not a number inside it.
 func (d *Detector) fallback(raw []byte, hint Type, emit func(Hit), whole bool) {
 	if whole && hint != noType && hint != Phone && hint != DateOfBirth && hint != IPAddress {
-		emit(Hit{Type: hint, Value: raw, Norm: []byte(Normalise(hint, string(raw))), Confidence: 0.4})
+		d.norm = appendNormalise(d.norm[:0], hint, raw)
+		emit(Hit{Type: hint, Value: raw, Norm: d.norm, Confidence: 0.4})
 	}
 }
 

@@ -38,17 +38,26 @@ var fieldTypes = map[string]Type{
 
 // fieldKey is the last key of a column name or key path
 // ("customers[3].name[0].given[1]": "given"), lower-case letters and
-// digits only, in b.
-func fieldKey(name string, b *[48]byte) []byte {
-	for strings.HasSuffix(name, "]") { // array indexes
-		k := strings.LastIndexByte(name, '[')
+// digits only, in b. It takes the name as a string or as bytes (JSON's
+// key paths), without copying it.
+func fieldKey[T string | []byte](name T, b *[48]byte) []byte {
+	for len(name) > 0 && name[len(name)-1] == ']' { // array indexes
+		k := len(name) - 1
+		for k >= 0 && name[k] != '[' {
+			k--
+		}
 		if k < 0 {
 			break
 		}
 		name = name[:k]
 	}
-	if k := strings.LastIndexAny(name, ".]/"); k >= 0 && k+1 < len(name) {
-		name = name[k+1:]
+	for k := len(name) - 1; k >= 0; k-- {
+		if c := name[k]; c == '.' || c == ']' || c == '/' {
+			if k+1 < len(name) {
+				name = name[k+1:]
+			}
+			break
+		}
 	}
 	n := 0
 	for i := 0; i < len(name) && n < len(b); i++ {

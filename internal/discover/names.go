@@ -1,7 +1,5 @@
 package discover
 
-import "strings"
-
 // Names found in parts: a first name and a surname in two columns, or a
 // JSON name object ({"given": ["Leo", "James"], "family": "Smith"}, as
 // FHIR writes it). The person's name is the parts joined, and the parts
@@ -29,8 +27,8 @@ var nameParts = map[string]namePart{
 }
 
 // namePartOf is the part of a name a column or key path holds.
-func namePartOf(field string) namePart {
-	if field == "" {
+func namePartOf[T string | []byte](field T) namePart {
+	if len(field) == 0 {
 		return partFull
 	}
 	var b [48]byte
@@ -46,10 +44,10 @@ const maxNameParts = 6
 type fullName struct {
 	n          int
 	part       [maxNameParts]namePart
-	norm, show [maxNameParts]string
+	norm, show [maxNameParts][]byte
 }
 
-func (f *fullName) add(part namePart, norm, show string) {
+func (f *fullName) add(part namePart, norm, show []byte) {
 	if f.n < maxNameParts {
 		f.part[f.n], f.norm[f.n], f.show[f.n] = part, norm, show
 		f.n++
@@ -67,45 +65,50 @@ func (f *fullName) parts() bool {
 }
 
 // full is the record's name: its first whole name, else its parts in
-// order (given, middle, family).
-func (f *fullName) full(show bool) string {
+// order (given, middle, family), joined into dst.
+func (f *fullName) full(dst []byte, show bool) []byte {
 	vs := &f.norm
 	if show {
 		vs = &f.show
 	}
 	for k, p := range f.part[:f.n] {
 		if p == partFull {
-			return vs[k]
+			return append(dst, vs[k]...)
 		}
 	}
-	return f.join(vs, partGiven, partMiddle, partFamily)
+	return f.join(dst, vs, partGiven, partMiddle, partFamily)
 }
 
 // given is the given and middle names; family the family name.
-func (f *fullName) given(show bool) string {
+func (f *fullName) given(dst []byte, show bool) []byte {
 	if show {
-		return f.join(&f.show, partGiven, partMiddle)
+		return f.join(dst, &f.show, partGiven, partMiddle)
 	}
-	return f.join(&f.norm, partGiven, partMiddle)
+	return f.join(dst, &f.norm, partGiven, partMiddle)
 }
 
-func (f *fullName) family(show bool) string {
+func (f *fullName) family(dst []byte, show bool) []byte {
 	if show {
-		return f.join(&f.show, partFamily)
+		return f.join(dst, &f.show, partFamily)
 	}
-	return f.join(&f.norm, partFamily)
+	return f.join(dst, &f.norm, partFamily)
 }
 
-func (f *fullName) join(vs *[maxNameParts]string, parts ...namePart) string {
-	var words []string
+// join appends the values of the parts, in that order, separated by
+// spaces.
+func (f *fullName) join(dst []byte, vs *[maxNameParts][]byte, parts ...namePart) []byte {
+	start := len(dst)
 	for _, want := range parts {
 		for k, p := range f.part[:f.n] {
-			if p == want && vs[k] != "" {
-				words = append(words, vs[k])
+			if p == want && len(vs[k]) > 0 {
+				if len(dst) > start {
+					dst = append(dst, ' ')
+				}
+				dst = append(dst, vs[k]...)
 			}
 		}
 	}
-	return strings.Join(words, " ")
+	return dst
 }
 
 // Attr kinds beyond the element types: the parts of a name, and from

@@ -4,6 +4,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"hash"
 	"hash/maphash"
 	"slices"
 	"sort"
@@ -33,6 +34,11 @@ type Resolver struct {
 	// people carry their HMACs (the findings do not, in that case).
 	version       int
 	identifierKey []byte
+	// Buffers for one record's name and composite keys.
+	name, key []byte
+	// idMAC computes people's identifiers' HMACs as they are listed.
+	idMAC hash.Hash
+	idSum []byte
 }
 
 // node is one record in the union-find: its parent, and for a root the
@@ -100,7 +106,7 @@ type attrChunks struct {
 const arenaChunk = 1 << 20
 
 // text stores v (at most 255 bytes) and returns its offset.
-func (c *attrChunks) text(v string) (uint32, uint8) {
+func (c *attrChunks) text(v []byte) (uint32, uint8) {
 	if len(v) > 255 {
 		v = v[:255]
 	}
@@ -195,85 +201,92 @@ func placeRank(basis uint8, place string) uint32 {
 	return r
 }
 
-// personValue is what the resolver keeps of a finding: a third of its
-// size, which matters when millions pass through. A value with no type
-// only places its record (a country or state column).
+// personValue is what the resolver reads of a finding: 40 bytes, its
+// bytes in its batch's text, which matters when millions pass through.
+// A value of no type (kind -1) only places its record (a country or
+// state column).
 type personValue struct {
-	typ        Type
-	confidence float32
-	place      string // the country or subdivision the value implies
-	basis      uint8  // what kind of evidence place is
+	kind       int8 // the type's index
+	basis      uint8
 	part       namePart
-	norm       string
-	show       string // the raw value when known, else the masked one
-	// prose says the value was found in free text, not in a column or key.
-	prose bool
+	prose      bool // found in free text, not in a column or key
+	confidence float32
+	place      string  // the country or subdivision the value implies
+	norm, show textRef // the normalised value; the raw value when known, else the masked one
 }
 
-func valueOf(f *Finding) personValue {
-	show := f.Masked
-	switch {
-	case f.Value != "":
-		show = f.Value
-	case f.raw != "":
-		show = f.raw
-	}
-	v := personValue{typ: f.Type, confidence: float32(f.Confidence), place: f.Country, norm: f.norm, show: show, prose: f.Field == ""}
-	if f.Subdivision != "" {
-		v.place = f.Subdivision
-	}
-	if v.place != "" {
-		switch f.Type {
-		case Email:
-			v.basis = basisEmail
-		case Phone:
-			v.basis = basisPhone
-		case StreetAddress:
-			v.basis = basisAddress
-		default:
-			v.basis = basisIdentifier
-		}
-	}
-	if f.Type == PersonName {
-		v.part = namePartOf(f.Field)
-	}
-	return v
-}
+// textRef is where a value's bytes are in its batch's text.
+type textRef struct{ off, n uint32 }
 
 // Add records one record's findings as a (possibly partial) person.
 // Records with nothing that identifies anyone are left out.
 func (r *Resolver) Add(path string, fs []Finding) {
-	var buf [8]personValue
-	vs := buf[:0]
+	b := &batch{}
 	for i := range fs {
-		vs = append(vs, valueOf(&fs[i]))
+		f := &fs[i]
+		kind := f.Type.index()
+		if kind < 0 {
+			continue
+		}
+		show := f.Masked
+		switch {
+		case f.Value != "":
+			show = f.Value
+		case f.raw != "":
+			show = f.raw
+		}
+		v := personValue{kind: int8(kind), confidence: float32(f.Confidence), place: f.Country, prose: f.Field == "",
+			norm: b.keep([]byte(f.norm)), show: b.keep([]byte(show))}
+		if f.Subdivision != "" {
+			v.place = f.Subdivision
+		}
+		if v.place != "" {
+			switch f.Type {
+			case Email:
+				v.basis = basisEmail
+			case Phone:
+				v.basis = basisPhone
+			case StreetAddress:
+				v.basis = basisAddress
+			default:
+				v.basis = basisIdentifier
+			}
+		}
+		if f.Type == PersonName {
+			v.part = namePartOf(f.Field)
+		}
+		b.vs = append(b.vs, v)
 	}
-	r.add(path, vs)
+	r.add(path, b.vs, b.text)
 }
 
-func (r *Resolver) add(path string, fs []personValue) {
+// add records one record's values (their bytes in text) as a (possibly
+// partial) person.
+func (r *Resolver) add(path string, fs []personValue, text []byte) {
 	var keys [8]uint64
+	var keyOf [8]int32 // the value each key is of, -1 for a name and date of birth
 	nk := 0
 	var mask uint32
 	var names fullName
-	proseName := "" // a name found in free text
+	var proseName []byte // a name found in free text
 	place, rank := "", uint32(0)
+	val := func(s textRef) []byte { return text[s.off : s.off+s.n] }
 	for i := range fs {
 		f := &fs[i]
-		if ix := f.typ.index(); ix >= 0 {
-			mask |= 1 << ix
+		if f.kind >= 0 {
+			mask |= 1 << f.kind
 		}
 		switch {
-		case identifies(f.typ):
+		case f.kind >= 0 && identifies(int(f.kind)):
 			if nk < len(keys) && f.confidence >= 0.5 {
-				keys[nk] = r.hash(f.typ, f.norm)
+				keys[nk], keyOf[nk] = r.hash(int(f.kind), val(f.norm)), int32(i)
 				nk++
 			}
-		case f.typ == PersonName:
-			if f.prose && proseName == "" {
-				proseName = f.norm
+		case f.kind == iPersonName:
+			if f.prose && proseName == nil {
+				proseName = val(f.norm)
 			}
-			names.add(f.part, f.norm, f.show)
+			names.add(f.part, val(f.norm), val(f.show))
 		}
 		if f.place != "" {
 			if pr := placeRank(f.basis, f.place); pr > rank {
@@ -281,11 +294,12 @@ func (r *Resolver) add(path string, fs []personValue) {
 			}
 		}
 	}
-	name := names.full(false)
-	if name != "" {
+	r.name = names.full(r.name[:0], false)
+	if len(r.name) > 0 {
 		for i := range fs {
-			if fs[i].typ == DateOfBirth && nk < len(keys) {
-				keys[nk] = r.hash(PersonName, name+"|"+fs[i].norm)
+			if fs[i].kind == iDateOfBirth && nk < len(keys) {
+				r.key = append(append(append(r.key[:0], r.name...), '|'), val(fs[i].norm)...)
+				keys[nk], keyOf[nk] = r.hash(iPersonName, r.key), -1
 				nk++
 				break
 			}
@@ -316,7 +330,7 @@ func (r *Resolver) add(path string, fs []personValue) {
 	}
 	r.nodes.add(node{parent: id, elems: mask, file: fid, where: rank<<16 | uint32(pid), head: -1, tail: -1})
 	rec := r.nodes.at(id)
-	link := func(kind uint8, v string) {
+	link := func(kind uint8, v []byte) {
 		off, n := r.attrs.text(v)
 		a := r.attrs.add(attr{kind: kind, off: off, n: n, next: -1})
 		if rec.head < 0 {
@@ -326,30 +340,49 @@ func (r *Resolver) add(path string, fs []personValue) {
 		}
 		rec.tail = a
 	}
-	if show := names.full(true); show != "" {
-		link(iPersonName, show)
+	if r.name = names.full(r.name[:0], true); len(r.name) > 0 {
+		link(iPersonName, r.name)
 		if names.parts() {
-			if g := names.given(true); g != "" {
-				link(kindGiven, g)
+			if r.name = names.given(r.name[:0], true); len(r.name) > 0 {
+				link(kindGiven, r.name)
 			}
-			if f := names.family(true); f != "" {
-				link(kindFamily, f)
+			if r.name = names.family(r.name[:0], true); len(r.name) > 0 {
+				link(kindFamily, r.name)
 			}
 		}
 	}
 	for i := range fs {
-		f := &fs[i]
-		switch f.typ {
-		case Email, Phone, StreetAddress:
-			link(uint8(f.typ.index()), f.show)
-		}
-		if r.identifierKey != nil && identifies(f.typ) {
-			link(kindIdentifier+uint8(f.typ.index()), f.norm)
+		switch fs[i].kind {
+		case iEmail, iPhone, iStreetAddress:
+			link(uint8(fs[i].kind), val(fs[i].show))
 		}
 	}
-	for _, k := range keys[:nk] {
-		if other, ok := r.index.firstOrAdd(k, id); ok {
-			r.union(id, other)
+	// People carry their identifiers' HMACs when the findings do not:
+	// each identifier is kept once, by the record that brought it (a
+	// record whose key was already known joins the person who has it).
+	// They are linked before the record is joined to anyone, while its
+	// chain of details is its own.
+	var others [len(keys)]int32
+	var seen uint8   // bit k: keys[k] was held already, by others[k]
+	var known uint64 // bit i: fs[i]'s key was held already
+	for k, key := range keys[:nk] {
+		if other, ok := r.index.firstOrAdd(key, id); ok {
+			others[k], seen = other, seen|1<<k
+			if keyOf[k] >= 0 {
+				known |= 1 << keyOf[k]
+			}
+		}
+	}
+	if r.identifierKey != nil {
+		for i := range fs {
+			if fs[i].kind >= 0 && identifies(int(fs[i].kind)) && (i >= 64 || known&(1<<i) == 0) {
+				link(kindIdentifier+uint8(fs[i].kind), val(fs[i].norm))
+			}
+		}
+	}
+	for k := range nk {
+		if seen&(1<<k) != 0 {
+			r.union(id, others[k])
 		}
 	}
 	// The same full name in one letter or note is taken to be the same
@@ -357,8 +390,9 @@ func (r *Resolver) add(path string, fs []personValue) {
 	// in every paragraph counts once; two mentions that each come with
 	// identifiers (a list of clients, two of whom share a name) are
 	// joined only by those.
-	if proseName != "" {
-		k := r.hash(PersonName, proseName+"\x00"+path)
+	if proseName != nil {
+		r.key = append(append(append(r.key[:0], proseName...), 0), path...)
+		k := r.hash(iPersonName, r.key)
 		if other, ok := r.index.firstOrAdd(k, id); ok && (nk == 0 || r.nodes.at(r.find(other)).elems&identified == 0) {
 			r.union(id, other)
 		}
@@ -369,21 +403,18 @@ func (r *Resolver) add(path string, fs []personValue) {
 // (an email, a phone, a national identifier...), not by a name alone.
 const identified = 1 << 31
 
-// identifies says whether a value of the type is someone's own, so two
-// records that share it are the same person.
-func identifies(t Type) bool {
-	switch t {
-	case Email, Phone, USSSN, AUTFN, AUMedicare, NZIRD, NZNHI, Passport, DriverLicence, CreditCard, IBAN, NZBankAccount, AUBSBAccount:
-		return true
-	}
-	return false
-}
+// identifies says whether a value of the type (by its index) is
+// someone's own, so two records that share it are the same person.
+func identifies(kind int) bool { return identifierTypes&(1<<kind) != 0 }
+
+const identifierTypes = 1<<iEmail | 1<<iPhone | 1<<iUSSSN | 1<<iAUTFN | 1<<iAUMedicare | 1<<iNZIRD | 1<<iNZNHI | 1<<iPassport |
+	1<<iDriverLicence | 1<<iCreditCard | 1<<iIBAN | 1<<iNZBankAccount | 1<<iAUBSBAccount
 
 // hash is the key of a normalised value of a type: the value's seeded
 // hash, with the type mixed in by a bijective finaliser (splitmix64's), so
 // equal values of different types get unrelated keys.
-func (r *Resolver) hash(t Type, norm string) uint64 {
-	h := maphash.String(r.seed, norm) ^ uint64(t.index()+1)*0x9e3779b97f4a7c15
+func (r *Resolver) hash(kind int, norm []byte) uint64 {
+	h := maphash.Bytes(r.seed, norm) ^ uint64(kind+1)*0x9e3779b97f4a7c15
 	h = (h ^ h>>30) * 0xbf58476d1ce4e5b9
 	h = (h ^ h>>27) * 0x94d049bb133111eb
 	return h ^ h>>31
@@ -407,7 +438,7 @@ type Person struct {
 	JurisdictionBasis string
 	Elements          []Type
 	// Identifiers are the HMACs of the person's identifiers, when the
-	// findings leave theirs out (Options.OmitFindingHMAC).
+	// findings leave theirs out (Options.FindingHMAC unset).
 	Identifiers []Identifier
 	Records     int
 	Files       []string
@@ -516,9 +547,13 @@ func (r *Resolver) appendIdentifier(list []Identifier, t Type, norm []byte) []Id
 	if len(list) >= maxIdentifiers {
 		return list
 	}
-	m := hmac.New(sha256.New, r.identifierKey)
-	m.Write(norm)
-	id := Identifier{Type: t, HMAC: hex.EncodeToString(m.Sum(nil))}
+	if r.idMAC == nil {
+		r.idMAC = hmac.New(sha256.New, r.identifierKey)
+	}
+	r.idMAC.Reset()
+	r.idMAC.Write(norm)
+	r.idSum = r.idMAC.Sum(r.idSum[:0])
+	id := Identifier{Type: t, HMAC: hex.EncodeToString(r.idSum)}
 	if slices.Contains(list, id) {
 		return list
 	}

@@ -267,22 +267,37 @@ func placeOf[T string | []byte](addr T) string {
 
 // countryColumn is the country a country column's value names: an ISO
 // 3166 code ("NZ", "nz") or a name ("New Zealand").
-func countryColumn(v string) string {
-	v = strings.TrimSpace(v)
+func countryColumn(v []byte) string {
+	v = trimSpace(v)
 	if len(v) == 2 && isAlpha(v[0]) && isAlpha(v[1]) {
-		c := strings.ToUpper(v)
-		if c == "UK" {
+		if v[0]|0x20 == 'u' && v[1]|0x20 == 'k' {
 			return "GB"
 		}
-		if strings.Contains(isoCountries, c) && len(c) == 2 && strings.Index(isoCountries, c)%3 == 0 {
-			return c
-		}
-		return ""
+		return countryCode(v[0], v[1])
 	}
 	if p := placeOf(v); len(p) >= 2 {
 		return p[:2]
 	}
 	return ""
+}
+
+// isoCodes holds the ISO 3166-1 codes by their letters, as strings
+// cut from isoCountries, so that finding one allocates nothing.
+var isoCodes = func() (t [26][26]string) {
+	for k := 0; k+2 <= len(isoCountries); k += 3 {
+		t[isoCountries[k]-'A'][isoCountries[k+1]-'A'] = isoCountries[k : k+2]
+	}
+	return t
+}()
+
+// countryCode is the ISO 3166-1 code of two ASCII letters in either
+// case, "" when they are not one.
+func countryCode(a, b byte) string {
+	a, b = a|0x20-'a', b|0x20-'a'
+	if a >= 26 || b >= 26 {
+		return ""
+	}
+	return isoCodes[a][b]
 }
 
 // isoCountries are the ISO 3166-1 alpha-2 codes, each followed by a space.
@@ -317,11 +332,7 @@ func emailCountry(domain []byte) string {
 	if lower[0] == 'u' && lower[1] == 'k' {
 		return "GB"
 	}
-	upper := [3]byte{lower[0] - 0x20, lower[1] - 0x20, ' '}
-	if k := strings.Index(isoCountries, string(upper[:])); k >= 0 && k%3 == 0 {
-		return string(upper[:2])
-	}
-	return ""
+	return countryCode(lower[0], lower[1])
 }
 
 // splitPlace is a place's country and subdivision: "AU-VIC" is AU and

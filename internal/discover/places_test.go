@@ -45,8 +45,8 @@ func TestPlaces(t *testing.T) {
 			t.Errorf("emailCountry(%q) = %q, want %q", domain, got, want)
 		}
 	}
-	for v, want := range map[string]string{"NZ": "NZ", "nz": "NZ", "UK": "GB", "New Zealand": "NZ", "Australia": "AU", "XX": "", "Mars": ""} {
-		if got := countryColumn(v); got != want {
+	for v, want := range map[string]string{"NZ": "NZ", "nz": "NZ", "UK": "GB", "New Zealand": "NZ", "Australia": "AU", "XX": "", "Mars": "", " nz ": "NZ", "U1": ""} {
+		if got := countryColumn([]byte(v)); got != want {
 			t.Errorf("countryColumn(%q) = %q, want %q", v, got, want)
 		}
 	}

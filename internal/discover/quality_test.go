@@ -88,7 +88,7 @@ func score(t *testing.T, truth []planted, key []byte, out *bytes.Buffer) map[str
 	type occ struct {
 		path string
 		t    Type
-		hmac string
+		id   string
 	}
 	sc := map[string]map[Type]*tally{}
 	at := func(path string, ty Type) (*tally, *tally) {
@@ -105,7 +105,7 @@ func score(t *testing.T, truth []planted, key []byte, out *bytes.Buffer) map[str
 	}
 	want := map[occ]int{}
 	for _, p := range truth {
-		want[occ{p.path, p.t, hmacHex(key, p.norm)}]++
+		want[occ{p.path, p.t, idHex(key, p.norm)}]++
 		a, f := at(p.path, p.t)
 		a.planted++
 		f.planted++
@@ -114,8 +114,8 @@ func score(t *testing.T, truth []planted, key []byte, out *bytes.Buffer) map[str
 	lines := bufio.NewScanner(out)
 	for lines.Scan() {
 		var f struct {
-			Path, Type, HMAC string
-			Validated        bool
+			Path, Type, ID string
+			Validated      bool
 		}
 		if err := json.Unmarshal(lines.Bytes(), &f); err != nil {
 			t.Fatalf("finding is not JSON: %s", lines.Text())
@@ -130,7 +130,7 @@ func score(t *testing.T, truth []planted, key []byte, out *bytes.Buffer) map[str
 		a, fl := at(f.Path, ty)
 		a.reported++
 		fl.reported++
-		k := occ{f.Path, ty, f.HMAC}
+		k := occ{f.Path, ty, f.ID}
 		if want[k] > 0 {
 			want[k]--
 			a.correct++

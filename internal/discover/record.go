@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"hash"
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
 	"github.com/dchest/siphash"
@@ -51,7 +50,7 @@ type Finding struct {
 	Type   Type
 	Masked string
 	// HMAC is the HMAC-SHA256 of the normalised value under the scan key
-	// (zero when the scan leaves it out: Options.OmitFindingHMAC).
+	// (zero when the scan leaves it out: Options.FindingHMAC).
 	HMAC [sha256.Size]byte
 	// ID is the keyed SipHash-128 of the normalised value (contract v2).
 	ID         [2]uint64
@@ -66,108 +65,161 @@ type Finding struct {
 }
 
 // AppendJSON writes the finding as one JSON object of the current
-// contract, without the newline. Hand-written because it runs once per
-// finding.
-func (f *Finding) AppendJSON(b []byte) []byte { return f.appendJSON(b, nil, ContractVersion) }
-
-// escapeCache keeps the last path and field written as JSON strings:
-// consecutive findings mostly share them.
-type escapeCache struct{ path, field escaped }
-
-// escaped is a string and its JSON form.
-type escaped struct {
-	s    string
-	json []byte
-}
-
-// appendTo writes s as a JSON string, escaping it only when it differs
-// from the last one; a nil cache escapes every time.
-func (e *escaped) appendTo(b []byte, s string) []byte {
-	if e == nil {
-		return appendString(b, s)
-	}
-	if s != e.s || e.json == nil {
-		e.s, e.json = s, appendString(e.json[:0], s)
-	}
-	return append(b, e.json...)
-}
-
-// appendJSON writes the finding as the contract's version v has it: v1
-// with its hmac, v2 with its id and, unless it was left out, its hmac.
-func (f *Finding) appendJSON(b []byte, c *escapeCache, v int) []byte {
-	var path, field *escaped
-	if c != nil {
-		path, field = &c.path, &c.field
-	}
-	b = append(b, `{"path":`...)
-	b = path.appendTo(b, f.Path)
-	if f.Line > 0 {
-		b = append(b, `,"line":`...)
-		b = strconv.AppendInt(b, int64(f.Line), 10)
-	}
+// contract, without the newline.
+func (f *Finding) AppendJSON(b []byte) []byte {
+	l := findingLine{head: appendRecordJSON(nil, f.Path, f.Line), kind: f.Type.index(), masked: []byte(f.Masked),
+		value: []byte(f.Value), validated: f.Validated, confidence: f.Confidence}
 	if f.Field != "" {
-		b = append(b, `,"field":`...)
-		b = field.appendTo(b, f.Field)
+		l.field = appendFieldJSON(nil, f.Field)
 	}
-	b = append(b, `,"type":"`...)
-	b = append(b, f.Type...)
-	b = append(b, `","masked":`...)
-	b = appendString(b, f.Masked)
-	if v >= 2 {
-		b = append(b, `,"id":"`...)
-		b = appendHexID(b, f.ID)
-		b = append(b, '"')
+	if ContractVersion >= 2 {
+		l.id = &f.ID
 	}
-	if v < 2 || f.HMAC != [sha256.Size]byte{} {
-		b = append(b, `,"hmac":"`...)
-		b = appendHexSum(b, &f.HMAC)
-		b = append(b, '"')
+	if f.HMAC != [sha256.Size]byte{} {
+		l.hmac = &f.HMAC
 	}
-	if f.Value != "" {
-		b = append(b, `,"value":`...)
-		b = appendString(b, f.Value)
-	}
-	b = append(b, `,"validated":`...)
-	b = strconv.AppendBool(b, f.Validated)
-	b = append(b, `,"confidence":`...)
-	return append(appendConfidence(b, f.Confidence), '}')
+	return l.appendTo(b)
 }
 
-// hexPairs holds each byte's two hex digits, first digit in the low byte.
-var hexPairs = func() (t [256]uint16) {
-	const digits = "0123456789abcdef"
-	for i := range t {
-		t[i] = uint16(digits[i>>4]) | uint16(digits[i&15])<<8
+// findingLine is what one line of the findings output says, its start
+// already written: the record's path and line (head) and the field's
+// name, which the findings of one record, and of one column, share.
+type findingLine struct {
+	head, field []byte // field nil when there is none
+	kind        int    // the type's index
+	masked      []byte // as shown
+	value       []byte // the raw value, only with Reveal
+	id          *[2]uint64
+	hmac        *[sha256.Size]byte
+	validated   bool
+	confidence  float64
+}
+
+// appendRecordJSON writes the start of the JSON lines of a record's
+// findings: its path and, where the format has lines, its line.
+func appendRecordJSON(b []byte, path string, line int) []byte {
+	b = appendString(append(b, `{"path":`...), path)
+	if line > 0 {
+		b = strconv.AppendInt(append(b, `,"line":`...), int64(line), 10)
+	}
+	return b
+}
+
+// appendFieldJSON writes a finding's field, the column or key it is in.
+func appendFieldJSON[T string | []byte](b []byte, name T) []byte {
+	return appendString(append(b, `,"field":`...), name)
+}
+
+// typeJSON is, per type, the JSON between a finding's field and its
+// masked value.
+var typeJSON = func() (t [numTypes][]byte) {
+	for k, ty := range Types {
+		t[k] = []byte(`,"type":"` + string(ty) + `","masked":`)
 	}
 	return t
 }()
 
+// tailJSON is the end of a finding's line, by whether it was validated
+// and its confidence in hundredths.
+var tailJSON = func() (t [2][101][]byte) {
+	for v, word := range []string{"false", "true"} {
+		for n := range t[v] {
+			t[v][n] = append(appendConfidence([]byte(`,"validated":`+word+`,"confidence":`), float64(n)/100), '}')
+		}
+	}
+	return t
+}()
+
+// appendTo writes the line as one JSON object of the contract, without
+// the newline: version 1 with its hmac, version 2 with its id and, unless
+// it was left out, its hmac. Hand-written, into the caller's buffer,
+// because it runs once per finding.
+func (l *findingLine) appendTo(b []byte) []byte {
+	b = append(append(append(b, l.head...), l.field...), typeJSON[l.kind]...)
+	b = appendStringBytes(b, l.masked)
+	if l.id != nil {
+		b = append(b, `,"id":"`...)
+		b = appendHexWords(b, l.id[0], l.id[1])
+		b = append(b, '"')
+	}
+	if l.hmac != nil {
+		b = append(b, `,"hmac":"`...)
+		b = appendHexSum(b, l.hmac)
+		b = append(b, '"')
+	}
+	if len(l.value) > 0 {
+		b = append(b, `,"value":`...)
+		b = appendStringBytes(b, l.value)
+	}
+	v := 0
+	if l.validated {
+		v = 1
+	}
+	return append(b, tailJSON[v][min(max(int(l.confidence*100+0.5), 0), 100)]...)
+}
+
+// maxColumnsKept is how many columns' names a worker keeps as JSON.
+const maxColumnsKept = 1024
+
+// columnJSON keeps a column's name written as a JSON field, for the
+// findings of the same column in the records that follow.
+type columnJSON struct {
+	name  string // the name when given as a string (compared in place)
+	bytes []byte // or as bytes (a copy)
+	json  []byte
+}
+
+// of returns the field's name written by appendFieldJSON, writing it
+// again only when the name differs from the one kept.
+func (c *columnJSON) of(fl *Field) []byte {
+	switch {
+	case fl.Name != "":
+		if fl.Name != c.name || c.json == nil {
+			c.name, c.bytes = fl.Name, c.bytes[:0]
+			c.json = appendFieldJSON(c.json[:0], fl.Name)
+		}
+	case string(fl.nameBytes) != string(c.bytes) || c.name != "" || c.json == nil:
+		c.name, c.bytes = "", append(c.bytes[:0], fl.nameBytes...)
+		c.json = appendFieldJSON(c.json[:0], c.bytes)
+	}
+	return c.json
+}
+
 // appendHexSum writes an HMAC in lower-case hex, as hex.AppendEncode
-// does, two digits per store: every finding has one, so it is worth the
-// table.
+// does, eight bytes at a time.
 func appendHexSum(b []byte, sum *[sha256.Size]byte) []byte {
-	n := len(b)
-	b = append(b, make([]byte, 2*sha256.Size)...)
-	out := (*[2 * sha256.Size]byte)(b[n:])
-	for i, c := range sum {
-		binary.LittleEndian.PutUint16(out[2*i:], hexPairs[c])
+	for k := 0; k < sha256.Size; k += 16 {
+		b = appendHexWords(b, binary.LittleEndian.Uint64(sum[k:]), binary.LittleEndian.Uint64(sum[k+8:]))
 	}
 	return b
 }
 
-// appendHexID writes a SipHash-128 id as 32 hex digits, its first
-// half's bytes first, little-endian as SipHash writes them.
-func appendHexID(b []byte, id [2]uint64) []byte {
-	var sum [16]byte
-	binary.LittleEndian.PutUint64(sum[:8], id[0])
-	binary.LittleEndian.PutUint64(sum[8:], id[1])
+// appendHexWords writes two words' bytes, each little-endian as SipHash writes
+// its output, as 32 lower-case hex digits: a finding's id, or half an HMAC.
+func appendHexWords(b []byte, lo, hi uint64) []byte {
 	n := len(b)
 	b = append(b, make([]byte, 32)...)
-	out := (*[32]byte)(b[n:])
-	for i, c := range sum {
-		binary.LittleEndian.PutUint16(out[2*i:], hexPairs[c])
-	}
+	out := b[n : n+32]
+	hex16(out[:16], lo)
+	hex16(out[16:], hi)
 	return b
+}
+
+// hex16 writes the eight bytes of w, lowest first, as 16 hex digits,
+// all at once: each byte's two nibbles are spread into two bytes of a
+// word and turned into digits together, which is several times faster
+// than a table look-up per byte.
+func hex16(out []byte, w uint64) {
+	for half := 0; half < 2; half++ {
+		x := uint64(uint32(w >> (32 * half))) // four bytes, lowest first
+		// Byte i of x moves to bytes 2i (high nibble) and 2i+1 (low nibble).
+		x = (x | x<<16) & 0x0000ffff0000ffff
+		x = (x | x<<8) & 0x00ff00ff00ff00ff
+		x = (x>>4)&0x000f000f000f000f | (x&0x000f000f000f000f)<<8
+		// Nibbles to digits: '0'+n, plus 39 more for a-f.
+		x += 0x3030303030303030 + ((x+0x0606060606060606)>>4&0x0101010101010101)*39
+		binary.LittleEndian.PutUint64(out[8*half:], x)
+	}
 }
 
 // appendConfidence writes a confidence with up to two decimals, the
@@ -195,8 +247,20 @@ var jsonPlain = func() (t [256]bool) {
 	return t
 }()
 
+// appendStringBytes is appendString for bytes: a value that needs no
+// escaping (nearly every masked value) is copied as it is.
+func appendStringBytes(b, s []byte) []byte {
+	for _, c := range s {
+		if !jsonPlain[c] {
+			return appendString(b, s)
+		}
+	}
+	b = append(append(b, '"'), s...)
+	return append(b, '"')
+}
+
 // appendString writes s as a JSON string, replacing invalid UTF-8.
-func appendString(b []byte, s string) []byte {
+func appendString[T string | []byte](b []byte, s T) []byte {
 	const hexd = "0123456789abcdef"
 	b = append(b, '"')
 	for i := 0; i < len(s); {
@@ -222,7 +286,7 @@ func appendString(b []byte, s string) []byte {
 			i++
 			continue
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
+		r, size := utf8.DecodeRuneInString(string(s[i:min(i+utf8.UTFMax, len(s))])) // a few bytes, converted on the stack
 		if r == utf8.RuneError && size == 1 {
 			b = append(b, `\ufffd`...)
 		} else {
@@ -270,49 +334,68 @@ func (h *hasher) of(norm []byte) (out [sha256.Size]byte) {
 }
 
 // processor turns records into findings and person records. One per
-// worker: it is not safe for concurrent use.
+// worker: it is not safe for concurrent use. A finding costs no
+// allocation: its JSON line is written into the worker's buffer, masked
+// in place, and what the people resolver needs of it goes into the
+// worker's batch, its bytes into the batch's own buffer.
 type processor struct {
+	s        *Scanner
 	det      Detector
 	h        *hasher
 	reveal   bool
 	keepRaw  bool
-	version  int  // of the contract written
-	omitHMAC bool // findings without their HMAC (contract v2 only)
-	found    []Finding
+	version  int    // of the contract written
+	omitHMAC bool   // findings without their HMAC (contract v2 only)
 	buf      []byte // the findings' JSON, until flushed
-	escaped  escapeCache
-	// The findings' strings are cut from one slab, so a finding costs no
-	// allocation of its own; a full slab is left to the collector once
-	// nothing points into it.
-	slab    strings.Builder
-	scratch []byte
+	scratch  []byte
+	// The start of the JSON lines of the record's findings (its path and
+	// line), written at its first finding; seq counts records, and head
+	// is the record's when headSeq is seq. cols keeps the columns' names
+	// as JSON by their place in the record, col being the current one.
+	seq, headSeq uint64
+	head         []byte
+	cols         []columnJSON
+	col          int
 	// The record and field being searched, for onHit.
 	cur         *Record
 	curField    *Field
 	identifying bool
 	onHitFunc   func(Hit) // p.onHit, made once by newProcessor: a method value allocates
-	lastName    string    // the last name fieldName made
 	// The record's place, from its address and location columns: the
 	// street, town, state and postcode columns' values, then joined.
-	place      string
 	placeParts [4][]byte
 	placeText  []byte
-	// open says the last record in the batch may still grow (a
-	// multi-line event); held are its emails and national identifiers
-	// by startsPerson's slot.
+	// found is how many findings the record has; reopen says it
+	// continues the last record in the batch (a line of a multi-line
+	// event), which is reopened when the record adds to it.
+	found  int
+	reopen bool
+	// open says the last record in the batch may still grow; held are
+	// the values (by their place in the batch, plus one) of its emails
+	// and national identifiers, by startsPerson's slot.
 	open bool
-	held [7]string
+	held [7]int32
 	// Per worker, handed on by Scanner.flush.
 	counts   [numTypes]Count // by the type's index
 	findings int64
 	batch    *batch
 }
 
-// process finds the personal data in one record and returns its findings
-// (valid until the next call).
-func (p *processor) process(r *Record) []Finding {
-	p.found = p.found[:0]
-	p.place = ""
+// process finds the personal data in one record: its findings go into
+// the worker's output, and the record into the batch for the people
+// resolver.
+func (p *processor) process(r *Record) {
+	if !r.Continues {
+		// A new record: the one before can no longer grow, so the
+		// batch may be handed on.
+		p.open = false
+		clear(p.held[:])
+		if len(p.batch.ends) >= batchRecords || len(p.buf) >= outChunk {
+			p.s.flush(p, false)
+		}
+	}
+	p.found, p.reopen = 0, r.Continues && p.open
+	p.seq++
 	for k := range p.placeParts {
 		p.placeParts[k] = p.placeParts[k][:0]
 	}
@@ -328,12 +411,13 @@ func (p *processor) process(r *Record) []Finding {
 		if len(v) == 0 {
 			continue
 		}
+		p.col = k
 		if fl.named() {
 			// An address and the town, state, postcode and country
 			// columns beside it say where the person lives.
 			switch {
 			case place == placeCountry:
-				if c := countryColumn(string(v)); c != "" {
+				if c := countryColumn(v); c != "" {
 					country = c
 				}
 			case place != placeNone:
@@ -344,7 +428,8 @@ func (p *processor) process(r *Record) []Finding {
 		}
 		if wholeValue(hint) {
 			if plausible(hint, v) {
-				p.add(r, p.fieldName(fl), Hit{Type: hint, Value: v, Norm: []byte(Normalise(hint, string(v))), Confidence: 0.85})
+				p.det.norm = appendNormalise(p.det.norm[:0], hint, v)
+				p.add(r, fl, &Hit{Type: hint, Value: v, Norm: p.det.norm, Confidence: 0.85})
 				identifying = identifying || hint == PersonName
 			}
 			continue
@@ -353,7 +438,8 @@ func (p *processor) process(r *Record) []Finding {
 		p.det.Detect(v, hint, p.onHitFunc)
 		identifying = identifying || p.identifying
 	}
-	if len(p.found) > 0 {
+	place := ""
+	if p.found > 0 {
 		// The columns in the order addresses write them ("Melbourne,
 		// VIC, 3000"), whatever the order of the columns.
 		p.placeText = p.placeText[:0]
@@ -361,10 +447,10 @@ func (p *processor) process(r *Record) []Finding {
 			p.placeText = append(p.placeText, part...)
 		}
 		if len(p.placeText) > 0 {
-			p.place = placeOf(p.placeText)
+			place = placeOf(p.placeText)
 		}
-		if country != "" && (p.place == "" || p.place[:2] != country) {
-			p.place = country
+		if country != "" && (place == "" || place[:2] != country) {
+			place = country
 		}
 	}
 	// Medical terms in a record that identifies someone are health
@@ -376,76 +462,147 @@ func (p *processor) process(r *Record) []Finding {
 				continue // a classified column is not free text
 			}
 			if term := healthTerm(fl.Value); term != "" {
-				p.add(r, p.fieldName(fl), Hit{Type: Health, Value: []byte(term), Norm: []byte(term), Confidence: 0.6})
+				p.col = k
+				p.add(r, fl, &Hit{Type: Health, Value: []byte(term), Norm: []byte(term), Confidence: 0.6})
 				break
 			}
 		}
 	}
-	return p.found
+	if p.found == 0 {
+		return
+	}
+	b := p.begin()
+	if place != "" {
+		b.vs = append(b.vs, personValue{kind: -1, place: place, basis: basisAddress})
+	}
+	b.paths = append(b.paths, r.Path)
+	b.ends = append(b.ends, int32(len(b.vs)))
+	p.open = true
+}
+
+// begin returns the batch the record's values go into, reopening the
+// last record in it when this one continues it.
+func (p *processor) begin() *batch {
+	b := p.batch
+	if p.reopen {
+		b.paths, b.ends = b.paths[:len(b.paths)-1], b.ends[:len(b.ends)-1]
+		p.reopen = false
+	}
+	return b
 }
 
 // onHit records a value the detector found in the current field.
 func (p *processor) onHit(h Hit) {
-	p.add(p.cur, p.fieldName(p.curField), h)
+	p.add(p.cur, p.curField, &h)
 	p.identifying = true
 }
 
-func (p *processor) add(r *Record, field string, h Hit) {
+// Types whose normalised value the people resolver reads (to merge
+// records, or to name the person), and whose shown value it keeps.
+const (
+	resolverNorm = identifierTypes | 1<<iPersonName | 1<<iDateOfBirth
+	resolverShow = 1<<iEmail | 1<<iPhone | 1<<iStreetAddress | 1<<iPersonName
+)
+
+// add writes one finding: its JSON line, its count, and its value for
+// the people resolver.
+func (p *processor) add(r *Record, fl *Field, h *Hit) {
+	kind := h.Type.index()
 	switch {
-	case h.Type == DateOfBirth:
+	case kind == iDateOfBirth:
 		p.scratch = append(append(p.scratch[:0], h.Norm[:4]...), "-**-**"...) // the year alone says little
 	case ascii(h.Value):
 		p.scratch = appendMaskASCII(p.scratch[:0], h.Type, h.Value)
 	default:
 		p.scratch = append(p.scratch[:0], Mask(h.Type, string(h.Value))...)
 	}
-	f := Finding{Path: r.Path, Line: r.Line, Field: field, Type: h.Type, Masked: p.str(p.scratch),
-		Validated: h.Validated, Confidence: h.Confidence, Country: h.Country, Subdivision: h.Subdivision, norm: p.str(h.Norm)}
-	if p.version >= 2 {
-		f.ID = p.h.id(h.Norm)
-	}
-	if !p.omitHMAC {
-		f.HMAC = p.h.of(h.Norm)
-	}
-	if p.reveal || p.keepRaw {
-		raw := p.str(h.Value)
+	named := fl.named()
+	if p.s.out != nil {
+		if p.headSeq != p.seq {
+			p.head, p.headSeq = appendRecordJSON(p.head[:0], r.Path, r.Line), p.seq
+		}
+		l := findingLine{head: p.head, kind: kind, masked: p.scratch, validated: h.Validated, confidence: h.Confidence}
+		if named {
+			col := min(p.col, maxColumnsKept-1) // the columns past it share one
+			if col >= len(p.cols) {
+				p.cols = append(p.cols, make([]columnJSON, col+1-len(p.cols))...)
+			}
+			l.field = p.cols[col].of(fl)
+		}
+		var id [2]uint64
+		if p.version >= 2 {
+			id = p.h.id(h.Norm)
+			l.id = &id
+		}
+		var mac [sha256.Size]byte
+		if !p.omitHMAC {
+			mac = p.h.of(h.Norm)
+			l.hmac = &mac
+		}
 		if p.reveal {
-			f.Value = raw
+			l.value = h.Value
 		}
-		if p.keepRaw {
-			f.raw = raw
+		p.buf = append(l.appendTo(p.buf), '\n')
+	}
+	c := &p.counts[kind]
+	if h.Validated {
+		c.Validated++
+	} else {
+		c.Unvalidated++
+	}
+	p.findings++
+	p.found++
+
+	// The value for the people resolver.
+	b := p.begin()
+	v := personValue{kind: int8(kind), confidence: float32(h.Confidence), place: h.Country, prose: !named}
+	if h.Subdivision != "" {
+		v.place = h.Subdivision
+	}
+	if v.place != "" {
+		switch kind {
+		case iEmail:
+			v.basis = basisEmail
+		case iPhone:
+			v.basis = basisPhone
+		case iStreetAddress:
+			v.basis = basisAddress
+		default:
+			v.basis = basisIdentifier
 		}
 	}
-	p.found = append(p.found, f)
-}
-
-// fieldName is a field's name as a string, cut from the slab when the
-// reader gave it as bytes (the last one is reused).
-func (p *processor) fieldName(fl *Field) string {
-	if fl.Name != "" || len(fl.nameBytes) == 0 {
-		return fl.Name
+	if kind == iPersonName {
+		if fl.Name != "" {
+			v.part = namePartOf(fl.Name)
+		} else {
+			v.part = namePartOf(fl.nameBytes)
+		}
 	}
-	if string(fl.nameBytes) != p.lastName {
-		p.lastName = p.str(fl.nameBytes)
+	if resolverNorm&(1<<kind) != 0 {
+		v.norm = b.keep(h.Norm)
 	}
-	return p.lastName
-}
-
-// slabSize is the size of the slabs findings' strings are cut from.
-const slabSize = 64 << 10
-
-// str returns b as a string cut from the slab.
-func (p *processor) str(b []byte) string {
-	if len(b) > slabSize/4 {
-		return string(b)
+	if resolverShow&(1<<kind) != 0 {
+		if p.reveal || p.keepRaw {
+			v.show = b.keep(h.Value)
+		} else {
+			v.show = b.keep(p.scratch)
+		}
 	}
-	if p.slab.Cap()-p.slab.Len() < len(b) {
-		p.slab = strings.Builder{} // the old slab lives on while findings point into it
-		p.slab.Grow(slabSize)
+	// A row or an object is one person's, but free text can name several
+	// ("from aroha@... to ben@..."): there an email or a national
+	// identifier that differs from the one of its type already in the
+	// record (or event) starts another person's record, and the values
+	// after it go with it. A person has one IRD number but may have two
+	// phones or cards, so only emails and those identifiers do this.
+	if k := startsPerson(kind); k >= 0 {
+		if held := p.held[k]; held > 0 && !named && string(b.bytes(b.vs[held-1].norm)) != string(h.Norm) {
+			b.paths = append(b.paths, r.Path)
+			b.ends = append(b.ends, int32(len(b.vs)))
+			clear(p.held[:])
+		}
+		p.held[k] = int32(len(b.vs)) + 1
 	}
-	start := p.slab.Len()
-	p.slab.Write(b)
-	return p.slab.String()[start:]
+	b.vs = append(b.vs, v)
 }
 
 func trimSpace(b []byte) []byte {

@@ -39,10 +39,12 @@ type Options struct {
 	// Contract is the version of the output contract to write
 	// (docs/scan-contract.md): 2, the default, or 1.
 	Contract int
-	// OmitFindingHMAC leaves each finding's HMAC out (contract v2 only):
+	// FindingHMAC puts each finding's HMAC-SHA256 in the output, as
+	// version 1 of the contract always does. Version 2 leaves it out
+	// unless asked, since it is the largest part of the work per finding:
 	// findings keep their id, for joining them within the scan, and the
-	// people keep an HMAC per identifier, for matching them across scans.
-	OmitFindingHMAC bool
+	// people carry an HMAC per identifier, for matching them across scans.
+	FindingHMAC bool
 }
 
 // ContractVersion is the version of the output contract written unless
@@ -91,22 +93,24 @@ type Summary struct {
 
 // Scanner runs one scan. Use Scan.
 type Scanner struct {
-	opt     Options
-	version int // of the contract written
-	key     []byte
-	mu      sync.Mutex // guards sum and skipped
-	skipped map[Skipped]bool
-	outMu   sync.Mutex // guards out and werr
-	batches chan *batch
-	spare   chan *batch // batches the resolver is done with, for the workers to fill again
-	out     *bufio.Writer
-	sum     *Summary
-	res     *Resolver
-	files   atomic.Int64
-	bytes   atomic.Int64
-	total   int64
-	start   time.Time
-	werr    error
+	opt      Options
+	version  int  // of the contract written
+	omitHMAC bool // the findings go without their HMAC
+	key      []byte
+	mu       sync.Mutex // guards sum and skipped
+	skipped  map[Skipped]bool
+	outMu    sync.Mutex // guards out and werr
+	batches  chan *batch
+	spare    chan *batch  // batches the resolver is done with, for the workers to fill again
+	made     atomic.Int64 // batches made, at most cap(spare)
+	out      *bufio.Writer
+	sum      *Summary
+	res      *Resolver
+	files    atomic.Int64
+	bytes    atomic.Int64
+	total    int64
+	start    time.Time
+	werr     error
 	// OCR: Tesseract's path (or why there is none), prlimit's, and the
 	// images read and the time it took.
 	ocrOnce            sync.Once
@@ -171,10 +175,8 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 	default:
 		return nil, nil, fmt.Errorf("no scan contract version %d: there are versions 1 and 2", opt.Contract)
 	}
-	if s.version == 1 && opt.OmitFindingHMAC {
-		return nil, nil, errors.New("version 1 of the scan contract requires each finding's HMAC")
-	}
-	s.sum.ContractVersion, s.sum.FindingHMAC = s.version, !opt.OmitFindingHMAC
+	s.omitHMAC = s.version >= 2 && !opt.FindingHMAC
+	s.sum.ContractVersion, s.sum.FindingHMAC = s.version, !s.omitHMAC
 	if len(s.key) == 0 {
 		s.key = make([]byte, 32)
 		rand.Read(s.key)
@@ -219,7 +221,7 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 	// index grows past that as it must.
 	s.res = newResolver(int(min(s.total/128, 1<<20)))
 	s.res.version = s.version
-	if opt.OmitFindingHMAC {
+	if s.omitHMAC {
 		s.res.identifierKey = s.key // people keep an HMAC per identifier
 	}
 	if opt.Findings != nil {
@@ -233,23 +235,23 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 	// People are merged by one goroutine fed in batches, so the workers
 	// detect in parallel without waiting for each other.
 	s.batches = make(chan *batch, 2*workers)
-	s.spare = make(chan *batch, 3*workers)
+	// Every batch there can be: one per worker, those in the channel,
+	// and the resolver's.
+	s.spare = make(chan *batch, 3*workers+1)
+	s.made.Store(int64(workers)) // the workers' first batches
 	resolved := make(chan struct{})
 	go func() {
 		defer close(resolved)
 		for b := range s.batches {
-			start := 0
+			start := int32(0)
 			for k, end := range b.ends {
-				s.res.add(b.paths[k], b.fs[start:end])
+				s.res.add(b.paths[k], b.vs[start:end], b.text)
 				start = end
 			}
 			// The resolver keeps copies, so the batch can be filled again.
-			clear(b.fs)
-			b.fs, b.paths, b.ends = b.fs[:0], b.paths[:0], b.ends[:0]
-			select {
-			case s.spare <- b:
-			default:
-			}
+			clear(b.paths)
+			b.vs, b.paths, b.ends, b.text = b.vs[:0], b.paths[:0], b.ends[:0], b.text[:0]
+			s.spare <- b
 		}
 	}()
 	ch := make(chan job)
@@ -369,19 +371,32 @@ func (s *Scanner) scanFile(ctx context.Context, p *processor, j job) {
 }
 
 func (s *Scanner) newProcessor() *processor {
-	p := &processor{h: newHasher(s.key), reveal: s.opt.Reveal, keepRaw: s.opt.PeopleValues, batch: &batch{},
-		version: s.version, omitHMAC: s.opt.OmitFindingHMAC}
+	p := &processor{s: s, h: newHasher(s.key), reveal: s.opt.Reveal, keepRaw: s.opt.PeopleValues, batch: &batch{},
+		version: s.version, omitHMAC: s.omitHMAC}
 	p.onHitFunc = p.onHit
 	return p
 }
 
-// batch is records on their way to the people resolver: their findings
-// in one slab, each record ending at ends[k].
+// batch is records on their way to the people resolver: their values in
+// one slab, each record ending at ends[k], and the values' bytes in text.
+// Batches go round between the workers and the resolver, so once they
+// have grown, handing on records allocates nothing.
 type batch struct {
 	paths []string
-	ends  []int
-	fs    []personValue
+	ends  []int32
+	vs    []personValue
+	text  []byte
 }
+
+// keep copies b into the batch's text.
+func (b *batch) keep(v []byte) textRef {
+	s := textRef{off: uint32(len(b.text)), n: uint32(len(v))}
+	b.text = append(b.text, v...)
+	return s
+}
+
+// bytes is a value's bytes kept by keep.
+func (b *batch) bytes(s textRef) []byte { return b.text[s.off : s.off+s.n] }
 
 // Sizes at which a worker hands on its findings and its output.
 const (
@@ -389,85 +404,24 @@ const (
 	outChunk     = 256 << 10
 )
 
-// emit records one record's findings: into the worker's output buffer,
-// counts and batch for the people resolver.
-func (s *Scanner) emit(p *processor, r *Record, fs []Finding) {
-	if !r.Continues {
-		// A new record: the one before can no longer grow, so the
-		// batch may be handed on.
-		p.open = false
-		clear(p.held[:])
-		if len(p.batch.ends) >= batchRecords || len(p.buf) >= outChunk {
-			s.flush(p, false)
-		}
-	}
-	if len(fs) == 0 && p.place == "" {
-		return
-	}
-	if s.out != nil {
-		for i := range fs {
-			p.buf = fs[i].appendJSON(p.buf, &p.escaped, p.version)
-			p.buf = append(p.buf, '\n')
-		}
-	}
-	for i := range fs {
-		c := &p.counts[fs[i].Type.index()]
-		if fs[i].Validated {
-			c.Validated++
-		} else {
-			c.Unvalidated++
-		}
-	}
-	p.findings += int64(len(fs))
-	b := p.batch
-	if p.open {
-		// The record goes on the last one in the batch (a line of a
-		// multi-line event): that one is reopened.
-		b.paths, b.ends = b.paths[:len(b.paths)-1], b.ends[:len(b.ends)-1]
-	}
-	// A row or an object is one person's, but free text can name several
-	// ("from aroha@... to ben@..."): there an email or a national
-	// identifier that differs from the one of its type already in the
-	// record (or event) starts another person's record, and the values
-	// after it go with it. A person has one IRD number but may have two
-	// phones or cards, so only emails and those identifiers do this.
-	for i := range fs {
-		if k := startsPerson(fs[i].Type); k >= 0 {
-			if h := p.held[k]; h != "" && fs[i].norm != h && fs[i].Field == "" {
-				b.paths = append(b.paths, r.Path)
-				b.ends = append(b.ends, len(b.fs))
-				clear(p.held[:])
-			}
-			p.held[k] = fs[i].norm
-		}
-		b.fs = append(b.fs, valueOf(&fs[i]))
-	}
-	if p.place != "" {
-		b.fs = append(b.fs, personValue{place: p.place, basis: basisAddress})
-	}
-	b.paths = append(b.paths, r.Path)
-	b.ends = append(b.ends, len(b.fs))
-	p.open = true
-}
-
-// startsPerson is the slot of the types of which a person has one, so
-// that a second, different value in free text is someone else; -1 for
-// the others.
-func startsPerson(t Type) int {
-	switch t {
-	case Email:
+// startsPerson is the slot of the types (by index) of which a person has
+// one, so that a second, different value in free text is someone else;
+// -1 for the others.
+func startsPerson(kind int) int {
+	switch kind {
+	case iEmail:
 		return 0
-	case USSSN:
+	case iUSSSN:
 		return 1
-	case AUTFN:
+	case iAUTFN:
 		return 2
-	case NZIRD:
+	case iNZIRD:
 		return 3
-	case AUMedicare:
+	case iAUMedicare:
 		return 4
-	case NZNHI:
+	case iNZNHI:
 		return 5
-	case Passport:
+	case iPassport:
 		return 6
 	}
 	return -1
@@ -485,12 +439,22 @@ func (s *Scanner) flush(p *processor, last bool) {
 		p.buf = p.buf[:0]
 	}
 	if len(p.batch.ends) > 0 {
-		size := len(p.batch.fs) // read before the resolver owns it
 		s.batches <- p.batch
+		p.batch = nil
+	}
+	if p.batch == nil && !last {
+		// The resolver hands batches back once it is done with them;
+		// there are never more than the workers, the channel and the
+		// resolver hold, so a worker waits for one rather than make
+		// another when they are all in use.
 		select {
 		case p.batch = <-s.spare:
 		default:
-			p.batch = &batch{fs: make([]personValue, 0, size), paths: make([]string, 0, batchRecords), ends: make([]int, 0, batchRecords)}
+			if s.spare == nil || s.made.Add(1) <= int64(cap(s.spare)) {
+				p.batch = &batch{}
+			} else {
+				p.batch = <-s.spare
+			}
 		}
 	}
 	if last {

@@ -276,7 +276,7 @@ func (src *source) record(r *Record) {
 		src.sink(r)
 		return
 	}
-	src.s.emit(src.p, r, src.p.process(r))
+	src.p.process(r)
 }
 
 // text scans lines of plain text and logs. A line longer than the buffer

@@ -68,50 +68,73 @@ const (
 )
 
 // index is the type's position in Types, for bit sets; -1 if unknown.
+// It runs several times per finding, so it tells the types apart by
+// their length and a letter or two (a jump table, where a switch on the
+// whole strings compares one string after another) and checks the one
+// candidate whole.
 func (t Type) index() int {
-	switch t {
-	case Email:
-		return iEmail
-	case Phone:
-		return iPhone
-	case CreditCard:
-		return iCreditCard
-	case IBAN:
-		return iIBAN
-	case USSSN:
-		return iUSSSN
-	case AUTFN:
-		return iAUTFN
-	case AUMedicare:
-		return iAUMedicare
-	case AUABN:
-		return iAUABN
-	case NZIRD:
-		return iNZIRD
-	case NZNHI:
-		return iNZNHI
-	case Passport:
-		return iPassport
-	case DriverLicence:
-		return iDriverLicence
-	case DateOfBirth:
-		return iDateOfBirth
-	case PersonName:
-		return iPersonName
-	case StreetAddress:
-		return iStreetAddress
-	case IPAddress:
-		return iIPAddress
-	case Password:
-		return iPassword
-	case Health:
-		return iHealth
-	case NZBankAccount:
-		return iNZBankAccount
-	case AUBSBAccount:
-		return iAUBSBAccount
+	k := -1
+	switch len(t) {
+	case 4:
+		k = iIBAN
+	case 5:
+		switch t[0] {
+		case 'e':
+			k = iEmail
+		case 'p':
+			k = iPhone
+		}
+	case 6:
+		switch t[3] {
+		case 's':
+			k = iUSSSN
+		case 't':
+			k = iAUTFN
+		case 'a':
+			k = iAUABN
+		case 'i':
+			k = iNZIRD
+		case 'n':
+			k = iNZNHI
+		case 'l':
+			k = iHealth
+		}
+	case 8:
+		k = iPassword
+	case 10:
+		k = iIPAddress
+	case 11:
+		switch t[0] {
+		case 'c':
+			k = iCreditCard
+		case 'a':
+			k = iAUMedicare
+		case 'p':
+			k = iPersonName
+		}
+	case 13:
+		k = iDateOfBirth
+	case 14:
+		switch t[0] {
+		case 'd':
+			k = iDriverLicence
+		case 's':
+			k = iStreetAddress
+		case 'a':
+			k = iAUBSBAccount
+		}
+	case 15:
+		switch t[0] {
+		case 'p':
+			k = iPassport
+		case 'n':
+			k = iNZBankAccount
+		}
 	}
-	return -1
+	if k < 0 || Types[k] != t {
+		return -1
+	}
+	return k
 }
 
 // Normalise is the value the contract hashes: emails lower-cased; numeric
@@ -134,6 +157,61 @@ func Normalise(t Type, v string) string {
 		return digitsOnly(v)
 	}
 	return strings.Join(strings.Fields(v), " ")
+}
+
+// asciiSpace is the ASCII white space strings.Fields and TrimSpace
+// cut at.
+var asciiSpace = [256]bool{'\t': true, '\n': true, '\v': true, '\f': true, '\r': true, ' ': true}
+
+// appendNormalise appends Normalise(t, v) to dst, without allocating
+// when v is ASCII (nearly always).
+func appendNormalise(dst []byte, t Type, v []byte) []byte {
+	if !ascii(v) {
+		return append(dst, Normalise(t, string(v))...)
+	}
+	switch t {
+	case Email:
+		for len(v) > 0 && asciiSpace[v[0]] {
+			v = v[1:]
+		}
+		for len(v) > 0 && asciiSpace[v[len(v)-1]] {
+			v = v[:len(v)-1]
+		}
+		return appendLower(dst, v)
+	case CreditCard, USSSN, AUTFN, AUMedicare, AUABN, NZIRD, NZBankAccount, AUBSBAccount, Phone:
+		if t == Phone && len(v) > 0 && v[0] == '+' {
+			dst = append(dst, '+')
+		}
+		for _, c := range v {
+			if isDigit(c) {
+				dst = append(dst, c)
+			}
+		}
+		return dst
+	case IBAN, NZNHI:
+		for _, c := range v {
+			if !asciiSpace[c] {
+				if c >= 'a' && c <= 'z' {
+					c -= 'a' - 'A'
+				}
+				dst = append(dst, c)
+			}
+		}
+		return dst
+	}
+	start, space := len(dst), false
+	for _, c := range v {
+		if asciiSpace[c] {
+			space = true
+			continue
+		}
+		if space && len(dst) > start {
+			dst = append(dst, ' ')
+		}
+		space = false
+		dst = append(dst, c)
+	}
+	return dst
 }
 
 func digitsOnly(v string) string {
