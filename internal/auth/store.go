@@ -32,6 +32,10 @@ type Store interface {
 
 	CreateSession(ctx context.Context, tokenHash string, s Session) error
 	Session(ctx context.Context, tokenHash string, now time.Time) (Session, error)
+	// SessionUser returns a session that has not ended and its user, in
+	// one read (every page a browser asks for needs both); a
+	// fault.NotFound when the session is unknown or has ended.
+	SessionUser(ctx context.Context, tokenHash string, now time.Time) (User, Session, error)
 	DeleteSession(ctx context.Context, tokenHash string) error
 
 	CreateAPIToken(ctx context.Context, t APIToken, tokenHash string) (APIToken, error)

@@ -29,7 +29,12 @@ func (db *DB) loadObligations(ctx context.Context, q querier, incs []*incident.I
 		return nil
 	}
 	byID, ph, args := index(incs)
-	rows, err := q.QueryContext(ctx, `SELECT `+obligationCols+` FROM obligations WHERE incident_id IN (`+ph+`) ORDER BY incident_id, id`, args...)
+	query := `SELECT ` + obligationCols + ` FROM obligations WHERE incident_id IN (` + ph + `) ORDER BY incident_id, id`
+	if len(incs) == 1 {
+		// One incident's: a query that stays prepared.
+		query = `SELECT ` + obligationCols + ` FROM obligations WHERE incident_id = ? ORDER BY id`
+	}
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}

@@ -44,6 +44,8 @@ var suite = []struct {
 	{"WorkflowRecordsRoundTrip", testWorkflowRecordsRoundTrip},
 	{"SessionsAndThrottleAreShared", testSessionsAndThrottleAreShared},
 	{"ThrottleRules", testThrottleRules},
+	{"SessionsComeWithTheirUser", testSessionsComeWithTheirUser},
+	{"ListsReadWhatIsStored", testListsReadWhatIsStored},
 }
 
 // opener opens a fresh, migrated database of one engine, and more

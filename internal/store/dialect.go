@@ -23,16 +23,26 @@ type dialect struct {
 	// writeLock is run first in every write transaction, when the engine
 	// does not already let one writer in at a time.
 	writeLock string
+	// stringAgg is the aggregate that joins text with a separator.
+	stringAgg string
+	// incidentCols selects an incident (incidentColumns).
+	incidentCols string
 	// rebound caches queries rewritten for numbered placeholders.
 	rebound sync.Map
 }
 
 var (
-	sqliteDialect = &dialect{name: schema.SQLite, like: "LIKE"}
+	sqliteDialect = &dialect{name: schema.SQLite, like: "LIKE", stringAgg: "group_concat"}
 	// The lock's key is an arbitrary constant: "breachdesk writers".
-	postgresDialect = &dialect{name: schema.Postgres, numbered: true, like: "ILIKE",
+	postgresDialect = &dialect{name: schema.Postgres, numbered: true, like: "ILIKE", stringAgg: "string_agg",
 		writeLock: `SELECT pg_advisory_xact_lock(7261931602144711)`}
 )
+
+func init() {
+	for _, d := range []*dialect{sqliteDialect, postgresDialect} {
+		d.incidentCols = incidentColumns(d)
+	}
+}
 
 // bind rewrites q's ? placeholders as $1, $2, ... where the engine wants
 // numbered ones. A ? inside a quoted string or identifier is left alone.

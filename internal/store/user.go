@@ -172,6 +172,22 @@ func (db *DB) Session(ctx context.Context, tokenHash string, now time.Time) (aut
 	return s, notFound(err, "Your session has ended; please sign in again.")
 }
 
+// SessionUser returns a session that has not ended with its user.
+func (db *DB) SessionUser(ctx context.Context, tokenHash string, now time.Time) (auth.User, auth.Session, error) {
+	var u auth.User
+	var s auth.Session
+	var uCreated, exp string
+	err := db.sql.QueryRowContext(ctx, `SELECT u.id, u.email, u.name, u.role, u.response_team, u.team_role, u.disabled, u.password_hash, u.created_at,
+ s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ? AND s.expires_at > ?`, tokenHash, ts(now)).
+		Scan(&u.ID, &u.Email, &u.Name, &u.Role, &u.ResponseTeam, &u.TeamRole, &u.Disabled, &u.PasswordHash, &uCreated, &s.CSRF, &exp)
+	if err != nil {
+		return u, s, notFound(err, "Your session has ended; please sign in again.")
+	}
+	u.CreatedAt = parseTS(uCreated)
+	s.UserID, s.ExpiresAt = u.ID, parseTS(exp)
+	return u, s, nil
+}
+
 // DeleteSession signs a browser out.
 func (db *DB) DeleteSession(ctx context.Context, tokenHash string) error {
 	_, err := db.sql.ExecContext(ctx, `DELETE FROM sessions WHERE token_hash = ?`, tokenHash)
