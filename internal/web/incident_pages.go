@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -98,10 +99,23 @@ type listPage struct {
 	Total       int
 	Counted     bool
 	Next, First string
-	Owners      []auth.User
-	Statuses    []incident.Status
-	Kinds       []incident.Kind
-	Severities  []incident.Severity
+	// The filters' choices; Owners only for those who see every incident.
+	Owners, Statuses, Kinds, Severities []choice
+}
+
+// The list's filters by status, kind and severity.
+var statusChoices, kindChoices, severityChoices = choicesOf(incident.Statuses), choicesOf(incident.Kinds), choicesOf(incident.Severities)
+
+// choicesOf lists values with their labels.
+func choicesOf[T interface {
+	~string
+	Label() string
+}](vs []T) []choice {
+	out := make([]choice, len(vs))
+	for k, v := range vs {
+		out[k] = choice{string(v), v.Label()}
+	}
+	return out
 }
 
 func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
@@ -122,7 +136,7 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 	if more {
 		incs = incs[:pageSize]
 	}
-	d := listPage{Total: total, Counted: total != incident.Uncounted, Statuses: incident.Statuses, Kinds: incident.Kinds, Severities: incident.Severities}
+	d := listPage{Total: total, Counted: total != incident.Uncounted, Statuses: statusChoices, Kinds: kindChoices, Severities: severityChoices}
 	d.Rows = make([]listRow, len(incs))
 	for k, inc := range incs {
 		d.Rows[k] = s.newListRow(inc, o)
@@ -135,7 +149,7 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 		}
 		for _, x := range all {
 			if x.Can(auth.WorkIncident) {
-				d.Owners = append(d.Owners, x)
+				d.Owners = append(d.Owners, choice{itoa(x.ID), x.Name})
 			}
 		}
 	}
@@ -154,6 +168,71 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.renderForm(w, r, "list", "Incidents", d, q, nil)
+}
+
+// htmlText escapes text as html/template does in text and quoted
+// attributes.
+var htmlText = strings.NewReplacer("\x00", "\uFFFD", `"`, "&#34;", "'", "&#39;", "&", "&amp;", "+", "&#43;", "<", "&lt;", ">", "&gt;")
+
+// RowsHTML writes the list's rows. They are written here rather than by
+// the template: html/template makes a reflective call for each value it
+// escapes, which over fifty rows of a dozen values each was a third of
+// the page's time.
+func (d listPage) RowsHTML() template.HTML {
+	var b strings.Builder
+	b.Grow(len(d.Rows) * 700)
+	e := func(s string) { htmlText.WriteString(&b, s) }
+	for _, r := range d.Rows {
+		id := strconv.FormatInt(r.ID, 10)
+		b.WriteString(`<tr class="`)
+		if r.Overdue {
+			b.WriteString("overdue")
+		}
+		b.WriteString(`">` + "\n" + `<td><a href="/incidents/` + id + `">`)
+		e(r.Ref)
+		b.WriteString(`</a></td>` + "\n" + `<td><a href="/incidents/` + id + `">`)
+		e(r.Title)
+		b.WriteString(`</a>`)
+		if r.IsExercise {
+			b.WriteString(` <span class="tag exercise">exercise</span>`)
+		}
+		if r.Escalated {
+			b.WriteString(` <span class="tag">escalated</span>`)
+		}
+		b.WriteString(`</td>` + "\n" + `<td>`)
+		e(r.Kind)
+		b.WriteString(`</td>` + "\n" + `<td class="step-now">`)
+		e(r.Step)
+		b.WriteString(`</td>` + "\n" + `<td><span class="sev sev-`)
+		e(string(r.Severity))
+		b.WriteString(`">`)
+		e(r.SeverityLabel)
+		b.WriteString(`</span></td>` + "\n" + `<td>`)
+		if r.OwnerName != "" {
+			e(r.OwnerName)
+		} else {
+			b.WriteString("-")
+		}
+		b.WriteString(`</td>` + "\n" + `<td>`)
+		if c := r.Next; c != nil {
+			b.WriteString(`<div class="clock `)
+			e(c.Class)
+			b.WriteString(`">`)
+			e(c.Name)
+			b.WriteString(": ")
+			e(c.Due)
+			b.WriteString(`<br><small class="remaining">`)
+			e(c.Remaining)
+			b.WriteString(`</small></div>`)
+		} else {
+			b.WriteString("-")
+		}
+		if r.More != 0 {
+			b.WriteString(` <small>and ` + strconv.Itoa(r.More) + ` more</small>`)
+		}
+		b.WriteString("</td>\n</tr>\n")
+	}
+	return template.HTML(b.String())
 }
 
 // reportPage is the report form's lists.

@@ -48,12 +48,11 @@ func (s *Server) sessionUser(r *http.Request) (*auth.User, *auth.Session) {
 	if err != nil || c.Value == "" {
 		return nil, nil
 	}
-	sess, err := s.Store.Session(r.Context(), auth.HashToken(c.Value), s.Now())
-	if err != nil {
-		return nil, nil
-	}
-	u, err := s.Store.User(r.Context(), sess.UserID)
+	u, sess, err := s.Store.SessionUser(r.Context(), auth.HashToken(c.Value), s.Now())
 	if err != nil || u.Disabled {
+		if err != nil && fault.CodeOf(err) != fault.NotFound {
+			s.logIfInternal(r, err)
+		}
 		return nil, nil
 	}
 	return &u, &sess
