@@ -34,6 +34,40 @@ type ReviewedIncident struct {
 
 // Plan reads the response plan's status for anyone who may read it.
 func (a *App) Plan(ctx context.Context, u *auth.User) (PlanStatus, error) {
+	st, err := a.planReview(ctx, u)
+	if err != nil {
+		return st, err
+	}
+	var since time.Time
+	if approved := plan.Approved(st.Versions); approved != nil && approved.ApprovedAt != nil {
+		since = *approved.ApprovedAt
+	}
+	reviews, err := a.Store.ReviewedSince(ctx, since)
+	if err != nil {
+		return st, err
+	}
+	for _, rv := range reviews {
+		inc, err := a.Store.Incident(ctx, rv.IncidentID)
+		if err != nil {
+			return st, err
+		}
+		st.Reviews = append(st.Reviews, ReviewedIncident{Inc: inc, Review: rv})
+	}
+	return st, nil
+}
+
+// PlanReminder says why the plan is due for review or testing, or ""
+// when it is not: Plan's reminder without the lessons gathered for the
+// review, which the pages that show the reminder on every visit (the
+// work queue, the incident list) do not need.
+func (a *App) PlanReminder(ctx context.Context, u *auth.User) (string, error) {
+	st, err := a.planReview(ctx, u)
+	return st.Reminder, err
+}
+
+// planReview reads the plan's versions, how often it must be reviewed,
+// the exercises that tested it and whether it is due.
+func (a *App) planReview(ctx context.Context, u *auth.User) (PlanStatus, error) {
 	var st PlanStatus
 	if err := may(u, auth.ReportIncident); err != nil {
 		return st, err
@@ -65,21 +99,6 @@ func (a *App) Plan(ctx context.Context, u *auth.User) (PlanStatus, error) {
 	}
 	if due, why := plan.ReviewDue(st.Versions, st.ReviewMonths, tested, a.Now()); due {
 		st.Reminder = why
-	}
-	var since time.Time
-	if approved := plan.Approved(st.Versions); approved != nil && approved.ApprovedAt != nil {
-		since = *approved.ApprovedAt
-	}
-	reviews, err := a.Store.ReviewedSince(ctx, since)
-	if err != nil {
-		return st, err
-	}
-	for _, rv := range reviews {
-		inc, err := a.Store.Incident(ctx, rv.IncidentID)
-		if err != nil {
-			return st, err
-		}
-		st.Reviews = append(st.Reviews, ReviewedIncident{Inc: inc, Review: rv})
 	}
 	return st, nil
 }

@@ -104,8 +104,7 @@ func (s *Server) approvers(r *http.Request) ([]string, error) {
 
 // planReminder says why the plan needs review, or "" when it does not.
 func (s *Server) planReminder(r *http.Request) (string, error) {
-	st, err := s.Plan(r.Context(), currentUser(r))
-	return st.Reminder, err
+	return s.PlanReminder(r.Context(), currentUser(r))
 }
 
 func (s *Server) setReviewPeriod(w http.ResponseWriter, r *http.Request) {
