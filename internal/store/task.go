@@ -23,21 +23,8 @@ func scanTask(s scanner) (incident.Task, error) {
 
 // Tasks returns an incident's tasks in step and checklist order.
 func (db *DB) Tasks(ctx context.Context, incidentID int64) ([]incident.Task, error) {
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+taskCols+` FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id
+	return queryAll(ctx, db.sql, scanTask, `SELECT `+taskCols+` FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id
  WHERE t.incident_id = ? ORDER BY CASE t.step WHEN 'contain' THEN 0 WHEN 'assess' THEN 1 WHEN 'notify' THEN 2 ELSE 3 END, t.position, t.id`, incidentID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []incident.Task
-	for rows.Next() {
-		t, err := scanTask(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
 }
 
 // OpenTasks returns the assigned or due tasks of the incidents that are
@@ -47,20 +34,25 @@ func (db *DB) OpenTasks(ctx context.Context, incidentIDs []int64) ([]incident.Ta
 		return nil, nil
 	}
 	ph, args := joinIDs(incidentIDs)
-	rows, err := db.sql.QueryContext(ctx, `SELECT `+taskCols+` FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id
+	return queryAll(ctx, db.sql, scanTask, `SELECT `+taskCols+` FROM tasks t LEFT JOIN users u ON u.id = t.assignee_id
  WHERE t.incident_id IN (`+ph+`) AND t.done = FALSE AND t.not_applicable = '' AND (t.assignee_id IS NOT NULL OR t.due_at IS NOT NULL)
  ORDER BY CASE WHEN t.due_at IS NULL THEN 1 ELSE 0 END, t.due_at, t.id`, args...)
+}
+
+// queryAll runs a query and scans each row with scan.
+func queryAll[T any](ctx context.Context, q querier, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []incident.Task
+	var out []T
 	for rows.Next() {
-		t, err := scanTask(rows)
+		v, err := scan(rows)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, t)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }
