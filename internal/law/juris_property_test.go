@@ -113,8 +113,8 @@ func TestPropertyEveryObligationCitedAndAfterAwareness(t *testing.T) {
 		}
 	}
 	for _, p := range rules.Packs {
-		if p.Family != "" && p.LastChecked == "" {
-			t.Errorf("%s: no last_checked date", p.Regime)
+		if p.Family == "" || p.LastChecked == "" || p.Quality == "" {
+			t.Errorf("%s: every built-in pack says its family, when it was last checked and its sources' quality", p.Regime)
 		}
 	}
 }

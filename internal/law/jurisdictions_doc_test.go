@@ -16,16 +16,7 @@ var familyOrder = []string{"us_state", "us_federal", "canada", "europe", "apac",
 var familyNames = map[string]string{"us_state": "US states, DC and territories", "us_federal": "US federal", "canada": "Canada",
 	"europe": "Europe", "apac": "Asia-Pacific", "americas": "Latin America", "middle_east": "Middle East", "africa": "Africa"}
 
-// olderFamilies are the families of the five packs that predate the
-// family field.
-var olderFamilies = map[string]string{"eu_gdpr": "europe", "uk_gdpr": "europe", "au_ndb": "apac", "nz_privacy_act": "apac", "vic_pdp": "apac"}
-
-func familyOf(p *Pack) string {
-	if p.Family != "" {
-		return p.Family
-	}
-	return olderFamilies[p.Regime]
-}
+func familyOf(p *Pack) string { return p.Family }
 
 const (
 	docBegin = "<!-- BEGIN GENERATED from the packs: go test ./internal/law -run TestJurisdictionsDoc -update-docs -->"
