@@ -194,9 +194,7 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 	for _, p := range packs {
 		vic = vic || p.Regime == "vic_pdp"
 		for i := range p.Rules {
-			if rl := &p.Rules[i]; !f.Timeline.DiscoveredAt.Before(rl.effective) {
-				rules, owners = append(rules, rl), append(owners, p)
-			}
+			rules, owners = append(rules, &p.Rules[i]), append(owners, p)
 		}
 	}
 	base := read(f, vic, false)
@@ -220,6 +218,10 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 	flips := findFlips(f, fc, vic, base, rules, owners, res, dec, bases)
 	dues := map[string]*time.Time{}
 	for i, rl := range rules {
+		if c := rl.commencement(f); c != inForce {
+			dec[i], flips[i] = rl.notYetInForce(f, c, dec[i])
+			bases[i] = "likely"
+		}
 		ob := rl.obligation(owners[i], f, base, careful, dec[i], bases[i], flips[i], unknownRegimes, o, dues)
 		a.Obligations = append(a.Obligations, ob)
 		if ob.Due != nil {
@@ -307,6 +309,9 @@ type decided struct {
 	explain func() string
 	// suffix is said after the reason (what is unsettled).
 	suffix string
+	// before: the rule had not commenced for this breach, so how the law
+	// reads the harm is beside the point.
+	before bool
 }
 
 // lazy is a decision whose reason is written only if it is shown.
@@ -433,6 +438,12 @@ func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful reading, d dec
 	rd := base
 	if basis == "cautious" {
 		rd = careful
+	}
+	if d.before {
+		ob.Flips = append(ob.Flips, flips...)
+		ob.MissingFacts = append(ob.MissingFacts, d.missing...)
+		rl.deadline(&ob, f, o, dues)
+		return ob
 	}
 	if rl.Test != "" && basis != "undetermined" {
 		ob.Reasons = append(ob.Reasons, explain(rl.Test, rd))
@@ -597,7 +608,9 @@ var channelPhrase = map[string]string{
 	harm.Availability: "the information being unavailable",
 }
 
-// clock is when an obligation's period starts, and why.
+// clock is when an obligation's period starts, and why. A breach the
+// organisation knew of before the law commenced, and that went on after,
+// is subject to the law from its commencement: the clock starts then.
 func (rl *Rule) clock(f *facts.Facts) (time.Time, string) {
 	start, why := f.Timeline.DiscoveredAt.UTC(), ""
 	if t := f.Timeline.OughtToHaveKnownAt; t != nil && t.Before(start) {
@@ -606,7 +619,66 @@ func (rl *Rule) clock(f *facts.Facts) (time.Time, string) {
 	if t := f.Timeline.FirstAlertAt; rl.Deadline.From == "suspicion" && t != nil && t.Before(start) {
 		start, why = t.UTC(), " It runs from the first sign of trouble (timeline.first_alert_at), when there were grounds to suspect a breach."
 	}
+	if start.Before(rl.effective) {
+		start, why = rl.effective, fmt.Sprintf(" It runs from %s, when this law commenced: the breach was known before and went on after, so it is subject to the law from then.", rl.effective.Format("2 January 2006"))
+	}
 	return start, why
+}
+
+// commenced says how a breach stands to a rule's commencement.
+type commenced int
+
+const (
+	inForce      commenced = iota // known of on or after commencement, or went on after it
+	endedBefore                   // known of, and over, before commencement
+	notKnownLast                  // known of before commencement; whether it went on after is not known
+)
+
+// commencement reads the timeline against the rule's effective date. A
+// breach is subject to a law it was found under, and to one that
+// commenced while it went on (timeline.ongoing, or contained or ended
+// after commencement): it is subject to it from then.
+func (rl *Rule) commencement(f *facts.Facts) commenced {
+	t := f.Timeline
+	if !t.DiscoveredAt.Before(rl.effective) || isTrue(t.Ongoing) {
+		return inForce
+	}
+	ended, known := time.Time{}, false
+	for _, e := range []*time.Time{t.ContainedAt, t.OccurredUntil} {
+		if e != nil {
+			if !e.Before(rl.effective) {
+				return inForce
+			}
+			if e.After(ended) {
+				ended, known = *e, true
+			}
+		}
+	}
+	if known {
+		return endedBefore
+	}
+	return notKnownLast
+}
+
+// notYetInForce is the decision of a rule that commenced after the
+// breach was over, or, when the facts do not say it went on after, its
+// decision with the breach's continuing as the fact that would flip it.
+// An applicable regime always answers for every audience it has.
+func (rl *Rule) notYetInForce(f *facts.Facts, c commenced, d decided) (decided, []Flip) {
+	since := rl.effective.Format("2 January 2006")
+	found := f.Timeline.DiscoveredAt.UTC().Format("2 January 2006")
+	out := decided{decision: "not_required", before: true}
+	if c == endedBefore {
+		out.reason = fmt.Sprintf("Not in force for this breach: this duty (%s) commenced on %s, and the breach was found on %s and over before then (timeline.contained_at, timeline.occurred_until). A law does not reach back to a breach that ended before it commenced.", rl.Citation, since, found)
+		return out, nil
+	}
+	out.reason = fmt.Sprintf("Not in force for this breach as far as is known: this duty (%s) commenced on %s, after the breach was found (%s), and nothing says the breach went on after that. If it did (timeline.ongoing: true, or a later timeline.contained_at), it is subject to this law from %s.", rl.Citation, since, found, since)
+	out.missing = []string{"timeline.ongoing"}
+	var flips []Flip
+	if d.decision == "required" || d.decision == "recommended" {
+		flips = []Flip{{Fact: "timeline.ongoing", If: "the breach went on after " + since, Set: "timeline.ongoing: true", Decision: d.decision}}
+	}
+	return out, flips
 }
 
 // deadline fills due, target and overdue. Periods run from awareness (or

@@ -1,6 +1,7 @@
 package law
 
 import (
+	"math/rand"
 	"reflect"
 	"strings"
 	"testing"
@@ -221,10 +222,85 @@ func TestApplicability(t *testing.T) {
 	if len(a.Regimes) != shown || shown < 5 || !contains(a.Obligations[0].MissingFacts, "organisation.subject_to") {
 		t.Fatalf("nothing known about the laws: %+v", a.Regimes)
 	}
-	old := parse(t, "organisation: {subject_to: [nz_privacy_act]}\n")
-	old.Timeline.DiscoveredAt = time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)
-	if a := r.Assess(old, Options{At: aware}); len(a.Obligations) != 0 {
-		t.Fatalf("the 2020 Act does not apply to a 2019 breach: %+v", a.Obligations)
+}
+
+// A law that commenced after a breach was over imposes nothing on it, and
+// says so for every audience; one that commenced while the breach went on
+// applies from its commencement, with its clock starting then.
+func TestCommencementDuringABreach(t *testing.T) {
+	r := mustRules(t)
+	doc := "organisation: {subject_to: [eu_gdpr]}\ncause: theft_or_loss\nmethod: lost_paper\ndata: {categories: [name, government_id]}\npeople: {count: 400}\n"
+	start := time.Date(2018, 5, 25, 0, 0, 0, 0, time.UTC)
+	yes := true
+	before, after := time.Date(2016, 3, 1, 0, 0, 0, 0, time.UTC), time.Date(2018, 7, 1, 0, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name     string
+		timeline facts.Timeline
+		want     string // the decision for the authority
+		flip     bool
+	}{
+		{"over before", facts.Timeline{ContainedAt: &before}, "not_required", false},
+		{"not known whether it went on", facts.Timeline{}, "not_required", true},
+		{"ongoing", facts.Timeline{Ongoing: &yes}, "required", false},
+		{"contained after", facts.Timeline{ContainedAt: &after}, "required", false},
+	} {
+		f := parse(t, doc)
+		f.Timeline = tc.timeline
+		f.Timeline.DiscoveredAt = time.Date(2016, 2, 1, 0, 0, 0, 0, time.UTC)
+		a := r.Assess(f, Options{At: aware})
+		if len(a.Obligations) != len(r.Pack("eu_gdpr").Rules) {
+			t.Fatalf("%s: %d obligations, want one per audience of the regime", tc.name, len(a.Obligations))
+		}
+		for _, o := range a.Obligations {
+			if o.Decision == "undetermined" || len(o.Reasons) == 0 {
+				t.Fatalf("%s: %s: %s %v", tc.name, o.Rule, o.Decision, o.Reasons)
+			}
+			if o.Rule != "eu.authority" {
+				continue
+			}
+			if o.Decision != tc.want {
+				t.Errorf("%s: authority %s, want %s: %v", tc.name, o.Decision, tc.want, o.Reasons)
+			}
+			if hasFlip := len(o.Flips) > 0 && o.Flips[0].Fact == "timeline.ongoing"; hasFlip != tc.flip {
+				t.Errorf("%s: flips %+v", tc.name, o.Flips)
+			}
+			if tc.want == "required" && (o.Due == nil || !o.Due.Equal(start.Add(72*time.Hour)) || !strings.Contains(o.DueRule, "commenced")) {
+				t.Errorf("%s: due %v (%s), want 72 hours from commencement", tc.name, o.Due, o.DueRule)
+			}
+		}
+	}
+}
+
+// Whatever the dates, every applicable regime answers for every audience
+// it has.
+func TestPropertyEveryRegimeAnswersWhateverTheDates(t *testing.T) {
+	rules := mustRules(t)
+	r := rand.New(rand.NewSource(9))
+	for i := 0; i < 500; i++ {
+		f := randomFacts(r)
+		f.Timeline.DiscoveredAt = time.Date(2012+r.Intn(15), time.Month(1+r.Intn(12)), 1+r.Intn(28), 0, 0, 0, 0, time.UTC)
+		f.Timeline.OughtToHaveKnownAt, f.Timeline.FirstAlertAt = nil, nil
+		switch r.Intn(3) {
+		case 0:
+			yes := true
+			f.Timeline.Ongoing = &yes
+		case 1:
+			c := f.Timeline.DiscoveredAt.AddDate(0, r.Intn(30), 0)
+			f.Timeline.ContainedAt = &c
+		}
+		a := rules.Assess(f, Options{At: aware})
+		want := 0
+		for _, ap := range a.Regimes {
+			want += len(rules.Pack(ap.Regime).Rules)
+		}
+		if len(a.Obligations) != want {
+			t.Fatalf("case %d (found %s): %d obligations for %d audiences of %d regimes", i, f.Timeline.DiscoveredAt.Format("2006-01-02"), len(a.Obligations), want, len(a.Regimes))
+		}
+		for _, o := range a.Obligations {
+			if o.Decision == "undetermined" || len(o.Reasons) == 0 {
+				t.Fatalf("case %d: %s %s: %v", i, o.Rule, o.Decision, o.Reasons)
+			}
+		}
 	}
 }
 
