@@ -126,6 +126,20 @@ func TestRelationshipWords(t *testing.T) {
 		"a journalist":                                hPublic,
 		"the wrong customer":                          hStranger,
 		"everyone on the kindergarten's message list": hUnknown,
+		// Former staff are not colleagues: access after leaving, or on
+		// purpose, is someone who means harm.
+		"former youth worker":                     hMalicious,
+		"an ex-employee":                          hMalicious,
+		"former contractor of the agency":         hMalicious,
+		"a staff member who had left the service": hMalicious,
+		"a nurse who looked deliberately":         hMalicious,
+		"a former client":                         hStranger,
+		"her former partner":                      hPerpetrator,
+		// Negations turn the word around.
+		"a member of the public, not malicious":   hStranger,
+		"not a colleague: a member of the public": hStranger,
+		"a non-malicious stranger":                hStranger,
+		"alleged fraudster":                       hMalicious,
 	} {
 		got, _ := readRelationship(text)
 		if got != want {

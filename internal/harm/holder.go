@@ -75,14 +75,36 @@ var relationKeywords = []struct {
 }{
 	{hPerpetrator, []string{"perpetrator", "abuser", "abusive", "violent", "offender", "stalker", "ex-partner", "ex partner", "former partner", "estranged", "protection order", "restraining order"}},
 	{hThief, []string{"thief", "burglar", "broke into", "break-in", "stole"}},
-	{hMalicious, []string{"hacker", "attacker", "criminal", "fraudster", "scammer", "malicious", "ransomware", "extort"}},
+	{hMalicious, []string{"hacker", "attacker", "criminal", "fraudster", "scammer", "malicious", "ransomware", "extort", "disgruntled", "rogue", "snoop", "snooping", "identity thief"}},
 	{hFamily, []string{"spouse", "husband", "wife", "family", "relative", "sibling", "their partner", "his partner", "her partner", "neighbour", "neighbor", "birth parent", "employer", "landlord"}},
 	{hTrusted, []string{"doctor", "lawyer", "solicitor", "accountant", "gp", "clinician", "counsellor", "professional", "contractor", "supplier", "processor", "service provider", "vendor", "under contract", "agreement"}},
-	{hColleague, []string{"colleague", "staff", "employee", "team", "coworker", "co-worker", "internal", "in-house"}},
+	{hColleague, staffWords},
 	{hOrganisation, []string{"agency", "department", "organisation", "organization", "company", "council", "insurer", "bank", "business", "ministry", "school", "hospital"}},
 	{hPublic, []string{"published", "public website", "internet", "online", "anyone", "media", "journalist", "newspaper", "press"}},
 	{hStranger, []string{"stranger", "member of the public", "wrong person", "wrong address", "customer", "client", "student", "patient", "another"}},
 }
+
+// staffWords name someone who works, or worked, for the organisation.
+var staffWords = []string{"colleague", "staff", "employee", "team", "coworker", "co-worker", "internal", "in-house"}
+
+// formerStaffWords name someone who worked for the organisation, in the
+// words used with "former".
+var formerStaffWords = []string{"colleague", "staff", "employee", "coworker", "co-worker", "worker", "volunteer", "officer", "nurse", "teacher",
+	"contractor", "caseworker", "clinician", "manager", "consultant", "agent", "intern", "carer", "director", "administrator", "clerk"}
+
+// formerWords say that someone no longer works for the organisation, or
+// looked on purpose: someone who reaches the information after leaving,
+// or with intent, is not a colleague bound by their duties but someone
+// who means harm (OVIC: a former employee's access is at least likely to
+// harm; the NZ Commissioner: a former employee using customers'
+// information).
+var formerWords = []string{"former", "formerly", "ex", "previous", "previously", "one-time", "departed", "dismissed", "sacked", "fired", "resigned",
+	"had left", "has left", "after leaving", "since leaving", "after they left", "after she left", "after he left", "no longer",
+	"deliberately", "intentionally", "on purpose", "with intent"}
+
+// negations, just before a word, turn it around ("not malicious", "no
+// relation", "not a colleague").
+var negations = []string{"not", "no", "never", "nor", "without", "non"}
 
 // manyKeywords say the recipients were many.
 var manyKeywords = []string{"everyone", "all", "group", "list", "mailing", "recipients", "members", "parents", "students", "customers", "clients",
@@ -108,16 +130,74 @@ func containsWord(text, w string) bool {
 func isLetter(b byte) bool { return b >= 'a' && b <= 'z' }
 
 // readRelationship reads recipient.relationship words into a holder.
+// Words negated just before them ("not malicious", "not a colleague")
+// do not count; someone who worked for the organisation and had left, or
+// looked on purpose, is not a colleague but someone who means harm.
 func readRelationship(text string) (holder, bool) {
 	t := strings.ToLower(text)
+	former := false
 	for _, k := range relationKeywords {
+		if k.h != hPerpetrator && !former {
+			former = true
+			if anyWord(t, formerWords) && anyWord(t, formerStaffWords) {
+				return hMalicious, true
+			}
+		}
 		for _, w := range k.words {
-			if containsWord(t, w) {
+			if affirmed(t, w) {
 				return k.h, true
 			}
 		}
 	}
 	return hUnknown, false
+}
+
+func anyWord(t string, ws []string) bool {
+	for _, w := range ws {
+		if affirmed(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// affirmed says whether the word occurs in the text as a word (a plural
+// counts), other than negated: "not", "no", "never", "without" within
+// the two words before it, or "non-" joined to it.
+func affirmed(t, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(t[i:], w)
+		if j < 0 {
+			return false
+		}
+		j += i
+		i = j + 1
+		end := j + len(w)
+		if (j > 0 && isLetter(t[j-1])) || (end < len(t) && isLetter(t[end]) && t[end] != 's') {
+			continue
+		}
+		if !negated(t[:j]) {
+			return true
+		}
+	}
+}
+
+// negated says whether the text before a word ends with a negation,
+// alone or before an article ("not", "not a", "no", "non-").
+func negated(before string) bool {
+	f := strings.FieldsFunc(before, func(r rune) bool { return r == ' ' || r == ',' || r == ';' || r == '(' || r == '-' })
+	if n := len(f); n > 1 && (f[n-1] == "a" || f[n-1] == "an" || f[n-1] == "the" || f[n-1] == "any") {
+		f = f[:n-1]
+	}
+	if len(f) == 0 {
+		return false
+	}
+	for _, n := range negations {
+		if f[len(f)-1] == n {
+			return true
+		}
+	}
+	return false
 }
 
 // manyRecipients says whether recipient.relationship speaks of many.

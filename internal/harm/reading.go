@@ -329,6 +329,9 @@ func Resolve(f *facts.Facts) (*facts.Facts, []Assumption) {
 func holderWhy(f *facts.Facts, h holder, from string, n int64) string {
 	switch from {
 	case "recipient.relationship":
+		if h == hMalicious && anyWord(strings.ToLower(f.Recipient.Relationship), formerWords) {
+			return fmt.Sprintf("read from recipient.relationship (%q): someone who worked for the organisation and reached the information after leaving, or on purpose, is not a colleague bound by their duties but someone who means harm", f.Recipient.Relationship)
+		}
 		return fmt.Sprintf("read from recipient.relationship (%q)", f.Recipient.Relationship)
 	case "recipient.kind":
 		if h == hStranger {

@@ -236,7 +236,7 @@ func newEnv(f *facts.Facts, h harm.Assessment) Env {
 	case "lost_paper", "stolen_paper", "misdirected_mail", "improper_disposal":
 		e.Paper = true
 	}
-	if r := f.Recipient; r != nil && (r.Kind == "employee" || r.Relation == "colleague") {
+	if r := f.Recipient; r != nil && (r.Kind == "employee" || r.Relation == "colleague") && !h.Hostile {
 		e.GoodFaithInsider = (f.Cause == "human_error" || f.Cause == "system_fault") && f.Method != "unauthorised_staff_access" && f.Method != "former_staff_access"
 	}
 	e.PasswordsProtected = f.Protection != nil && f.Protection.PasswordsHashed == "strong_salted"
