@@ -44,7 +44,7 @@ func lawAssumptions(f, g *facts.Facts, vic bool) []harm.Assumption {
 					h.Effects = &e
 				})}})
 	}
-	if en := notifyingEntity(f); en != nil && !isTrue(en.Notified) {
+	if en := notifyingEntity(f); en != nil && !hasNotified(en) {
 		name := entityWords(en)
 		as = append(as, harm.Assumption{Fact: "entities[].notified", Assumed: name + " has agreed to notify but has not confirmed it has",
 			Why: "an agreement to notify is not a notification",

@@ -332,15 +332,41 @@ func (d decided) text() string {
 }
 
 func (rl *Rule) decide(env Env) decided {
+	d := decided{decision: "undetermined", reason: "No clause of the rule applies."}
 	if rl.fn != nil {
-		return rl.fn(env)
-	}
-	for k := range rl.When {
-		if c := &rl.When[k]; c.holds(&env) {
-			return decided{decision: c.Decision, reason: c.Reason, missing: c.Missing}
+		d = rl.fn(env)
+	} else {
+		for k := range rl.When {
+			if c := &rl.When[k]; c.holds(&env) {
+				d = decided{decision: c.Decision, reason: c.Reason, missing: c.Missing}
+				break
+			}
 		}
 	}
-	return decided{decision: "undetermined", reason: "No clause of the rule applies."}
+	return rl.byOtherEntity(env, d)
+}
+
+// byOtherEntity applies one model to every regime when another entity
+// holding the same information (a provider whose system was breached, a
+// joint controller, a shared service) has given the notification this
+// rule asks for: the organisation's own is satisfied by it, as s 26WM
+// (Cth) says, art 26 GDPR allows and the NZ Commissioner accepts, so the
+// duty is not a fresh one. Until that entity confirms it has, the duty
+// stays the organisation's, open and waiting for the confirmation (the
+// obligation says so).
+func (rl *Rule) byOtherEntity(env Env, d decided) decided {
+	if !env.OtherEntityNotified || (d.decision != "required" && d.decision != "recommended") {
+		return d
+	}
+	switch rl.Audience {
+	case "regulator", "individuals", "public":
+	default:
+		return d
+	}
+	who := map[string]string{"regulator": "the regulator", "individuals": "the affected people", "public": "the public"}[rl.Audience]
+	return lazy("not_required", nil, func() string {
+		return fmt.Sprintf("Already notified by %s: it has told %s of this breach for the organisations that hold the information (entities[]), and one notification for all satisfies this duty (Privacy Act 1988 (Cth) s 26WM; GDPR art 26; the NZ Commissioner accepts a provider's notification for its client agencies). Without it this would be %s. Keep its reference (entities[].reference) and check its notice names you and covers your people.", env.OtherEntity, who, words(d.decision))
+	})
 }
 
 // decideOn decides a rule on the most likely reading of the facts, or on
@@ -468,14 +494,17 @@ func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful reading, d dec
 			ob.Reasons = append(ob.Reasons, rl.Cautious+" Taken with caution: "+strings.Join(took, "; ")+".")
 		}
 	}
-	if en := notifyingEntity(f); en != nil && rl.Audience != "record" {
+	if en := notifyingEntity(f); en != nil && rl.Audience != "record" && rl.Audience != "organisations" {
 		name := entityWords(en)
 		switch {
-		case isTrue(en.Notified) && en.Reference == "":
-			ob.Reasons = append(ob.Reasons, fmt.Sprintf("%s has confirmed it notified; record its reference (entities[].reference) so the notification can be shown.", name))
-		case !isTrue(en.Notified) && ob.Decision != "not_required":
+		case hasNotified(en) && en.Reference == "":
+			ob.WaitingFor = fmt.Sprintf("The reference of %s's notification (entities[].reference), to show this duty was met.", name)
+			ob.Reasons = append(ob.Reasons, fmt.Sprintf("%s has notified; record its reference (entities[].reference) so the notification can be shown.", name))
+		case hasNotified(en):
+			ob.Reasons = append(ob.Reasons, fmt.Sprintf("%s notified with reference %s.", name, en.Reference))
+		case ob.Decision != "not_required":
 			ob.WaitingFor = fmt.Sprintf("Confirmation that %s has notified, with its reference (entities[].notified, entities[].reference).", name)
-			ob.Reasons = append(ob.Reasons, fmt.Sprintf("%s has agreed to notify. Until it confirms it has, with its reference, this stays open and yours: if nobody notifies, every organisation holding the information is in breach.", name))
+			ob.Reasons = append(ob.Reasons, fmt.Sprintf("%s has agreed to notify for the organisations that hold the information: your own notification will be satisfied by its once it confirms it has, with its reference. Until then this stays open and yours: if nobody notifies, every organisation holding the information is in breach (s 26WM (Cth) says so; the same holds everywhere).", name))
 		}
 	}
 	seen := map[string]bool{}

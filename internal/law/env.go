@@ -65,8 +65,11 @@ type Env struct {
 	// OtherEntityNotifies: another entity holding the information agreed
 	// to notify, and has not yet confirmed it did.
 	OtherEntityNotifies bool
-	// OtherEntityNotified: another entity confirmed it notified.
+	// OtherEntityNotified: another entity confirmed it notified (or its
+	// relationship says, in words, that it has).
 	OtherEntityNotified bool
+	// OtherEntity names the entity that notified or agreed to.
+	OtherEntity string
 	// VicPublicSector: Part 4 of the PDP Act 2014 (Vic) applies.
 	VicPublicSector bool
 	// BIL is the VPDSS business impact level, 0 when not known.
@@ -249,7 +252,8 @@ func newEnv(f *facts.Facts, h harm.Assessment) Env {
 	e.TFN = e.Has("tax_file_number")
 	e.Sensitive = e.HasAny(sensitiveCategories...) || (f.Data != nil && isTrue(f.Data.Sensitive))
 	if en := notifyingEntity(f); en != nil {
-		if isTrue(en.Notified) {
+		e.OtherEntity = entityWords(en)
+		if hasNotified(en) {
 			e.OtherEntityNotified = true
 		} else {
 			e.OtherEntityNotifies = true
@@ -367,7 +371,7 @@ func notifyingEntity(f *facts.Facts) *facts.Entity {
 	var agreed *facts.Entity
 	for i := range f.Entities {
 		en := &f.Entities[i]
-		if isTrue(en.Notified) {
+		if hasNotified(en) {
 			return en
 		}
 		if isTrue(en.Notifies) && agreed == nil {
@@ -375,6 +379,41 @@ func notifyingEntity(f *facts.Facts) *facts.Entity {
 		}
 	}
 	return agreed
+}
+
+// hasNotified says whether another entity has given the notifications:
+// entities[].notified, or, in a version 1 document that has only
+// notifies, its relationship saying so in words ("notified the
+// Commissioner for its client practices"), not as a plan ("will
+// notify", "agreed to notify", "has not yet notified").
+func hasNotified(en *facts.Entity) bool {
+	if en.Notified != nil {
+		return *en.Notified
+	}
+	if !isTrue(en.Notifies) {
+		return false
+	}
+	t := strings.ToLower(en.Relationship)
+	done := false
+	for _, w := range []string{"notified", "has reported", "have reported", "reported the breach", "reported it"} {
+		if i := strings.Index(t, w); i >= 0 && !planned(t[:i]) {
+			done = true
+		}
+	}
+	return done
+}
+
+// planned says whether words before a verb make it a plan or a
+// negation rather than something done.
+func planned(before string) bool {
+	f := strings.Fields(before)
+	for k := len(f) - 1; k >= 0 && k >= len(f)-3; k-- {
+		switch strings.Trim(f[k], ",.;:()") {
+		case "will", "would", "to", "not", "yet", "be", "being", "shall", "intends", "plans", "agreed", "never", "no":
+			return true
+		}
+	}
+	return false
 }
 
 func entityWords(en *facts.Entity) string {
@@ -396,6 +435,7 @@ type envKey struct {
 	Vulnerable, Danger, LawEnforcementDelay, WouldCauseMoreHarm                            bool
 	OtherDelay                                                                             string
 	ContactDetails, AlreadyAware, Processor, TFN, OtherEntityNotifies, OtherEntityNotified bool
+	OtherEntity                                                                            string
 	VicPublicSector                                                                        bool
 	BIL                                                                                    int
 	People                                                                                 int64
@@ -431,7 +471,7 @@ func (e Env) key() envKey {
 	return envKey{e.Level, e.Likelihood, e.Severity, e.RiskToRights, e.HighRisk, e.SeriousHarm, e.LikelySeriousHarm, e.ForeseeableRisk,
 		e.Unintelligible, e.Contained, e.RemediationPrevents, e.Nothing, e.Loss, e.Malicious, e.Vulnerable, e.Danger, e.LawEnforcementDelay,
 		e.WouldCauseMoreHarm, e.OtherDelay, e.ContactDetails, e.AlreadyAware, e.Processor, e.TFN, e.OtherEntityNotifies, e.OtherEntityNotified,
-		e.VicPublicSector, e.BIL, e.People, e.PeopleKnown, strings.Join(e.Categories, ","), e.Acquired, e.GoodFaithInsider, e.NotAcquired,
+		e.OtherEntity, e.VicPublicSector, e.BIL, e.People, e.PeopleKnown, strings.Join(e.Categories, ","), e.Acquired, e.GoodFaithInsider, e.NotAcquired,
 		e.Accessed, e.Paper, e.PasswordsProtected, e.Inadvertent, e.Sensitive, e.SignificantRisk, strings.Join(e.Groups, ","), strings.Join(e.SubjectTo, ","), reflect.ValueOf(e.Places).UnsafePointer(), e.Residents, e.ResidentsMax}
 }
 

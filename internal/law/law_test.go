@@ -366,3 +366,46 @@ func TestEnvKeyCoversEnv(t *testing.T) {
 		t.Fatalf("Env has %d fields, envKey %d", a, b)
 	}
 }
+
+// Another entity that has notified satisfies every regime's duty to tell
+// the regulator and the people; one that has only agreed to leaves it
+// open, waiting for its confirmation. Version 1 documents say "has
+// notified" in words.
+func TestAnotherEntityNotifiesInEveryRegime(t *testing.T) {
+	r := mustRules(t)
+	doc := "organisation: {subject_to: [nz_privacy_act, au_ndb, eu_gdpr, us_ca, sg_pdpa]}\ncause: malicious_external\nmethod: hacking\n" +
+		"data: {categories: [name, health, government_id]}\npeople: {count: 3000, by_jurisdiction: {NZ: 2000, AU: 500, FR: 400, US-CA: 100}}\n"
+	for _, tc := range []struct {
+		name, entity string
+		want         string
+		waiting      bool
+	}{
+		{"confirmed", `{name: PortalCo, notified: true, reference: "OPC-123"}`, "not_required", false},
+		{"confirmed without its reference", `{name: PortalCo, notified: true}`, "not_required", true},
+		{"said in words (version 1)", `{name: PortalCo, notifies: true, relationship: "the portal provider, which notified the Commissioner for its client practices"}`, "not_required", true},
+		{"agreed only", `{name: PortalCo, notifies: true}`, "required", true},
+		{"agreed, in words", `{name: PortalCo, notifies: true, relationship: "the provider will notify the Commissioner; it has not yet notified"}`, "required", true},
+	} {
+		f, err := factsParse("schema: breachdesk/facts/v1.1\ntimeline: {discovered_at: 2026-03-02T09:00:00Z}\n" + doc + "entities: [" + tc.entity + "]\n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := r.Assess(f, Options{At: aware})
+		seen := map[string]bool{}
+		for _, o := range a.Obligations {
+			if o.Audience != "regulator" && o.Audience != "individuals" {
+				continue
+			}
+			if o.Decision == "not_required" && tc.want == "required" {
+				continue // a rule that does not apply to these facts at all
+			}
+			seen[o.Regime] = true
+			if o.Decision != tc.want || (o.WaitingFor != "") != tc.waiting || !strings.Contains(strings.Join(o.Reasons, " "), "PortalCo") {
+				t.Errorf("%s: %s %s, waiting for %q: %v", tc.name, o.Rule, o.Decision, o.WaitingFor, o.Reasons)
+			}
+		}
+		if len(seen) < 5 {
+			t.Errorf("%s: only %v answered", tc.name, seen)
+		}
+	}
+}
