@@ -82,15 +82,16 @@ func (d *dialect) bind(q string) string {
 type conn struct {
 	*sql.DB
 	d *dialect
-	// stmts keeps SQLite's reads prepared: parsing a query again on every
-	// request cost a tenth of a list page. (pgx keeps its own cache.)
-	stmts   sync.Map // query -> *sql.Stmt
-	nstmts  atomic.Int32
-	prepare sync.Mutex
+	// stmts keeps SQLite's statements prepared: parsing a query again on
+	// every request cost a tenth of a list page. (pgx keeps its own cache.)
+	stmts     sync.Map // query -> *sql.Stmt
+	nstmts    atomic.Int32
+	prepare   sync.Mutex
+	preparing sync.Map // query -> true while it is prepared in the background
 }
 
-// maxStmts bounds the prepared reads; queries built with lists of ids
-// vary, and are not kept.
+// maxStmts bounds the prepared statements; queries built with lists of
+// ids vary, and are not kept.
 const maxStmts = 256
 
 // stmt returns q prepared, or nil when q is not kept.
@@ -116,6 +117,26 @@ func (c *conn) stmt(ctx context.Context, q string) *sql.Stmt {
 	c.stmts.Store(q, s)
 	c.nstmts.Add(1)
 	return s
+}
+
+// prepared returns q when it is already prepared, and otherwise has it
+// prepared in the background for the next transaction: a transaction
+// holds one of the pool's connections, and waiting inside it for another
+// to prepare on could wait for ever when every connection is so held.
+func (c *conn) prepared(q string) *sql.Stmt {
+	if s, ok := c.stmts.Load(q); ok {
+		return s.(*sql.Stmt)
+	}
+	if c.d.numbered || strings.Contains(q, " IN (") || c.nstmts.Load() >= maxStmts {
+		return nil
+	}
+	if _, busy := c.preparing.LoadOrStore(q, true); !busy {
+		go func() {
+			defer c.preparing.Delete(q)
+			c.stmt(context.Background(), q)
+		}()
+	}
+	return nil
 }
 
 // closeStmts closes the prepared reads.
@@ -148,20 +169,55 @@ func (c *conn) ExecContext(ctx context.Context, q string, args ...any) (sql.Resu
 type Tx struct {
 	*sql.Tx
 	d *dialect
+	// c keeps SQLite's statements prepared across transactions, as it
+	// does for reads: a batch of delivery results spent a third of its
+	// time parsing the same UPDATE and INSERT again. stmts holds them
+	// bound to this transaction (closed with it).
+	c     *conn
+	stmts map[string]*sql.Stmt
+}
+
+// stmt returns q prepared in this transaction, or nil when it is not kept.
+func (t *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
+	if t.c == nil {
+		return nil
+	}
+	if s, ok := t.stmts[q]; ok {
+		return s
+	}
+	ps := t.c.prepared(q)
+	if ps == nil {
+		return nil
+	}
+	s := t.Tx.StmtContext(ctx, ps)
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	t.stmts[q] = s
+	return s
 }
 
 // QueryContext runs a query that returns rows.
 func (t *Tx) QueryContext(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	if s := t.stmt(ctx, q); s != nil {
+		return s.QueryContext(ctx, args...)
+	}
 	return t.Tx.QueryContext(ctx, t.d.bind(q), args...)
 }
 
 // QueryRowContext runs a query that returns at most one row.
 func (t *Tx) QueryRowContext(ctx context.Context, q string, args ...any) *sql.Row {
+	if s := t.stmt(ctx, q); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
 	return t.Tx.QueryRowContext(ctx, t.d.bind(q), args...)
 }
 
 // ExecContext runs a statement.
 func (t *Tx) ExecContext(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if s := t.stmt(ctx, q); s != nil {
+		return s.ExecContext(ctx, args...)
+	}
 	return t.Tx.ExecContext(ctx, t.d.bind(q), args...)
 }
 

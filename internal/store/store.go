@@ -193,7 +193,7 @@ func (db *DB) tx(ctx context.Context, fn func(*Tx) error) error {
 	if err != nil {
 		return err
 	}
-	tx := &Tx{Tx: stx, d: db.sql.d}
+	tx := &Tx{Tx: stx, d: db.sql.d, c: db.sql}
 	if db.sql.d.writeLock != "" {
 		if _, err := stx.ExecContext(ctx, db.sql.d.writeLock); err != nil {
 			stx.Rollback()
