@@ -9,6 +9,7 @@ package notice
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // Document is a rendered notice: a title and sections of blocks.
@@ -191,20 +192,29 @@ func (d Document) PlainText() string {
 
 // wrap breaks text into lines of at most width runes.
 func wrap(text string, width int, first, rest string) string {
+	// Written straight into one buffer, counting runes as it goes: the
+	// line built up by concatenation and counted again for every word
+	// was a tenth of the CPU a delivered email cost.
 	var b strings.Builder
-	line := first
+	b.Grow(len(text) + len(text)/max(width, 1)*(len(rest)+1) + len(first) + 1)
+	b.WriteString(first)
+	n := utf8.RuneCountInString(first)
 	empty := true
-	for _, w := range strings.Fields(text) {
-		if !empty && len([]rune(line))+1+len([]rune(w)) > width {
-			b.WriteString(line + "\n")
-			line, empty = rest, true
+	for w := range strings.FieldsSeq(text) {
+		wn := utf8.RuneCountInString(w)
+		if !empty && n+1+wn > width {
+			b.WriteByte('\n')
+			b.WriteString(rest)
+			n, empty = utf8.RuneCountInString(rest), true
 		}
 		if !empty {
-			line += " "
+			b.WriteByte(' ')
+			n++
 		}
-		line += w
+		b.WriteString(w)
+		n += wn
 		empty = false
 	}
-	b.WriteString(line + "\n")
+	b.WriteByte('\n')
 	return b.String()
 }
