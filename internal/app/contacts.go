@@ -139,6 +139,20 @@ func (a *App) deliveryData(ctx context.Context, id int64, d *notice.Data) error 
 			d.Notified = strings.TrimSpace(told + ". " + d.Notified)
 		}
 	}
+	if len(cs) == 0 {
+		// No one told directly: a public notice published in their
+		// place records why that was not practicable (option 3).
+		ps, err := a.Store.PublishedFor(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, p := range ps {
+			if p.WithdrawnAt == nil && p.NotDirect != "" {
+				d.Delivery = &notice.DeliverySummary{Option: 3, NotDirect: p.NotDirect}
+				break
+			}
+		}
+	}
 	tps, err := a.Store.ThirdParties(ctx, id)
 	if err != nil {
 		return err

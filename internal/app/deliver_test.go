@@ -69,9 +69,9 @@ func (s *countingSink) count() int {
 	return n
 }
 
-// deliveryFixture is the demo organisation with n people on INC-0004's
-// list, a campaign started, and a real SMTP server.
-func deliveryFixture(tb testing.TB, n int) (*app.App, *countingSink, string, int64) {
+// demoApp is the demo organisation in a fresh SQLite data folder, with a
+// sender and a print folder for notices.
+func demoApp(tb testing.TB) *app.App {
 	tb.Helper()
 	ctx := context.Background()
 	dir := tb.TempDir()
@@ -96,6 +96,15 @@ func deliveryFixture(tb testing.TB, n int) (*app.App, *countingSink, string, int
 		tb.Fatal(err)
 	}
 	a.Delivery = app.DeliveryConfig{From: &mail.Address{Name: "Demo", Address: "privacy@demo.breachdesk.test"}, LetterDir: filepath.Join(dir, "letters")}
+	return a
+}
+
+// deliveryFixture is the demo organisation with n people on INC-0004's
+// list, a campaign started, and a real SMTP server.
+func deliveryFixture(tb testing.TB, n int) (*app.App, *countingSink, string, int64) {
+	tb.Helper()
+	ctx := context.Background()
+	a := demoApp(tb)
 	var b strings.Builder
 	b.WriteString("name,email\n")
 	for i := 0; i < n; i++ {

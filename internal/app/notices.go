@@ -163,11 +163,24 @@ func (a *App) noticeData(ctx context.Context, inc *incident.Incident, k notice.K
 	return d, nil
 }
 
+// PublishRequest is what a person gives when publishing the public notice.
+type PublishRequest struct {
+	// Override says why the notice goes out although its checks fail.
+	Override string
+	// NotDirect says why telling the people directly is not practicable
+	// (time, effort, cost): needed when a law requires them to be told
+	// and no one has been told directly, since the notice is then the way
+	// they are told (s 26WL(2)(c), option 3; GDPR art 34(3)(c)).
+	NotDirect string
+}
+
 // PublishNotice puts the incident's public notice at a stable address.
-// Failing checks stop it unless override records why it goes out anyway.
-// Returns fault.Conflict for an exercise, or when checks fail without a
-// reason; its fields name "override".
-func (a *App) PublishNotice(ctx context.Context, u *auth.User, id int64, override string) (notice.Published, error) {
+// Failing checks stop it unless req.Override records why it goes out
+// anyway. Returns fault.Conflict for an exercise, when checks fail
+// without a reason (its fields name "override"), or when the notice
+// stands in for telling people directly without saying why that is not
+// practicable (its fields name "not_direct").
+func (a *App) PublishNotice(ctx context.Context, u *auth.User, id int64, req PublishRequest) (notice.Published, error) {
 	inc, err := a.work(ctx, u, id, auth.WorkIncident)
 	if err != nil {
 		return notice.Published{}, err
@@ -179,7 +192,10 @@ func (a *App) PublishNotice(ctx context.Context, u *auth.User, id int64, overrid
 	if err != nil {
 		return notice.Published{}, err
 	}
-	reason := strings.TrimSpace(override)
+	reason := strings.TrimSpace(req.Override)
+	notDirect := strings.TrimSpace(req.NotDirect)
+	// Both refusals are given at once, so that one more try is enough.
+	refusal := &fault.Error{Code: fault.Conflict, Fields: map[string]string{}}
 	if n.Blocking() && reason == "" {
 		var msgs []string
 		for _, f := range n.Findings {
@@ -187,8 +203,21 @@ func (a *App) PublishNotice(ctx context.Context, u *auth.User, id int64, overrid
 				msgs = append(msgs, f.Message)
 			}
 		}
-		return notice.Published{}, &fault.Error{Code: fault.Conflict, Message: "The public notice is not ready: " + strings.Join(msgs, " ") + " Fix these, or publish with a recorded reason.",
-			Fields: map[string]string{"override": "Say why it is published although its checks fail."}}
+		refusal.Message = "The public notice is not ready: " + strings.Join(msgs, " ") + " Fix these, or publish with a recorded reason."
+		refusal.Fields["override"] = "Say why it is published although its checks fail."
+	}
+	if notDirect == "" && individualsRequired(inc.Obligations) {
+		cs, err := a.Store.Campaigns(ctx, inc.ID)
+		if err != nil {
+			return notice.Published{}, err
+		}
+		if len(cs) == 0 {
+			refusal.Message = strings.TrimSpace(refusal.Message + " The people must be told, and no one has been told directly: publishing the notice instead is option 3 of s 26WL (GDPR art 34(3)(c)), allowed only when telling them directly is not practicable. Say why, or start notifying them from Notify people.")
+			refusal.Fields["not_direct"] = "Say why telling the people directly is not practicable (time, effort, cost); the OAIC statement records it."
+		}
+	}
+	if len(refusal.Fields) > 0 {
+		return notice.Published{}, refusal
 	}
 	html, err := n.Doc.HTML("en", n.Doc.Description())
 	if err != nil {
@@ -200,7 +229,7 @@ func (a *App) PublishNotice(ctx context.Context, u *auth.User, id int64, overrid
 	}
 	by := actorOf(u)
 	p, err := a.Store.Publish(ctx, by.UserID, by.Name, notice.Published{IncidentID: inc.ID, Slug: notice.Slug(o.Name, a.Now()),
-		Title: n.Doc.Title, Description: n.Doc.Description(), HTML: string(html), Text: n.Doc.Text(78)})
+		Title: n.Doc.Title, Description: n.Doc.Description(), HTML: string(html), Text: n.Doc.Text(78), NotDirect: notDirect})
 	if err == nil && reason != "" {
 		_, err = a.Store.AddNote(ctx, by, inc.ID, incident.EntryDecision, "Published the public notice despite failing checks. Reason: "+reason)
 	}
@@ -383,4 +412,15 @@ func prevention(rv incident.ReviewRecord, loc *time.Location) []string {
 		out = append(out, strings.TrimSpace(rv.Lessons))
 	}
 	return out
+}
+
+// individualsRequired says whether the incident has an obligation,
+// still in force, to tell the affected people.
+func individualsRequired(obs []incident.Obligation) bool {
+	for _, o := range obs {
+		if o.Audience == "individuals" && (o.Status == incident.ObligationPending || o.Status == incident.ObligationDone) {
+			return true
+		}
+	}
+	return false
 }

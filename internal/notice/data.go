@@ -88,10 +88,12 @@ type Harm struct{ Type, Likelihood, Impact string }
 
 // DeliverySummary is what was sent to people, from the delivery records.
 type DeliverySummary struct {
-	// Option is the s 26WL option chosen (1 or 2) and Practicable why
-	// notifying directly was practicable.
+	// Option is the s 26WL option chosen (1, 2, or 3 when the public
+	// notice stands in for telling people directly), Practicable why
+	// notifying directly was practicable, and NotDirect why it was not.
 	Option      int
 	Practicable string
+	NotDirect   string
 	// Told counts the people reached; ByMethod says how ("812 by email,
 	// 40 by letter"); Unreachable those no channel could reach.
 	Told        int

@@ -21,6 +21,10 @@ type Published struct {
 	PublishedAt time.Time
 	PublishedBy string
 	WithdrawnAt *time.Time
+	// NotDirect says why the people are not told directly, when the
+	// notice is published instead (s 26WL(2)(c), option 3; GDPR art
+	// 34(3)(c)); empty when it goes out beside direct notices.
+	NotDirect string
 }
 
 // Store keeps published notices. Publishing writes a timeline and an

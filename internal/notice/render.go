@@ -190,6 +190,9 @@ func (d Data) PublicNotice() string {
 
 // NDBOption names the s 26WL option the assessment points to.
 func (d Data) NDBOption() string {
+	if s := d.Delivery; s != nil && s.Option == 3 {
+		return "Option 3: publish the statement and publicise it, because notifying people directly is not practicable: " + s.NotDirect
+	}
 	if s := d.Delivery; s != nil && s.Option > 0 {
 		who := "everyone whose information was involved"
 		if s.Option == 2 {

@@ -8,13 +8,13 @@ import (
 	"github.com/breachdesk/breachdesk/internal/notice"
 )
 
-const publishedCols = `id, incident_id, slug, title, description, html, text, published_at, published_by, withdrawn_at`
+const publishedCols = `id, incident_id, slug, title, description, html, text, published_at, published_by, withdrawn_at, not_direct`
 
 func scanPublished(s scanner) (notice.Published, error) {
 	var p notice.Published
 	var at string
 	var withdrawn sql.NullString
-	err := s.Scan(&p.ID, &p.IncidentID, &p.Slug, &p.Title, &p.Description, &p.HTML, &p.Text, &at, &p.PublishedBy, &withdrawn)
+	err := s.Scan(&p.ID, &p.IncidentID, &p.Slug, &p.Title, &p.Description, &p.HTML, &p.Text, &at, &p.PublishedBy, &withdrawn, &p.NotDirect)
 	p.PublishedAt, p.WithdrawnAt = parseTS(at), parseNTS(withdrawn)
 	return p, err
 }
@@ -26,14 +26,18 @@ func (db *DB) Publish(ctx context.Context, byID int64, byName string, p notice.P
 		if _, err := db.incident(ctx, tx, p.IncidentID); err != nil {
 			return err
 		}
-		newID, err := insert(ctx, tx, `INSERT INTO public_notices (incident_id, slug, title, description, html, text, published_at, published_by) VALUES (?,?,?,?,?,?,?,?)`,
-			p.IncidentID, p.Slug, p.Title, p.Description, p.HTML, p.Text, ts(p.PublishedAt), byName)
+		newID, err := insert(ctx, tx, `INSERT INTO public_notices (incident_id, slug, title, description, html, text, published_at, published_by, not_direct) VALUES (?,?,?,?,?,?,?,?,?)`,
+			p.IncidentID, p.Slug, p.Title, p.Description, p.HTML, p.Text, ts(p.PublishedAt), byName, p.NotDirect)
 		if err != nil {
 			return err
 		}
 		p.ID = newID
 		by := incident.Actor{UserID: byID, Name: byName}
-		if err := db.addEntry(ctx, tx, by, p.IncidentID, incident.EntryDecision, "Published the public notice at /notices/"+p.Slug+"."); err != nil {
+		entry := "Published the public notice at /notices/" + p.Slug + "."
+		if p.NotDirect != "" {
+			entry += " People are not told directly because: " + p.NotDirect
+		}
+		if err := db.addEntry(ctx, tx, by, p.IncidentID, incident.EntryDecision, entry); err != nil {
 			return err
 		}
 		return db.appendAudit(ctx, tx, by, "notice.publish", "public_notice:"+itoa(p.ID), p.IncidentID, map[string]any{"slug": p.Slug})

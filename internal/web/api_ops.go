@@ -472,7 +472,8 @@ type noticeTextInput struct {
 type publishInput struct {
 	IncidentPath
 	Body *struct {
-		Override string `json:"override,omitempty" doc:"Why it is published although a check fails."`
+		Override  string `json:"override,omitempty" doc:"Why it is published although a check fails."`
+		NotDirect string `json:"not_direct,omitempty" doc:"Why telling the people directly is not practicable (time, effort, cost), when this notice is how they are told (s 26WL(2)(c) option 3; GDPR art 34(3)(c)). Required when a law requires telling them and no one has been told directly."`
 	} `required:"false"`
 }
 
@@ -913,11 +914,11 @@ func (s *Server) apiRoutes(api huma.API) {
 		})
 	huma.Register(api, op("POST", "/incidents/{id}/notices/public/publish", "publishNotice", "notices", "Publish the public notice at a stable address", auth.WorkIncident, http.StatusCreated),
 		func(ctx context.Context, in *publishInput) (*body[apiPublished], error) {
-			override := ""
+			var req app.PublishRequest
 			if in.Body != nil {
-				override = in.Body.Override
+				req = app.PublishRequest{Override: in.Body.Override, NotDirect: in.Body.NotDirect}
 			}
-			p, err := s.PublishNotice(ctx, u(ctx), in.ID, override)
+			p, err := s.PublishNotice(ctx, u(ctx), in.ID, req)
 			if err != nil {
 				return nil, s.apiErr(ctx, err)
 			}

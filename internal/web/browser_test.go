@@ -445,6 +445,14 @@ func TestBrowserWalkthrough(t *testing.T) {
 		chromedp.Click(css(`#text button.primary`)),
 		chromedp.WaitReady(css(`#text summary small.edited`)),
 		chromedp.Click(css(`#publish button`)),
+	)
+	// No one has been told directly yet: the notice would stand in for
+	// that (option 3), which needs the reason.
+	refusal("#publish", "not practicable")
+	run(t, ctx, "say why people are not told directly, then publish",
+		visible(`#f-not-direct`),
+		chromedp.SetValue(css(`#f-not-direct`), "The list of patients emailed was not kept; we cannot tell who was on it."),
+		chromedp.Click(css(`#publish button`)),
 		visible(`aside a[href^="/notices/"]`),
 	)
 	if fl := textOf(t, ctx, `.flash`); !strings.Contains(fl, "Published at") {

@@ -122,7 +122,7 @@ func TestNotifyPeopleAndLookUp(t *testing.T) {
 	if resp, _ := req("/incidents/4/delivery/lookup", url.Values{"enabled": {"on"}}); resp.StatusCode != http.StatusUnprocessableEntity && resp.StatusCode != http.StatusConflict {
 		t.Fatalf("switched on before the public notice: %d", resp.StatusCode)
 	}
-	if _, err := f.srv.PublishNotice(ctx, app.System, 4, "test"); err != nil {
+	if _, err := f.srv.PublishNotice(ctx, app.System, 4, app.PublishRequest{Override: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	if resp, _ := req("/incidents/4/delivery/lookup", url.Values{"enabled": {"on"}}); resp.StatusCode != http.StatusSeeOther {

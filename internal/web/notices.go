@@ -175,7 +175,7 @@ func (s *Server) noticeDownload(w http.ResponseWriter, r *http.Request) {
 // app.PublishNotice).
 func (s *Server) publishNotice(w http.ResponseWriter, r *http.Request) {
 	id := pathID(r, "id")
-	p, err := s.PublishNotice(r.Context(), currentUser(r), id, r.PostFormValue("override"))
+	p, err := s.PublishNotice(r.Context(), currentUser(r), id, app.PublishRequest{Override: r.PostFormValue("override"), NotDirect: r.PostFormValue("not_direct")})
 	if err != nil {
 		s.noticesView(w, r, notice.Public, "publish", err)
 		return
