@@ -73,6 +73,32 @@ func (a *App) PrintLetters(ctx context.Context, u *auth.User, id, campaignID int
 	}
 	r := &renderer{a: a}
 	by := actorOf(u)
+	// Letters are marked printed once the batch they are in is on file;
+	// a batch is written while the next is laid out.
+	type laidOut struct {
+		res   deliver.Result
+		batch int
+	}
+	var waiting []laidOut
+	markWritten := func(upTo int) error {
+		n := 0
+		for n < len(waiting) && waiting[n].batch <= upTo {
+			n++
+		}
+		if n == 0 {
+			return nil
+		}
+		rs := make([]deliver.Result, n)
+		for i := range rs {
+			rs[i] = waiting[i].res
+		}
+		if err := a.Store.MarkPrinted(ctx, by, rs, run.ID); err != nil {
+			return err
+		}
+		run.Letters += n
+		waiting = waiting[n:]
+		return nil
+	}
 	for {
 		es, err := a.Store.ClaimLetters(ctx, campaignID, "print "+run.ID, letterBatch)
 		if err != nil {
@@ -81,7 +107,7 @@ func (a *App) PrintLetters(ctx context.Context, u *auth.User, id, campaignID int
 		if len(es) == 0 {
 			break
 		}
-		var printed, failed []deliver.Result
+		var failed []deliver.Result
 		if err := r.Prepare(ctx, es); err != nil {
 			return run, err
 		}
@@ -109,22 +135,24 @@ func (a *App) PrintLetters(ctx context.Context, u *auth.User, id, campaignID int
 			}
 			res.Outcome = deliver.Outcome{Status: deliver.Printed}
 			res.Content = []byte(doc.PlainText())
-			printed = append(printed, res)
+			waiting = append(waiting, laidOut{res, pr.Batch()})
 		}
 		if err := a.Store.RecordResults(ctx, by.Name, failed); err != nil {
 			return run, err
 		}
-		// Letters are marked printed with the batch they are in once it is
-		// written; the last batch is written at Close below.
-		if len(printed) > 0 {
-			run.Letters += len(printed)
-			if err := a.Store.MarkPrinted(ctx, by, printed, run.ID); err != nil {
-				return run, err
-			}
+		written, err := pr.Written()
+		if err != nil {
+			return run, err
+		}
+		if err := markWritten(written); err != nil {
+			return run, err
 		}
 	}
 	batches, err := pr.Close()
 	if err != nil {
+		return run, err
+	}
+	if err := markWritten(pr.Batch()); err != nil {
 		return run, err
 	}
 	if err := mf.Close(); err != nil {

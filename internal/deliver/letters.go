@@ -17,7 +17,8 @@ var ManifestHeader = []string{"reference", "name", "address", "country", "pages"
 
 // PrintRun lays out letters for a mail house: PDF batches of at most
 // BatchSize letters, each written out as soon as it is full, and one
-// manifest row per letter. Memory holds one batch, whatever the run's size.
+// manifest row per letter. Memory holds two batches at most (one laid out
+// while the one before is written), whatever the run's size.
 type PrintRun struct {
 	paper     notice.Paper
 	batchSize int
@@ -31,6 +32,20 @@ type PrintRun struct {
 	letters int
 	pages   int
 	names   []string
+
+	// A full batch is compressed and written by its own goroutine while
+	// the next one is laid out (compressing the pages is half of a
+	// letter's cost): writing carries its result, written counts the
+	// batches known to be on file, and err keeps the first failure.
+	writing chan batchWritten
+	written int
+	err     error
+}
+
+type batchWritten struct {
+	no   int
+	name string
+	err  error
 }
 
 // NewPrintRun starts a run. open creates each batch file by name (the
@@ -88,30 +103,83 @@ func (r *PrintRun) Add(l PrintLetter) error {
 func (r *PrintRun) batchName(n int) string { return fmt.Sprintf("%s-batch-%04d.pdf", r.prefix, n) }
 
 func (r *PrintRun) flush() error {
+	if err := r.wait(); err != nil {
+		return err
+	}
 	if r.batch == nil {
 		return nil
 	}
-	name := r.batchName(r.batchNo)
+	b, no, name := r.batch, r.batchNo, r.batchName(r.batchNo)
+	r.batch, r.inBatch = nil, 0
+	r.writing = make(chan batchWritten, 1)
+	go func(done chan<- batchWritten) {
+		done <- batchWritten{no: no, name: name, err: r.write(b, name)}
+	}(r.writing)
+	return nil
+}
+
+// write puts one batch on file.
+func (r *PrintRun) write(b *notice.Batch, name string) error {
 	w, err := r.open(name)
 	if err != nil {
 		return fmt.Errorf("batch %s: %w", name, err)
 	}
-	if err := r.batch.Write(w); err != nil {
+	if err := b.Write(w); err != nil {
 		w.Close()
 		return fmt.Errorf("batch %s: %w", name, err)
 	}
 	if err := w.Close(); err != nil {
 		return fmt.Errorf("batch %s: %w", name, err)
 	}
-	r.names = append(r.names, name)
-	r.batch, r.inBatch = nil, 0
 	return nil
 }
 
-// Close writes the last batch and the manifest's end. It returns the
-// batch files' names.
+// wait waits for the batch being written, if any, and returns the first
+// error of any batch.
+func (r *PrintRun) wait() error {
+	if r.writing != nil {
+		r.took(<-r.writing)
+	}
+	return r.err
+}
+
+func (r *PrintRun) took(w batchWritten) {
+	r.writing = nil
+	if w.err != nil {
+		if r.err == nil {
+			r.err = w.err
+		}
+		return
+	}
+	r.names = append(r.names, w.name)
+	r.written = w.no
+}
+
+// Batch is the number of the batch the last letter added went into
+// (from 1).
+func (r *PrintRun) Batch() int { return r.batchNo }
+
+// Written returns how many batches are complete on file (batches 1 to
+// n), without waiting, and the error of a batch that could not be
+// written. A letter is printed only once its batch is written.
+func (r *PrintRun) Written() (int, error) {
+	if r.writing != nil {
+		select {
+		case w := <-r.writing:
+			r.took(w)
+		default:
+		}
+	}
+	return r.written, r.err
+}
+
+// Close writes the last batch and the manifest's end, and waits for
+// every batch to be on file. It returns the batch files' names.
 func (r *PrintRun) Close() ([]string, error) {
 	if err := r.flush(); err != nil {
+		return nil, err
+	}
+	if err := r.wait(); err != nil {
 		return nil, err
 	}
 	r.manifest.Flush()
