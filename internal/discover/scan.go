@@ -39,6 +39,16 @@ type Options struct {
 	// Contract is the version of the output contract to write
 	// (docs/scan-contract.md): 2, the default, or 1.
 	Contract int
+	// Partial, when set, receives the records that name people as a
+	// partial result (partial.go) instead of their being resolved into
+	// people here: a scan split into parts writes one per part, and
+	// Resolver.AddPartial merges them into the people one scan of all the
+	// parts' files would find. The Resolver returned is then empty.
+	Partial io.Writer
+	// Base, when set, names files given as roots by their path relative
+	// to it (a part of a split scan, whose files were copied to a folder
+	// as they were named in the whole), rather than by their base name.
+	Base string
 	// FindingHMAC puts each finding's HMAC-SHA256 in the output, as
 	// version 1 of the contract always does. Version 2 leaves it out
 	// unless asked, since it is the largest part of the work per finding:
@@ -189,7 +199,11 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 			return nil, nil, fmt.Errorf("cannot read %s: %w", root, err)
 		}
 		if !info.IsDir() {
-			jobs = append(jobs, job{abs: root, rel: filepath.Base(root), size: info.Size()})
+			rel := filepath.Base(root)
+			if r, err := filepath.Rel(opt.Base, root); opt.Base != "" && err == nil {
+				rel = filepath.ToSlash(r)
+			}
+			jobs = append(jobs, job{abs: root, rel: rel, size: info.Size()})
 			s.total += info.Size()
 			continue
 		}
@@ -240,12 +254,20 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 	s.spare = make(chan *batch, 3*workers+1)
 	s.made.Store(int64(workers)) // the workers' first batches
 	resolved := make(chan struct{})
+	var part *partialWriter
+	if opt.Partial != nil {
+		part = newPartialWriter(opt.Partial)
+	}
 	go func() {
 		defer close(resolved)
 		for b := range s.batches {
 			start := int32(0)
 			for k, end := range b.ends {
-				s.res.add(b.paths[k], b.vs[start:end], b.text)
+				if part != nil {
+					part.record(b.paths[k], b.vs[start:end], b.text)
+				} else {
+					s.res.add(b.paths[k], b.vs[start:end], b.text)
+				}
 				start = end
 			}
 			// The resolver keeps copies, so the batch can be filled again.
@@ -315,6 +337,11 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 	sort.Slice(sum.Skipped, func(a, b int) bool { return sum.Skipped[a].Path < sum.Skipped[b].Path })
 	if s.werr != nil {
 		return sum, s.res, fmt.Errorf("writing findings: %w", s.werr)
+	}
+	if part != nil {
+		if err := part.close(); err != nil {
+			return sum, s.res, fmt.Errorf("writing the partial result: %w", err)
+		}
 	}
 	return sum, s.res, ctx.Err()
 }
