@@ -58,7 +58,7 @@ func cmdDemo(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	a, err := newApp(ctx, db, data.Dir, app.Config{}, 0, notify.SMTP{}, nil)
+	a, err := newApp(ctx, db, data, app.Config{}, 0, notify.SMTP{}, nil)
 	if err != nil {
 		return err
 	}
@@ -212,7 +212,7 @@ func cmdExport(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	a, err := newApp(ctx, db, data.Dir, app.Config{}, 0, notify.SMTP{}, nil)
+	a, err := newApp(ctx, db, data, app.Config{}, 0, notify.SMTP{}, nil)
 	if err != nil {
 		return err
 	}

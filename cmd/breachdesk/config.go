@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/breachdesk/breachdesk/internal/blobs"
 	"io"
 	"os"
 	"path/filepath"
@@ -41,6 +42,22 @@ func newFlags(name string, out io.Writer) *flag.FlagSet {
 type dataPlace struct {
 	Dir      string
 	Database string
+	// Blob is the file store's URL (--blob, BREACHDESK_BLOB); empty is
+	// the data folder.
+	Blob  string
+	store *blobs.Store
+}
+
+// fileStore opens the file store, once per process.
+func (p *dataPlace) fileStore(ctx context.Context) (*blobs.Store, error) {
+	if p.store == nil {
+		b, where, err := blobs.OpenBucket(ctx, p.Blob, p.Dir)
+		if err != nil {
+			return nil, err
+		}
+		p.store = &blobs.Store{Bucket: b, Where: where}
+	}
+	return p.store, nil
 }
 
 // dataFlag adds --data (BREACHDESK_DATA), the folder holding the database
@@ -49,6 +66,7 @@ type dataPlace struct {
 func dataFlag(fs *flag.FlagSet) *dataPlace {
 	p := &dataPlace{}
 	fs.StringVar(&p.Dir, "data", env("BREACHDESK_DATA", "./breachdesk-data"), "data folder: the database and evidence files (env BREACHDESK_DATA)")
+	fs.StringVar(&p.Blob, "blob", env("BREACHDESK_BLOB", ""), "file store for evidence, uploads to scan, scan outputs and letters, shared by a cluster: s3://BUCKET?region=...&endpoint=... or file:///PATH; empty keeps them in the data folder (env BREACHDESK_BLOB)")
 	fs.StringVar(&p.Database, "database", env("BREACHDESK_DATABASE", ""), "PostgreSQL database shared by several servers and workers, postgres://user:password@host/name; empty keeps SQLite in the data folder (env BREACHDESK_DATABASE)")
 	return p
 }

@@ -73,7 +73,7 @@ func floatOr(s string) float64 {
 // configure sets the application's delivery settings from the flags.
 func (o *deliveryOptions) configure(a *app.App, dataDir string, smtp notify.SMTP) error {
 	o.smtpAddr, o.smtpUser, o.smtpPassword = smtp.Addr, smtp.Username, smtp.Password
-	cfg := app.DeliveryConfig{LetterDir: filepath.Join(dataDir, "letters"), BounceAddr: strings.TrimSpace(*o.bounceMailbox)}
+	cfg := app.DeliveryConfig{BounceAddr: strings.TrimSpace(*o.bounceMailbox)}
 	if s := strings.TrimSpace(*o.from); s != "" {
 		addr, err := mail.ParseAddress(s)
 		if err != nil {
@@ -197,7 +197,7 @@ func splitComma(s string) []string {
 // incident's people, through the same use cases as the Notify pages.
 func cmdDeliver(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return usageError("breachdesk deliver start|status|pause|resume|cancel|print INCIDENT [CAMPAIGN] [flags]")
+		return usageError("breachdesk deliver start|status|pause|resume|cancel|print INCIDENT [CAMPAIGN] [flags], or deliver print-files INCIDENT RUN --out FOLDER")
 	}
 	verb, rest := args[0], args[1:]
 	fs := newFlags("deliver "+verb, stderr)
@@ -210,6 +210,7 @@ func cmdDeliver(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	resend := fs.Bool("resend", false, "confirm sending this stage again to people who had it")
 	override := fs.String("override", "", "why the notices go out although a check fails")
 	paper := fs.String("paper", "a4", "paper of a print run: a4 or letter")
+	out := fs.String("out", "", "print-files: the folder to write a print run's batches and manifest into, decrypted, for the mail house")
 	pos, err := parsePositional(fs, rest)
 	if err != nil {
 		return err
@@ -273,8 +274,26 @@ func cmdDeliver(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Print run %s: %d letters, %d pages, in %s (batches %s, manifest %s).\n", run.ID, run.Letters, run.Pages,
-			a.Delivery.LetterDir, strings.Join(run.Batches, ", "), run.Manifest)
+		fmt.Fprintf(stdout, "Print run %s: %d letters, %d pages, sealed in the file store %s (batches %s, manifest %s); 'breachdesk deliver print-files %s %s --out FOLDER' or the delivery page gives them for the mail house.\n", run.ID, run.Letters, run.Pages,
+			a.Blobs.Where, strings.Join(run.Batches, ", "), run.Manifest, pos[0], run.ID)
+		return nil
+	case "print-files":
+		if len(pos) < 2 || *out == "" {
+			return usageError("name the print run and the folder to write it into: deliver print-files INC-0004 RUN --out FOLDER")
+		}
+		names, err := a.PrintRunFiles(ctx, u, id, pos[1])
+		if err != nil {
+			return err
+		}
+		if err := os.MkdirAll(*out, 0o700); err != nil {
+			return err
+		}
+		for _, name := range names {
+			if err := copyPrintFile(ctx, a, u, id, name, filepath.Join(*out, name)); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(stdout, "%d files of print run %s written to %s.\n", len(names), pos[1], *out)
 		return nil
 	case "status":
 		cs, err := a.Campaigns(ctx, u, id)
@@ -333,12 +352,11 @@ func openOperatorApp(ctx context.Context, data *dataPlace) (*app.App, func(), er
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := newApp(ctx, db, data.Dir, app.Config{}, 0, notify.SMTP{}, nil)
+	a, err := newApp(ctx, db, data, app.Config{}, 0, notify.SMTP{}, nil)
 	if err != nil {
 		db.Close()
 		return nil, nil, err
 	}
-	a.Delivery.LetterDir = filepath.Join(data.Dir, "letters")
 	return a, func() { db.Close() }, nil
 }
 
@@ -420,4 +438,24 @@ func cmdPeople(ctx context.Context, args []string, stdout, stderr io.Writer) err
 func webhooksFromEnv() *deliver.Webhooks {
 	return &deliver.Webhooks{SESTopics: splitComma(os.Getenv("BREACHDESK_SES_TOPICS")), SendGridKey: os.Getenv("BREACHDESK_SENDGRID_KEY"),
 		PostmarkUser: os.Getenv("BREACHDESK_POSTMARK_USER"), PostmarkPassword: os.Getenv("BREACHDESK_POSTMARK_PASSWORD"), MailgunKey: os.Getenv("BREACHDESK_MAILGUN_KEY")}
+}
+
+// copyPrintFile writes one file of a print run, decrypted, to dst, which
+// must not exist yet.
+func copyPrintFile(ctx context.Context, a *app.App, u *auth.User, id int64, name, dst string) error {
+	r, err := a.PrintFile(ctx, u, id, name)
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	f, err := os.OpenFile(dst, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(f, r); err != nil {
+		f.Close()
+		os.Remove(dst)
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return f.Close()
 }

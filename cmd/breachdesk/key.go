@@ -6,18 +6,20 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 
 	"github.com/breachdesk/breachdesk/internal/datadir"
 	"github.com/breachdesk/breachdesk/internal/datakey"
-	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/store"
 	"github.com/breachdesk/breachdesk/internal/vault"
 )
 
-// keyFolder is the data folder's key, database and evidence files.
-func keyFolder(db *store.DB, dir string) *datakey.Folder {
-	return &datakey.Folder{Dir: dir, Store: db, Files: &evidence.Files{Dir: filepath.Join(dir, "evidence")}, EnvKey: os.Getenv("BREACHDESK_DATA_KEY")}
+// keyFolder is the data folder's key, database and sealed files.
+func keyFolder(ctx context.Context, db *store.DB, data *dataPlace) (*datakey.Folder, error) {
+	files, err := data.fileStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &datakey.Folder{Dir: data.Dir, Store: db, Files: files, EnvKey: os.Getenv("BREACHDESK_DATA_KEY")}, nil
 }
 
 func cmdKey(ctx context.Context, args []string, stdout io.Writer) error {
@@ -49,13 +51,16 @@ func cmdKey(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	defer db.Close()
-	kf := keyFolder(db, data.Dir)
+	kf, err := keyFolder(ctx, db, data)
+	if err != nil {
+		return err
+	}
 	if args[0] == "rotate" {
 		r, err := kf.Rotate(ctx)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "Rotated the data key from key id %s to %s: %d people and %d evidence files sealed again.\n", r.From, r.To, r.People, r.Files)
+		fmt.Fprintf(stdout, "Rotated the data key from key id %s to %s: %d people and %d files (evidence, scans, letters) sealed again.\n", r.From, r.To, r.People, r.Files)
 		fmt.Fprintf(stdout, "Back up %s now; the old key no longer opens anything.\n", vault.KeyPath(data.Dir))
 		return nil
 	}

@@ -43,7 +43,7 @@ func startServer(data string) (*store.DB, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, err = newApp(context.Background(), db, data, app.Config{}, 0, notify.SMTP{}, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
+	if _, err = newApp(context.Background(), db, &dataPlace{Dir: data}, app.Config{}, 0, notify.SMTP{}, slog.New(slog.NewTextHandler(io.Discard, nil))); err != nil {
 		db.Close()
 		return nil, err
 	}

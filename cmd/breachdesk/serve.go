@@ -78,7 +78,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *scanRoots != "" {
 		roots = filepath.SplitList(*scanRoots)
 	}
-	a, err := newApp(ctx, db, data.Dir, app.Config{BaseURL: *baseURL, RulesDir: *rulesDir, TargetHours: *target,
+	a, err := newApp(ctx, db, data, app.Config{BaseURL: *baseURL, RulesDir: *rulesDir, TargetHours: *target,
 		MaxScanUpload: int64(*maxScan) << 20, ScanRoots: roots}, int64(*maxUpload)<<20,
 		notify.SMTP{Addr: *smtpAddr, From: *smtpFrom, Username: *smtpUser, Password: smtpPass}, log)
 	if err != nil {
@@ -152,20 +152,31 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 }
 
-// newApp wires the use cases to the database, the evidence folder and
+// newApp wires the use cases to the database, the file store and
 // the notifier; the web server, the demo and tests are built on it.
-func newApp(ctx context.Context, db *store.DB, dataDir string, cfg app.Config, maxUpload int64, smtp notify.SMTP, log *slog.Logger) (*app.App, error) {
+func newApp(ctx context.Context, db *store.DB, data *dataPlace, cfg app.Config, maxUpload int64, smtp notify.SMTP, log *slog.Logger) (*app.App, error) {
 	n := &notify.Notifier{Store: db, SMTP: smtp, BaseURL: cfg.BaseURL, Log: log}
-	cfg.ScanDir = filepath.Join(dataDir, "scans")
-	sealer, err := keyFolder(db, dataDir).Unlock(ctx)
+	cfg.ScanDir = filepath.Join(data.Dir, "scans")
+	bs, err := data.fileStore(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := bs.Check(ctx); err != nil {
+		return nil, err
+	}
+	kf, err := keyFolder(ctx, db, data)
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := kf.Unlock(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("the data key: %w", err)
 	}
-	db.Sealer = sealer
+	db.Sealer, bs.Sealer = sealer, sealer
 	if maxUpload == 0 {
 		maxUpload = evidence.DefaultMaxSize
 	}
-	files := &evidence.Files{Dir: filepath.Join(dataDir, "evidence"), MaxSize: maxUpload, Sealer: sealer}
+	files := &evidence.Files{Blobs: bs, MaxSize: maxUpload, Log: log}
 	return app.New(ctx, db, cfg, files, n, log)
 }
 

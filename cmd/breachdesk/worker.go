@@ -99,7 +99,7 @@ func cmdWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if len(applied) > 0 {
 		log.Info("database migrated", "versions", applied)
 	}
-	a, err := newApp(ctx, db, data.Dir, app.Config{BaseURL: env("BREACHDESK_BASE_URL", ""), ScanDir: filepath.Join(data.Dir, "scans")}, 0,
+	a, err := newApp(ctx, db, data, app.Config{BaseURL: env("BREACHDESK_BASE_URL", ""), ScanDir: filepath.Join(data.Dir, "scans")}, 0,
 		smtpFromEnv(), log)
 	if err != nil {
 		return err

@@ -74,7 +74,7 @@ func TestKilledWorkerAppliesEachScanOnce(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	a, err := newApp(ctx, db, data, app.Config{}, 0, smtpFromEnv(), nil)
+	a, err := newApp(ctx, db, &dataPlace{Dir: data}, app.Config{}, 0, smtpFromEnv(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/internal/audit"
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/blobs"
 	"github.com/breachdesk/breachdesk/internal/deliver"
 	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/exercise"
@@ -66,10 +67,16 @@ type Config struct {
 	// TargetHours is the organisation's target for "as soon as
 	// practicable"; 0 means the engine's default of 72.
 	TargetHours int
-	// ScanDir holds uploads waiting to be scanned and scans' output.
+	// ScanDir is this process's working folder for scans: the files of
+	// a part being scanned are copied there from the file store, and
+	// removed when it is done. Data folders made before the file store
+	// kept uploads and outputs there too, which are still read.
 	ScanDir string
 	// MaxScanUpload is the largest upload of exposed files, in bytes.
 	MaxScanUpload int64
+	// ScanPartBytes is the size of a scan's parts, which workers share
+	// (DefaultScanPartBytes when 0).
+	ScanPartBytes int64
 	// ScanRoots are the server folders a scan may be pointed at; none
 	// means uploads only.
 	ScanRoots []string
@@ -85,8 +92,11 @@ type App struct {
 	Rules *law.Rules
 	// Writer holds the notice templates in use: built in, or the
 	// organisation's latest versions.
-	Writer   *notice.Templates
-	Files    *evidence.Files
+	Writer *notice.Templates
+	Files  *evidence.Files
+	// Blobs is the file store (files.Blobs): evidence, uploads to scan,
+	// scans' outputs and parts, print runs.
+	Blobs    *blobs.Store
 	Notifier *notify.Notifier
 	Log      *slog.Logger
 	// Now is the clock; tests and the demo loader control it.
@@ -107,7 +117,7 @@ func New(ctx context.Context, st Store, cfg Config, files *evidence.Files, n *no
 	if cfg.MaxScanUpload == 0 {
 		cfg.MaxScanUpload = 512 << 20
 	}
-	a := &App{Store: st, Config: cfg, Files: files, Notifier: n, Log: log, Now: func() time.Time { return time.Now().UTC() }}
+	a := &App{Store: st, Config: cfg, Files: files, Blobs: files.Blobs, Notifier: n, Log: log, Now: func() time.Time { return time.Now().UTC() }}
 	rules, err := law.Load(cfg.RulesDir)
 	if err != nil {
 		return nil, err

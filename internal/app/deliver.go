@@ -32,8 +32,6 @@ type DeliveryConfig struct {
 	BounceAddr string
 	// Fallback is the order of channels after each person's usual method.
 	Fallback []deliver.Channel
-	// LetterDir holds print runs: batches of letters and their manifests.
-	LetterDir string
 	// EmailReady and SMSReady say that this process sends by email and by
 	// SMS (its workers have a server and a gateway configured).
 	EmailReady, SMSReady bool

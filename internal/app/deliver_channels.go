@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -52,21 +51,19 @@ func (a *App) PrintLetters(ctx context.Context, u *auth.User, id, campaignID int
 		return PrintRun{}, fault.Errorf(fault.Conflict, "The campaign is %s: letters are printed while it runs.", c.Status)
 	}
 	run := PrintRun{ID: inc.Ref() + "-stage-" + fmt.Sprint(c.Stage) + "-" + randomHex(4)}
-	dir := a.Delivery.LetterDir
-	if dir == "" {
-		return PrintRun{}, fault.Errorf(fault.Conflict, "No folder is configured for print runs.")
+	if a.Blobs == nil {
+		return PrintRun{}, fault.Errorf(fault.Conflict, "No file store is configured for print runs.")
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return PrintRun{}, err
-	}
+	// The batches and the manifest stream into the file store, sealed;
+	// a run that fails part way leaves the batches written so far.
 	run.Manifest = run.ID + "-manifest.csv"
-	mf, err := os.OpenFile(filepath.Join(dir, run.Manifest), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	mf, err := a.Blobs.Create(ctx, letterKey(run.Manifest))
 	if err != nil {
 		return PrintRun{}, err
 	}
-	defer mf.Close()
+	defer mf.Abort()
 	pr, err := deliver.NewPrintRun(paper, letterBatch, run.ID, func(name string) (io.WriteCloser, error) {
-		return os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+		return a.Blobs.Create(ctx, letterKey(name))
 	}, mf)
 	if err != nil {
 		return PrintRun{}, err
@@ -188,12 +185,15 @@ func (a *App) PrintFile(ctx context.Context, u *auth.User, id int64, name string
 	if name != filepath.Base(name) || !strings.HasPrefix(name, inc.Ref()+"-stage-") {
 		return nil, fault.Errorf(fault.NotFound, "No such print file.")
 	}
-	f, err := os.Open(filepath.Join(a.Delivery.LetterDir, name))
-	if os.IsNotExist(err) {
+	f, err := a.Blobs.Open(ctx, letterKey(name))
+	if fault.CodeOf(err) == fault.NotFound {
 		return nil, fault.Errorf(fault.NotFound, "No such print file.")
 	}
 	return f, err
 }
+
+// letterKey is where a print run's file is in the file store.
+func letterKey(name string) string { return "letters/" + name }
 
 // PrintRunFiles lists the files of one print run of an incident.
 func (a *App) PrintRunFiles(ctx context.Context, u *auth.User, id int64, run string) ([]string, error) {
@@ -207,15 +207,15 @@ func (a *App) PrintRunFiles(ctx context.Context, u *auth.User, id int64, run str
 	if strings.Trim(run, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-") != "" || !strings.HasPrefix(run, inc.Ref()+"-stage-") {
 		return nil, fault.Errorf(fault.NotFound, "No such print run.")
 	}
-	names, err := filepath.Glob(filepath.Join(a.Delivery.LetterDir, run+"-*"))
-	if err != nil {
+	var names []string
+	if err := a.Blobs.List(ctx, letterKey(run+"-"), func(key string, _ int64) error {
+		names = append(names, strings.TrimPrefix(key, letterKey("")))
+		return nil
+	}); err != nil {
 		return nil, err
 	}
 	if len(names) == 0 {
 		return nil, fault.Errorf(fault.NotFound, "No such print run.")
-	}
-	for i := range names {
-		names[i] = filepath.Base(names[i])
 	}
 	return names, nil
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/emersion/go-smtp"
 
 	"github.com/breachdesk/breachdesk/internal/app"
+	"github.com/breachdesk/breachdesk/internal/blobs/blobstest"
 	"github.com/breachdesk/breachdesk/internal/deliver"
 	"github.com/breachdesk/breachdesk/internal/demo"
 	"github.com/breachdesk/breachdesk/internal/evidence"
@@ -87,15 +88,16 @@ func demoApp(tb testing.TB) *app.App {
 		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	bs, _ := blobstest.Open(tb, "file", dir, db.Sealer)
 	a, err := app.New(ctx, db, app.Config{ScanDir: filepath.Join(dir, "scans"), BaseURL: "https://bd.example"},
-		&evidence.Files{Dir: filepath.Join(dir, "evidence"), MaxSize: 1 << 20, Sealer: db.Sealer}, &notify.Notifier{Store: db}, log)
+		&evidence.Files{Blobs: bs, MaxSize: 1 << 20}, &notify.Notifier{Store: db}, log)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	if err := demo.Load(ctx, a); err != nil {
 		tb.Fatal(err)
 	}
-	a.Delivery = app.DeliveryConfig{From: &mail.Address{Name: "Demo", Address: "privacy@demo.breachdesk.test"}, LetterDir: filepath.Join(dir, "letters")}
+	a.Delivery = app.DeliveryConfig{From: &mail.Address{Name: "Demo", Address: "privacy@demo.breachdesk.test"}}
 	return a
 }
 

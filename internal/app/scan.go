@@ -3,18 +3,16 @@ package app
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/blobs"
 	"github.com/breachdesk/breachdesk/internal/discover"
 	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/fault"
@@ -41,9 +39,10 @@ type ScanResult struct {
 	Unreachable int `json:"unreachable"`
 }
 
-// ScanOut is the folder of one scan's output files.
-func (a *App) ScanOut(id int64) string {
-	return filepath.Join(a.ScanDir, "job-"+strconv.FormatInt(id, 10))
+// scanKey is where a scan's file is in the file store: its outputs
+// (findings.jsonl, people.jsonl), and while it runs its plan and parts.
+func scanKey(id int64, name string) string {
+	return "scans/job-" + strconv.FormatInt(id, 10) + "/" + name
 }
 
 // ScanOutcome is what a scan produced, applied when its job ends.
@@ -56,32 +55,39 @@ type ScanOutcome struct {
 	Note string
 }
 
-// RunScan scans the job's folder into findings and people files beside
-// it and returns what it found. It changes nothing in the store: the job
-// applies the outcome once (RunScanJob).
+// RunScan scans the job's files in this process, as one part or as many
+// as its plan has, merges the people and writes the findings and people
+// into the file store, and returns what it found. It changes nothing in
+// the store: the job applies the outcome once (RunScanJob).
 func (a *App) RunScan(ctx context.Context, j *jobs.Job, progress func(files, bytes, total int64)) (ScanOutcome, error) {
+	plan, err := a.scanPlan(ctx, j)
+	if err != nil {
+		return ScanOutcome{}, err
+	}
+	var done discover.Progress
+	for k := range plan.Parts {
+		p, err := a.scanPart(ctx, j, plan, k, func(p discover.Progress) {
+			progress(done.Files+p.Files, done.Bytes+p.Bytes, plan.Total)
+		})
+		if err != nil {
+			return ScanOutcome{}, err
+		}
+		done.Files, done.Bytes = done.Files+p.Files, done.Bytes+p.Bytes
+	}
+	return a.mergeScan(ctx, j, plan)
+}
+
+// resolveScan lists the people the merged scan found: reachable ones for
+// the list to notify, every one masked in people.jsonl, and the result.
+func (a *App) resolveScan(ctx context.Context, j *jobs.Job, sum *discover.Summary, res *discover.Resolver) (ScanOutcome, error) {
 	var out ScanOutcome
-	dir := a.ScanOut(j.ID)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return out, err
-	}
-	ff, err := os.OpenFile(filepath.Join(dir, "findings.jsonl"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	pf, err := a.Blobs.Create(ctx, scanKey(j.ID, "people.jsonl"))
 	if err != nil {
 		return out, err
 	}
-	defer ff.Close()
-	sum, res, err := discover.Scan(ctx, []string{j.Input}, discover.Options{Findings: ff, PeopleValues: true,
-		Progress: func(p discover.Progress) { progress(p.Files, p.Bytes, p.TotalBytes) }})
-	if err != nil {
-		return out, fmt.Errorf("the scan could not run: %w", err)
-	}
-	pf, err := os.OpenFile(filepath.Join(dir, "people.jsonl"), os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
-	if err != nil {
-		return out, err
-	}
-	defer pf.Close()
+	defer pf.Abort()
 	sr := ScanResult{Summary: sum, ByJurisdiction: map[string]int{}}
-	pw := bufio.NewWriter(pf)
+	pw := bufio.NewWriterSize(pf, 256<<10)
 	var line []byte
 	res.People(func(p discover.Person) {
 		sum.People++
@@ -94,13 +100,16 @@ func (a *App) RunScan(ctx context.Context, j *jobs.Job, progress func(files, byt
 			sr.Unreachable++
 		}
 		if err == nil {
-			masked := discover.MaskPerson(p) // only masked details are written to disk
+			masked := discover.MaskPerson(p) // only masked details are written out
 			line = append(masked.AppendJSON(line[:0]), '\n')
 			_, err = pw.Write(line)
 		}
 	})
 	if err == nil {
 		err = pw.Flush()
+	}
+	if err == nil {
+		err = pf.Close()
 	}
 	if err != nil {
 		return out, err
@@ -195,7 +204,16 @@ func typesFound(sum *discover.Summary) string {
 	return strings.Join(parts, ", ")
 }
 
+// uploadInput is how a job names an upload in the file store.
+const uploadInput = "blob:scans/upload-"
+
+// isUpload says whether a job's input is an upload (deleted once
+// scanned) rather than a folder on the server: in the file store, or in
+// the scan folder of a data folder from before the file store.
 func (a *App) isUpload(p string) bool {
+	if strings.HasPrefix(p, uploadInput) {
+		return true
+	}
 	rel, err := filepath.Rel(a.ScanDir, p)
 	return err == nil && strings.HasPrefix(rel, "upload-") && !strings.Contains(rel, "..")
 }
@@ -239,7 +257,7 @@ func (a *App) StartScan(ctx context.Context, u *auth.User, id int64, folder stri
 		// The name is only kept to show and to tell the scanner the file's
 		// type: "..", slashes and control characters cannot reach the disk.
 		label = evidence.CleanName(name)
-		if input, err = a.saveScanUpload(r, label); err != nil {
+		if input, err = a.saveScanUpload(ctx, r, label); err != nil {
 			return jobs.Job{}, err
 		}
 	default:
@@ -249,7 +267,7 @@ func (a *App) StartScan(ctx context.Context, u *auth.User, id int64, folder stri
 	j, err := a.Store.Enqueue(ctx, by, jobs.Job{Kind: ScanKind, IncidentID: id, Input: input, Label: label})
 	if err != nil {
 		if a.isUpload(input) {
-			os.RemoveAll(input)
+			a.logError("deleting an upload whose scan was not queued", id, a.removeInput(context.WithoutCancel(ctx), input))
 		}
 		return j, err
 	}
@@ -257,32 +275,23 @@ func (a *App) StartScan(ctx context.Context, u *auth.User, id int64, folder stri
 	return j, err
 }
 
-// saveScanUpload copies an upload into its own folder under the scan folder,
-// readable only by breachdesk, up to MaxScanUpload.
-func (a *App) saveScanUpload(f io.Reader, name string) (string, error) {
-	var rnd [12]byte
-	rand.Read(rnd[:])
-	dir := filepath.Join(a.ScanDir, "upload-"+hex.EncodeToString(rnd[:]))
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", err
-	}
-	out, err := os.OpenFile(filepath.Join(dir, name), os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+// saveScanUpload streams an upload, sealed, into its own folder of the
+// file store, up to MaxScanUpload, and returns the job's input naming it.
+func (a *App) saveScanUpload(ctx context.Context, f io.Reader, name string) (string, error) {
+	input := uploadInput + blobs.NewName() + "/"
+	w, err := a.Blobs.Create(ctx, strings.TrimPrefix(input, "blob:")+name)
 	if err != nil {
-		os.RemoveAll(dir)
 		return "", err
 	}
-	n, err := io.Copy(out, io.LimitReader(f, a.MaxScanUpload+1))
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
+	n, err := io.Copy(w, io.LimitReader(f, a.MaxScanUpload+1))
 	if err == nil && n > a.MaxScanUpload {
 		err = fault.Errorf(fault.Invalid, "The file is larger than %d MB. Ask the administrator to raise --max-scan-upload-mb, or to set a scan folder on the server.", a.MaxScanUpload>>20)
 	}
 	if err != nil {
-		os.RemoveAll(dir)
+		w.Abort()
 		return "", err
 	}
-	return dir, nil
+	return input, w.Close()
 }
 
 // Scan returns one scan of an incident. Returns fault.NotFound when it
@@ -316,11 +325,11 @@ func (a *App) ScanFile(ctx context.Context, u *auth.User, id, jobID int64, name 
 	if name != "findings.jsonl" && name != "people.jsonl" || j.State != jobs.Done {
 		return nil, fault.Errorf(fault.NotFound, "That file was not found.")
 	}
-	f, err := os.Open(filepath.Join(a.ScanOut(j.ID), name))
-	if err != nil {
+	f, err := a.Blobs.Open(ctx, scanKey(j.ID, name))
+	if fault.CodeOf(err) == fault.NotFound {
 		return nil, fault.Errorf(fault.NotFound, "That file is no longer kept.")
 	}
-	return f, nil
+	return f, err
 }
 
 // LatestScan is the newest finished scan of an incident, if any.

@@ -226,7 +226,7 @@ func (a *App) AddEvidence(ctx context.Context, u *auth.User, id int64, filename 
 	if r == nil {
 		return incident.Evidence{}, &fault.Error{Code: fault.Invalid, Message: "Choose a file to attach.", Fields: map[string]string{"file": "No file was received."}}
 	}
-	st, err := a.Files.Save(filename, r)
+	st, err := a.Files.Save(ctx, filename, r)
 	if err != nil {
 		return incident.Evidence{}, err
 	}
@@ -258,6 +258,6 @@ func (a *App) Evidence(ctx context.Context, u *auth.User, id, evidenceID int64) 
 		// Another's evidence does not exist for a reporter.
 		return incident.Evidence{}, nil, fault.Errorf(fault.NotFound, "That evidence file was not found.")
 	}
-	f, err := a.Files.Open(ev.SHA256)
+	f, err := a.Files.Open(ctx, ev.SHA256)
 	return ev, f, err
 }

@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/vault"
 )
 
@@ -31,11 +30,23 @@ type Store interface {
 // ErrWrongKey says the key given is not the one the data needs.
 var ErrWrongKey = errors.New("wrong data key")
 
-// Folder is a data folder's key, database and evidence.
+// Files are the sealed files of the file store (*blobs.Store).
+type Files interface {
+	// EachSealed calls fn with the name of every sealed file.
+	EachSealed(ctx context.Context, fn func(key string) error) error
+	// CheckKey says whether s opens the sealed file key.
+	CheckKey(ctx context.Context, key string, s *vault.Sealer) error
+	// StageRekey writes key sealed again under to beside it.
+	StageRekey(ctx context.Context, key string, from, to *vault.Sealer) error
+	// FinishRekey puts the staged files in place (commit) or drops them.
+	FinishRekey(ctx context.Context, commit bool) error
+}
+
+// Folder is a data folder's key, database and sealed files.
 type Folder struct {
 	Dir   string
 	Store Store
-	Files *evidence.Files
+	Files Files
 	// EnvKey is BREACHDESK_DATA_KEY, which overrides the key file.
 	EnvKey string
 }
@@ -124,7 +135,7 @@ func (f *Folder) sealedCount(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	err = f.Files.EachSealed(func(string) error { n++; return nil })
+	err = f.Files.EachSealed(ctx, func(string) error { n++; return nil })
 	return n, err
 }
 
@@ -140,9 +151,9 @@ func (f *Folder) opens(ctx context.Context, s *vault.Sealer) error {
 		}
 	}
 	errStop := errors.New("stop")
-	err = f.Files.EachSealed(func(sum string) error {
-		if err := f.Files.CheckKey(sum, s); err != nil {
-			return fmt.Errorf("%w: the key in %s (key id %s) does not open the evidence files sealed before. Restore the right key from your backup", ErrWrongKey, f.where(), s.ID())
+	err = f.Files.EachSealed(ctx, func(sum string) error {
+		if err := f.Files.CheckKey(ctx, sum, s); err != nil {
+			return fmt.Errorf("%w: the key in %s (key id %s) does not open the files (evidence, scans, letters) sealed before. Restore the right key from your backup", ErrWrongKey, f.where(), s.ID())
 		}
 		return errStop
 	})
@@ -159,7 +170,7 @@ func (f *Folder) recover(ctx context.Context) error {
 	if errors.Is(err, vault.ErrNoKey) {
 		// No rotation pending, or its new key is already in place and
 		// only the evidence files remain to be moved.
-		return f.Files.FinishRekey(true)
+		return f.Files.FinishRekey(ctx, true)
 	}
 	if err != nil {
 		return err
@@ -175,9 +186,9 @@ func (f *Folder) recover(ctx context.Context) error {
 		if err := vault.SyncDir(filepath.Dir(vault.KeyPath(f.Dir))); err != nil {
 			return err
 		}
-		return f.Files.FinishRekey(true)
+		return f.Files.FinishRekey(ctx, true)
 	}
-	if err := f.Files.FinishRekey(false); err != nil {
+	if err := f.Files.FinishRekey(ctx, false); err != nil {
 		return err
 	}
 	return os.Remove(newKeyPath(f.Dir))
@@ -218,9 +229,9 @@ func (f *Folder) Rotate(ctx context.Context) (Rotated, error) {
 		}
 		return r, err
 	}
-	if err := f.Files.EachSealed(func(sum string) error {
+	if err := f.Files.EachSealed(ctx, func(sum string) error {
 		r.Files++
-		return f.Files.StageRekey(sum, from, to)
+		return f.Files.StageRekey(ctx, sum, from, to)
 	}); err != nil {
 		return undo(err)
 	}

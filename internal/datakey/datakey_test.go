@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/blobs"
 	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/notice"
@@ -23,12 +24,13 @@ import (
 // folder is a data folder with one incident, one sealed person and one
 // sealed evidence file.
 type folder struct {
-	t    *testing.T
-	dir  string
-	db   *store.DB
-	kf   *Folder
-	inc  int64
-	file string
+	t     *testing.T
+	dir   string
+	db    *store.DB
+	kf    *Folder
+	files *evidence.Files
+	inc   int64
+	file  string
 }
 
 func newFolder(t *testing.T) *folder {
@@ -43,7 +45,13 @@ func newFolder(t *testing.T) *folder {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	f := &folder{t: t, dir: dir, db: db, kf: &Folder{Dir: dir, Store: db, Files: &evidence.Files{Dir: filepath.Join(dir, "evidence")}}}
+	b, where, err := blobs.OpenBucket(ctx, "", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { b.Close() })
+	bs := &blobs.Store{Bucket: b, Where: where}
+	f := &folder{t: t, dir: dir, db: db, kf: &Folder{Dir: dir, Store: db, Files: bs}, files: &evidence.Files{Blobs: bs}}
 	s := f.unlock()
 	u, err := db.CreateUser(ctx, 0, auth.User{Email: "po@example.org", Name: "Po", Role: auth.PrivacyOfficer, PasswordHash: "x"})
 	if err != nil {
@@ -57,12 +65,12 @@ func newFolder(t *testing.T) *folder {
 	if err := db.AddAffected(ctx, u.ID, u.Name, inc.ID, []notice.Affected{{Person: notice.Person{Name: "Aroha Ngata", Email: "aroha@example.nz"}}}); err != nil {
 		t.Fatal(err)
 	}
-	st, err := f.kf.Files.Save("list.csv", strings.NewReader("name,email\nAroha Ngata,aroha@example.nz\n"))
+	st, err := f.files.Save(ctx, "list.csv", strings.NewReader("name,email\nAroha Ngata,aroha@example.nz\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.file = st.SHA256
-	if s != f.kf.Files.Sealer {
+	if s != f.files.Blobs.Sealer {
 		t.Fatal("the files were not given the key")
 	}
 	return f
@@ -75,7 +83,7 @@ func (f *folder) unlock() *vault.Sealer {
 	if err != nil {
 		f.t.Fatal(err)
 	}
-	f.db.Sealer, f.kf.Files.Sealer = s, s
+	f.db.Sealer, f.files.Blobs.Sealer = s, s
 	return s
 }
 
@@ -86,7 +94,7 @@ func (f *folder) readable() {
 	if err != nil || len(ps) != 1 || ps[0].Name != "Aroha Ngata" {
 		f.t.Fatalf("people: %v %v", ps, err)
 	}
-	r, err := f.kf.Files.Open(f.file)
+	r, err := f.files.Open(context.Background(), f.file)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -201,7 +209,7 @@ func TestInterruptedRotationIsUndoneOrFinished(t *testing.T) {
 		if err := vault.WriteKeyFile(newKeyPath(f.dir), key); err != nil {
 			t.Fatal(err)
 		}
-		if err := f.kf.Files.StageRekey(f.file, from, to); err != nil {
+		if err := f.kf.Files.StageRekey(ctx, "evidence/"+f.file[:2]+"/"+f.file, from, to); err != nil {
 			t.Fatal(err)
 		}
 		if committed {

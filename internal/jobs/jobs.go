@@ -61,6 +61,9 @@ type Job struct {
 	Input, Label string
 	// Progress: files and bytes done, of Total bytes.
 	Files, Bytes, Total int64
+	// Parts a job was split into for several workers to share, and how
+	// many of them are done; 0 for a job run in one piece.
+	Parts, PartsDone int
 	// Result is the job's outcome as JSON; Error why it failed.
 	Result, Error string
 	CreatedBy     string
@@ -118,6 +121,15 @@ type Store interface {
 	Job(ctx context.Context, id int64) (*Job, error)
 	// JobsOf lists an incident's jobs, newest first.
 	JobsOf(ctx context.Context, incidentID int64) ([]Job, error)
+	// SplitJob records that a running job is split into parts of work
+	// of the kind partKind, sized total bytes in all, and queues one
+	// PartArgs per part in the same transaction, once: a job split
+	// already is left as it is.
+	SplitJob(ctx context.Context, id int64, partKind string, parts int, total int64) error
+	// PartDone records a part of a split job done, with the files and
+	// bytes it read, once, and the job's progress as the sum of its
+	// parts done; remaining is how many parts are not done yet.
+	PartDone(ctx context.Context, id int64, part int, files, bytes int64) (remaining int, err error)
 }
 
 // Inserter puts work on the queue inside a database transaction (River's
@@ -135,6 +147,16 @@ type RecordArgs struct {
 
 // Kind is the kind of job, e.g. "scan".
 func (a RecordArgs) Kind() string { return a.JobKind }
+
+// PartArgs is the queued work of one part of a split job.
+type PartArgs struct {
+	JobKind string `json:"-"`
+	JobID   int64  `json:"job_id"`
+	Part    int    `json:"part"`
+}
+
+// Kind is the kind of the part's work, e.g. "scan_part".
+func (a PartArgs) Kind() string { return a.JobKind }
 
 // Depth is the queue's state for one kind of job, for /metrics.
 type Depth struct {

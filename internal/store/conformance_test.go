@@ -26,6 +26,7 @@ var suite = []struct {
 	{"ExerciseLifecycle", testExerciseLifecycle},
 	{"PlanReviewPeriod", testPlanReviewPeriod},
 	{"JobQueue", testJobQueue},
+	{"SplitJob", testSplitJob},
 	{"PeriodicRunsOnce", testPeriodicRunsOnce},
 	{"ConcurrentWritersLoseNothing", testConcurrentWritersLoseNothing},
 	{"AuditChainFromSeveralProcesses", testAuditChainFromSeveralProcesses},

@@ -12,14 +12,15 @@ import (
 	"github.com/breachdesk/breachdesk/internal/store/schema"
 )
 
-const jobCols = `id, kind, COALESCE(incident_id, 0), state, input, label, files, bytes, total, result, error, created_by, created_at, started_at, finished_at`
+const jobCols = `id, kind, COALESCE(incident_id, 0), state, input, label, files, bytes, total, result, error, created_by, created_at, started_at, finished_at,
+ (SELECT COUNT(*) FROM scan_parts p WHERE p.job_id = jobs.id), (SELECT COUNT(*) FROM scan_parts p WHERE p.job_id = jobs.id AND p.done_at IS NOT NULL)`
 
 func scanJob(s scanner) (*jobs.Job, error) {
 	var j jobs.Job
 	var created string
 	var started, finished sql.NullString
 	if err := s.Scan(&j.ID, &j.Kind, &j.IncidentID, &j.State, &j.Input, &j.Label, &j.Files, &j.Bytes, &j.Total, &j.Result, &j.Error,
-		&j.CreatedBy, &created, &started, &finished); err != nil {
+		&j.CreatedBy, &created, &started, &finished, &j.Parts, &j.PartsDone); err != nil {
 		return nil, err
 	}
 	j.CreatedAt, j.StartedAt, j.FinishedAt = parseTS(created), parseNTS(started), parseNTS(finished)
@@ -119,6 +120,59 @@ func (db *DB) Finish(ctx context.Context, id int64, end jobs.End) (bool, error) 
 		return db.appendAudit(ctx, tx, incident.System, "job.finish", "job:"+itoa(id), inc.Int64, map[string]any{"state": state})
 	})
 	return finished, err
+}
+
+// SplitJob records a job's parts and queues each in one transaction,
+// once.
+func (db *DB) SplitJob(ctx context.Context, id int64, partKind string, parts int, total int64) error {
+	if db.Queue == nil {
+		return fault.Errorf(fault.Internal, "No job queue is set up to run this work.")
+	}
+	return db.tx(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM scan_parts WHERE job_id = ?`, id).Scan(&n); err != nil {
+			return err
+		}
+		if n > 0 {
+			return nil // split by an earlier run of the job
+		}
+		err := updated(tx.ExecContext(ctx, `UPDATE jobs SET total = ?, files = 0, bytes = 0 WHERE id = ? AND state = 'running'`, total, id))
+		if errors.Is(err, errNoRow) {
+			return fault.Errorf(fault.Conflict, "Job %d is not running, so it cannot be split.", id)
+		}
+		if err != nil {
+			return err
+		}
+		for k := range parts {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO scan_parts (job_id, part) VALUES (?, ?)`, id, k); err != nil {
+				return err
+			}
+			if _, err := db.Queue.InsertTx(ctx, tx.Tx, jobs.PartArgs{JobKind: partKind, JobID: id, Part: k}, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// PartDone records one part of a split job done, once, sets the job's
+// progress to the sum of its parts done, and counts the parts left. Every
+// write transaction takes the store's write lock first, so of two last
+// parts finishing at once exactly one sees none left.
+func (db *DB) PartDone(ctx context.Context, id int64, part int, files, bytes int64) (int, error) {
+	remaining := 0
+	err := db.tx(ctx, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE scan_parts SET done_at = ?, files = ?, bytes = ? WHERE job_id = ? AND part = ? AND done_at IS NULL`,
+			ts(db.Now()), files, bytes, id, part); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE jobs SET files = (SELECT COALESCE(SUM(files), 0) FROM scan_parts WHERE job_id = ? AND done_at IS NOT NULL),
+ bytes = (SELECT COALESCE(SUM(bytes), 0) FROM scan_parts WHERE job_id = ? AND done_at IS NOT NULL) WHERE id = ? AND state = 'running'`, id, id, id); err != nil {
+			return err
+		}
+		return tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM scan_parts WHERE job_id = ? AND done_at IS NULL`, id).Scan(&remaining)
+	})
+	return remaining, err
 }
 
 // Job returns one job.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/jobs"
 	"github.com/breachdesk/breachdesk/internal/notice"
@@ -145,5 +146,84 @@ func testPeriodicRunsOnce(t *testing.T, o opener) {
 	msgs, err := db.Notifications(ctx, u.ID)
 	if err != nil || len(msgs) != 2 {
 		t.Fatalf("%d notifications, want 2: %v", len(msgs), err)
+	}
+}
+
+// A job split into parts queues each once; parts done are counted once
+// however often they are reported, and of the last parts reported at the
+// same time by workers in other processes exactly one sees none left.
+func testSplitJob(t *testing.T, o opener) {
+	ctx := context.Background()
+	dbs := o.processes(t, 2)
+	db, other := dbs[0], dbs[1]
+	u := mustUser(t, db, "po@example.org", auth.PrivacyOfficer)
+	by := incident.Actor{UserID: u.ID, Name: u.Name}
+	inc, err := db.CreateIncident(ctx, by, "Exposed share", report(time.Now()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	withQueue(t, db)
+	j, err := db.Enqueue(ctx, by, jobs.Job{Kind: "scan", IncidentID: inc.ID, Input: "blob:scans/upload-x/", Label: "x.zip"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SplitJob(ctx, j.ID, "scan_part", 2, 100); fault.CodeOf(err) != fault.Conflict {
+		t.Fatalf("a job not running was split: %v", err)
+	}
+	if _, _, err := db.StartJob(ctx, j.ID); err != nil {
+		t.Fatal(err)
+	}
+	const parts = 6
+	for range 2 { // the second time, as a job run again after a crash
+		if err := db.SplitJob(ctx, j.ID, "scan_part", parts, 6000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ds, err := db.QueueDepth(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queued := 0
+	for _, d := range ds {
+		if d.Kind == "scan_part" {
+			queued = d.Waiting
+		}
+	}
+	if queued != parts {
+		t.Fatalf("%d parts queued, want %d", queued, parts)
+	}
+	for k := range parts - 2 {
+		for range 2 {
+			left, err := db.PartDone(ctx, j.ID, k, 1, 1000)
+			if err != nil || left != parts-1-k {
+				t.Fatalf("part %d: %d left (%v)", k, left, err)
+			}
+		}
+	}
+	got, err := db.Job(ctx, j.ID)
+	if err != nil || got.Parts != parts || got.PartsDone != parts-2 || got.Files != parts-2 || got.Bytes != 4000 || got.Total != 6000 {
+		t.Fatalf("progress: %+v (%v)", got, err)
+	}
+	// The last two parts, reported at once from two processes.
+	lefts := make(chan int, 2)
+	errs := make(chan error, 2)
+	for k, d := range []*DB{db, other} {
+		go func() {
+			left, err := d.PartDone(ctx, j.ID, parts-2+k, 1, 1000)
+			lefts <- left
+			errs <- err
+		}()
+	}
+	zero := 0
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+		if <-lefts == 0 {
+			zero++
+		}
+	}
+	if zero != 1 {
+		t.Fatalf("%d workers saw no part left, want exactly 1", zero)
 	}
 }

@@ -21,6 +21,7 @@ import (
 type Sealer struct {
 	aead  cipher.AEAD
 	check string
+	key   []byte // for the per-stream keys of SealStream
 }
 
 // ErrTampered is returned when sealed data was changed or sealed under
@@ -42,7 +43,7 @@ func New(key []byte) (*Sealer, error) {
 	}
 	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte("breachdesk data key check value v1"))
-	return &Sealer{aead: aead, check: hex.EncodeToString(mac.Sum(nil))}, nil
+	return &Sealer{aead: aead, check: hex.EncodeToString(mac.Sum(nil)), key: append([]byte(nil), key...)}, nil
 }
 
 // CheckValue identifies the key without revealing it: an HMAC of a fixed

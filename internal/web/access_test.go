@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -35,7 +33,7 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 	}
 	inc := f.incident(users['S'], "Customer list emailed to the wrong supplier")
 	tasks, _ := f.db.Tasks(context.Background(), inc.ID)
-	st, err := f.srv.Files.Save("notes.txt", strings.NewReader("call log"))
+	st, err := f.srv.Files.Save(context.Background(), "notes.txt", strings.NewReader("call log"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,8 +51,9 @@ func TestEveryRouteChecksAccess(t *testing.T) {
 	job, _ := f.db.Enqueue(context.Background(), incident.Actor{Name: "po"}, jobs.Job{Kind: app.ScanKind, IncidentID: inc.ID, Input: f.dir, Label: "share.zip"})
 	f.db.StartJob(context.Background(), job.ID)
 	f.db.Finish(context.Background(), job.ID, jobs.End{Result: `{"summary":{"files":1,"counts":{}},"categories":[],"by_jurisdiction":{}}`})
-	os.MkdirAll(f.srv.ScanOut(job.ID), 0o700)
-	os.WriteFile(filepath.Join(f.srv.ScanOut(job.ID), "findings.jsonl"), []byte("{}\n"), 0o600)
+	if _, err := f.srv.Blobs.Put(context.Background(), "scans/job-"+strconv.FormatInt(job.ID, 10)+"/findings.jsonl", strings.NewReader("{}\n")); err != nil {
+		t.Fatal(err)
+	}
 	sc, _ := exercise.Find("usb-lost")
 	ex, err := f.db.StartExercise(context.Background(), incident.Actor{UserID: users['P'].ID, Name: "po"}, sc, time.Now())
 	if err != nil {

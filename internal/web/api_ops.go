@@ -529,6 +529,8 @@ type apiScan struct {
 	Label      string          `json:"label"`
 	State      string          `json:"state" enum:"queued,running,done,failed"`
 	Percent    int             `json:"percent"`
+	Parts      int             `json:"parts" doc:"Parts the scan was split into for the workers to share; 0 when it runs in one piece."`
+	PartsDone  int             `json:"parts_done" doc:"Parts done so far, by any worker."`
 	Error      string          `json:"error"`
 	Result     json.RawMessage `json:"result,omitempty" doc:"The summary and the figures that feed the facts, once done."`
 	CreatedAt  time.Time       `json:"created_at"`
@@ -976,7 +978,7 @@ func (s *Server) apiRoutes(api huma.API) {
 			if err != nil {
 				return nil, s.apiErr(ctx, err)
 			}
-			out := apiScan{ID: j.ID, Label: j.Label, State: string(j.State), Percent: j.Percent(), Error: j.Error, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt}
+			out := apiScan{ID: j.ID, Label: j.Label, State: string(j.State), Percent: j.Percent(), Parts: j.Parts, PartsDone: j.PartsDone, Error: j.Error, CreatedAt: j.CreatedAt, FinishedAt: j.FinishedAt}
 			if j.Result != "" {
 				out.Result = json.RawMessage(j.Result)
 			}

@@ -431,7 +431,7 @@ func TestReporterDoesNotSeeTheTeamsWork(t *testing.T) {
 		t.Fatal(err)
 	}
 	save := func(by auth.User, name, body string) incident.Evidence {
-		st, err := f.srv.Files.Save(name, strings.NewReader(body))
+		st, err := f.srv.Files.Save(context.Background(), name, strings.NewReader(body))
 		if err != nil {
 			t.Fatal(err)
 		}

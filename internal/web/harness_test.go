@@ -20,6 +20,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/audit"
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/blobs/blobstest"
 	"github.com/breachdesk/breachdesk/internal/evidence"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/jobs"
@@ -54,7 +55,8 @@ func newFixture(tb testing.TB) *fixture {
 		tb.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	files := &evidence.Files{Dir: filepath.Join(dir, "evidence"), MaxSize: 1 << 20, Sealer: db.Sealer}
+	bs, _ := blobstest.Open(tb, "file", dir, db.Sealer)
+	files := &evidence.Files{Blobs: bs, MaxSize: 1 << 20}
 	a, err := app.New(context.Background(), db, app.Config{ScanDir: filepath.Join(dir, "scans")}, files, &notify.Notifier{Store: db}, log)
 	if err != nil {
 		tb.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/jobs"
+	"github.com/breachdesk/breachdesk/internal/vault"
 )
 
 func (c *client) upload(path, field, name string, body []byte, extra url.Values) *http.Response {
@@ -106,8 +107,9 @@ func TestScanJobFeedsTheIncident(t *testing.T) {
 	if len(js) != 2 || js[0].State != jobs.Done {
 		t.Fatalf("jobs: %+v", js)
 	}
-	if _, err := os.Stat(js[0].Input); !os.IsNotExist(err) {
-		t.Fatalf("the uploaded copy was kept: %v", err)
+	left := 0
+	if err := f.srv.Blobs.List(context.Background(), strings.TrimPrefix(js[0].Input, "blob:"), func(string, int64) error { left++; return nil }); err != nil || left != 0 || !strings.HasPrefix(js[0].Input, "blob:scans/upload-") {
+		t.Fatalf("the uploaded copy of %s was kept: %d files (%v)", js[0].Input, left, err)
 	}
 	page := c.get(scanPath)
 	for _, want := range []string{"2 people", "NZ=1", "AU=1", "IRD numbers (NZ)", "Health information", "The uploaded copy was deleted"} {
@@ -137,9 +139,19 @@ func TestScanJobFeedsTheIncident(t *testing.T) {
 	if len(listed) != 2 || listed[0].Email != "aroha@example.nz" || listed[0].Name != "Aroha Ngata" {
 		t.Fatalf("listed: %+v", listed)
 	}
-	pf, _ := os.ReadFile(filepath.Join(f.srv.ScanOut(js[0].ID), "people.jsonl"))
-	if len(pf) == 0 || strings.Contains(string(pf), "aroha@example.nz") || strings.Contains(string(pf), "Ngata") {
-		t.Fatalf("the people file on disk is not masked: %s", pf)
+	// The people file is masked, and sealed in the file store.
+	pr, err := f.srv.Blobs.Open(context.Background(), "scans/job-"+strconv.FormatInt(js[0].ID, 10)+"/people.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pf, err := io.ReadAll(pr)
+	pr.Close()
+	if err != nil || len(pf) == 0 || strings.Contains(string(pf), "aroha@example.nz") || strings.Contains(string(pf), "Ngata") {
+		t.Fatalf("the people file is not masked: %s (%v)", pf, err)
+	}
+	raw, err := os.ReadFile(filepath.Join(f.dir, "scans", "job-"+strconv.FormatInt(js[0].ID, 10), "people.jsonl"))
+	if err != nil || !strings.HasPrefix(string(raw), vault.StreamMagic) {
+		t.Fatalf("the people file on disk is not sealed (%v)", err)
 	}
 	assess := c.get(path + "/assess")
 	for _, want := range []string{`id="scan-note"`, `value="ird_number" checked`, `value="health" checked`, "AU=1, NZ=1"} {
