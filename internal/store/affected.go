@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
@@ -48,19 +50,47 @@ func (db *DB) checkAffected(people []notice.Affected) error {
 
 // addAffected writes checked people, sealed, within tx; jobID names the
 // background job that found them (0 for none).
+// affectedBatch is how many people one INSERT adds (6 parameters each,
+// well under SQLite's and PostgreSQL's limits on parameters).
+const affectedBatch = 500
+
 func (db *DB) addAffected(ctx context.Context, tx *Tx, by incident.Actor, incidentID, jobID int64, people []notice.Affected) error {
-	stmt, err := tx.PrepareContext(ctx, `INSERT INTO affected_people (incident_id, at_risk, source, sealed, created_at, job_id) VALUES (?,?,?,?,?,?)`)
-	if err != nil {
-		return err
-	}
-	defer stmt.Close()
-	now := ts(db.Now())
-	for _, p := range people {
-		b, err := json.Marshal(sealedPerson{Name: p.Name, Email: p.Email, Phone: p.Phone, Address: p.Address, Elements: p.Elements, Jurisdiction: p.Jurisdiction, Prefers: p.Prefers})
-		if err != nil {
-			return err
+	// Rows go in batches of affectedBatch, one statement each: a scan's
+	// hundreds of thousands of people are then a few hundred round trips
+	// to the database, not one per person.
+	const cols = 6
+	var full *sql.Stmt
+	defer func() {
+		if full != nil {
+			full.Close()
 		}
-		if _, err := stmt.ExecContext(ctx, incidentID, p.AtRisk, p.Source, db.Sealer.Seal(b, sealContext(incidentID)), now, nullID(jobID)); err != nil {
+	}()
+	now := ts(db.Now())
+	args := make([]any, 0, affectedBatch*cols)
+	for start := 0; start < len(people); start += affectedBatch {
+		batch := people[start:min(start+affectedBatch, len(people))]
+		args = args[:0]
+		for _, p := range batch {
+			b, err := json.Marshal(sealedPerson{Name: p.Name, Email: p.Email, Phone: p.Phone, Address: p.Address, Elements: p.Elements, Jurisdiction: p.Jurisdiction, Prefers: p.Prefers})
+			if err != nil {
+				return err
+			}
+			args = append(args, incidentID, p.AtRisk, p.Source, db.Sealer.Seal(b, sealContext(incidentID)), now, nullID(jobID))
+		}
+		q := `INSERT INTO affected_people (incident_id, at_risk, source, sealed, created_at, job_id) VALUES ` +
+			strings.TrimSuffix(strings.Repeat("(?,?,?,?,?,?),", len(batch)), ",")
+		var err error
+		if len(batch) == affectedBatch {
+			if full == nil {
+				if full, err = tx.PrepareContext(ctx, q); err != nil {
+					return err
+				}
+			}
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.ExecContext(ctx, q, args...)
+		}
+		if err != nil {
 			return err
 		}
 	}

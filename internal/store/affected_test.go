@@ -16,6 +16,35 @@ import (
 
 // Affected people are stored encrypted: the database file holds none of
 // their details in the clear.
+// A scan's list of people goes in batches; every one is stored, in order.
+func testAffectedPeopleInBatches(t *testing.T, o opener) {
+	ctx := context.Background()
+	db, now := o.open(t)
+	db.Sealer, _ = vault.Create(t.TempDir())
+	po := mustUser(t, db, "po@example.org", auth.PrivacyOfficer)
+	inc, err := db.CreateIncident(ctx, incident.Actor{UserID: po.ID, Name: po.Name}, "List", report(*now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 2*affectedBatch + 7
+	people := make([]notice.Affected, n)
+	for i := range people {
+		people[i] = notice.Affected{Person: notice.Person{Name: "Person " + itoa(int64(i)), Email: "p" + itoa(int64(i)) + "@example.nz"}, AtRisk: i%2 == 0, Source: "scan"}
+	}
+	if err := db.AddAffected(ctx, po.ID, po.Name, inc.ID, people); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.AffectedPeople(ctx, inc.ID)
+	if err != nil || len(got) != n {
+		t.Fatalf("%d of %d people stored (%v)", len(got), n, err)
+	}
+	for i, p := range got {
+		if p.Email != people[i].Email || p.AtRisk != people[i].AtRisk {
+			t.Fatalf("person %d: %+v, want %+v", i, p, people[i])
+		}
+	}
+}
+
 func testAffectedPeopleAreEncryptedAtRest(t *testing.T, o opener) {
 	ctx := context.Background()
 	db, now := o.open(t)

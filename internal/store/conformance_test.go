@@ -23,6 +23,7 @@ var suite = []struct {
 	{"AuditLogIsAppendOnlyAndTamperingIsNamed", testAuditLogIsAppendOnlyAndTamperingIsNamed},
 	{"ListFiltersSearchAndVisibility", testListFiltersSearchAndVisibility},
 	{"AffectedPeopleAreEncryptedAtRest", testAffectedPeopleAreEncryptedAtRest},
+	{"AffectedPeopleInBatches", testAffectedPeopleInBatches},
 	{"ExerciseLifecycle", testExerciseLifecycle},
 	{"PlanReviewPeriod", testPlanReviewPeriod},
 	{"JobQueue", testJobQueue},
