@@ -215,7 +215,7 @@ func (a *App) endScan(ctx context.Context, j *jobs.Job, out ScanOutcome, runErr 
 const scannerName = "breachdesk (scanner)"
 
 // cleanScan deletes an ended scan's upload, plan and parts, however it
-// ended; its findings and people stay.
+// ended; its findings (one file per part) and people stay.
 func (a *App) cleanScan(ctx context.Context, j *jobs.Job) {
 	if j == nil {
 		return
@@ -225,7 +225,7 @@ func (a *App) cleanScan(ctx context.Context, j *jobs.Job) {
 	}
 	var keys []string
 	err := a.Blobs.List(ctx, scanKey(j.ID, ""), func(key string, _ int64) error {
-		if base := path.Base(key); base != "findings.jsonl" && base != "people.jsonl" {
+		if base := path.Base(key); !strings.HasPrefix(base, "findings") && base != "people.jsonl" {
 			keys = append(keys, key)
 		}
 		return nil
@@ -464,7 +464,7 @@ func (a *App) scanPart(ctx context.Context, j *jobs.Job, plan *scanPlan, k int, 
 		roots = append(roots, dst)
 	}
 	name := fmt.Sprintf("part-%05d", k)
-	fw, err := a.Blobs.Create(ctx, scanKey(j.ID, name+".findings"))
+	fw, err := a.Blobs.Create(ctx, scanKey(j.ID, findingsPart(k)))
 	if err != nil {
 		return p, err
 	}
@@ -498,9 +498,13 @@ func (a *App) scanPart(ctx context.Context, j *jobs.Job, plan *scanPlan, k int, 
 	return discover.Progress{Files: sum.Files, Bytes: sum.Bytes}, nil
 }
 
+// findingsPart is the name of a part's findings, which stay as they are:
+// the scan's findings.jsonl is them in the order of the parts (ScanFile).
+func findingsPart(k int) string { return fmt.Sprintf("findings-%05d.jsonl", k) }
+
 // mergeScan merges the parts' people in the order of the parts, as one
-// scan of all their files would find them, and their findings into one
-// file, and returns the scan's outcome.
+// scan of all their files would find them, and returns the scan's
+// outcome.
 func (a *App) mergeScan(ctx context.Context, j *jobs.Job, plan *scanPlan) (ScanOutcome, error) {
 	key, err := hex.DecodeString(plan.Key)
 	if err != nil {
@@ -511,11 +515,6 @@ func (a *App) mergeScan(ctx context.Context, j *jobs.Job, plan *scanPlan) (ScanO
 		return ScanOutcome{}, err
 	}
 	sum := &discover.Summary{Counts: map[discover.Type]*discover.Count{}, Skipped: plan.Skipped}
-	fw, err := a.Blobs.Create(ctx, scanKey(j.ID, "findings.jsonl"))
-	if err != nil {
-		return ScanOutcome{}, err
-	}
-	defer fw.Abort()
 	for k := range plan.Parts {
 		name := fmt.Sprintf("part-%05d", k)
 		if err := a.readPart(ctx, j.ID, name+".summary", func(r io.Reader) error {
@@ -528,18 +527,9 @@ func (a *App) mergeScan(ctx context.Context, j *jobs.Job, plan *scanPlan) (ScanO
 		}); err != nil {
 			return ScanOutcome{}, err
 		}
-		if err := a.readPart(ctx, j.ID, name+".findings", func(r io.Reader) error {
-			_, err := io.Copy(fw, r)
-			return err
-		}); err != nil {
-			return ScanOutcome{}, err
-		}
 		if err := a.readPart(ctx, j.ID, name+".people", res.AddPartial); err != nil {
 			return ScanOutcome{}, err
 		}
-	}
-	if err := fw.Close(); err != nil {
-		return ScanOutcome{}, err
 	}
 	if j.StartedAt != nil {
 		if el := a.Now().Sub(*j.StartedAt); el > 0 {

@@ -326,6 +326,17 @@ func (a *App) ScanFile(ctx context.Context, u *auth.User, id, jobID int64, name 
 		return nil, fault.Errorf(fault.NotFound, "That file was not found.")
 	}
 	f, err := a.Blobs.Open(ctx, scanKey(j.ID, name))
+	if fault.CodeOf(err) == fault.NotFound && name == "findings.jsonl" {
+		// A scan in parts keeps each part's findings: read in order, they
+		// are the scan's.
+		var keys []string
+		if err := a.Blobs.List(ctx, scanKey(j.ID, "findings-"), func(key string, _ int64) error { keys = append(keys, key); return nil }); err != nil {
+			return nil, err
+		}
+		if len(keys) > 0 {
+			return &concatenated{a: a, ctx: ctx, keys: keys}, nil
+		}
+	}
 	if fault.CodeOf(err) == fault.NotFound {
 		return nil, fault.Errorf(fault.NotFound, "That file is no longer kept.")
 	}
@@ -347,4 +358,45 @@ func (a *App) LatestScan(ctx context.Context, incidentID int64) (*jobs.Job, *Sca
 		}
 	}
 	return nil, nil, nil
+}
+
+// concatenated reads files of the file store one after the other,
+// opening each when the one before has ended.
+type concatenated struct {
+	a    *App
+	ctx  context.Context
+	keys []string
+	cur  io.ReadCloser
+}
+
+func (c *concatenated) Read(p []byte) (int, error) {
+	for {
+		if c.cur == nil {
+			if len(c.keys) == 0 {
+				return 0, io.EOF
+			}
+			r, err := c.a.Blobs.Open(c.ctx, c.keys[0])
+			if err != nil {
+				return 0, err
+			}
+			c.cur, c.keys = r, c.keys[1:]
+		}
+		n, err := c.cur.Read(p)
+		if err == io.EOF {
+			err = c.cur.Close()
+			c.cur = nil
+			if n > 0 || err != nil {
+				return n, err
+			}
+			continue
+		}
+		return n, err
+	}
+}
+
+func (c *concatenated) Close() error {
+	if c.cur != nil {
+		return c.cur.Close()
+	}
+	return nil
 }

@@ -191,12 +191,17 @@ func TestSplitScanAcrossWorkers(t *testing.T) {
 				fmt.Sprint(r1.ByJurisdiction) != fmt.Sprint(r2.ByJurisdiction) || r1.Summary.Findings != r2.Summary.Findings || !r2.UploadDeleted {
 				t.Fatalf("results differ:\n%s\n%s", one.Result, split.Result)
 			}
+			// Left in the store: each part's findings and the people, no
+			// upload, plan, member or partial list of people.
 			var left []string
 			if err := bs.List(ctx, "scans/", func(k string, _ int64) error { left = append(left, k); return nil }); err != nil {
 				t.Fatal(err)
 			}
-			want := []string{"scans/job-" + strconv.FormatInt(one.ID, 10) + "/findings.jsonl", "scans/job-" + strconv.FormatInt(one.ID, 10) + "/people.jsonl",
-				"scans/job-" + strconv.FormatInt(split.ID, 10) + "/findings.jsonl", "scans/job-" + strconv.FormatInt(split.ID, 10) + "/people.jsonl"}
+			want := []string{"scans/job-" + strconv.FormatInt(one.ID, 10) + "/findings-00000.jsonl", "scans/job-" + strconv.FormatInt(one.ID, 10) + "/people.jsonl"}
+			for k := range split.Parts {
+				want = append(want, fmt.Sprintf("scans/job-%d/findings-%05d.jsonl", split.ID, k))
+			}
+			want = append(want, "scans/job-"+strconv.FormatInt(split.ID, 10)+"/people.jsonl")
 			if !slices.Equal(left, want) {
 				t.Fatalf("left in the store: %q", left)
 			}
