@@ -69,7 +69,7 @@ func (w *scanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 // Work scans one part, and merges the scan if it was the last (see
 // RunScanPart).
 func (w *scanPartWorker) Work(ctx context.Context, job *river.Job[ScanPartArgs]) error {
-	return w.a.RunScanPart(ctx, job.Args.JobID, job.Args.Part)
+	return w.a.RunScanPart(ctx, job.Args.JobID, job.Args.Part, job.Attempt >= job.MaxAttempts)
 }
 
 // Default sizes of a scan's parts: files are grouped in the order they
@@ -124,17 +124,16 @@ func (a *App) RunScanJob(ctx context.Context, id int64) error {
 		return nil
 	}
 	plan, err := a.scanPlan(ctx, j)
-	if err == nil && len(plan.Parts) > 1 {
-		err = a.Store.SplitJob(ctx, j.ID, ScanPartKind, len(plan.Parts), plan.Total)
-		if err == nil {
-			return nil
-		}
-	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
 	if err != nil {
 		return a.endScan(ctx, j, ScanOutcome{}, err)
+	}
+	if len(plan.Parts) > 1 {
+		// Queued with the parts' records in one transaction; a failure
+		// here is the database's, and River tries again.
+		return a.Store.SplitJob(ctx, j.ID, ScanPartKind, len(plan.Parts), plan.Total)
 	}
 	last := time.Time{}
 	out, runErr := a.RunScan(ctx, j, func(files, bytes, total int64) {
@@ -153,8 +152,10 @@ func (a *App) RunScanJob(ctx context.Context, id int64) error {
 // RunScanPart scans one part of a split scan and records it done; the
 // worker that records the last part merges the people and ends the job.
 // A part run again scans again and is recorded once; a part of a scan
-// that has ended does nothing.
-func (a *App) RunScanPart(ctx context.Context, id int64, part int) error {
+// that has ended does nothing. A part that fails (the file store or the
+// database away) is tried again by River; on its last attempt (final)
+// the scan is recorded as failed, with the reason.
+func (a *App) RunScanPart(ctx context.Context, id int64, part int, final bool) error {
 	j, err := a.Store.Job(ctx, id)
 	if fault.CodeOf(err) == fault.NotFound {
 		return river.JobCancel(err)
@@ -173,19 +174,21 @@ func (a *App) RunScanPart(ctx context.Context, id int64, part int) error {
 	if err == nil {
 		p, err = a.scanPart(ctx, j, plan, part, nil)
 	}
-	if ctx.Err() != nil {
+	if err == nil {
+		var remaining int
+		if remaining, err = a.Store.PartDone(ctx, j.ID, part, p.Files, p.Bytes); err == nil && remaining > 0 {
+			return nil
+		}
+	}
+	var out ScanOutcome
+	if err == nil {
+		out, err = a.mergeScan(ctx, j, plan)
+	}
+	switch {
+	case ctx.Err() != nil:
 		return ctx.Err()
-	}
-	if err != nil {
-		return a.endScan(ctx, j, ScanOutcome{}, err)
-	}
-	remaining, err := a.Store.PartDone(ctx, j.ID, part, p.Files, p.Bytes)
-	if err != nil || remaining > 0 {
+	case err != nil && !final:
 		return err
-	}
-	out, err := a.mergeScan(ctx, j, plan)
-	if ctx.Err() != nil {
-		return ctx.Err()
 	}
 	return a.endScan(ctx, j, out, err)
 }

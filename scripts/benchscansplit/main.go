@@ -81,10 +81,12 @@ func newPerson(r *rand.Rand, i int) person {
 		city: cities[r.IntN(len(cities))], dob: fmt.Sprintf("19%02d-%02d-%02d", 40+r.IntN(60), 1+r.IntN(12), 1+r.IntN(28))}
 }
 
-// gen writes about size bytes of mixed files under dir: CSV exports,
-// JSON Lines events, application logs, letters in prose, and zip
-// archives of CSVs, some larger than a scan's part (which a scan splits
-// into their members). Kept once written: a file "done" marks it.
+// gen writes about size bytes of mixed files under dir: CSV exports of
+// customers (a person a line), JSON Lines events (one in eight names
+// someone), application logs (one line in twelve), letters in prose,
+// sales reports that name no one, and zip archives of customer CSVs
+// larger than a scan's part (which a scan splits into their members).
+// Kept once written: a file "done" marks it.
 func gen(dir string, size int64) error {
 	if _, err := os.Stat(filepath.Join(dir, "done")); err == nil {
 		return nil
@@ -108,17 +110,23 @@ func gen(dir string, size int64) error {
 			return fmt.Appendf(b, "%d,%s,%s,%s,%s,\"%s, %s\",%s,NZ\n", k, p.given, p.family, p.email, p.phone, p.street, p.city, p.dob)
 		}, "id,first_name,last_name,email,phone,address,dob,country\n"},
 		{"events/events-%03d.jsonl", func(b []byte, k int) []byte {
+			if k%8 != 0 { // most events name an account by its number only
+				return fmt.Appendf(b, `{"seq":%d,"event":"view","account":%d,"page":"/products/%d","ms":%d}`+"\n", k, 100000+k%77777, k%5000, k%900)
+			}
 			p := pick()
 			return fmt.Appendf(b, `{"seq":%d,"event":"login","user":{"email":"%s","name":"%s %s"},"ip":"10.%d.%d.%d","agent":"Mozilla/5.0 (X11; Linux x86_64)"}`+"\n", k, p.email, p.given, p.family, k%250, k/250%250, k%199)
 		}, ""},
 		{"logs/app-%03d.log", func(b []byte, k int) []byte {
-			p := pick()
 			b = fmt.Appendf(b, "2026-11-%02dT%02d:%02d:%02dZ INFO request id=%08x path=/api/orders status=200 duration_ms=%d\n", 1+k%28, k%24, k%60, k%59, k*2654435761, k%900)
-			if k%3 == 0 {
+			if k%12 == 0 {
+				p := pick()
 				b = fmt.Appendf(b, "2026-11-%02dT%02d:%02d:%02dZ WARN password reset sent to %s (phone %s)\n", 1+k%28, k%24, k%60, k%59, p.email, p.phone)
 			}
 			return b
 		}, ""},
+		{"reports/sales-%03d.csv", func(b []byte, k int) []byte { // no one in it
+			return fmt.Appendf(b, "%d,SKU-%05d,%d,%d.%02d,2026-11-%02d,store-%d\n", k, k%40000, 1+k%9, k%500, k%100, 1+k%28, k%60)
+		}, "order,sku,quantity,amount,date,store\n"},
 		{"letters/letters-%03d.txt", func(b []byte, k int) []byte {
 			p := pick()
 			return fmt.Appendf(b, "Dear %s %s,\n\nThank you for your order %d. We will deliver it to %s, %s. If anything is wrong, call us or write to %s.\n\nKind regards,\nThe team\n\n", p.given, p.family, k, p.street, p.city, p.email)
@@ -129,7 +137,7 @@ func gen(dir string, size int64) error {
 	for n := 0; written < size; n++ {
 		kind := kinds[n%len(kinds)]
 		name := fmt.Sprintf(kind.name, n)
-		zipped := n%10 == 9 // every tenth is a zip archive of two CSVs, about 48 MB
+		zipped := n%11 == 10 // every eleventh is a zip archive of two customer CSVs, about 48 MB
 		path := filepath.Join(dir, name)
 		if zipped {
 			path = filepath.Join(dir, "archives", fmt.Sprintf("export-%03d.zip", n))
@@ -187,8 +195,8 @@ func gen(dir string, size int64) error {
 	return os.WriteFile(filepath.Join(dir, "done"), nil, 0o600)
 }
 
-// run queues a scan of dir and runs workers worker processes, the n-th on
-// core n alone, until it ends.
+// run queues a scan of dir and runs workers worker processes, each
+// running Go code on one thread, until it ends.
 func run(ctx context.Context, bd, dir string, workers int) error {
 	url := os.Getenv("BREACHDESK_DATABASE")
 	db, err := store.Open(ctx, url)
@@ -213,9 +221,10 @@ func run(ctx context.Context, bd, dir string, workers int) error {
 	}
 	var procs []*exec.Cmd
 	for k := range workers {
-		// One core each: a worker is a machine's worth of CPU here, so two
-		// of them on this 2-core machine stand for two one-core machines.
-		cmd := exec.Command("taskset", "-c", strconv.Itoa(k%2), bd, "worker", "--job-workers", "1")
+		// One thread of Go code each (GOMAXPROCS=1, one job at a time): a
+		// worker is a one-core machine here, so two of them on this 2-core
+		// machine stand for two machines beside one.
+		cmd := exec.Command(bd, "worker", "--job-workers", "1")
 		cmd.Env = append(os.Environ(), "GOMAXPROCS=1", "BREACHDESK_WORKER_NAME=bench-worker-"+strconv.Itoa(k))
 		logf, err := os.Create(filepath.Join(os.Getenv("BREACHDESK_DATA"), fmt.Sprintf("worker-%d-%d.log", workers, k)))
 		if err != nil {
@@ -272,13 +281,14 @@ func run(ctx context.Context, bd, dir string, workers int) error {
 	}
 	var res struct {
 		Summary struct {
-			Bytes int64 `json:"bytes"`
+			Bytes    int64 `json:"bytes"`
+			Findings int64 `json:"findings"`
 		} `json:"summary"`
 	}
 	if err := json.Unmarshal([]byte(got.Result), &res); err != nil {
 		return err
 	}
-	fmt.Printf("workers %d wall %.1f s cpu %.1f s parts %d bytes %d people %d digest %s\n", workers, wall.Seconds(), cpu.Seconds(), got.Parts, res.Summary.Bytes, people, digest)
+	fmt.Printf("workers %d wall %.1f s cpu %.1f s parts %d bytes %d findings %d people %d digest %s\n", workers, wall.Seconds(), cpu.Seconds(), got.Parts, res.Summary.Bytes, res.Summary.Findings, people, digest)
 	return nil
 }
 
