@@ -1,7 +1,9 @@
 // Command benchweb is scripts/bench-web's helper: "load DIR N" writes N
 // synthetic incidents (with their tasks, timeline and audit entries) into
-// a fresh data folder, and "drive URL" signs in and sends each page at a
-// constant arrival rate, printing the 99th percentile of each.
+// a fresh data folder, "drive URL" signs in and sends each page at a
+// constant arrival rate, printing the 99th percentile of each, and "page
+// URL PATH" does the same for one page as any account (scripts/bench-deliver
+// drives the campaign page while notices are sent).
 //
 // The driver is open-loop: request i of a run is due at start + i/rate
 // whatever happened to the ones before, and its latency is measured from
@@ -53,6 +55,8 @@ func main() {
 		err = drive(os.Args[2:])
 	case "cookie":
 		err = cookie(os.Args[2:])
+	case "page":
+		err = page(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}
@@ -125,7 +129,10 @@ func load(args []string) error {
 var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 // signIn returns a client holding a session for the bench account.
-func signIn(base string) (*http.Client, error) {
+func signIn(base string) (*http.Client, error) { return signInAs(base, email, password) }
+
+// signInAs returns a client holding a session for an account.
+func signInAs(base, email, password string) (*http.Client, error) {
 	jar, _ := cookiejar.New(nil)
 	c := &http.Client{Jar: jar, Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		Transport: &http.Transport{MaxIdleConns: 1024, MaxIdleConnsPerHost: 1024, IdleConnTimeout: time.Minute}}
@@ -233,6 +240,33 @@ func drive(args []string) error {
 		errs += r.errors
 	}
 	fmt.Printf("web: %d incidents, %d rps: p99 %s, errors %d\n", *n, *rate, strings.Join(line, ", "), errs)
+	return nil
+}
+
+// page drives one page at a fixed rate, signed in as the account given,
+// and prints one line: e.g. the campaign page while notices are sent
+// (scripts/bench-deliver).
+func page(args []string) error {
+	fs := flag.NewFlagSet("page", flag.ContinueOnError)
+	rate := fs.Int("rate", 20, "requests a second")
+	secs := fs.Int("seconds", 30, "seconds the page is driven")
+	as := fs.String("email", email, "account to sign in as")
+	pw := fs.String("password", password, "its password")
+	name := fs.String("name", "page", "name printed for the page")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 2 {
+		return errors.New("usage: benchweb page [--rate R] [--seconds S] [--email E --password P] [--name N] URL PATH")
+	}
+	base := strings.TrimSuffix(fs.Arg(0), "/")
+	c, err := signInAs(base, *as, *pw)
+	if err != nil {
+		return err
+	}
+	path := fs.Arg(1)
+	r := run(c, base, func(int) string { return path }, *rate, time.Duration(*secs)*time.Second)
+	fmt.Printf("%s: %d requests at %d/s: p50 %.1f ms, p99 %.1f ms, max %.1f ms, errors %d\n", *name, r.sent, *rate, ms(r.p50), ms(r.p99), ms(r.max), r.errors)
 	return nil
 }
 
