@@ -453,3 +453,85 @@ func BenchmarkScanOne(b *testing.B) {
 		}
 	}
 }
+
+// labelledText writes (once per process) the text files of the labelled
+// corpus BenchmarkPeer compares on (CSV, NDJSON, JSON, logs, SQL, email,
+// mbox; a finding every ~55 bytes), sized by BREACHDESK_BENCH_MB
+// (default 32), and returns their folder and size.
+var labelledText = sync.OnceValues(func() (string, int64) {
+	mb := 32
+	if v, err := strconv.Atoi(os.Getenv("BREACHDESK_BENCH_MB")); err == nil && v > 0 {
+		mb = v
+	}
+	dir := filepath.Join(os.TempDir(), "breachdesk-bench-labelled-"+strconv.Itoa(mb)+"mb")
+	if _, err := os.Stat(filepath.Join(dir, "text")); err == nil {
+		var size int64
+		filepath.WalkDir(filepath.Join(dir, "text"), func(p string, d os.DirEntry, err error) error {
+			if err == nil && d.Type().IsRegular() {
+				info, _ := d.Info()
+				size += info.Size()
+			}
+			return nil
+		})
+		return filepath.Join(dir, "text"), size
+	}
+	all := filepath.Join(dir, "all")
+	if _, err := writeCorpus(all, mb*280, 42); err != nil {
+		return "", 0
+	}
+	var size int64
+	filepath.WalkDir(all, func(p string, d os.DirEntry, err error) error {
+		switch filepath.Ext(p) {
+		case ".csv", ".log", ".ndjson", ".json", ".sql", ".eml", ".mbox":
+			rel, _ := filepath.Rel(all, p)
+			os.MkdirAll(filepath.Join(dir, "text", filepath.Dir(rel)), 0o755)
+			if os.Link(p, filepath.Join(dir, "text", rel)) == nil {
+				info, _ := d.Info()
+				size += info.Size()
+			}
+		}
+		return nil
+	})
+	return filepath.Join(dir, "text"), size
+})
+
+// BenchmarkLabelled scans the text files BenchmarkPeer compares on, on
+// one core and on two, reporting MB/s and the CPU time per finding: the
+// scanner's side of the comparison with @redactpii/node, alone, for
+// profiling it.
+func BenchmarkLabelled(b *testing.B) {
+	dir, size := labelledText()
+	if size == 0 {
+		b.Fatal("cannot write the labelled corpus")
+	}
+	run := func(b *testing.B, root string, size int64, w int) {
+		prev := runtime.GOMAXPROCS(w)
+		defer runtime.GOMAXPROCS(prev)
+		b.SetBytes(size)
+		cpu := cpuTime()
+		findings := int64(0)
+		for i := 0; i < b.N; i++ {
+			sum, _, err := Scan(context.Background(), []string{root}, Options{Workers: w, Key: []byte("bench"), Findings: io.Discard})
+			if err != nil {
+				b.Fatal(err)
+			}
+			findings += sum.Findings
+		}
+		cpu = cpuTime() - cpu
+		b.ReportMetric(float64(cpu)/float64(findings), "cpu-ns/finding")
+		b.ReportMetric(float64(size)*float64(b.N)/1e6/cpu.Seconds(), "cpu-MB/s")
+	}
+	for _, w := range []int{1, 2} {
+		b.Run("workers="+strconv.Itoa(w), func(b *testing.B) { run(b, dir, size, w) })
+	}
+	// Each file alone on one core, to see which reader costs what.
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return nil
+		}
+		info, _ := d.Info()
+		rel, _ := filepath.Rel(dir, p)
+		b.Run("file="+filepath.ToSlash(rel), func(b *testing.B) { run(b, p, info.Size(), 1) })
+		return nil
+	})
+}

@@ -1,7 +1,6 @@
 package discover
 
 import (
-	"bufio"
 	"bytes"
 	"io"
 	"os"
@@ -88,7 +87,8 @@ func isHeader[T string | []byte](row []T) bool {
 // csv scans delimited text: any of , tab ; |, quoted fields, with or
 // without a header row. Headers classify columns.
 func (src *source) csv(name string, r io.Reader) error {
-	br := bufio.NewReaderSize(r, textChunk)
+	br := textReader(r)
+	defer releaseReader(br, r)
 	head, _ := br.Peek(8 << 10)
 	comma, row := sniffDelimiter(head), 0
 	if sep, n, ok := excelSep(head); ok {

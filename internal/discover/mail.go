@@ -13,13 +13,20 @@ import (
 	"net/mail"
 	"path"
 	"strings"
+	"sync"
 )
 
 // mail scans one email: its subject, the people in its address headers
 // (Bcc too: a sent message keeps it), its text bodies, and its
 // attachments as files of their own (archive!/attachment.csv).
 func (src *source) mail(name string, r io.Reader, depth int) error {
-	msg, err := mail.ReadMessage(bufio.NewReader(&headerGuard{r: r}))
+	hr := headerReaders.Get().(*bufio.Reader)
+	hr.Reset(&headerGuard{r: r})
+	defer func() {
+		hr.Reset(nil)
+		headerReaders.Put(hr)
+	}()
+	msg, err := mail.ReadMessage(hr)
 	if err != nil {
 		if errors.As(err, new(stopError)) {
 			return err
@@ -62,11 +69,20 @@ func (src *source) mail(name string, r io.Reader, depth int) error {
 	return src.part(name, msg.Header, msg.Body, depth, 0)
 }
 
+// headerReaders are the buffers emails are read through (the header, then
+// the body), reused from message to message of a mailbox.
+var headerReaders = sync.Pool{New: func() any { return bufio.NewReader(nil) }}
+
 // roleAddress says whether an email address is a shared or automatic
 // one rather than a person's.
 func roleAddress(a string) bool {
 	local, _, _ := strings.Cut(strings.ToLower(a), "@")
-	local = strings.NewReplacer("-", "", "_", "", ".", "").Replace(local)
+	local = strings.Map(func(r rune) rune {
+		if r == '-' || r == '_' || r == '.' {
+			return -1
+		}
+		return r
+	}, local)
 	for _, r := range []string{"support", "noreply", "donotreply", "info", "admin", "helpdesk", "service", "sales", "billing",
 		"accounts", "hello", "contact", "enquiries", "inquiries", "team", "office", "reception", "privacy", "hr", "payroll",
 		"notifications", "alerts", "mailerdaemon", "postmaster", "customerservice", "care", "feedback", "bounce"} {
@@ -135,7 +151,8 @@ func (src *source) part(name string, h header, body io.Reader, depth, level int)
 		src.file(member(name, path.Base(file)), &limitedMember{r: body, n: maxMember}, -1, depth+1, nil)
 		return nil
 	case strings.HasPrefix(ct, "text/"):
-		br := bufio.NewReaderSize(body, textChunk)
+		br := textReader(body)
+		defer releaseReader(br, body)
 		if src.bodyOfSender && (ct == "text/plain" || ct == "text/html") {
 			// The first text part goes on the sender's record, but for
 			// quoted lines (another message).
@@ -197,7 +214,9 @@ func (s *stripNewlines) Read(p []byte) (int, error) {
 
 // mbox splits a mailbox on its "From " lines and scans each message.
 func (src *source) mbox(name string, r io.Reader, depth int) error {
-	br := bufio.NewReaderSize(&runGuard{r: r, kind: lineRuns}, textChunk)
+	guard := &runGuard{r: r, kind: lineRuns}
+	br := textReader(guard)
+	defer releaseReader(br, guard)
 	var msg bytes.Buffer
 	n := 0
 	flush := func() {
@@ -210,12 +229,20 @@ func (src *source) mbox(name string, r io.Reader, depth int) error {
 		}
 		msg.Reset()
 	}
+	start, from := true, false // at a line's start; in a "From " line
 	for {
-		line, err := br.ReadBytes('\n')
-		if bytes.HasPrefix(line, []byte("From ")) {
-			flush()
-		} else if msg.Len() < maxInMemory {
+		line, err := br.ReadSlice('\n') // a line longer than the buffer comes in parts
+		if start {
+			if from = bytes.HasPrefix(line, []byte("From ")); from {
+				flush()
+			}
+		}
+		if !from && msg.Len() < maxInMemory {
 			msg.Write(line)
+		}
+		start = err != bufio.ErrBufferFull
+		if err == bufio.ErrBufferFull {
+			continue
 		}
 		if err == io.EOF {
 			flush()

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path"
 	"strings"
+	"sync"
 )
 
 // source reads one file of a scan, following it into archives.
@@ -98,6 +99,33 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // reader reads a little past its end, which the next piece counts too.
 func (c *countingReader) settle(exact int64) { c.s.bytes.Add(exact - c.n) }
 
+// textReaders are the buffers text is read through, reused: a mailbox
+// of thousands of messages, or an archive of thousands of members, would
+// otherwise allocate (and clear) 64 KiB for each, which was half the
+// time a mailbox took.
+var textReaders = sync.Pool{New: func() any { return bufio.NewReaderSize(nil, textChunk) }}
+
+// textReader returns r buffered for reading text: r itself if it is a
+// large enough *bufio.Reader already, else a reader from the pool, which
+// releaseReader gives back once nothing reads from it any more.
+func textReader(r io.Reader) *bufio.Reader {
+	if br, ok := r.(*bufio.Reader); ok && br.Size() >= textChunk {
+		return br
+	}
+	br := textReaders.Get().(*bufio.Reader)
+	br.Reset(r)
+	return br
+}
+
+// releaseReader gives back a reader textReader returned for r.
+func releaseReader(br *bufio.Reader, r io.Reader) {
+	if own, ok := r.(*bufio.Reader); ok && own == br {
+		return // not the pool's
+	}
+	br.Reset(nil)
+	textReaders.Put(br)
+}
+
 // file reads one file or archive member. ra is set when r can be read at
 // random (a file on disk), which zip needs.
 func (src *source) file(name string, r io.Reader, size int64, depth int, ra io.ReaderAt) {
@@ -109,7 +137,8 @@ func (src *source) file(name string, r io.Reader, size int64, depth int, ra io.R
 	}
 	ext := strings.ToLower(path.Ext(name))
 	if textual(ext) {
-		br := bufio.NewReaderSize(r, textChunk)
+		br := textReader(r)
+		defer releaseReader(br, r)
 		r = br // it holds what it peeked
 		head, _ := br.Peek(512)
 		if ok, big, mark := utf16Order(head); ok {
@@ -143,7 +172,8 @@ func (src *source) file(name string, r io.Reader, size int64, depth int, ra io.R
 	case imageExt(ext):
 		err = src.image(name, r)
 	default:
-		br := bufio.NewReaderSize(r, textChunk)
+		br := textReader(r)
+		defer releaseReader(br, r)
 		head, _ := br.Peek(sniffBytes)
 		switch {
 		case bytes.HasPrefix(head, sqliteMagic):

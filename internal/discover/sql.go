@@ -15,7 +15,9 @@ import (
 // table's CREATE TABLE earlier in the dump (mysqldump writes INSERTs
 // without a list), else "column N". Everything else is passed over.
 func (src *source) sql(name string, r io.Reader) error {
-	br := bufio.NewReaderSize(&runGuard{r: r, kind: lineRuns}, textChunk)
+	guard := &runGuard{r: r, kind: lineRuns}
+	br := textReader(guard)
+	defer releaseReader(br, guard)
 	p := &sqlParser{br: br, line: 1}
 	for {
 		kind, err := p.nextStatement()
