@@ -19,22 +19,26 @@ func (src *source) sql(name string, r io.Reader) error {
 	br := textReader(guard)
 	defer releaseReader(br, guard)
 	p := &sqlParser{br: br, line: 1}
+	var fields []Field // a statement's columns, their values those of the record
 	for {
 		kind, err := p.nextStatement()
 		if err != nil || kind == "" {
 			return err
 		}
 		var cols []string
+		fields = fields[:0] // the columns are named and classified once per statement
 		record := func(line int, vals [][]byte) {
-			fields := make([]Field, len(vals))
-			for k, v := range vals {
+			for k := len(fields); k < len(vals); k++ {
 				n := "column " + strconv.Itoa(k+1)
 				if k < len(cols) {
 					n = cols[k]
 				}
-				fields[k] = Field{Name: n, Value: v}
+				fields = append(fields, Field{Name: n, Hint: ClassifyField(n), Classified: true, place: placeField(n)})
 			}
-			src.rec = Record{Path: name, Line: line, Fields: fields}
+			for k, v := range vals {
+				fields[k].Value = v
+			}
+			src.rec = Record{Path: name, Line: line, Fields: fields[:len(vals)]}
 			src.record(&src.rec)
 		}
 		switch kind {
@@ -66,6 +70,40 @@ type sqlParser struct {
 	// TABLE gave, by tableKey.
 	table  string
 	tables map[string][]string
+	// A record's values, slices of buf (ends[k] is where the k'th
+	// ends, -1 for NULL), reused from record to record.
+	buf  []byte
+	ends []int
+	vals [][]byte
+	row  []byte // a COPY row longer than the reader's buffer
+}
+
+// record returns the values kept in p.buf, valid until the next record.
+func (p *sqlParser) record() [][]byte {
+	p.vals = p.vals[:0]
+	start := 0
+	for _, end := range p.ends {
+		if end < 0 {
+			p.vals = append(p.vals, nil)
+			continue
+		}
+		p.vals = append(p.vals, p.buf[start:end:end])
+		start = end
+	}
+	return p.vals
+}
+
+// keep adds a value (nil for NULL) to the record being read.
+func (p *sqlParser) keep(v []byte) {
+	if len(p.ends) == maxSQLColumns {
+		return
+	}
+	if v == nil {
+		p.ends = append(p.ends, -1)
+		return
+	}
+	p.buf = append(p.buf, v...)
+	p.ends = append(p.ends, len(p.buf))
 }
 
 func (p *sqlParser) read() (byte, error) {
@@ -373,7 +411,15 @@ func (p *sqlParser) copyHeader() (cols []string, data bool, err error) {
 // a line "\." at the end.
 func (p *sqlParser) copyRows(fn func(line int, vals [][]byte)) error {
 	for {
-		row, err := p.br.ReadBytes('\n')
+		row, err := p.br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			p.row = append(p.row[:0], row...)
+			for err == bufio.ErrBufferFull {
+				row, err = p.br.ReadSlice('\n')
+				p.row = append(p.row, row...)
+			}
+			row = p.row
+		}
 		if len(row) == 0 && err != nil {
 			if err == io.EOF {
 				return nil
@@ -388,18 +434,20 @@ func (p *sqlParser) copyRows(fn func(line int, vals [][]byte)) error {
 		if string(row) == "\\." {
 			return nil
 		}
-		var vals [][]byte
-		for _, v := range bytes.Split(row, []byte("\t")) {
-			if len(vals) == maxSQLColumns {
+		p.buf, p.ends = p.buf[:0], p.ends[:0]
+		for {
+			v, rest, more := bytes.Cut(row, []byte("\t"))
+			if string(v) == "\\N" {
+				p.keep(nil)
+			} else {
+				p.keep(copyUnescape(v))
+			}
+			if !more {
 				break
 			}
-			if string(v) == "\\N" {
-				vals = append(vals, nil)
-				continue
-			}
-			vals = append(vals, copyUnescape(v))
+			row = rest
 		}
-		fn(line, vals)
+		fn(line, p.record())
 		if err != nil {
 			return nil
 		}
@@ -519,8 +567,8 @@ func (p *sqlParser) tuples(fn func(line int, vals [][]byte)) error {
 			return nil // ';' or anything else ends the statement
 		}
 		line := p.line
-		var vals [][]byte
-		var cur []byte
+		p.buf, p.ends = p.buf[:0], p.ends[:0]
+		cur := p.row[:0] // the value being read
 		quoted, inQuote := false, byte(0)
 		for done := false; !done; {
 			c, err := p.read()
@@ -558,15 +606,14 @@ func (p *sqlParser) tuples(fn func(line int, vals [][]byte)) error {
 						v = nil
 					}
 				}
-				if len(vals) < maxSQLColumns {
-					vals = append(vals, append([]byte(nil), v...))
-				}
+				p.keep(v)
 				cur, quoted = cur[:0], false
 				done = c == ')'
 			default:
 				cur = append(cur, c)
 			}
 		}
-		fn(line, vals)
+		p.row = cur
+		fn(line, p.record())
 	}
 }
