@@ -138,6 +138,14 @@ type job struct {
 	piece    int
 }
 
+// length is how many bytes the job reads.
+func (j job) length() int64 {
+	if j.to > 0 {
+		return j.to - j.from
+	}
+	return j.size
+}
+
 // splitSize is the size from which a text or CSV file is read by all
 // workers at once, each taking a piece.
 const splitSize = 8 << 20
@@ -246,6 +254,12 @@ func Scan(ctx context.Context, roots []string, opt Options) (*Summary, *Resolver
 		workers = runtime.GOMAXPROCS(0)
 	}
 	jobs = split(jobs, workers)
+	if workers > 1 {
+		// The largest files first, so that no worker is left reading a
+		// large file alone at the end while the others wait (one worker
+		// keeps the order of the walk).
+		sort.SliceStable(jobs, func(a, b int) bool { return jobs[a].length() > jobs[b].length() })
+	}
 	// People are merged by one goroutine fed in batches, so the workers
 	// detect in parallel without waiting for each other.
 	s.batches = make(chan *batch, 2*workers)
