@@ -33,6 +33,10 @@ var (
 	subdivisionCodes = map[string][]placeName{}
 	placeNames       = map[string][]placeName{}
 	maxPlaceWords    = 4
+	// placeFirst is, by the first word of the names in placeNames, the
+	// numbers of words of those names (bit n for n words): an address's
+	// word that starts none is looked up once, not once per length.
+	placeFirst = map[string]uint8{}
 )
 
 func init() {
@@ -78,6 +82,10 @@ func init() {
 		for _, n := range strings.Split(names, "|") {
 			placeNames[n] = append(placeNames[n], placeName{code: "NZ-" + code, post: post4})
 		}
+	}
+	for n := range placeNames {
+		first, _, _ := strings.Cut(n, " ")
+		placeFirst[first] |= 1 << (strings.Count(n, " ") + 1)
 	}
 }
 
@@ -200,7 +208,21 @@ func placeOf[T string | []byte](addr T) string {
 			}
 		}
 		// Names, longest first: "new south wales" before "wales".
-		for n := min(maxPlaceWords, len(t)-i); n >= 1; n-- {
+		first := key[:0]
+		for _, c := range w[:min(len(w), len(key))] {
+			if c >= 'A' && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			first = append(first, c)
+		}
+		lengths := uint8(0)
+		if len(w) <= len(key) {
+			lengths = placeFirst[string(first)]
+		}
+		for n := min(maxPlaceWords, len(t)-i); n >= 1 && lengths != 0; n-- {
+			if lengths&(1<<n) == 0 {
+				continue
+			}
 			name, ok := key[:0], true
 			for k := i; k < i+n && ok; k++ {
 				if ok = t[k].alpha && len(name)+t[k].end-t[k].start+1 <= len(key); !ok {
