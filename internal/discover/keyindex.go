@@ -103,3 +103,11 @@ func (t *keyIndex) firstOrAdd(k uint64, rec int32) (int32, bool) {
 		}
 	}
 }
+
+// touch reads the first bucket k would be looked for in, so that the
+// cache misses of a record's keys overlap rather than come one after
+// another: the caller looks them all up after touching them all.
+func (t *keyIndex) touch(k uint64) uint64 {
+	s := &t.segs[k>>56]
+	return s.buckets[k&uint64(len(s.buckets)-1)].keys[0]
+}

@@ -17,6 +17,8 @@ import (
 // chance of any collision is about 1 in 40,000.
 type Resolver struct {
 	seed maphash.Seed
+	// touched sums what keyIndex.touch read, so that the reads are kept.
+	touched uint64
 	// nodes are the records, in chunks so that growing never copies them.
 	nodes chunked[node]
 	// places are the countries ("NZ") and subdivisions ("AU-VIC")
@@ -365,6 +367,9 @@ func (r *Resolver) add(path string, fs []personValue, text []byte) {
 	var others [len(keys)]int32
 	var seen uint8   // bit k: keys[k] was held already, by others[k]
 	var known uint64 // bit i: fs[i]'s key was held already
+	for _, key := range keys[:nk] {
+		r.touched += r.index.touch(key)
+	}
 	for k, key := range keys[:nk] {
 		if other, ok := r.index.firstOrAdd(key, id); ok {
 			others[k], seen = other, seen|1<<k
