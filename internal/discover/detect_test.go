@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -392,6 +393,37 @@ func checkPieces(t *testing.T, name string, body []byte, n int, field string, wh
 				t.Fatalf("%d workers: line %d holds %q in field %q (seen before: %v)", workers, f.Line, f.Value, f.Field, seen[f.Line])
 			}
 			seen[f.Line] = true
+		}
+	}
+}
+
+// The guard SQL dumps and mailboxes are read through fails a line over
+// maxLine bytes, wherever the reads split it, and lets one of maxLine
+// bytes through; the word-at-a-time path for lines agrees with the
+// byte-by-byte one.
+func TestRunGuard(t *testing.T) {
+	bytewise := &runKind{ends: lineRuns.ends, err: errTooLong}
+	for _, kind := range []*runKind{lineRuns, bytewise} {
+		for _, c := range []struct {
+			text []byte
+			fail bool
+		}{
+			{append(append([]byte("a\n"), bytes.Repeat([]byte("x"), maxLine)...), "\nb\n"...), false},
+			{append(append([]byte("a\n"), bytes.Repeat([]byte("x"), maxLine+1)...), "\nb\n"...), true},
+			{append([]byte("a\n"), bytes.Repeat([]byte("x"), maxLine+1)...), true},
+			{bytes.Repeat([]byte("short line\n"), maxLine/11+10), false},
+		} {
+			for _, chunk := range []int{7, 64 << 10, 1 << 20} {
+				g := &runGuard{r: bytes.NewReader(c.text), kind: kind}
+				buf := make([]byte, chunk)
+				var err error
+				for err == nil {
+					_, err = g.Read(buf)
+				}
+				if failed := err == errTooLong; failed != c.fail || (!failed && err != io.EOF) {
+					t.Errorf("line kind %v, %d bytes read %d at a time: %v, want failure %v", kind.line, len(c.text), chunk, err, c.fail)
+				}
+			}
 		}
 	}
 }

@@ -64,12 +64,31 @@ type runGuard struct {
 type runKind struct {
 	ends [256]bool
 	err  error
+	// line says the only end is '\n', which is looked for a word at a
+	// time rather than byte by byte.
+	line bool
 }
 
-var lineRuns = &runKind{ends: [256]bool{'\n': true}, err: errTooLong}
+var lineRuns = &runKind{ends: [256]bool{'\n': true}, err: errTooLong, line: true}
 
 func (g *runGuard) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
+	if g.kind.line && n <= maxLine {
+		// A run that starts and ends within p is shorter than maxLine:
+		// only the one p continues can be too long.
+		q := p[:n]
+		if i := bytes.IndexByte(q, '\n'); i < 0 {
+			g.run += n
+		} else if g.run+i > maxLine {
+			return 0, g.kind.err
+		} else {
+			g.run = n - 1 - bytes.LastIndexByte(q, '\n')
+		}
+		if g.run > maxLine {
+			return 0, g.kind.err
+		}
+		return n, err
+	}
 	for _, c := range p[:n] {
 		if g.kind.ends[c] {
 			g.run = 0
