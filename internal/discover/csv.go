@@ -189,11 +189,14 @@ func (src *source) csvRows(name string, cr *csvReader, cols []column, row int, l
 		for len(cols) < len(rec) {
 			cols = append(cols, column{name: "column " + strconv.Itoa(len(cols)+1)})
 		}
-		fields = fields[:0]
-		for k, v := range rec {
-			fields = append(fields, Field{Name: cols[k].name, Hint: cols[k].confirm(v), Classified: true, Value: v, place: cols[k].place})
+		// The fields stay from row to row: only their values and hints change.
+		for k := len(fields); k < len(cols); k++ {
+			fields = append(fields, Field{Name: cols[k].name, Classified: true, place: cols[k].place})
 		}
-		src.rec = Record{Path: name, Line: row, Fields: fields}
+		for k, v := range rec {
+			fields[k].Hint, fields[k].Value = cols[k].confirm(v), v
+		}
+		src.rec = Record{Path: name, Line: row, Fields: fields[:len(rec)]}
 		src.record(&src.rec)
 	}
 }
