@@ -109,6 +109,8 @@ type App struct {
 
 	keysMu sync.Mutex
 	dkeys  *deliveryKeys
+
+	workOnce sync.Once // the scans' working folders of stopped processes deleted
 }
 
 // New loads the rule packs and the notice templates in use and returns

@@ -13,7 +13,9 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -424,11 +426,43 @@ func (a *App) splitZip(ctx context.Context, j *jobs.Job, plan *scanPlan, e scanE
 	return out, nil
 }
 
-// workDir is where this process copies the files it scans.
+// workDir is where this process copies the files it scans: a folder of
+// its own (processes may share a data folder), emptied as each part ends.
+// The first time, the folders left by processes of this machine that
+// were killed mid-part are deleted, since they hold copies of exposed
+// files.
 func (a *App) workDir() string {
-	dir := filepath.Join(a.ScanDir, "work")
-	os.MkdirAll(dir, 0o700)
+	root := filepath.Join(a.ScanDir, "work")
+	host, _ := os.Hostname()
+	host = strings.NewReplacer("/", "_", string(filepath.Separator), "_").Replace(host)
+	a.workOnce.Do(func() {
+		entries, err := os.ReadDir(root)
+		if err != nil {
+			return
+		}
+		for _, e := range entries {
+			name, pid, ok := strings.Cut(e.Name(), "~")
+			n, err := strconv.Atoi(pid)
+			if !ok || name != host || err != nil || n == os.Getpid() || processAlive(n) {
+				continue
+			}
+			a.logError("deleting a scan's working files left by a stopped process", 0, os.RemoveAll(filepath.Join(root, e.Name())))
+		}
+	})
+	dir := filepath.Join(root, host+"~"+strconv.Itoa(os.Getpid()))
+	a.logError("making the scan's working folder", 0, os.MkdirAll(dir, 0o700))
 	return dir
+}
+
+// processAlive says whether a process of this machine is running; where
+// that cannot be told, it is taken to be.
+func processAlive(pid int) bool {
+	p, err := os.FindProcess(pid)
+	if err != nil {
+		return false
+	}
+	err = p.Signal(syscall.Signal(0))
+	return err == nil || !errors.Is(err, os.ErrProcessDone) && !errors.Is(err, syscall.ESRCH)
 }
 
 // scanPart scans one part: its files are copied from the file store into
