@@ -547,7 +547,7 @@ func (a *App) mergeScan(ctx context.Context, j *jobs.Job, plan *scanPlan) (ScanO
 	if err != nil {
 		return ScanOutcome{}, err
 	}
-	res, err := discover.MergeResolver(discover.Options{Key: key})
+	res, err := discover.MergeResolver(discover.Options{Key: key}, plan.Total)
 	if err != nil {
 		return ScanOutcome{}, err
 	}

@@ -44,7 +44,7 @@ func TestSplitScanFindsTheSamePeople(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	merged, err := MergeResolver(opt)
+	merged, err := MergeResolver(opt, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,12 +125,12 @@ func TestPartialRefusesDamage(t *testing.T) {
 		"not a partial": []byte("name,email\n"),
 		"a huge length": append(append([]byte(partialMagic), 1, 0), 0xff, 0xff, 0xff, 0xff, 0x0f),
 	} {
-		r, _ := MergeResolver(opt)
+		r, _ := MergeResolver(opt, 1<<20)
 		if err := r.AddPartial(bytes.NewReader(damaged)); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
-	r, _ := MergeResolver(opt)
+	r, _ := MergeResolver(opt, 0)
 	if err := r.AddPartial(bytes.NewReader(b)); err != nil || r.Count() != 1 {
 		t.Fatalf("the whole partial: %v, %d people", err, r.Count())
 	}
