@@ -183,9 +183,16 @@ func incidentNoticeData(ctx context.Context, data *dataPlace, id int64, k notice
 	if err != nil {
 		return notice.Data{}, errors.New(fault.MessageOf(err))
 	}
-	o, _ := db.Organisation(ctx)
+	o, err := db.Organisation(ctx)
+	if err != nil && fault.CodeOf(err) != fault.NotFound {
+		return notice.Data{}, err
+	}
 	previous := ""
-	if as, err := db.Assessments(ctx, id); err == nil && len(as) > 1 {
+	as, err := db.Assessments(ctx, id)
+	if err != nil {
+		return notice.Data{}, err
+	}
+	if len(as) > 1 {
 		previous = as[1].Facts
 	}
 	d, err := notice.ForIncident(k, inc, o, rules, previous, now)

@@ -32,7 +32,10 @@ func cmdRegister(ctx context.Context, args []string, stdin io.Reader, stdout io.
 		return err
 	}
 	defer db.Close()
-	o, _ := db.Organisation(ctx)
+	o, err := db.Organisation(ctx)
+	if err != nil && fault.CodeOf(err) != fault.NotFound {
+		return err // not set up yet is fine: the register has no organisation name
+	}
 	if args[0] == "import" {
 		if fs.NArg() != 1 {
 			return &exitError{code: 2, err: errors.New("usage: breachdesk register import FILE (a JSON register export; - for standard input)")}

@@ -474,3 +474,23 @@ func TestReporterDoesNotSeeTheTeamsWork(t *testing.T) {
 		t.Fatal("the privacy officer no longer sees the people")
 	}
 }
+
+// A store that fails shows an error, never a page that looks empty: the
+// sign-in page used to show its form when the accounts could not be
+// counted (and a fresh install's setup was skipped).
+func TestSignInPageShowsAFailingStore(t *testing.T) {
+	f := newFixture(t).withOrg()
+	f.user("po@example.org", auth.PrivacyOfficer, true)
+	c := f.anon()
+	if body := c.get("/login"); !strings.Contains(body, `name="password"`) {
+		t.Fatalf("the sign-in form is missing on a working store: %s", body)
+	}
+	f.db.Close()
+	req, _ := http.NewRequest("GET", f.ts.URL+"/login", nil)
+	resp := c.do(req)
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode < 500 || strings.Contains(string(b), `name="password"`) {
+		t.Fatalf("sign-in page on a failing store: %d, form shown: %v", resp.StatusCode, strings.Contains(string(b), `name="password"`))
+	}
+}

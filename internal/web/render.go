@@ -32,17 +32,19 @@ var staticFS embed.FS
 
 // view is what every page template receives.
 type view struct {
-	Title   string
-	User    *auth.User
-	CSRF    string
-	Org     org.Organisation
-	Unread  int
-	Flash   string
-	Now     time.Time
-	Data    any
-	Form    url.Values
-	Errors  map[string]string
-	Message string
+	Title  string
+	User   *auth.User
+	CSRF   string
+	Org    org.Organisation
+	Unread int
+	// UnreadUnknown is set when the unread count could not be read.
+	UnreadUnknown bool
+	Flash         string
+	Now           time.Time
+	Data          any
+	Form          url.Values
+	Errors        map[string]string
+	Message       string
 	// Failed names the form a refusal belongs to, so the page shows the
 	// refusal beside that form and keeps what was typed in it; empty
 	// shows it at the top of the page.
@@ -195,7 +197,13 @@ func (s *Server) view(w http.ResponseWriter, r *http.Request, title string, data
 		v.CSRF = sess.CSRF
 	}
 	if v.User != nil {
-		v.Unread, _ = s.Store.UnreadCount(r.Context(), v.User.ID)
+		n, err := s.Store.UnreadCount(r.Context(), v.User.ID)
+		if err != nil {
+			// The page still serves; the badge says the count is not known.
+			s.logIfInternal(r, err)
+			v.UnreadUnknown = true
+		}
+		v.Unread = n
 	}
 	return v
 }

@@ -181,7 +181,12 @@ func (s *Server) preToken(w http.ResponseWriter, r *http.Request) string {
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
-	if n, err := s.Store.CountUsers(r.Context()); err == nil && n == 0 {
+	n, err := s.Store.CountUsers(r.Context())
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if n == 0 {
 		http.Redirect(w, r, "/setup", http.StatusSeeOther)
 		return
 	}

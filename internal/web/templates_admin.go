@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -18,7 +19,12 @@ func (s *Server) templatesPage(w http.ResponseWriter, r *http.Request) {
 	var rows []row
 	for _, k := range notice.Kinds {
 		rw := row{Kind: k, Label: kindLabels[k]}
-		if vs, err := s.Store.TemplateVersions(r.Context(), k, "en"); err == nil && len(vs) > 0 {
+		vs, err := s.Store.TemplateVersions(r.Context(), k, "en")
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		if len(vs) > 0 {
 			rw.Version, rw.By = vs[0].Version, vs[0].CreatedBy
 		}
 		rows = append(rows, rw)
@@ -56,14 +62,27 @@ func (s *Server) tryTemplate(k notice.Kind, body string) (*notice.Document, []no
 	return &doc, notice.Check(doc, d, notice.DefaultGrade), nil
 }
 
-func (s *Server) templateView(r *http.Request, k notice.Kind, body string) templateView {
+// templateView is the template page for body; the error is the store's,
+// reading the saved versions.
+func (s *Server) templateView(r *http.Request, k notice.Kind, body string) (templateView, error) {
 	v := templateView{Kind: k, Label: kindLabels[k], Body: body}
-	v.Versions, _ = s.Store.TemplateVersions(r.Context(), k, "en")
 	var err error
+	if v.Versions, err = s.Store.TemplateVersions(r.Context(), k, "en"); err != nil {
+		return v, err
+	}
 	if v.Doc, v.Findings, err = s.tryTemplate(k, body); err != nil {
 		v.Problem = fault.MessageOf(err)
 	}
-	return v
+	return v, nil
+}
+
+// builtinTemplate is the template that comes with breachdesk.
+func builtinTemplate(k notice.Kind) (string, error) {
+	body, err := notice.Builtin(k, "en")
+	if err != nil {
+		return "", fmt.Errorf("the built-in %s template: %w", k, err)
+	}
+	return body, nil
 }
 
 func (s *Server) templateEdit(w http.ResponseWriter, r *http.Request) {
@@ -72,11 +91,25 @@ func (s *Server) templateEdit(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, notFoundErr("There is no such template."))
 		return
 	}
-	body, _ := notice.Builtin(k, "en")
-	if vs, err := s.Store.TemplateVersions(r.Context(), k, "en"); err == nil && len(vs) > 0 {
+	body, err := builtinTemplate(k)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	vs, err := s.Store.TemplateVersions(r.Context(), k, "en")
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	if len(vs) > 0 {
 		body = vs[0].Body
 	}
-	s.render(w, r, "template", "Template: "+kindLabels[k], s.templateView(r, k, body))
+	v, err := s.templateView(r, k, body)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
+	s.render(w, r, "template", "Template: "+kindLabels[k], v)
 }
 
 // templateSave previews, saves or restores. A version that loses required
@@ -90,15 +123,29 @@ func (s *Server) templateSave(w http.ResponseWriter, r *http.Request) {
 	body := r.PostFormValue("body")
 	switch r.PostFormValue("op") {
 	case "builtin":
-		body, _ = notice.Builtin(k, "en")
+		b, err := builtinTemplate(k)
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		body = b
 	case "restore":
-		for _, v := range s.templateView(r, k, body).Versions {
+		vs, err := s.Store.TemplateVersions(r.Context(), k, "en")
+		if err != nil {
+			s.renderError(w, r, err)
+			return
+		}
+		for _, v := range vs {
 			if itoa(int64(v.Version)) == r.PostFormValue("version") {
 				body = v.Body
 			}
 		}
 	}
-	v := s.templateView(r, k, body)
+	v, err := s.templateView(r, k, body)
+	if err != nil {
+		s.renderError(w, r, err)
+		return
+	}
 	if r.PostFormValue("op") == "preview" || v.Problem != "" {
 		status := http.StatusOK
 		if v.Problem != "" {
