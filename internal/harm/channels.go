@@ -82,6 +82,20 @@ func assurance(f *facts.Facts) string {
 	return r.DeletionAssurance
 }
 
+// open says whether anyone could reach the information: published, or
+// left where no authentication stood in the way and no particular
+// recipients were counted.
+func (r *rater) open() bool {
+	f := r.f
+	if r.holder == hPublic {
+		return true
+	}
+	if f.Method != "system_misconfiguration" && f.Method != "unintended_publication" {
+		return false
+	}
+	return (r.holder == hStranger || r.holder == hUnknown) && (f.Recipient == nil || f.Recipient.Count == nil)
+}
+
 func (r *rater) confidentialityLost() bool {
 	if r.holder == hNone {
 		return false
@@ -493,6 +507,11 @@ func (r *rater) trivial(c *Channel) {
 		r.sayf(c, "%s impact trivial: only staff names and work contact details, which staff give out in the course of their work.", title(c.Kind))
 		return
 	}
+	if r.smallCC() {
+		c.Trivial = true
+		r.sayf(c, "%s impact trivial: only the email addresses of a small group were revealed to one another (To or CC instead of BCC), and nothing else about them (WP250 rev.01 Annex B: a minor number of addresses, no sensitive data).", title(c.Kind))
+		return
+	}
 	if f.Data == nil || !isFalse(f.Data.Sensitive) || r.n > 10 || PeopleCount(f) > 10 {
 		return
 	}
@@ -503,6 +522,54 @@ func (r *rater) trivial(c *Channel) {
 	}
 	c.Trivial = true
 	r.sayf(c, "%s impact trivial: information judged not sensitive in its context, of at most a few people, seen by at most a few recipients who mean no harm.", title(c.Kind))
+}
+
+// smallGroup is the most people whose addresses, revealed to one
+// another, are "a minor number" (WP250 rev.01 Annex B).
+const smallGroup = 100
+
+// smallCC says whether only names and email addresses of a small group
+// were revealed to one another by To or CC instead of BCC, with nothing
+// about them that being on the list reveals: the information is not
+// said to be sensitive, the people are not patients or vulnerable.
+func (r *rater) smallCC() bool {
+	f := r.f
+	if !mutual(f) || f.Data == nil || isTrue(f.Data.Sensitive) {
+		return false
+	}
+	for _, c := range r.cats {
+		if c != "name" && c != "contact" {
+			return false
+		}
+	}
+	if p := f.People; p != nil && has(p.Groups, "patients") {
+		return false
+	}
+	n := PeopleCount(f)
+	return len(r.cats) > 0 && n > 0 && n <= smallGroup && r.n <= smallGroup
+}
+
+// mutual says whether the people's email addresses were revealed to one
+// another: method exposed_email_recipients, or, in a version 1 document,
+// an email whose recipients or summary say so ("the other recipients",
+// "CC instead of BCC").
+func mutual(f *facts.Facts) bool {
+	if f.Method == "exposed_email_recipients" {
+		return true
+	}
+	if f.Method != "misdirected_email" && f.Method != "other" {
+		return false
+	}
+	text := strings.ToLower(f.Summary + " " + f.Title)
+	if f.Recipient != nil {
+		text += " " + strings.ToLower(f.Recipient.Relationship)
+	}
+	for _, w := range []string{"bcc", "each other", "one another", "other recipients", "carbon copy", "cc field", "in cc", "in the cc", "to field"} {
+		if containsWord(text, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // common applies what raises the severity of both exposure and misuse.
@@ -562,7 +629,14 @@ func (r *rater) integrity() (Channel, bool) {
 		r.say(&c, "Integrity severity starts at medium: decisions about people may rest on altered records.")
 	}
 	p := f.Protection
+	acted := r.actedOn()
+	if acted && hasAny(r.cats, standing) {
+		step{&c, r.quiet}.raiseS(High, "wrong "+catWords(pick(r.cats, standing))+" information reached others who act on it (a credit register, a lender, another organisation): it can cost the people credit, money or their good name")
+	}
 	switch {
+	case acted:
+		c.Likelihood = Likely
+		r.say(&c, "Integrity likelihood likely: the altered information was put before others who act on it, and correcting the organisation's own copy does not undo what they did with it.")
 	case p != nil && (isTrue(p.Restored) || isTrue(p.BackupAvailable) || p.RestoredFrom != ""):
 		c.Likelihood = Remote
 		r.say(&c, "Integrity likelihood remote: the records were restored, or can be, from a good copy.")
@@ -574,6 +648,33 @@ func (r *rater) integrity() (Channel, bool) {
 		r.say(&c, "Integrity likelihood possible: no good copy of the records is reported.")
 	}
 	return c, true
+}
+
+// standing is information whose being wrong, in others' hands, costs
+// people credit, money or their good name.
+var standing = []string{"financial_account", "payment_card", "income", "legal", "criminal", "employment"}
+
+// actedOn says whether altered information was put before someone
+// outside the organisation who acts on it: a recipient is named (another
+// organisation, a register, an individual), not only colleagues.
+func (r *rater) actedOn() bool {
+	rc := r.f.Recipient
+	if rc == nil {
+		return false
+	}
+	switch rc.Kind {
+	case "other_organisation", "individual", "public", "trusted_recipient":
+		return rc.Relation != "colleague"
+	case "", "unknown":
+		if rc.Relation != "" {
+			return rc.Relation != "colleague"
+		}
+		if rc.Relationship != "" {
+			h, ok := readRelationship(rc.Relationship)
+			return ok && h != hColleague
+		}
+	}
+	return false
 }
 
 // availability rates the loss of access to the data by how critical it

@@ -149,6 +149,14 @@ type Assessment struct {
 	// was published; not when it only may have (a lost device, an
 	// exposure nobody is known to have seen).
 	Reached bool
+	// Lost is true when the information is on a carrier (a device, papers)
+	// that left the organisation's control, lost, stolen or thrown away,
+	// so whoever has it can read it unless it is protected.
+	Lost bool
+	// Open is true when anyone could reach the information: it was
+	// published, or left reachable without authentication (a
+	// misconfigured system, records reachable by changing an ID in a URL).
+	Open bool
 	// Nothing is true when nothing is known about what happened or what
 	// information was involved: no reasonable default exists.
 	Nothing bool
@@ -185,6 +193,8 @@ func rate(f *facts.Facts, quiet bool) Assessment {
 	a.Reached = r.confidentialityLost() && (r.accessed == "yes" || r.hostile || r.holder == hStranger || r.holder == hOrganisation ||
 		r.holder == hFamily || r.holder == hThief || r.holder == hPublic)
 	a.Contained = r.contained
+	a.Lost = r.confidentialityLost() && (r.holder == hFinder || r.holder == hThief)
+	a.Open = r.confidentialityLost() && r.open()
 	a.Channels = r.channels()
 	var worst *Channel
 	for i := range a.Channels {

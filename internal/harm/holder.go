@@ -129,6 +129,29 @@ func containsWord(text, w string) bool {
 
 func isLetter(b byte) bool { return b >= 'a' && b <= 'z' }
 
+// hostileMethod says whether the method is an attack.
+func hostileMethod(m string) bool {
+	switch m {
+	case "hacking", "malware", "phishing", "credential_stuffing", "ransomware", "social_engineering":
+		return true
+	}
+	return false
+}
+
+// notBoundWords say a recipient owes no duty of confidence.
+var notBoundWords = []string{"not bound", "no duty of confidence", "no duty of confidentiality", "no confidentiality", "without a confidentiality",
+	"not under a duty", "no agreement", "not under contract", "no contract"}
+
+func notBound(text string) bool {
+	t := strings.ToLower(text)
+	for _, w := range notBoundWords {
+		if strings.Contains(t, w) {
+			return true
+		}
+	}
+	return false
+}
+
 // readRelationship reads recipient.relationship words into a holder.
 // Words negated just before them ("not malicious", "not a colleague")
 // do not count; someone who worked for the organisation and had left, or
@@ -143,11 +166,17 @@ func readRelationship(text string) (holder, bool) {
 				return hMalicious, true
 			}
 		}
+		if (k.h == hTrusted || k.h == hColleague) && notBound(t) {
+			continue // "an external consultant, not bound by confidentiality"
+		}
 		for _, w := range k.words {
 			if affirmed(t, w) {
 				return k.h, true
 			}
 		}
+	}
+	if notBound(t) {
+		return hStranger, true
 	}
 	return hUnknown, false
 }
@@ -217,11 +246,20 @@ func holderOf(f *facts.Facts) (holder, string) {
 	if e := f.Effects; e != nil && e.Confidentiality == "no" && e.Exfiltrated != "yes" {
 		return hNone, "effects.confidentiality"
 	}
-	staffMalice := f.Cause == "malicious_internal" || f.Method == "unauthorised_staff_access" || f.Method == "former_staff_access"
+	// Unauthorised staff access is malicious unless it was a mistake
+	// (cause human_error or system_fault: a record opened in error).
+	staffMalice := f.Cause == "malicious_internal" || f.Method == "former_staff_access" ||
+		(f.Method == "unauthorised_staff_access" && f.Cause != "human_error" && f.Cause != "system_fault")
+	// An attack: whoever has the data is the attacker, whatever the
+	// version 1 kind calls them ("an individual").
+	attack := f.Cause == "malicious_external" || hostileMethod(f.Method)
 	public := f.Exposure != nil && isTrue(f.Exposure.PubliclyAvailable)
 	pick := func(h holder, from string) (holder, string) {
 		if h == hColleague && staffMalice {
 			return hMalicious, from
+		}
+		if attack && from != "recipient.relation" && (h == hStranger || h == hUnknown || h == hOrganisation) {
+			return hMalicious, "cause"
 		}
 		if public && h != hMalicious && h != hPerpetrator {
 			return hPublic, "exposure.publicly_available"
@@ -238,12 +276,21 @@ func holderOf(f *facts.Facts) (holder, string) {
 			}
 		}
 		if h, ok := kindHolder[r.Kind]; ok {
-			if h == hNone && f.Effects != nil && f.Effects.Confidentiality == "unknown" {
+			e := f.Effects
+			switch {
+			case h == hNone && e != nil && e.Confidentiality == "unknown":
 				// Nobody is known to have it, but access is not ruled
 				// out: unknown is not no.
 				return pick(hUnknown, "effects.confidentiality")
+			case h == hNone && e != nil && (e.Confidentiality == "yes" || e.Exfiltrated == "yes"):
+				// Confidentiality was lost, so someone has it: who is
+				// read from the method and the cause below.
+			case h == hTrusted && r.Relationship != "" && notBound(r.Relationship):
+				// "a trusted recipient, not bound by confidentiality"
+				return pick(hOrganisation, "recipient.relationship")
+			default:
+				return pick(h, "recipient.kind")
 			}
-			return pick(h, "recipient.kind")
 		}
 	}
 	if h, ok := methodHolder[f.Method]; ok {

@@ -297,14 +297,16 @@ type gdprFacts struct {
 	many     bool // 1,000 people or more
 	bound    bool // the holder is a colleague or under a duty of confidence or an agreement
 	reached  bool // the information is known to have reached someone outside
+	lost     bool // it is on a lost, stolen or discarded carrier, readable by whoever has it
+	open     bool // anyone could reach it (published, or reachable without authentication)
 	identity bool // identity or financial data, or passwords not strongly hashed
 }
 
 func gdprReading(f *facts.Facts, h harm.Assessment) gdprFacts {
 	cats := categoriesOf(f)
 	pw := f.Protection != nil && f.Protection.PasswordsHashed == "strong_salted"
-	return gdprFacts{cats: cats, many: harm.PeopleCount(f) >= 1000, bound: h.Bound, reached: h.Reached,
-		identity: hasAnyOf(cats, identityData) || (contains(cats, "credentials") && !pw)}
+	return gdprFacts{cats: cats, many: harm.PeopleCount(f) >= 1000, bound: h.Bound, reached: h.Reached, lost: h.Lost && !h.Unintelligible,
+		open: h.Open, identity: hasAnyOf(cats, identityData) || (contains(cats, "credentials") && !pw)}
 }
 
 // view reads a kind of harm as the GDPR guidance does.
@@ -317,20 +319,36 @@ func gdprReading(f *facts.Facts, h harm.Assessment) gdprFacts {
 // examples (Guidelines 01/2021 cases 4, 7, 14) tell the people whenever
 // identity numbers, accounts or cards reached someone unauthorised.
 //
+// So does identity data on a carrier that left the organisation's
+// control unprotected (a lost or stolen device or file, papers thrown
+// away): nobody knows whether it was read, but identity theft is a high
+// severity and an unprotected carrier in unknown hands makes it
+// reasonably likely (WP250 rev.01 Annex B: a lost or stolen device with
+// unencrypted data, notify the people).
+//
 // A breach of many people's information (1,000 or more) is not "unlikely
 // to result in a risk" once harm is a real possibility: the number of
-// individuals affected is one of the factors the EDPB lists.
+// individuals affected is one of the factors the EDPB lists. Information
+// of many people left open to anyone (published, or reachable without
+// authentication, by changing an ID in a URL) is a high risk once it is
+// likely to have been seen, even names and addresses: at that scale it
+// reaches people who collect it for scams, phishing and worse, and the
+// people cannot know who has it (EDPB 9/2022: the number of people, the
+// ease of identification, who can reach it).
 func (v gdprFacts) view(c harm.Channel) harm.Channel {
 	switch {
 	case c.Kind == harm.Exposure && c.Likelihood == harm.Possible && hasAnyOf(v.cats, articles9and10):
 		c.Likelihood = harm.Likely
 		c.Level = harm.LevelOf(c.Likelihood, c.Severity)
-	case c.Kind == harm.Misuse && c.Likelihood == harm.Possible && v.identity && v.reached && !v.bound && c.Severity >= harm.High:
+	case c.Kind == harm.Misuse && c.Likelihood == harm.Possible && v.identity && (v.reached || v.lost) && !v.bound && c.Severity >= harm.High:
 		c.Likelihood = harm.Likely
 		c.Level = harm.LevelOf(c.Likelihood, c.Severity)
 	}
-	if v.many && c.Level == harm.LevelLow && c.Likelihood >= harm.Possible && (c.Kind == harm.Exposure || c.Kind == harm.Misuse) {
+	if v.many && c.Level == harm.LevelLow && c.Likelihood >= harm.Possible && (c.Kind == harm.Exposure || c.Kind == harm.Misuse) && !c.Trivial {
 		c.Level = harm.LevelMedium
+	}
+	if v.open && v.many && c.Likelihood >= harm.Likely && c.Level < harm.LevelHigh && (c.Kind == harm.Exposure || c.Kind == harm.Misuse) && !c.Trivial {
+		c.Level = harm.LevelHigh
 	}
 	return c
 }
@@ -343,6 +361,9 @@ func (v gdprFacts) view(c harm.Channel) harm.Channel {
 // or integrity counts from a medium risk, so an outage of minutes, or of
 // hours for data nobody depends on, is no risk (WP250).
 func gdprRisk(c harm.Channel) bool {
+	if c.Trivial && (c.Kind == harm.Exposure || c.Kind == harm.Misuse) {
+		return false
+	}
 	if c.Level >= harm.LevelMedium {
 		return true
 	}

@@ -311,3 +311,71 @@ func TestNoSectionIsShownUnverified(t *testing.T) {
 		}
 	}
 }
+
+// Round 3: the principles behind the disagreements with decided cases,
+// each stated generally, as the guidance states it.
+func TestPrinciplesRound3(t *testing.T) {
+	eu := "organisation: {subject_to: [eu_gdpr]}\n"
+	checkPrinciples(t, []principle{
+		// 1. Art 34: identity data on an unprotected carrier that left
+		// the organisation's control (WP250: lost or stolen devices with
+		// unencrypted data).
+		{"lost papers with national identification numbers, nobody knows whether read",
+			eu + "cause: theft_or_loss\nmethod: lost_paper\ndata: {categories: [name, address, government_id]}\npeople: {count: 150}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required"}},
+		{"a lost unencrypted device with passport copies",
+			eu + "cause: theft_or_loss\nmethod: lost_device\ndata: {categories: [name, passport]}\npeople: {count: 30}\nprotection: {encrypted: false}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required"}},
+		{"the same device strongly encrypted with the key safe",
+			eu + "cause: theft_or_loss\nmethod: lost_device\ndata: {categories: [name, passport]}\npeople: {count: 30}\nprotection: {encrypted: true, key_compromised: false}\n",
+			map[string]string{"eu.authority": "not_required", "eu.data_subjects": "not_required"}},
+		// Health data sent to an external recipient not bound by
+		// confidentiality.
+		{"health data sent to an outside consultant not bound by confidentiality",
+			eu + "cause: human_error\nmethod: other\ndata: {categories: [name, health]}\npeople: {count: 200}\nrecipient: {kind: trusted_recipient, relationship: \"an external consultant, not bound by confidentiality\"}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required"}},
+		// Large-scale exposure to anyone, even of names and addresses.
+		{"names and addresses of thousands reachable by changing an ID in a URL",
+			eu + "cause: system_fault\nmethod: system_misconfiguration\ndata: {categories: [name, address]}\npeople: {count: 5000}\neffects: {confidentiality: \"yes\"}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required"}},
+		{"the same for twenty people is a risk, not a high one",
+			eu + "cause: system_fault\nmethod: system_misconfiguration\ndata: {categories: [name, address]}\npeople: {count: 20}\neffects: {confidentiality: \"yes\"}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "not_required"}},
+		// A malicious attack: likelihood at the top, severity from the
+		// data, whatever version 1's kind calls the attacker.
+		{"an intruder took income data; the v1 kind says an individual",
+			eu + "cause: malicious_external\nmethod: other\ndata: {categories: [name, contact, income]}\npeople: {count: 80}\neffects: {confidentiality: \"yes\"}\nrecipient: {kind: individual, accessed: \"yes\"}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required"}},
+		{"malware exposed account data; recipient kind none cannot undo a loss of confidentiality",
+			eu + "cause: malicious_external\nmethod: malware\ndata: {categories: [name, contact, financial_account]}\npeople: {count: 800}\neffects: {confidentiality: \"yes\"}\nrecipient: {kind: none}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required"}},
+		// Integrity: wrong financial information reported to others who
+		// act on it.
+		{"wrong credit information reported to a credit register",
+			eu + "cause: human_error\nmethod: other\ndata: {categories: [name, financial_account]}\npeople: {count: 12}\neffects: {integrity: \"yes\", confidentiality: \"no\"}\nrecipient: {kind: other_organisation, relationship: \"the national credit register\"}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required"}},
+		{"an altered record corrected before anyone outside saw it",
+			eu + "cause: human_error\nmethod: other\ndata: {categories: [name, financial_account]}\npeople: {count: 12}\neffects: {integrity: \"yes\", confidentiality: \"no\"}\nprotection: {restored: true}\n",
+			map[string]string{"eu.data_subjects": "not_required"}},
+		// 3. Former staff are not colleagues (OVIC: at least likely).
+		{"a former youth worker looked at clients' files",
+			"organisation: {subject_to: [vic_pdp, nz_privacy_act, eu_gdpr]}\nmethod: other\ndata: {categories: [name, address, other]}\npeople: {count: 12}\nrecipient: {kind: employee, relationship: \"former youth worker\", accessed: \"yes\"}\n",
+			map[string]string{"vic.individuals": "recommended", "nz.commissioner": "required", "eu.authority": "required"}},
+		// 5. Art 33: unlikely to result in a risk.
+		{"a small group's email addresses revealed to one another (CC, not BCC)",
+			eu + "cause: human_error\nmethod: exposed_email_recipients\ndata: {categories: [name, contact]}\npeople: {count: 40, groups: [members]}\neffects: {confidentiality: \"yes\"}\n",
+			map[string]string{"eu.authority": "not_required", "eu.data_subjects": "not_required", "eu.record": "required"}},
+		{"the same in a version 1 document, said in words",
+			eu + "summary: The newsletter went to 25 members with every address in CC instead of BCC.\ncause: human_error\nmethod: misdirected_email\ndata: {categories: [contact]}\npeople: {count: 25}\neffects: {confidentiality: \"yes\"}\n",
+			map[string]string{"eu.authority": "not_required"}},
+		{"patients' addresses revealed to one another reveal they are patients",
+			eu + "cause: human_error\nmethod: exposed_email_recipients\ndata: {categories: [name, contact]}\npeople: {count: 40, groups: [patients]}\neffects: {confidentiality: \"yes\"}\n",
+			map[string]string{"eu.authority": "required"}},
+		{"health data seen only by a doctor under a duty of confidence",
+			eu + "cause: human_error\nmethod: misdirected_email\ndata: {categories: [name, health]}\npeople: {count: 1}\nrecipient: {relation: professional_confidence, accessed: \"yes\"}\n",
+			map[string]string{"eu.authority": "not_required", "eu.data_subjects": "not_required"}},
+		{"a record opened in error by a colleague, promptly closed",
+			eu + "cause: human_error\nmethod: unauthorised_staff_access\ndata: {categories: [name, address, financial_account]}\npeople: {count: 3}\nrecipient: {kind: employee, accessed: \"yes\"}\n",
+			map[string]string{"eu.authority": "not_required", "eu.data_subjects": "not_required"}},
+	})
+}
