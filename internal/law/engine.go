@@ -204,7 +204,7 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 		careful = read(fc, vic, true)
 	}
 	h := base.h
-	a := Assessment{Schema: AssessmentSchema, AssessedAt: o.At, RulesVersion: r.Version, Obligations: []Obligation{}, Regimes: notes,
+	a := Assessment{Schema: AssessmentSchema, AssessedAt: o.At, RulesVersion: r.Version, Obligations: make([]Obligation, 0, len(rules)), Regimes: notes,
 		Harm: harmOf(h), Assumptions: h.Assumptions, Notes: extra}
 	if a.Assumptions == nil {
 		a.Assumptions = []harm.Assumption{}
@@ -213,7 +213,7 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 	dec := make([]decided, len(rules))
 	bases := make([]string, len(rules))
 	for i, rl := range rules {
-		dec[i], bases[i] = rl.decideOn(base, careful, res, owners[i])
+		dec[i], bases[i] = rl.decideOn(&base, &careful, res, owners[i])
 	}
 	flips := findFlips(f, fc, vic, base, rules, owners, res, dec, bases)
 	dues := map[string]*time.Time{}
@@ -222,7 +222,7 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 			dec[i], flips[i] = rl.notYetInForce(f, c, dec[i])
 			bases[i] = "likely"
 		}
-		ob := rl.obligation(owners[i], f, base, careful, dec[i], bases[i], flips[i], unknownRegimes, o, dues)
+		ob := rl.obligation(owners[i], f, &base, &careful, dec[i], bases[i], flips[i], unknownRegimes, o, dues)
 		a.Obligations = append(a.Obligations, ob)
 		if ob.Due != nil {
 			dues[rl.ID] = ob.Due
@@ -331,19 +331,22 @@ func (d decided) text() string {
 	return r
 }
 
-func (rl *Rule) decide(env Env) decided {
+func (rl *Rule) decide(env *Env) decided {
 	d := decided{decision: "undetermined", reason: "No clause of the rule applies."}
 	if rl.fn != nil {
-		d = rl.fn(env)
+		d = rl.fn(*env)
 	} else {
 		for k := range rl.When {
-			if c := &rl.When[k]; c.holds(&env) {
+			if c := &rl.When[k]; c.holds(env) {
 				d = decided{decision: c.Decision, reason: c.Reason, missing: c.Missing}
 				break
 			}
 		}
 	}
-	return rl.byOtherEntity(env, d)
+	if env.OtherEntityNotified {
+		return rl.byOtherEntity(env.OtherEntity, d)
+	}
+	return d
 }
 
 // byOtherEntity applies one model to every regime when another entity
@@ -354,8 +357,8 @@ func (rl *Rule) decide(env Env) decided {
 // duty is not a fresh one. Until that entity confirms it has, the duty
 // stays the organisation's, open and waiting for the confirmation (the
 // obligation says so).
-func (rl *Rule) byOtherEntity(env Env, d decided) decided {
-	if !env.OtherEntityNotified || (d.decision != "required" && d.decision != "recommended") {
+func (rl *Rule) byOtherEntity(entity string, d decided) decided {
+	if d.decision != "required" && d.decision != "recommended" {
 		return d
 	}
 	switch rl.Audience {
@@ -365,7 +368,7 @@ func (rl *Rule) byOtherEntity(env Env, d decided) decided {
 	}
 	who := map[string]string{"regulator": "the regulator", "individuals": "the affected people", "public": "the public"}[rl.Audience]
 	return lazy("not_required", nil, func() string {
-		return fmt.Sprintf("Already notified by %s: it has told %s of this breach for the organisations that hold the information (entities[]), and one notification for all satisfies this duty (Privacy Act 1988 (Cth) s 26WM; GDPR art 26; the NZ Commissioner accepts a provider's notification for its client agencies). Without it this would be %s. Keep its reference (entities[].reference) and check its notice names you and covers your people.", env.OtherEntity, who, words(d.decision))
+		return fmt.Sprintf("Already notified by %s: it has told %s of this breach for the organisations that hold the information (entities[]), and one notification for all satisfies this duty (Privacy Act 1988 (Cth) s 26WM; GDPR art 26; the NZ Commissioner accepts a provider's notification for its client agencies). Without it this would be %s. Keep its reference (entities[].reference) and check its notice names you and covers your people.", entity, who, words(d.decision))
 	})
 }
 
@@ -373,15 +376,17 @@ func (rl *Rule) byOtherEntity(env Env, d decided) decided {
 // the cautious one where the rule says so. With nothing known about what
 // happened there is no reasonable default, and a rule that weighs harm
 // without caution gives no answer.
-func (rl *Rule) decideOn(base, careful reading, res residents, p *Pack) (decided, string) {
+func (rl *Rule) decideOn(base, careful *reading, res residents, p *Pack) (decided, string) {
 	if rl.IfUnknown == "cautious" {
-		return rl.decide(res.of(careful.env, p)), "cautious"
+		e := res.of(careful.env, p)
+		return rl.decide(&e), "cautious"
 	}
 	if base.env.Nothing && rl.Test != "" {
 		return decided{decision: "undetermined",
 			reason: "Nothing is known yet about what happened or what information was involved, so there is no reasonable default to decide on. Say how it happened (method), what information was involved (data.categories) and who has it (recipient)."}, "undetermined"
 	}
-	d := rl.decide(res.of(base.env, p))
+	e := res.of(base.env, p)
+	d := rl.decide(&e)
 	if d.decision == "undetermined" {
 		return d, "undetermined"
 	}
@@ -394,15 +399,20 @@ func (rl *Rule) decideOn(base, careful reading, res residents, p *Pack) (decided
 // reading, with the one fact changed.
 func findFlips(f, fc *facts.Facts, vic bool, base reading, rules []*Rule, owners []*Pack, res residents, dec []decided, bases []string) [][]Flip {
 	out := make([][]Flip, len(rules))
-	memo := map[envKey][]decided{}
-	decideAll := func(env Env) []decided {
+	memo := map[envKey][]string{}
+	decideAll := func(env Env) []string {
 		k := env.key()
 		if ds, ok := memo[k]; ok {
 			return ds
 		}
-		ds := make([]decided, len(rules))
+		ds := make([]string, len(rules))
+		e := env
+		var last *Pack
 		for i, rl := range rules {
-			ds[i] = rl.decide(res.of(env, owners[i]))
+			if owners[i] != last {
+				last, e = owners[i], res.of(env, owners[i])
+			}
+			ds[i] = rl.decide(&e).decision
 		}
 		memo[k] = ds
 		return ds
@@ -417,7 +427,7 @@ func findFlips(f, fc *facts.Facts, vic bool, base reading, rules []*Rule, owners
 	}
 	for _, as := range base.h.Assumptions {
 		for _, alt := range as.Alternatives {
-			var onLikely, onCareful []decided
+			var onLikely, onCareful []string
 			if likely {
 				onLikely = decideAll(read(alt.Apply(f), vic, true).env)
 			}
@@ -425,7 +435,7 @@ func findFlips(f, fc *facts.Facts, vic bool, base reading, rules []*Rule, owners
 				onCareful = decideAll(read(alt.Apply(fc), vic, true).env)
 			}
 			for i := range rules {
-				var d decided
+				var d string
 				switch bases[i] {
 				case "cautious":
 					d = onCareful[i]
@@ -434,8 +444,8 @@ func findFlips(f, fc *facts.Facts, vic bool, base reading, rules []*Rule, owners
 				default:
 					continue
 				}
-				if d.decision != dec[i].decision {
-					out[i] = append(out[i], Flip{Fact: as.Fact, If: alt.Value, Set: alt.Set, Decision: d.decision})
+				if d != dec[i].decision {
+					out[i] = append(out[i], Flip{Fact: as.Fact, If: alt.Value, Set: alt.Set, Decision: d})
 				}
 			}
 		}
@@ -448,7 +458,7 @@ var strength = map[string]int{"not_required": 0, "undetermined": 1, "recommended
 
 var audienceLabels = map[string]string{"regulator": "Tell the regulator", "individuals": "Tell the affected people", "public": "Public notice", "record": "Keep a record"}
 
-func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful reading, d decided, basis string, flips []Flip, unknownRegimes bool, o Options, dues map[string]*time.Time) Obligation {
+func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful *reading, d decided, basis string, flips []Flip, unknownRegimes bool, o Options, dues map[string]*time.Time) Obligation {
 	ob := Obligation{Regime: p.Regime, Audience: rl.Audience, Recipient: rl.Recipient, Label: rl.Label, Decision: d.decision, Citation: rl.Citation,
 		Quote: rl.Quote, Rule: rl.ID, Basis: basis, Reasons: []string{}, MissingFacts: []string{}, Flips: []Flip{}, Exceptions: []string{},
 		Content: rl.Content, MetWhenRecorded: rl.MetWhenRecorded, Threshold: rl.Threshold, Form: rl.Form, Substitute: rl.Substitute}
@@ -546,7 +556,7 @@ var testWords = map[string]string{
 }
 
 // explain says in plain words how the regime's test reads the harm.
-func explain(test string, rd reading) string {
+func explain(test string, rd *reading) string {
 	var best *harm.Channel
 	holds := func(c harm.Channel) bool {
 		switch test {

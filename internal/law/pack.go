@@ -428,7 +428,7 @@ func (c *Clause) holds(env *Env) bool {
 		return true
 	}
 	m := machines.Get().(*vm.VM)
-	out, err := m.Run(c.program, *env)
+	out, err := m.Run(c.program, env)
 	machines.Put(m)
 	return err == nil && out.(bool)
 }
