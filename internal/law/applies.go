@@ -21,20 +21,14 @@ var eea = map[string]bool{"AT": true, "BE": true, "BG": true, "HR": true, "CY": 
 // The notes say what could not be considered.
 // Pack is the loaded pack of a regime, or nil.
 func (r *Rules) Pack(regime string) *Pack {
-	for _, p := range r.Packs {
-		if p.Regime == regime {
-			return p
-		}
-	}
-	return nil
+	r.placeIndex()
+	return r.byID[regime]
 }
 
 func (r *Rules) applicable(f *facts.Facts) ([]*Pack, []Applies, bool, []string) {
-	byID := map[string]*Pack{}
-	for _, p := range r.Packs {
-		byID[p.Regime] = p
-	}
-	reasons := map[string]string{}
+	r.placeIndex()
+	byID := r.byID
+	reasons := make(map[string]string, len(r.Packs))
 	var order, notes []string
 	add := func(id, why string) {
 		if _, ok := byID[id]; !ok {

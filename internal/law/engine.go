@@ -212,10 +212,17 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 	res := r.residentsOf(base.env, packs)
 	dec := make([]decided, len(rules))
 	bases := make([]string, len(rules))
+	// One environment per pack (its residents), not a copy per rule: a
+	// rule's conditions read it through a pointer, which escapes.
+	var eb, ec Env
+	var last *Pack
 	for i, rl := range rules {
-		dec[i], bases[i] = rl.decideOn(&base, &careful, res, owners[i])
+		if owners[i] != last {
+			last, eb, ec = owners[i], res.of(base.env, owners[i]), res.of(careful.env, owners[i])
+		}
+		dec[i], bases[i] = rl.decideOn(&base, &eb, &ec)
 	}
-	flips := findFlips(f, fc, vic, base, rules, owners, res, dec, bases)
+	flips := findFlips(f, fc, vic, &base, &careful, rules, owners, res, dec, bases)
 	dues := map[string]*time.Time{}
 	for i, rl := range rules {
 		if c := rl.commencement(f); c != inForce {
@@ -376,17 +383,15 @@ func (rl *Rule) byOtherEntity(entity string, d decided) decided {
 // the cautious one where the rule says so. With nothing known about what
 // happened there is no reasonable default, and a rule that weighs harm
 // without caution gives no answer.
-func (rl *Rule) decideOn(base, careful *reading, res residents, p *Pack) (decided, string) {
+func (rl *Rule) decideOn(base *reading, eb, ec *Env) (decided, string) {
 	if rl.IfUnknown == "cautious" {
-		e := res.of(careful.env, p)
-		return rl.decide(&e), "cautious"
+		return rl.decide(ec), "cautious"
 	}
 	if base.env.Nothing && rl.Test != "" {
 		return decided{decision: "undetermined",
 			reason: "Nothing is known yet about what happened or what information was involved, so there is no reasonable default to decide on. Say how it happened (method), what information was involved (data.categories) and who has it (recipient)."}, "undetermined"
 	}
-	e := res.of(base.env, p)
-	d := rl.decide(&e)
+	d := rl.decide(eb)
 	if d.decision == "undetermined" {
 		return d, "undetermined"
 	}
@@ -396,19 +401,39 @@ func (rl *Rule) decideOn(base, careful *reading, res residents, p *Pack) (decide
 // findFlips re-decides every rule with each assumed fact at each of its
 // other values, one at a time, and returns per rule the values that would
 // change its decision. Cautious rules are re-decided from the cautious
-// reading, with the one fact changed.
-func findFlips(f, fc *facts.Facts, vic bool, base reading, rules []*Rule, owners []*Pack, res residents, dec []decided, bases []string) [][]Flip {
+// reading, with the one fact changed. Only the rules that read a field of
+// the environment the other value changed are re-decided (reads.go); the
+// others keep their decision.
+func findFlips(f, fc *facts.Facts, vic bool, base, careful *reading, rules []*Rule, owners []*Pack, res residents, dec []decided, bases []string) [][]Flip {
 	out := make([][]Flip, len(rules))
-	memo := map[envKey][]string{}
-	decideAll := func(env Env) []string {
-		k := env.key()
+	type memoKey struct {
+		env      envKey
+		cautious bool
+	}
+	memo := map[memoKey][]string{}
+	// probe decides, on env, the rules of the readings named (likely,
+	// cautious) whose fields differ from those of the reading they were
+	// decided on.
+	probe := func(env Env, against *Env, likely, cautious bool) []string {
+		k := memoKey{env.key(), cautious}
 		if ds, ok := memo[k]; ok {
 			return ds
+		}
+		changed := allFields
+		if pruneProbes {
+			changed = diff(&env, against)
 		}
 		ds := make([]string, len(rules))
 		e := env
 		var last *Pack
 		for i, rl := range rules {
+			switch {
+			case !(likely && bases[i] == "likely") && !(cautious && bases[i] == "cautious"):
+				continue
+			case rl.reads&changed == 0:
+				ds[i] = dec[i].decision
+				continue
+			}
 			if owners[i] != last {
 				last, e = owners[i], res.of(env, owners[i])
 			}
@@ -428,11 +453,18 @@ func findFlips(f, fc *facts.Facts, vic bool, base reading, rules []*Rule, owners
 	for _, as := range base.h.Assumptions {
 		for _, alt := range as.Alternatives {
 			var onLikely, onCareful []string
-			if likely {
-				onLikely = decideAll(read(alt.Apply(f), vic, true).env)
-			}
-			if cautious {
-				onCareful = decideAll(read(alt.Apply(fc), vic, true).env)
+			switch {
+			case likely && cautious && fc == f:
+				// No cautious value was taken: one reading serves both.
+				onLikely = probe(read(alt.Apply(f), vic, true).env, &base.env, true, true)
+				onCareful = onLikely
+			default:
+				if likely {
+					onLikely = probe(read(alt.Apply(f), vic, true).env, &base.env, true, false)
+				}
+				if cautious {
+					onCareful = probe(read(alt.Apply(fc), vic, true).env, &careful.env, false, true)
+				}
 			}
 			for i := range rules {
 				var d string
@@ -452,6 +484,10 @@ func findFlips(f, fc *facts.Facts, vic bool, base reading, rules []*Rule, owners
 	}
 	return out
 }
+
+// pruneProbes lets a test compare the pruned probes with deciding every
+// rule.
+var pruneProbes = true
 
 // strength orders decisions from least to most protective of the people.
 var strength = map[string]int{"not_required": 0, "undetermined": 1, "recommended": 2, "required": 3}

@@ -127,6 +127,8 @@ type Rule struct {
 	// fn decides a rule compiled from a statute profile (usstate.go)
 	// instead of its when clauses.
 	fn func(Env) decided
+	// reads is the set of Env fields the decision depends on (reads.go).
+	reads envMask
 }
 
 // Clause is a condition with what follows when it holds. A clause with no
@@ -181,6 +183,8 @@ type Rules struct {
 	// bySub, for a country (or EU), the packs naming one of its
 	// subdivisions (or member states).
 	byPlace, bySub map[string][]*Pack
+	// byID is every pack by its regime id.
+	byID map[string]*Pack
 	// statutes are the US state profiles the state packs were compiled
 	// from, by regime, for the letters to residents.
 	statutes map[string]*stateLaw
@@ -189,8 +193,9 @@ type Rules struct {
 // placeIndex builds byPlace once.
 func (r *Rules) placeIndex() map[string][]*Pack {
 	r.once.Do(func() {
-		r.byPlace, r.bySub = map[string][]*Pack{}, map[string][]*Pack{}
+		r.byPlace, r.bySub, r.byID = map[string][]*Pack{}, map[string][]*Pack{}, make(map[string]*Pack, len(r.Packs))
 		for _, p := range r.Packs {
+			r.byID[p.Regime] = p // an organisation's pack of the same id replaces the built-in one
 			subs := map[string]bool{}
 			for _, pl := range p.Places {
 				r.byPlace[pl] = append(r.byPlace[pl], p)
@@ -363,6 +368,7 @@ func checkRule(rl *Rule, i int) error {
 			return fmt.Errorf("%s: %w", where, err)
 		}
 	}
+	rl.reads = rl.readSet()
 	for k := range rl.Except {
 		if err := compile(&rl.Except[k]); err != nil {
 			return fmt.Errorf("%s exception: %w", where, err)
@@ -415,9 +421,10 @@ func compile(c *Clause) error {
 }
 
 // machines are reusable expression machines: running a condition then
-// allocates nothing for the machine itself. Conditions run on an Env
-// value, which expr reads by field index; a pointer would make it look
-// each name up as a method first, a third slower.
+// allocates nothing for the machine itself. Conditions run on a pointer
+// to the Env: an Env value boxed into the interface expr takes was a heap
+// copy of the whole environment for every condition, and the collector's
+// work on those cost more than expr's slower look-up through a pointer.
 var machines = sync.Pool{New: func() any { return &vm.VM{} }}
 
 func (c *Clause) holds(env *Env) bool {

@@ -2,6 +2,7 @@ package law
 
 import (
 	"math/rand"
+	"reflect"
 	"testing"
 	"time"
 
@@ -210,6 +211,39 @@ func BenchmarkAssess10000Incidents(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		for _, f := range fs {
 			rules.Assess(f, Options{At: aware})
+		}
+	}
+}
+
+// The probes for flips re-decide only the rules that read a field the
+// other value changed; they find exactly the flips deciding every rule
+// finds (so a rule's declared reads, stateReads included, are complete).
+func TestPropertyPrunedProbesFindEveryFlip(t *testing.T) {
+	rules := mustRules(t)
+	r := rand.New(rand.NewSource(11))
+	for i := 0; i < 1500; i++ {
+		f := randomFacts(r)
+		pruneProbes = true
+		pruned := rules.Assess(f, Options{At: aware})
+		pruneProbes = false
+		full := rules.Assess(f, Options{At: aware})
+		pruneProbes = true
+		for k := range full.Obligations {
+			a, b := pruned.Obligations[k], full.Obligations[k]
+			if !reflect.DeepEqual(a.Flips, b.Flips) || a.Decision != b.Decision {
+				t.Fatalf("case %d: %s: pruned flips %+v, full %+v", i, a.Rule, a.Flips, b.Flips)
+			}
+		}
+	}
+}
+
+// Every built-in rule says what it reads, so no probe decides it in vain.
+func TestEveryRuleKnowsWhatItReads(t *testing.T) {
+	for _, p := range mustRules(t).Packs {
+		for _, rl := range p.Rules {
+			if rl.reads == allFields || rl.reads&entityReads != entityReads {
+				t.Errorf("%s reads %b", rl.ID, rl.reads)
+			}
 		}
 	}
 }

@@ -518,7 +518,7 @@ func (s *stateLaw) compile() (*Pack, error) {
 	p.Rules = append(p.Rules, Rule{ID: indID, Audience: "individuals", Citation: ind.Citation, Quote: ind.Quote, Effective: ind.Effective,
 		Deadline: deadlineOf(ind, false), Except: append(append([]Clause{}, delay...), exemptions...), Content: content, Substitute: ind.Substitute,
 		Threshold: "Any affected resident", SafeHarbour: harbour(s),
-		fn: withUnsettled(func(e Env) decided { return s.residentsDecision(e, false) }, unsettled(ind.Unsettled))})
+		reads: stateReads, fn: withUnsettled(func(e Env) decided { return s.residentsDecision(e, false) }, unsettled(ind.Unsettled))})
 	ruleOnly := func(u string) []string {
 		if u == "" {
 			return nil
@@ -584,7 +584,7 @@ func (s *stateLaw) compile() (*Pack, error) {
 		}
 		p.Rules = append(p.Rules, Rule{ID: s.Regime + "." + id, Audience: audience, Recipient: n.Who, Citation: n.Citation, Quote: n.Quote,
 			Effective: n.Effective, Deadline: dl, Except: delay, Content: n.Content, Form: n.Form, Threshold: threshold,
-			SafeHarbour: harbour(s), fn: withUnsettled(fn, ruleOnly(n.Unsettled))})
+			SafeHarbour: harbour(s), reads: stateReads, fn: withUnsettled(fn, ruleOnly(n.Unsettled))})
 	}
 	for _, r := range s.Regulators {
 		if r.ID == "" {
@@ -601,13 +601,13 @@ func (s *stateLaw) compile() (*Pack, error) {
 		rec := *h.Record
 		p.Rules = append(p.Rules, Rule{ID: s.Regime + ".harm_record", Audience: "record", Citation: rec.Citation, Quote: rec.Quote, Effective: rec.Effective,
 			Deadline: deadlineOf(rec, false), Content: rec.Content, Threshold: "When relying on the risk-of-harm exception", SafeHarbour: harbour(s),
-			fn: withUnsettled(s.harmRecord(rec, "Document the determination"), ruleOnly(rec.Unsettled))})
+			reads: stateReads, fn: withUnsettled(s.harmRecord(rec, "Document the determination"), ruleOnly(rec.Unsettled))})
 	}
 	if h := s.Harm; h != nil && h.Notify != nil {
 		n := *h.Notify
 		p.Rules = append(p.Rules, Rule{ID: s.Regime + ".harm_notice", Audience: "regulator", Recipient: n.Who, Citation: n.Citation, Quote: n.Quote, Effective: n.Effective,
 			Deadline: deadlineOf(n, false), Content: n.Content, Form: n.Form, Threshold: "When relying on the risk-of-harm exception" + map[bool]string{true: ", " + n.thresholdWords(s.Name), false: ""}[n.MoreThan > 0 || n.AtLeast > 0],
-			SafeHarbour: harbour(s), fn: withUnsettled(s.harmRecord(n, "Tell "+n.Who+" of the determination"), ruleOnly(n.Unsettled))})
+			SafeHarbour: harbour(s), reads: stateReads, fn: withUnsettled(s.harmRecord(n, "Tell "+n.Who+" of the determination"), ruleOnly(n.Unsettled))})
 	}
 	for i := range p.Rules {
 		if err := checkRule(&p.Rules[i], i); err != nil {
