@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/facts"
@@ -95,7 +96,8 @@ func (r *Rules) applicable(f *facts.Facts) ([]*Pack, []Applies, bool, []string) 
 	case where != nil:
 		for _, p := range r.Packs {
 			if codes, n := livesIn(p); n > 0 && !p.Always {
-				add(p.Regime, fmt.Sprintf("Inferred because organisation.subject_to is not given: %d affected people live in %s (people.by_jurisdiction). Confirm the organisation is subject to it.", n, strings.Join(codes, ", ")))
+				add(p.Regime, "Inferred because organisation.subject_to is not given: "+strconv.FormatInt(n, 10)+" affected people live in "+strings.Join(codes, ", ")+
+					" (people.by_jurisdiction). Confirm the organisation is subject to it.")
 			}
 		}
 		sort.Strings(order)
@@ -122,16 +124,12 @@ func (r *Rules) applicable(f *facts.Facts) ([]*Pack, []Applies, bool, []string) 
 	}
 	notes = append(notes, r.placeNotes(where, reasons)...)
 	notes = append(notes, sectoralNotes(where, r.Packs, reasons)...)
-	var packs []*Pack
-	var out []Applies
+	packs, out := make([]*Pack, 0, len(order)), make([]Applies, 0, len(order))
 	for _, id := range order {
 		p := byID[id]
 		packs = append(packs, p)
 		codes, n := livesIn(p)
 		out = append(out, Applies{Regime: id, Title: p.Title, Regulator: p.Regulator, Reason: reasons[id], Places: codes, People: n})
-	}
-	if out == nil {
-		out = []Applies{}
 	}
 	return packs, out, unknown, notes
 }

@@ -188,8 +188,11 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 		o.At = time.Now().UTC()
 	}
 	packs, notes, unknownRegimes, extra := r.applicable(f)
-	var rules []*Rule
-	var owners []*Pack
+	n := 0
+	for _, p := range packs {
+		n += len(p.Rules)
+	}
+	rules, owners := make([]*Rule, 0, n), make([]*Pack, 0, n)
 	vic := false
 	for _, p := range packs {
 		vic = vic || p.Regime == "vic_pdp"
@@ -223,13 +226,14 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 		dec[i], bases[i] = rl.decideOn(&base, &eb, &ec)
 	}
 	flips := findFlips(f, fc, vic, &base, &careful, rules, owners, res, dec, bases)
-	dues := map[string]*time.Time{}
+	dues := make(map[string]*time.Time, len(rules))
+	targets := map[[2]int64]string{}
 	for i, rl := range rules {
 		if c := rl.commencement(f); c != inForce {
 			dec[i], flips[i] = rl.notYetInForce(f, c, dec[i])
 			bases[i] = "likely"
 		}
-		ob := rl.obligation(owners[i], f, &base, &careful, dec[i], bases[i], flips[i], unknownRegimes, o, dues)
+		ob := rl.obligation(owners[i], f, &base, &careful, dec[i], bases[i], flips[i], unknownRegimes, o, dues, targets)
 		a.Obligations = append(a.Obligations, ob)
 		if ob.Due != nil {
 			dues[rl.ID] = ob.Due
@@ -494,7 +498,7 @@ var strength = map[string]int{"not_required": 0, "undetermined": 1, "recommended
 
 var audienceLabels = map[string]string{"regulator": "Tell the regulator", "individuals": "Tell the affected people", "public": "Public notice", "record": "Keep a record"}
 
-func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful *reading, d decided, basis string, flips []Flip, unknownRegimes bool, o Options, dues map[string]*time.Time) Obligation {
+func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful *reading, d decided, basis string, flips []Flip, unknownRegimes bool, o Options, dues map[string]*time.Time, targets map[[2]int64]string) Obligation {
 	ob := Obligation{Regime: p.Regime, Audience: rl.Audience, Recipient: rl.Recipient, Label: rl.Label, Decision: d.decision, Citation: rl.Citation,
 		Quote: rl.Quote, Rule: rl.ID, Basis: basis, Reasons: []string{}, MissingFacts: []string{}, Flips: []Flip{}, Exceptions: []string{},
 		Content: rl.Content, MetWhenRecorded: rl.MetWhenRecorded, Threshold: rl.Threshold, Form: rl.Form, Substitute: rl.Substitute}
@@ -514,7 +518,7 @@ func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful *reading, d de
 	if d.before {
 		ob.Flips = append(ob.Flips, flips...)
 		ob.MissingFacts = append(ob.MissingFacts, d.missing...)
-		rl.deadline(&ob, f, o, dues)
+		rl.deadline(&ob, f, o, dues, targets)
 		return ob
 	}
 	if rl.Test != "" && basis != "undetermined" {
@@ -579,7 +583,7 @@ func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful *reading, d de
 			ob.Exceptions = append(ob.Exceptions, c.Text)
 		}
 	}
-	rl.deadline(&ob, f, o, dues)
+	rl.deadline(&ob, f, o, dues, targets)
 	return ob
 }
 
@@ -759,7 +763,7 @@ func (rl *Rule) notYetInForce(f *facts.Facts, c commenced, d decided) (decided, 
 // deadline fills due, target and overdue. Periods run from awareness (or
 // from suspicion, where the rule says so), or from the deadline of an
 // earlier rule they follow, so no deadline precedes its clock.
-func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options, dues map[string]*time.Time) {
+func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options, dues map[string]*time.Time, targets map[[2]int64]string) {
 	ob.DueRule = rl.Deadline.Rule
 	if ob.Decision == "not_required" {
 		return
@@ -796,7 +800,13 @@ func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options, dues map[str
 	if target > 0 {
 		t := start.Add(time.Duration(target) * time.Hour)
 		ob.Target = &t
-		ob.DueRule += fmt.Sprintf(" Internal target: within %d hours of becoming aware (%s).", target, t.Format("2 Jan 2006 15:04 MST"))
+		k := [2]int64{t.Unix(), int64(target)}
+		w, ok := targets[k]
+		if !ok {
+			w = fmt.Sprintf(" Internal target: within %d hours of becoming aware (%s).", target, t.Format("2 Jan 2006 15:04 MST"))
+			targets[k] = w // the same for most obligations of an assessment
+		}
+		ob.DueRule += w
 		ob.Overdue = ob.Overdue || (ob.Decision == "required" && o.At.After(t))
 	}
 }

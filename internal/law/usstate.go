@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -248,6 +250,20 @@ var categoryWords = map[string]string{
 }
 
 // elementCategory is the data category that shows an element.
+// elementPhrase is how an element found is said, alone and with a name,
+// worked out once.
+var elementPhrase = func() map[string][2]string {
+	out := map[string][2]string{}
+	for el, c := range elementCategory {
+		w := categoryWords[c]
+		if el == "account_with_code" || el == "card_with_code" {
+			w += " with its code or password"
+		}
+		out[el] = [2]string{w, "a name with " + w}
+	}
+	return out
+}()
+
 var elementCategory = map[string]string{
 	"ssn": "government_id", "tax_id": "government_id", "military_id": "government_id", "other_id": "government_id",
 	"id_card": "driver_licence", "passport": "passport", "account": "financial_account", "account_with_code": "financial_account",
@@ -263,22 +279,19 @@ func (s *stateLaw) piOf(e Env) (found []string, numberWithoutCode, withoutName b
 	for _, id := range s.PI.Identifiers {
 		name = name || e.Has(id)
 	}
-	seen := map[string]bool{}
+	var seen []string // a handful at most: a slice, not a map
 	check := func(list []string, needName bool) {
 		for _, el := range list {
 			if (needName && !name) || !present(e, el) {
 				continue
 			}
-			if c := elementCategory[el]; !seen[c] {
-				seen[c] = true
-				w := categoryWords[c]
-				if el == "account_with_code" || el == "card_with_code" {
-					w += " with its code or password"
-				}
+			if c := elementCategory[el]; !slices.Contains(seen, c) {
+				seen = append(seen, c)
+				k := 0
 				if needName {
-					w = "a name with " + w
+					k = 1
 				}
-				found = append(found, w)
+				found = append(found, elementPhrase[el][k])
 			}
 		}
 	}
@@ -458,8 +471,16 @@ func (s *stateLaw) residentsDecision(e Env, ignoreExemption bool) decided {
 	residents, cats, pw := e.Residents, e.Categories, e.PasswordsProtected
 	return lazy("required", nil, func() string {
 		found, _, _ := s.piOf(Env{Categories: cats, PasswordsProtected: pw})
-		return fmt.Sprintf("Personal information of %d %s residents, as %s defines it (%s: %s), was %s by someone not authorised (%s).", residents, n, s.Law, s.PI.Citation, strings.Join(found, ", "), map[string]string{"acquisition": "acquired, or is reasonably believed to have been,", "access": "accessed"}[s.Breach.Trigger], s.Breach.Citation)
+		return "Personal information of " + strconv.FormatInt(residents, 10) + " " + n + " residents, as " + s.Law + " defines it (" + s.PI.Citation + ": " +
+			strings.Join(found, ", ") + "), was " + triggerWords(s.Breach.Trigger) + " by someone not authorised (" + s.Breach.Citation + ")."
 	})
+}
+
+func triggerWords(trigger string) string {
+	if trigger == "access" {
+		return "accessed"
+	}
+	return "acquired, or is reasonably believed to have been,"
 }
 
 func harmUnlikely(e Env) bool { return e.Level == "none" || e.Likelihood == "remote" }
