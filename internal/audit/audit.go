@@ -188,9 +188,10 @@ func ParseHead(line string) (Head, error) {
 
 // CheckHeads compares the heads recorded in a head file with the log:
 // each head's entry must be in the log with the same hash, so entries
-// removed from the end, or rewritten, show. hashAt returns the hash of
+// removed from the end, or rewritten, show. The lines may come in any
+// order (processes append as they commit). hashAt returns the hash of
 // entry seq and whether it exists. It returns the number of heads
-// checked and the last one.
+// checked and the furthest one.
 func CheckHeads(r io.Reader, hashAt func(seq int64) (string, bool, error)) (n int, last Head, err error) {
 	sc := bufio.NewScanner(r)
 	line := 0
@@ -203,9 +204,6 @@ func CheckHeads(r io.Reader, hashAt func(seq int64) (string, bool, error)) (n in
 		if err != nil {
 			return n, last, fmt.Errorf("head file line %d: %w", line, err)
 		}
-		if h.Seq < last.Seq {
-			return n, last, &Break{Seq: h.Seq, Reason: fmt.Sprintf("the head file goes back from entry %d to %d at its line %d: it was edited", last.Seq, h.Seq, line)}
-		}
 		hash, ok, err := hashAt(h.Seq)
 		if err != nil {
 			return n, last, err
@@ -217,7 +215,13 @@ func CheckHeads(r io.Reader, hashAt func(seq int64) (string, bool, error)) (n in
 			return n, last, &Break{Seq: h.Seq, Reason: fmt.Sprintf("entry %d's hash is not the one the head file recorded: the log was rewritten from there or before", h.Seq)}
 		}
 		n++
-		last = h
+		// Several processes may append to one head file (servers and
+		// workers sharing a data folder), so lines need not be in order:
+		// each is checked against the log on its own, and the furthest
+		// is the last.
+		if h.Seq > last.Seq {
+			last = h
+		}
 	}
 	return n, last, sc.Err()
 }

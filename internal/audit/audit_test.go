@@ -2,6 +2,7 @@ package audit
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 )
@@ -64,5 +65,31 @@ func TestHashCoversEveryField(t *testing.T) {
 		if e.ComputeHash() == base.Hash {
 			t.Errorf("changing %s does not change the hash", name)
 		}
+	}
+}
+
+// Heads appended by several processes sharing a data folder may come out
+// of order; each is still checked against the log, so a head the log no
+// longer has, or one whose hash differs, still shows.
+func TestHeadsInAnyOrder(t *testing.T) {
+	hashes := map[int64]string{1: strings.Repeat("a", 64), 2: strings.Repeat("b", 64), 3: strings.Repeat("c", 64)}
+	at := func(seq int64) (string, bool, error) { h, ok := hashes[seq]; return h, ok, nil }
+	file := func(lines ...Head) *strings.Reader {
+		var b strings.Builder
+		for _, h := range lines {
+			b.WriteString(h.String() + "\n")
+		}
+		return strings.NewReader(b.String())
+	}
+	n, last, err := CheckHeads(file(Head{1, hashes[1]}, Head{3, hashes[3]}, Head{2, hashes[2]}), at)
+	if err != nil || n != 3 || last.Seq != 3 {
+		t.Fatalf("heads out of order: %d heads, last %d, %v; want 3, 3, nil", n, last.Seq, err)
+	}
+	var br *Break
+	if _, _, err := CheckHeads(file(Head{3, hashes[3]}, Head{4, strings.Repeat("d", 64)}, Head{2, hashes[2]}), at); !errors.As(err, &br) || br.Seq != 4 {
+		t.Fatalf("a head past the log's end: %v", err)
+	}
+	if _, _, err := CheckHeads(file(Head{2, hashes[2]}, Head{1, strings.Repeat("e", 64)}), at); !errors.As(err, &br) || br.Seq != 1 {
+		t.Fatalf("a head whose hash differs: %v", err)
 	}
 }
