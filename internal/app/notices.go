@@ -72,7 +72,7 @@ func (a *App) notice(ctx context.Context, inc *incident.Incident, k notice.Kind,
 		for i := range ps {
 			if ps[i].ID == opt.PersonID {
 				d.Person, self = &ps[i].Person, i
-				d.Narrow(notice.Applying(inc.Obligations), ps[i].Jurisdiction)
+				d.Narrow(a.Rules, notice.Applying(inc.Obligations), ps[i].Jurisdiction)
 			}
 		}
 		if d.Person == nil {
@@ -327,7 +327,7 @@ func (a *App) Letters(ctx context.Context, u *auth.User, id int64, opt NoticeOpt
 		}
 		pd := d
 		pd.Person = &p.Person
-		pd.Narrow(notice.Applying(inc.Obligations), p.Jurisdiction)
+		pd.Narrow(a.Rules, notice.Applying(inc.Obligations), p.Jurisdiction)
 		doc, err := a.Writer.Render(pd)
 		if err != nil {
 			return nil, 0, err

@@ -38,7 +38,7 @@ func ForIncident(k Kind, inc *incident.Incident, o org.Organisation, rules *law.
 	if k == NotifyUsUpdate && previousFacts != "" {
 		d.Changes = FactChanges([]byte(previousFacts), []byte(inc.Facts))
 	}
-	d.Narrow(Applying(inc.Obligations), "")
+	d.Narrow(rules, Applying(inc.Obligations), "")
 	return d, nil
 }
 

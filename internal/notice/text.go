@@ -7,6 +7,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/law"
 )
 
 // Text is what the team writes for an incident's notices, in plain words,
@@ -81,30 +82,71 @@ func (d *Data) WithText(t Text) {
 	}
 }
 
-// regimeCountries are where the people each law protects live, for
-// naming in a person's notice only the regulators and support services
-// of the laws that apply to them. A Victorian agency's obligations follow
-// it wherever in Australia the person lives.
-var regimeCountries = map[string][]string{
-	"nz_privacy_act": {"NZ"}, "au_ndb": {"AU"}, "vic_pdp": {"AU"}, "uk_gdpr": {"GB", "UK"},
-	"eu_gdpr": {"EU", "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL",
-		"PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO"},
-}
+// agencyCountries are where the people live whom a law without places
+// of its own protects: a Victorian agency's obligations follow it
+// wherever in Australia the person lives.
+var agencyCountries = map[string][]string{"vic_pdp": {"AU"}}
+
+// eea are the countries where a law of the EU (a pack placed in "EU")
+// protects residents: the EU and EEA member states.
+var eea = map[string]bool{"AT": true, "BE": true, "BG": true, "HR": true, "CY": true, "CZ": true, "DK": true, "EE": true,
+	"FI": true, "FR": true, "DE": true, "GR": true, "IE": true, "IT": true, "LV": true, "LT": true, "LU": true, "MT": true, "NL": true,
+	"PL": true, "PT": true, "RO": true, "SK": true, "SI": true, "ES": true, "SE": true, "IS": true, "LI": true, "NO": true}
 
 // Covers says whether a law protects people living in jurisdiction (an
-// ISO 3166 code such as NZ or AU-VIC, or EU). An unknown place is
-// covered: nobody is left without the regulator they may need.
-func Covers(regime, jurisdiction string) bool {
-	country, _, _ := strings.Cut(strings.ToUpper(strings.TrimSpace(jurisdiction)), "-")
+// ISO 3166 code such as NZ, AU-VIC or US-CA, or EU), from the places its
+// rule pack names: a country covers its subdivisions, a subdivision only
+// itself (a Texan is not protected by California's law), and a person
+// whose state is not known is covered by each of their country's. A
+// sectoral law covers its country. An unknown place, or a law whose reach
+// is not known, is covered: nobody is left without the regulator they
+// may need.
+func Covers(rules *law.Rules, regime, jurisdiction string) bool {
+	code := strings.ToUpper(strings.TrimSpace(jurisdiction))
+	country, _, sub := strings.Cut(code, "-")
 	if country == "" {
 		return true
 	}
-	for _, c := range regimeCountries[regime] {
-		if c == country {
+	places := agencyCountries[regime]
+	if places == nil && rules != nil {
+		if p := rules.Pack(regime); p != nil {
+			places = p.Places
+			if len(places) == 0 && p.Country != "" {
+				places = []string{p.Country}
+			}
+		}
+	}
+	if len(places) == 0 {
+		return true
+	}
+	for _, pl := range places {
+		plCountry, _, plSub := strings.Cut(pl, "-")
+		switch {
+		case pl == code, !plSub && pl == country, pl == "EU" && (eea[country] || country == "EU"):
+			return true
+		case plSub && !sub && plCountry == country: // their state is not known
 			return true
 		}
 	}
 	return false
+}
+
+// regulatorOf is whom people complain to under a law the notice does not
+// know by name: the regulator its rule pack names, when the law is a
+// general one of a place (not a sectoral law, whose regulator hears
+// regulated firms, not people) and it has one.
+func regulatorOf(rules *law.Rules, regime string) (Regulator, bool) {
+	if r, ok := regulators[regime]; ok {
+		return r, true
+	}
+	if rules == nil {
+		return Regulator{}, false
+	}
+	p := rules.Pack(regime)
+	if p == nil || len(p.Places) == 0 || p.Sectoral != "" || p.Regulator == "" || strings.HasPrefix(p.Regulator, "None") {
+		return Regulator{}, false
+	}
+	return Regulator{Regime: regime, Name: p.Regulator, Short: p.Regulator}, true
 }
 
 // Applying lists the laws whose obligations on an incident are still in
@@ -127,13 +169,15 @@ func Applying(obs []incident.Obligation) map[string]bool {
 // Narrow keeps, in a notice to people, only the regulators and support
 // services of the laws that apply: those in play on the incident
 // (Applying) and, for a notice to one person, those that protect where
-// they live. The advice follows their own kinds of information.
-func (d *Data) Narrow(applying map[string]bool, jurisdiction string) {
+// they live (Covers, from rules' packs). Each law in play is named with
+// its regulator, whichever of the rule packs it is. The advice follows
+// their own kinds of information.
+func (d *Data) Narrow(rules *law.Rules, applying map[string]bool, jurisdiction string) {
 	if d.Kind != Individual && d.Kind != Public {
 		return
 	}
 	keep := func(regime string) bool {
-		return (applying == nil || applying[regime]) && (d.Person == nil || Covers(regime, jurisdiction))
+		return (applying == nil || applying[regime]) && (d.Person == nil || Covers(rules, regime, jurisdiction))
 	}
 	var regs []Regulator
 	regimes := map[string]bool{}
@@ -141,6 +185,12 @@ func (d *Data) Narrow(applying map[string]bool, jurisdiction string) {
 		if keep(r.Regime) {
 			regs = append(regs, r)
 			regimes[r.Regime] = true
+		}
+	}
+	for _, g := range d.Assessment.Regimes {
+		if r, ok := regulatorOf(rules, g.Regime); ok && !regimes[g.Regime] && keep(g.Regime) {
+			regs = append(regs, r)
+			regimes[g.Regime] = true
 		}
 	}
 	d.Regulators = regs
