@@ -12,6 +12,7 @@ import (
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
+	"github.com/breachdesk/breachdesk/internal/law"
 	"github.com/breachdesk/breachdesk/internal/notice"
 )
 
@@ -104,7 +105,7 @@ func (s *Server) noticesView(w http.ResponseWriter, r *http.Request, k notice.Ki
 	sum := summarisePeople(ps, optionOf(r))
 	d.People = &sum
 	if d.Doc != nil && k == notice.Individual {
-		d.Places = placesOf(ps, n.Data, notice.Applying(inc.Obligations))
+		d.Places = placesOf(ps, n.Data, s.Rules, notice.Applying(inc.Obligations))
 	}
 	if d.Text, err = s.NoticeText(ctx, u, inc.ID); err != nil {
 		s.renderError(w, r, err)
@@ -208,7 +209,7 @@ type placeRow struct {
 
 // placesOf groups the people by where they live and says which
 // regulators each group's notice names.
-func placesOf(ps []notice.Affected, d notice.Data, applying map[string]bool) []placeRow {
+func placesOf(ps []notice.Affected, d notice.Data, rules *law.Rules, applying map[string]bool) []placeRow {
 	count := map[string]int{}
 	for _, p := range ps {
 		count[strings.ToUpper(p.Jurisdiction)]++
@@ -224,10 +225,11 @@ func placesOf(ps []notice.Affected, d notice.Data, applying map[string]bool) []p
 		if pl == "" {
 			row.Place = "Not known (every law in play is named)"
 		}
-		for _, reg := range d.Regulators {
-			if notice.Covers(reg.Regime, pl) && (applying == nil || applying[reg.Regime]) {
-				row.Regulators = append(row.Regulators, reg.Short)
-			}
+		one := d // as a notice to one person living there names them
+		one.Person = &notice.Person{}
+		one.Narrow(rules, applying, pl)
+		for _, reg := range one.Regulators {
+			row.Regulators = append(row.Regulators, reg.Short)
 		}
 		out = append(out, row)
 	}

@@ -80,11 +80,15 @@ func (s *Server) scanPage(w http.ResponseWriter, r *http.Request) {
 			labels = append(labels, incident.LabelOf(incident.DataCategories, c))
 		}
 		d.Categories = strings.Join(labels, "; ")
-		var places []string
-		for k, n := range res.ByJurisdiction {
-			places = append(places, k+"="+strconv.Itoa(n))
+		codes := make([]string, 0, len(res.ByJurisdiction))
+		for k := range res.ByJurisdiction {
+			codes = append(codes, k)
 		}
-		sort.Strings(places)
+		sort.Strings(codes)
+		places := make([]string, len(codes))
+		for i, k := range codes {
+			places[i] = strconv.Itoa(res.ByJurisdiction[k]) + " in " + k
+		}
 		d.Places = strings.Join(places, ", ")
 	}
 	v := s.view(w, r, "Scan of "+j.Label, d)

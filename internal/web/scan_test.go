@@ -112,7 +112,7 @@ func TestScanJobFeedsTheIncident(t *testing.T) {
 		t.Fatalf("the uploaded copy of %s was kept: %d files (%v)", js[0].Input, left, err)
 	}
 	page := c.get(scanPath)
-	for _, want := range []string{"2 people", "NZ=1", "AU=1", "IRD numbers (NZ)", "Health information", "The uploaded copy was deleted"} {
+	for _, want := range []string{"2 people", "1 in NZ", "1 in AU", "IRD numbers (NZ)", "Health information", "The uploaded copy was deleted"} {
 		if !strings.Contains(page, want) {
 			t.Fatalf("scan page lacks %q", want)
 		}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/breachdesk/breachdesk/internal/audit"
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/deliver"
 	"github.com/breachdesk/breachdesk/internal/incident"
 )
 
@@ -201,6 +202,42 @@ func (n auditNames) sentence(e audit.Entry) string {
 		return who + " ended the exercise of " + n.ref
 	case "register.import":
 		return who + " imported " + n.ref + " from a register"
+	case "campaign.create":
+		return who + " started sending the notices to people of " + n.ref
+	case "lookup.switch":
+		if b, _ := d["enabled"].(bool); b {
+			return who + " opened the lookup page, where people find their notice of " + n.ref + " by their reference"
+		}
+		return who + " closed the lookup page for the notices of " + n.ref
+	case "lookup.found":
+		return "A person found their notice of " + n.ref + " on the lookup page with their reference"
+	case "third_party.add":
+		return who + " recorded telling " + words(str("kind")) + " about " + n.ref
+	case "enquiry.add":
+		return who + " recorded an enquiry from a person about " + n.ref
+	case "job.finish":
+		return "The scan of exposed files for " + n.ref + " ended: " + words(str("state"))
 	}
-	return who + ": " + strings.ReplaceAll(strings.ReplaceAll(e.Action, ".", " "), "_", " ") + " on " + n.ref
+	if st, ok := strings.CutPrefix(e.Action, "campaign."); ok {
+		what := map[string]string{"paused": "paused", "running": "resumed", "cancelled": "cancelled what was not yet sent of", "done": "finished", "queuing": "queued"}[st]
+		if what != "" {
+			return who + " " + what + " the notices to people of " + n.ref
+		}
+	}
+	if k, ok := strings.CutPrefix(e.Action, "timeline."); ok && k != "" {
+		return who + " added to the timeline of " + n.ref + " (" + strings.ToLower(incident.TimelineKind(k).Label()) + ")"
+	}
+	if st, ok := strings.CutPrefix(e.Action, "delivery."); ok && st != "" {
+		return who + " recorded " + strings.ToLower(deliver.ChannelLabel(deliver.Channel(str("channel")))) + " to a person as " + words(st) + " on " + n.ref
+	}
+	return auditFallback(who, e, n.ref)
 }
+
+// auditFallback is the sentence of an action no case above knows: its
+// code in words. Every action breachdesk records has its own sentence
+// (TestEveryAuditActionReadsAsASentence).
+func auditFallback(who string, e audit.Entry, ref string) string {
+	return who + ": " + words(strings.ReplaceAll(e.Action, ".", " ")) + " on " + ref
+}
+
+func words(code string) string { return strings.ReplaceAll(code, "_", " ") }
