@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/breachdesk/breachdesk/internal/audit"
@@ -571,9 +572,16 @@ func TestBrowserWalkthrough(t *testing.T) {
 	}
 
 	run(t, ctx, "sign out", signOut)
+	// The browser is in Perth: the quick check reads the time typed there
+	// and shows the deadline there, naming the zone.
+	if _, err := chromedp.Call(ctx, emulation.SetTimezoneOverride, emulation.SetTimezoneOverrideParams{TimezoneID: "Australia/Perth"}); err != nil {
+		t.Fatal(err)
+	}
 	run(t, ctx, "quick check without an account, linked from the sign-in page",
 		chromedp.Click(css(`a[href="/check"]`)),
 		visible(`form[action="/check"]`),
+		chromedp.SetValue(css(`input[name="timeline.discovered_at"]`), "2026-03-02T09:00"),
+		chromedp.Click(css(`input[name="organisation.subject_to"][value=eu_gdpr]`)),
 		chromedp.Click(css(`input[name="organisation.subject_to"][value=nz_privacy_act]`)),
 		chromedp.Click(css(`input[name="data.categories"][value=health]`)),
 		chromedp.Click(css(`input[name="data.categories"][value=name]`)),
@@ -583,6 +591,9 @@ func TestBrowserWalkthrough(t *testing.T) {
 	)
 	if res := textOf(t, ctx, `aside`); !strings.Contains(res, "New Zealand Privacy Act 2020") || !strings.Contains(res, "REQUIRED") && !strings.Contains(res, "required") {
 		t.Fatalf("quick check result: %q", res)
+	}
+	if res := textOf(t, ctx, `main`); !strings.Contains(res, "Thu 5 Mar 2026 09:00 AWST") || !strings.Contains(res, "Australia/Perth") {
+		t.Fatalf("the quick check did not read and show the browser's zone (Australia/Perth): %q", res)
 	}
 	got, _ := f.db.Incident(context.Background(), 1)
 	if got.Status != incident.StatusClosed || !got.Escalated || got.Steps.State(incident.Review) != incident.StepDone || got.OwnerID != po.ID || got.Facts == "" {
