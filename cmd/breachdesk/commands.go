@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -121,21 +122,31 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 		if err != nil {
 			return err
 		}
-		if err := auth.CheckPasswordStrength(pw, *email); err != nil {
-			return &exitError{code: 2, err: errors.New(fault.FieldsOf(err)["password"])}
-		}
-		hash, err := auth.HashPassword(pw)
+		a, err := newApp(ctx, db, data, app.Config{}, 0, notify.SMTP{}, nil)
 		if err != nil {
 			return err
 		}
+		refused := func(err error) error {
+			if fe := fault.FieldsOf(err); fe != nil {
+				var msgs []string
+				for _, m := range fe {
+					msgs = append(msgs, m)
+				}
+				sort.Strings(msgs)
+				return &exitError{code: 2, err: errors.New(strings.Join(msgs, " "))}
+			}
+			return err
+		}
 		if args[0] == "passwd" {
+			if pw == "" {
+				return &exitError{code: 2, err: errors.New("give the new password in BREACHDESK_PASSWORD or on the first line of standard input")}
+			}
 			u, err := db.UserByEmail(ctx, *email)
 			if err != nil {
 				return err
 			}
-			u.PasswordHash = hash
-			if err := db.UpdateUser(ctx, 0, u); err != nil {
-				return err
+			if err := a.UpdateUser(ctx, app.System, u, pw); err != nil {
+				return refused(err)
 			}
 			fmt.Fprintf(stdout, "Password changed for %s; their sessions have ended and their API tokens are revoked.\n", u.Email)
 			return nil
@@ -144,9 +155,9 @@ func cmdUser(ctx context.Context, args []string, stdin io.Reader, stdout io.Writ
 		if !ok {
 			return &exitError{code: 2, err: fmt.Errorf("unknown role %q: use admin, privacy_officer, responder, viewer or reporter", *role)}
 		}
-		u, err := db.CreateUser(ctx, 0, auth.User{Email: *email, Name: *name, Role: r, ResponseTeam: *team, PasswordHash: hash})
+		u, err := a.AddUser(ctx, app.System, auth.User{Email: *email, Name: *name, Role: r, ResponseTeam: *team}, pw)
 		if err != nil {
-			return &exitError{code: 2, err: errors.New(fault.MessageOf(err) + " " + fmt.Sprint(fault.FieldsOf(err)))}
+			return refused(err)
 		}
 		fmt.Fprintf(stdout, "Added %s <%s> as %s (id %d).\n", u.Name, u.Email, u.Role.Label(), u.ID)
 		return nil

@@ -42,6 +42,12 @@ func TestDemoUserAuditAndExport(t *testing.T) {
 	if code, _, errs := runCLI(t, "a long enough password\n", "user", "add", "--data", data, "--email", "y@example.org", "--name", "Y", "--role", "boss"); code != 2 || !strings.Contains(errs, "unknown role") {
 		t.Fatalf("bad role: %d %s", code, errs)
 	}
+	if code, _, errs := runCLI(t, "weak\n", "user", "passwd", "--data", data, "--email", "new@example.org"); code != 2 || !strings.Contains(errs, "12 characters") {
+		t.Fatalf("weak new password: %d %s", code, errs)
+	}
+	if code, out, errs := runCLI(t, "another long password\n", "user", "passwd", "--data", data, "--email", "new@example.org"); code != 0 || !strings.Contains(out, "Password changed") {
+		t.Fatalf("user passwd: %d %s %s", code, out, errs)
+	}
 	if code, out, _ := runCLI(t, "", "user", "list", "--data", data); code != 0 || !strings.Contains(out, "new@example.org") || !strings.Contains(out, "privacy@demo.breachdesk.test") {
 		t.Fatalf("user list: %s", out)
 	}

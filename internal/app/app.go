@@ -1,6 +1,7 @@
 // Package app holds breachdesk's use cases, one function each: report,
 // triage, escalate, move a step, tick a task, record an assessment or an
-// obligation, scan exposed files, publish a notice, review, close. The web
+// obligation, scan exposed files, publish a notice, review, close; and
+// first-run setup, the organisation's settings and people's accounts. The web
 // pages, the JSON API, the command line, the demo loader and the
 // background workers all call these functions, so a rule is enforced once
 // and the same permission applies whichever way a person comes in.

@@ -75,25 +75,7 @@ func (s *countingSink) count() int {
 func demoApp(tb testing.TB) *app.App {
 	tb.Helper()
 	ctx := context.Background()
-	dir := tb.TempDir()
-	db, err := store.OpenSQLite(filepath.Join(dir, "breachdesk.db"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
-		tb.Fatal(err)
-	}
-	if db.Sealer, err = vault.Create(dir); err != nil {
-		tb.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	bs, _ := blobstest.Open(tb, "file", dir, db.Sealer)
-	a, err := app.New(ctx, db, app.Config{ScanDir: filepath.Join(dir, "scans"), BaseURL: "https://bd.example"},
-		&evidence.Files{Blobs: bs, MaxSize: 1 << 20}, &notify.Notifier{Store: db}, log)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	a := emptyApp(tb)
 	if err := demo.Load(ctx, a); err != nil {
 		tb.Fatal(err)
 	}
@@ -241,4 +223,31 @@ func TestAddedPeopleGetOnlyTheirNotice(t *testing.T) {
 	if len(sink.ids) != 70 || sink.count() != 70 {
 		t.Fatalf("%d distinct of %d messages, want 70 each once", len(sink.ids), sink.count())
 	}
+}
+
+// emptyApp is the application on a new SQLite database, with no account
+// yet.
+func emptyApp(tb testing.TB) *app.App {
+	tb.Helper()
+	ctx := context.Background()
+	dir := tb.TempDir()
+	db, err := store.OpenSQLite(filepath.Join(dir, "breachdesk.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(ctx); err != nil {
+		tb.Fatal(err)
+	}
+	if db.Sealer, err = vault.Create(dir); err != nil {
+		tb.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	bs, _ := blobstest.Open(tb, "file", dir, db.Sealer)
+	a, err := app.New(ctx, db, app.Config{ScanDir: filepath.Join(dir, "scans"), BaseURL: "https://bd.example"},
+		&evidence.Files{Blobs: bs, MaxSize: 1 << 20}, &notify.Notifier{Store: db}, log)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return a
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/org"
 )
 
@@ -25,4 +26,17 @@ func (a *App) SaveSettings(ctx context.Context, u *auth.User, o org.Organisation
 		return o, err
 	}
 	return a.Organisation(ctx)
+}
+
+// SaveEscalationRule adds a rule that sends incidents to the response
+// team (ID 0) or changes one; it applies from the next report, triage or
+// assessment, and firings already recorded stay. Returns fault.Forbidden
+// for anyone who may not manage the organisation, fault.Invalid for a
+// condition not in incident.EscalationKinds or a negative threshold, and
+// fault.NotFound for a rule that does not exist.
+func (a *App) SaveEscalationRule(ctx context.Context, u *auth.User, r incident.EscalationRule) error {
+	if err := may(u, auth.ManageOrg); err != nil {
+		return err
+	}
+	return a.Store.SaveEscalationRule(ctx, actorOf(u), r)
 }

@@ -110,14 +110,9 @@ func Load(ctx context.Context, a *app.App) error {
 	} else if n > 0 {
 		return fmt.Errorf("the database already has accounts; the demo loads only into an empty one")
 	}
-	hash, err := auth.HashPassword(Password)
-	if err != nil {
-		return err
-	}
 	var users []auth.User
 	for _, acc := range Accounts {
-		acc.PasswordHash = hash
-		u, err := a.Store.CreateUser(ctx, 0, acc)
+		u, err := a.AddUser(ctx, app.System, acc, Password)
 		if err != nil {
 			return err
 		}

@@ -5,7 +5,6 @@ import (
 	"strconv"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
-	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/notify"
 )
 
@@ -56,16 +55,7 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	role, _ := auth.ParseRole(f.Get("role"))
 	u := auth.User{Email: f.Get("email"), Name: f.Get("name"), Role: role, ResponseTeam: f.Get("response_team") == "1", TeamRole: f.Get("team_role")}
-	if err := auth.CheckPasswordStrength(f.Get("password"), u.Email); err != nil {
-		s.usersPage(w, r, err)
-		return
-	}
-	hash, err := auth.HashPassword(f.Get("password"))
-	if err == nil {
-		u.PasswordHash = hash
-		_, err = s.Store.CreateUser(r.Context(), currentUser(r).ID, u)
-	}
-	if err != nil {
+	if _, err := s.AddUser(r.Context(), currentUser(r), u, f.Get("password")); err != nil {
 		s.usersPage(w, r, err)
 		return
 	}
@@ -81,28 +71,13 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	me := currentUser(r)
 	if role, ok := auth.ParseRole(f.Get("role")); ok {
 		u.Role = role
 	}
 	u.ResponseTeam = f.Get("response_team") == "1"
 	u.TeamRole = f.Get("team_role")
 	u.Disabled = f.Get("disabled") == "1"
-	if u.ID == me.ID && (u.Disabled || u.Role != auth.Admin) {
-		s.usersPage(w, r, fault.Errorf(fault.Conflict, "You cannot disable yourself or remove your own administrator role; ask another administrator."))
-		return
-	}
-	if pw := f.Get("password"); pw != "" {
-		if err := auth.CheckPasswordStrength(pw, u.Email); err != nil {
-			s.usersPage(w, r, err)
-			return
-		}
-		if u.PasswordHash, err = auth.HashPassword(pw); err != nil {
-			s.renderError(w, r, err)
-			return
-		}
-	}
-	if err := s.Store.UpdateUser(r.Context(), me.ID, u); err != nil {
+	if err := s.UpdateUser(r.Context(), currentUser(r), u, f.Get("password")); err != nil {
 		s.usersPage(w, r, err)
 		return
 	}

@@ -3,7 +3,9 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
+	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
 )
 
@@ -31,12 +33,15 @@ type escalationPage struct {
 func (s *Server) saveEscalationRule(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	id, _ := strconv.ParseInt(f.Get("id"), 10, 64)
-	threshold, err := strconv.Atoi(f.Get("threshold"))
-	if f.Get("threshold") == "" {
-		threshold, err = 0, nil
+	var err error
+	threshold := 0
+	if v := strings.TrimSpace(f.Get("threshold")); v != "" {
+		if threshold, err = strconv.Atoi(v); err != nil {
+			err = &fault.Error{Code: fault.Invalid, Message: "Give the threshold as a whole number, such as 100, or leave it empty.", Fields: map[string]string{"threshold": "Give a whole number."}}
+		}
 	}
 	if err == nil {
-		err = s.Store.SaveEscalationRule(r.Context(), actor(r), incident.EscalationRule{ID: id, Kind: f.Get("kind"), Threshold: threshold, Enabled: f.Get("enabled") == "1"})
+		err = s.SaveEscalationRule(r.Context(), currentUser(r), incident.EscalationRule{ID: id, Kind: f.Get("kind"), Threshold: threshold, Enabled: f.Get("enabled") == "1"})
 	}
 	if err != nil {
 		s.escalationView(w, r, err)

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/breachdesk/breachdesk/internal/app"
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/org"
@@ -35,15 +36,11 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	errs := fault.Fields{}
 	o := orgOfForm(f, errs)
-	if err := o.Validate(); err != nil {
-		for k, v := range fault.FieldsOf(err) {
-			errs.Add(k, v)
-		}
+	admin := auth.User{Email: f.Get("admin_email"), Name: f.Get("admin_name")}
+	for k, v := range app.SetUpProblems(o, admin, f.Get("admin_password")) {
+		errs.Add(k, v)
 	}
-	admin := auth.User{Email: f.Get("admin_email"), Name: f.Get("admin_name"), Role: auth.Admin, ResponseTeam: true}
-	if err := auth.CheckPasswordStrength(f.Get("admin_password"), admin.Email); err != nil {
-		errs.Add("admin_password", fault.FieldsOf(err)["password"])
-	} else if f.Get("admin_password") != f.Get("admin_password2") {
+	if f.Get("admin_password") != f.Get("admin_password2") {
 		errs.Add("admin_password2", "The two passwords differ.")
 	}
 	data := orgForm{PreCSRF: s.preToken(w, r), orgChoices: choicesOfOrg}
@@ -51,23 +48,12 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		s.renderForm(w, r, "setup", "Set up breachdesk", data, f, err)
 		return
 	}
-	hash, err := auth.HashPassword(f.Get("admin_password"))
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	admin.PasswordHash = hash
-	u, err := s.Store.CreateUser(r.Context(), 0, admin)
-	if err != nil {
-		if fe := fault.FieldsOf(err); fe != nil {
-			for k, v := range fe {
-				err.(*fault.Error).Fields["admin_"+k] = v
-			}
-		}
+	u, err := s.SetUp(r.Context(), o, admin, f.Get("admin_password"))
+	switch {
+	case fault.CodeOf(err) == fault.Invalid:
 		s.renderForm(w, r, "setup", "Set up breachdesk", data, f, err)
 		return
-	}
-	if err := s.Store.SaveOrganisation(r.Context(), u.ID, o); err != nil {
+	case err != nil:
 		s.renderError(w, r, err)
 		return
 	}

@@ -296,3 +296,29 @@ func TestDossierAndOVICFollowTheReview(t *testing.T) {
 		t.Fatalf("OVIC's prevention question is not answered from the review: %s", between(ovic, "What will be done", 400))
 	}
 }
+
+// An escalation rule's threshold that is not a number is refused with
+// what to type, not a parser's message.
+func TestEscalationRuleThresholdRefusedInWords(t *testing.T) {
+	f := newFixture(t).withOrg()
+	admin := f.user("admin@example.org", auth.Admin, true)
+	a := f.login(admin.Email)
+	code, page := a.postPage("/admin/escalation", url.Values{"kind": {"people_over"}, "threshold": {"lots"}, "enabled": {"1"}})
+	if code != http.StatusUnprocessableEntity || !strings.Contains(page, "Give the threshold as a whole number") || strings.Contains(page, "strconv") {
+		t.Fatalf("a threshold in words: %d %s", code, between(page, "error-box", 300))
+	}
+	if code, _ := a.postPage("/admin/escalation", url.Values{"kind": {"people_over"}, "threshold": {"100"}, "enabled": {"1"}}); code != http.StatusSeeOther {
+		t.Fatalf("a rule: %d", code)
+	}
+	rules, err := f.db.EscalationRules(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range rules {
+		found = found || r.Kind == "people_over" && r.Threshold == 100
+	}
+	if !found {
+		t.Fatalf("the rule was not saved: %+v", rules)
+	}
+}
