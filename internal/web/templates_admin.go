@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/notice"
@@ -44,24 +43,6 @@ type templateView struct {
 	Versions []notice.TemplateVersion
 }
 
-// tryTemplate renders a template text on the sample breach and person,
-// without touching the templates in use.
-func (s *Server) tryTemplate(k notice.Kind, body string) (*notice.Document, []notice.Finding, error) {
-	t, err := notice.LoadTemplates("en")
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := t.Set(k, body); err != nil {
-		return nil, nil, &fault.Error{Code: fault.Invalid, Message: err.Error(), Fields: map[string]string{"body": err.Error()}}
-	}
-	d := notice.Sample(k, s.Now())
-	doc, err := t.Render(d)
-	if err != nil {
-		return nil, nil, &fault.Error{Code: fault.Invalid, Message: err.Error(), Fields: map[string]string{"body": err.Error()}}
-	}
-	return &doc, notice.Check(doc, d, notice.DefaultGrade), nil
-}
-
 // templateView is the template page for body; the error is the store's,
 // reading the saved versions.
 func (s *Server) templateView(r *http.Request, k notice.Kind, body string) (templateView, error) {
@@ -70,9 +51,12 @@ func (s *Server) templateView(r *http.Request, k notice.Kind, body string) (temp
 	if v.Versions, err = s.Store.TemplateVersions(r.Context(), k, "en"); err != nil {
 		return v, err
 	}
-	if v.Doc, v.Findings, err = s.tryTemplate(k, body); err != nil {
+	doc, findings, err := s.TryTemplate(k, body)
+	if err != nil {
 		v.Problem = fault.MessageOf(err)
+		return v, nil
 	}
+	v.Doc, v.Findings = &doc, findings
 	return v, nil
 }
 
@@ -154,21 +138,11 @@ func (s *Server) templateSave(w http.ResponseWriter, r *http.Request) {
 		s.renderStatus(w, r, status, "template", "Template: "+kindLabels[k], v)
 		return
 	}
-	var missing []string
-	for _, f := range v.Findings {
-		if f.Check == "required" {
-			missing = append(missing, f.Message+" ("+f.Section+")")
-		}
-	}
-	if len(missing) > 0 {
-		v.Problem = "Not saved: on the sample breach this template leaves out required content. " + strings.Join(missing, " ")
+	saved, err := s.SaveTemplate(r.Context(), currentUser(r), k, body, r.PostFormValue("note"))
+	if fault.CodeOf(err) == fault.Invalid {
+		v.Problem = fault.MessageOf(err)
 		s.renderStatus(w, r, http.StatusUnprocessableEntity, "template", "Template: "+kindLabels[k], v)
 		return
-	}
-	by := actor(r)
-	saved, err := s.Store.SaveTemplate(r.Context(), by.UserID, by.Name, notice.TemplateVersion{Kind: k, Lang: "en", Body: body, Note: strings.TrimSpace(r.PostFormValue("note"))})
-	if err == nil {
-		err = s.Writer.Set(k, body)
 	}
 	if err != nil {
 		s.renderError(w, r, err)
