@@ -146,7 +146,36 @@ func regulatorOf(rules *law.Rules, regime string) (Regulator, bool) {
 	if p == nil || len(p.Places) == 0 || p.Sectoral != "" || p.Regulator == "" || strings.HasPrefix(p.Regulator, "None") {
 		return Regulator{}, false
 	}
-	return Regulator{Regime: regime, Name: p.Regulator, Short: p.Regulator}, true
+	name := p.Regulator
+	if p.Family == "us_state" {
+		// The offices a US state's law has told are not where residents
+		// complain: its attorney general's office is, as the letter to
+		// residents names it where the statute gives one.
+		state, _, _ := strings.Cut(p.Title, ":")
+		r := Regulator{Regime: regime, Name: "the " + state + " Attorney General", Short: "the " + state + " Attorney General"}
+		if l, ok := rules.LetterFor(regime, nil); ok {
+			for _, c := range l.Contacts {
+				if c.Kind == "attorney_general" {
+					r.Name, r.Website = withThe(c.Name), strings.TrimPrefix(c.Website, "www.")
+				}
+			}
+		}
+		return r, true
+	}
+	name = withThe(name)
+	return Regulator{Regime: regime, Name: name, Short: name}, true
+}
+
+// withThe writes an office's name as a sentence names it: "the Office of
+// the Privacy Commissioner of Canada".
+func withThe(name string) string {
+	if rest, ok := strings.CutPrefix(name, "The "); ok {
+		return "the " + rest
+	}
+	if strings.HasPrefix(name, "the ") {
+		return name
+	}
+	return "the " + name
 }
 
 // Applying lists the laws whose obligations on an incident are still in

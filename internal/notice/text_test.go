@@ -74,9 +74,10 @@ func TestAPersonsNoticeNamesTheRegulatorOfEveryLawWhereTheyLive(t *testing.T) {
 		return strings.Join(out, " | ")
 	}
 	for _, c := range []struct{ where, want, not string }{
-		{"US-CA", "California Attorney General", "Texas"},
-		{"US-TX", "Texas Attorney General", "California"},
-		{"CA-ON", "Privacy Commissioner of Canada", "Attorney General"},
+		{"US-CA", "the California Attorney General", "Texas"},
+		{"US-TX", "the Texas Attorney General", "California"},
+		{"US-NY", "the New York State Attorney General", "Division of State Police"},
+		{"CA-ON", "the Office of the Privacy Commissioner of Canada", "Attorney General"},
 		{"CA-QC", "Commission d'accès à l'information du Québec", "Attorney General"},
 		{"FR", "data protection authority", "Information Commissioner's Office"},
 		{"GB", "Information Commissioner's Office", "Attorney General"},
