@@ -102,3 +102,52 @@ func (a *App) planReview(ctx context.Context, u *auth.User) (PlanStatus, error) 
 	}
 	return st, nil
 }
+
+// SavePlan keeps a new version of the response plan, which an executive
+// then approves. Returns fault.Forbidden for anyone who may not edit the
+// plan and fault.Invalid for an empty plan.
+func (a *App) SavePlan(ctx context.Context, u *auth.User, v plan.Version) (plan.Version, error) {
+	if err := may(u, auth.EditPlan); err != nil {
+		return v, err
+	}
+	return a.Store.SavePlan(ctx, u.ID, u.Name, v)
+}
+
+// ApprovePlan records that an executive (approver, "name, title")
+// approved a version of the plan; an administrator records it. Returns
+// fault.Invalid without the approver's name and fault.NotFound for a
+// version that does not exist.
+func (a *App) ApprovePlan(ctx context.Context, u *auth.User, version int, approver string) error {
+	if err := may(u, auth.ManageOrg); err != nil {
+		return err
+	}
+	return a.Store.ApprovePlan(ctx, u.ID, u.Name, version, approver)
+}
+
+// SetPlanReviewMonths sets how often the plan is due for review or
+// testing, 1 to 60 months (fault.Invalid otherwise).
+func (a *App) SetPlanReviewMonths(ctx context.Context, u *auth.User, months int) error {
+	if err := may(u, auth.ManageOrg); err != nil {
+		return err
+	}
+	return a.Store.SetPlanReviewMonths(ctx, u.ID, u.Name, months)
+}
+
+// AddExpert adds an outside expert (forensics, lawyers, insurers, PR) to
+// the response team's list. Returns fault.Invalid, naming the field, for
+// a kind not in incident.ExpertKinds or a missing name or contact.
+func (a *App) AddExpert(ctx context.Context, u *auth.User, e incident.Expert) (incident.Expert, error) {
+	if err := may(u, auth.EditPlan); err != nil {
+		return e, err
+	}
+	return a.Store.AddExpert(ctx, actorOf(u), e)
+}
+
+// DeleteExpert takes an outside expert off the list (fault.NotFound when
+// there is no such expert).
+func (a *App) DeleteExpert(ctx context.Context, u *auth.User, id int64) error {
+	if err := may(u, auth.EditPlan); err != nil {
+		return err
+	}
+	return a.Store.DeleteExpert(ctx, actorOf(u), id)
+}

@@ -59,13 +59,12 @@ func (s *Server) planView(w http.ResponseWriter, r *http.Request, status int, bo
 }
 
 func (s *Server) savePlan(w http.ResponseWriter, r *http.Request) {
-	by := actor(r)
 	body := r.PostFormValue("body")
 	if r.PostFormValue("op") == "template" {
 		s.planView(w, r, http.StatusOK, plan.Template(s.orgOrDefault(r)), nil)
 		return
 	}
-	v, err := s.Store.SavePlan(r.Context(), by.UserID, by.Name, plan.Version{Body: body, Note: r.PostFormValue("note")})
+	v, err := s.SavePlan(r.Context(), currentUser(r), plan.Version{Body: body, Note: r.PostFormValue("note")})
 	if err != nil {
 		s.planView(w, r, statusOf(err), body, err)
 		return
@@ -80,9 +79,8 @@ func (s *Server) savePlan(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) approvePlan(w http.ResponseWriter, r *http.Request) {
-	by := actor(r)
-	version, _ := strconv.Atoi(r.PostFormValue("version"))
-	if err := s.Store.ApprovePlan(r.Context(), by.UserID, by.Name, version, r.PostFormValue("approver")); err != nil {
+	version, _ := strconv.Atoi(r.PostFormValue("version")) // the form's own hidden field; 0 is not found
+	if err := s.ApprovePlan(r.Context(), currentUser(r), version, r.PostFormValue("approver")); err != nil {
 		s.planView(w, r, statusOf(err), "", err)
 		return
 	}
@@ -108,9 +106,8 @@ func (s *Server) planReminder(r *http.Request) (string, error) {
 }
 
 func (s *Server) setReviewPeriod(w http.ResponseWriter, r *http.Request) {
-	by := actor(r)
-	months, _ := strconv.Atoi(r.PostFormValue("months"))
-	if err := s.Store.SetPlanReviewMonths(r.Context(), by.UserID, by.Name, months); err != nil {
+	months, _ := strconv.Atoi(r.PostFormValue("months")) // not a number is 0, refused as out of range
+	if err := s.SetPlanReviewMonths(r.Context(), currentUser(r), months); err != nil {
 		s.planView(w, r, statusOf(err), "", err)
 		return
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/deliver"
 	"github.com/breachdesk/breachdesk/internal/evidence"
-	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/org"
 )
 
@@ -185,13 +184,4 @@ func (s *Server) orgOrDefault(r *http.Request) org.Organisation {
 		return org.Organisation{TimeZone: "UTC"}
 	}
 	return o
-}
-
-// actor is who a change made directly through a store is recorded as.
-func actor(r *http.Request) incident.Actor {
-	u := currentUser(r)
-	if u == nil {
-		return incident.System
-	}
-	return incident.Actor{UserID: u.ID, Name: u.Name}
 }

@@ -51,7 +51,7 @@ type teamPage struct {
 
 func (s *Server) addExpert(w http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
-	_, err := s.Store.AddExpert(r.Context(), actor(r), incident.Expert{Kind: f.Get("kind"), Name: f.Get("name"), Organisation: f.Get("organisation"), Contact: f.Get("contact"), Notes: f.Get("notes")})
+	_, err := s.AddExpert(r.Context(), currentUser(r), incident.Expert{Kind: f.Get("kind"), Name: f.Get("name"), Organisation: f.Get("organisation"), Contact: f.Get("contact"), Notes: f.Get("notes")})
 	if err != nil {
 		s.teamView(w, r, err)
 		return
@@ -61,7 +61,7 @@ func (s *Server) addExpert(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) deleteExpert(w http.ResponseWriter, r *http.Request) {
 	id, _ := strconv.ParseInt(r.PathValue("eid"), 10, 64)
-	if err := s.Store.DeleteExpert(r.Context(), actor(r), id); err != nil {
+	if err := s.DeleteExpert(r.Context(), currentUser(r), id); err != nil {
 		s.renderError(w, r, err)
 		return
 	}
