@@ -238,6 +238,20 @@ func TestSettingsChangeWhatPeopleRead(t *testing.T) {
 	if home := a.get("/"); !strings.Contains(home, "Australia/Melbourne") {
 		t.Fatal("pages do not name the new zone")
 	}
+	// NotifyUs's job title and industry questions, and the contact in a
+	// notice to people, are answered from the settings.
+	inc := f.incident(admin, "Client list emailed to a competitor")
+	path := "/incidents/" + strconv.FormatInt(inc.ID, 10)
+	if code, page := a.postPage(path+"/assess", url.Values{"organisation.subject_to": {"nz_privacy_act"}, "timeline.discovered_at": {time.Now().Add(-3 * time.Hour).Format("2006-01-02T15:04")},
+		"data.categories": {"name", "health"}, "recipient.kind": {"other_organisation"}}); code != http.StatusSeeOther {
+		t.Fatalf("assess: %d %s", code, between(page, "error-box", 300))
+	}
+	if nu := a.get(path + "/notices?kind=notifyus"); !strings.Contains(nu, "Chief Privacy Officer") || !strings.Contains(nu, "Health Care and Social Assistance") || !strings.Contains(nu, "Hine Walker") {
+		t.Fatalf("NotifyUs is not answered from the settings: %s", between(nu, "job title", 300))
+	}
+	if ind := a.get(path + "/notices?kind=individual"); !strings.Contains(ind, "Hine Walker") || strings.Contains(ind, "Pat Privacy") {
+		t.Fatal("the notice to people does not name the privacy officer of the settings")
+	}
 }
 
 // The dossier holds the review and every notice given; OVIC's "what will
