@@ -33,6 +33,10 @@ func TestPlanVersionsApprovalReminderAndStaffPage(t *testing.T) {
 	if list := c.get("/incidents"); !strings.Contains(list, "has not been approved") {
 		t.Fatal("no reminder for an unapproved plan")
 	}
+	// A privacy officer cannot record the approval: the page says who can.
+	if p := c.get("/plan"); !strings.Contains(between(p, "Not yet approved", 300), "an administrator ("+admin.Name+")") || strings.Contains(p, `action="/plan/approve"`) {
+		t.Fatalf("the plan page does not say who records the approval: %s", between(p, "Not yet approved", 300))
+	}
 	if resp := c.post("/plan/approve", url.Values{"version": {"1"}, "approver": {"Jo Smith, Chief Executive"}}); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("a privacy officer recorded the executive's approval: %d", resp.StatusCode)
 	}

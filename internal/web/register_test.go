@@ -1,13 +1,16 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/incident"
 )
 
 // TestRegisterPageCSVAndMetrics: the register lists every incident, its
@@ -31,6 +34,23 @@ func TestRegisterPageCSVAndMetrics(t *testing.T) {
 	titles := rows[1][1] + "|" + rows[2][1]
 	if !strings.Contains(titles, `Spreadsheet "clients, 2026" sent, with a formula =1+1`) {
 		t.Fatalf("quotes and commas must survive the CSV: %q", titles)
+	}
+	// Words, not codes, and each reference a link to its incident.
+	staff := f.user("staff@example.org", auth.Reporter, false)
+	if _, err := f.srv.Report(context.Background(), &staff, "Card slips left on the counter", incident.Report{NearMiss: true, WhatHappened: "Slips found before closing.",
+		DiscoveredAt: time.Now().Add(-time.Hour), DataCategories: []string{"payment_card", "name"}, Cause: "human_error", Ongoing: "no"}); err != nil {
+		t.Fatal(err)
+	}
+	table := between(c.get("/register"), "<tbody>", 20000)
+	for _, want := range []string{`<a href="/incidents/3">INC-0003</a>`, "Near miss", "Payment card details"} {
+		if !strings.Contains(table, want) {
+			t.Errorf("the register does not show %q", want)
+		}
+	}
+	for _, code := range []string{"near_miss", "payment_card", "human_error"} {
+		if strings.Contains(table, code) {
+			t.Errorf("the register shows the code %q", code)
+		}
 	}
 	tok := f.apiToken(po.Email)
 	req, _ = http.NewRequest("GET", f.ts.URL+"/metrics", nil)
