@@ -557,6 +557,11 @@ func TestBrowserWalkthrough(t *testing.T) {
 	if n, _ := strconv.Atoi(strings.TrimPrefix(pdf, "%PDF-:")); n < 2000 {
 		t.Fatalf("PDF is suspiciously small: %d bytes", n)
 	}
+	run(t, ctx, "the audit history reads as sentences", chromedp.Navigate(base+"/incidents/1/audit"), visible(`table.audit a[href="/incidents/1"]`))
+	if h := textOf(t, ctx, `table.audit tbody`); !strings.Contains(h, "Pat Privacy triaged INC-0001: breach, severity high, owner Pat Privacy") ||
+		!strings.Contains(h, "Pat Privacy marked task “") || !strings.Contains(h, "Pat Privacy completed the Review step of INC-0001") || !strings.Contains(h, "Pat Privacy closed INC-0001") {
+		t.Fatalf("the audit history does not read as sentences: %.1500q", h)
+	}
 	run(t, ctx, "sign out", signOut)
 
 	run(t, ctx, "another staff member tries the incident",
