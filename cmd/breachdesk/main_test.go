@@ -140,7 +140,9 @@ func TestServeStartsWithDemoAndStops(t *testing.T) {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--demo"}, strings.NewReader(""), &out, &errb)
 	}()
 	var addr string
-	for i := 0; i < 200 && addr == ""; i++ {
+	// The demo's accounts are added as any account is, each password
+	// hashed (argon2id, 64 MiB): on a loaded machine that takes seconds.
+	for i := 0; i < 1200 && addr == ""; i++ {
 		if _, rest, ok := strings.Cut(out.String(), "running at "); ok {
 			addr = strings.Fields(rest)[0]
 		}
