@@ -231,5 +231,56 @@ func (d *Data) Narrow(rules *law.Rules, applying map[string]bool, jurisdiction s
 	if !d.ownAdvice {
 		d.Advice = advice
 	}
+	if d.Person != nil {
+		support = append(support, letterContacts(rules, regs, cats)...)
+	}
 	d.Support, d.Emergency = support, emergency
+}
+
+// letterContacts are the contacts and statements a US state's law puts in
+// a letter to its residents, for the information involved (the consumer
+// reporting agencies, the Federal Trade Commission, the attorney
+// general; law.LetterFor), each once, for a notice to one person.
+func letterContacts(rules *law.Rules, regs []Regulator, cats []string) []string {
+	if rules == nil {
+		return nil
+	}
+	var cra, out []string
+	seen := map[string]bool{}
+	for _, r := range regs {
+		l, ok := rules.LetterFor(r.Regime, cats)
+		if !ok {
+			continue
+		}
+		for _, c := range l.Contacts {
+			if seen[c.Name] {
+				continue
+			}
+			seen[c.Name] = true
+			var how []string
+			for _, v := range []string{c.TollFree, c.Phone, c.Website, c.Address} {
+				if v != "" {
+					how = append(how, v)
+				}
+			}
+			switch line := c.Name + ": " + strings.Join(how, ", "); c.Kind {
+			case "cra":
+				cra = append(cra, line)
+			case "ftc":
+				out = append(out, "The Federal Trade Commission helps you report identity theft and make a recovery plan: "+strings.Join(how, ", ")+".")
+			default:
+				out = append(out, "You can also contact "+withThe(line)+".")
+			}
+		}
+		for _, p := range l.Paragraphs {
+			if !seen[p] {
+				seen[p] = true
+				out = append(out, p)
+			}
+		}
+	}
+	if len(cra) > 0 {
+		out = append([]string{"To place a fraud alert or a security freeze on your credit file, which is free, contact the consumer reporting agencies. " + strings.Join(cra, "; ") + "."}, out...)
+	}
+	return out
 }

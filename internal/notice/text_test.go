@@ -91,6 +91,18 @@ func TestAPersonsNoticeNamesTheRegulatorOfEveryLawWhereTheyLive(t *testing.T) {
 	if got := names("US"); !strings.Contains(got, "California Attorney General") || !strings.Contains(got, "Texas Attorney General") {
 		t.Errorf("a person in the US whose state is not known is told of each state's regulator: %q", got)
 	}
+	support := func(jurisdiction string) string {
+		p := d
+		p.Person = &Person{Name: "Sam", Elements: []string{"name", "government_id"}}
+		p.Narrow(rules, Applying(obs), jurisdiction)
+		return strings.Join(p.Support, "\n")
+	}
+	if s := support("US-NY"); !strings.Contains(s, "The Federal Trade Commission helps you report identity theft") || !strings.Contains(s, "www.identitytheft.gov") || !strings.Contains(s, "ag.ny.gov") {
+		t.Errorf("a New Yorker's notice lacks the contacts New York's law puts in the letter: %s", s)
+	}
+	if s := support("CA-ON"); strings.Contains(s, "Federal Trade Commission") || strings.Contains(s, "Attorney General") {
+		t.Errorf("an Ontarian is given US contacts: %s", s)
+	}
 	if Covers(rules, "us_ca", "US-TX") || !Covers(rules, "us_ca", "US-CA") || !Covers(rules, "ca_pipeda", "CA-ON") || !Covers(rules, "eu_gdpr", "FR") || Covers(rules, "eu_gdpr", "GB") {
 		t.Error("Covers does not follow the rule packs' places")
 	}
