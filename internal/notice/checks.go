@@ -16,7 +16,7 @@ const (
 
 // Finding is one problem a check found in a rendered notice.
 type Finding struct {
-	Check    string   `json:"check"` // required, plain_english, oversharing, unanswered
+	Check    string   `json:"check"` // required, plain_english, oversharing, unanswered, confirm
 	Severity Severity `json:"severity"`
 	Element  string   `json:"element,omitempty"`
 	Section  string   `json:"section,omitempty"` // the law or guidance that requires it
@@ -217,6 +217,9 @@ func Check(doc Document, d Data, target float64) []Finding {
 	if d.Kind == GDPR && d.Late && !answered("Why is this notification made")(doc, text, d) {
 		out = append(out, Finding{Check: "required", Severity: MustFix, Element: "delay_reasons", Section: "GDPR art 33(1)",
 			Message: "Missing: the reasons for notifying more than 72 hours after becoming aware."})
+	}
+	for _, c := range d.confirm {
+		out = append(out, Finding{Check: "confirm", Severity: ShouldFix, Message: "Before it goes out: " + c})
 	}
 	for _, q := range doc.Unanswered() {
 		out = append(out, Finding{Check: "unanswered", Severity: ShouldFix, Message: "Not answered yet: " + q})

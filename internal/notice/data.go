@@ -154,6 +154,9 @@ type Data struct {
 	Prevention []string
 	// ownAdvice marks advice the team wrote (WithText), which Narrow keeps.
 	ownAdvice bool
+	// confirm are contact details in the notice that were not checked
+	// against the office's own page (Narrow, from law.LetterFor).
+	confirm []string
 }
 
 var regulators = map[string]Regulator{

@@ -231,8 +231,11 @@ func (d *Data) Narrow(rules *law.Rules, applying map[string]bool, jurisdiction s
 	if !d.ownAdvice {
 		d.Advice = advice
 	}
+	d.confirm = nil
 	if d.Person != nil {
-		support = append(support, letterContacts(rules, regs, cats)...)
+		var lines []string
+		lines, d.confirm = letterContacts(rules, regs, cats)
+		support = append(support, lines...)
 	}
 	d.Support, d.Emergency = support, emergency
 }
@@ -240,10 +243,11 @@ func (d *Data) Narrow(rules *law.Rules, applying map[string]bool, jurisdiction s
 // letterContacts are the contacts and statements a US state's law puts in
 // a letter to its residents, for the information involved (the consumer
 // reporting agencies, the Federal Trade Commission, the attorney
-// general; law.LetterFor), each once, for a notice to one person.
-func letterContacts(rules *law.Rules, regs []Regulator, cats []string) []string {
+// general; law.LetterFor), each once, for a notice to one person; and the
+// contact details to confirm against the office's own page first.
+func letterContacts(rules *law.Rules, regs []Regulator, cats []string) (lines, confirm []string) {
 	if rules == nil {
-		return nil
+		return nil, nil
 	}
 	var cra, out []string
 	seen := map[string]bool{}
@@ -272,6 +276,12 @@ func letterContacts(rules *law.Rules, regs []Regulator, cats []string) []string 
 				out = append(out, "You can also contact "+withThe(line)+".")
 			}
 		}
+		for _, c := range l.Confirm {
+			if !seen["confirm:"+c] {
+				seen["confirm:"+c] = true
+				confirm = append(confirm, c)
+			}
+		}
 		for _, p := range l.Paragraphs {
 			if !seen[p] {
 				seen[p] = true
@@ -282,5 +292,5 @@ func letterContacts(rules *law.Rules, regs []Regulator, cats []string) []string 
 	if len(cra) > 0 {
 		out = append([]string{"To place a fraud alert or a security freeze on your credit file, which is free, contact the consumer reporting agencies. " + strings.Join(cra, "; ") + "."}, out...)
 	}
-	return out
+	return out, confirm
 }

@@ -100,6 +100,24 @@ func TestAPersonsNoticeNamesTheRegulatorOfEveryLawWhereTheyLive(t *testing.T) {
 	if s := support("US-NY"); !strings.Contains(s, "The Federal Trade Commission helps you report identity theft") || !strings.Contains(s, "www.identitytheft.gov") || !strings.Contains(s, "ag.ny.gov") {
 		t.Errorf("a New Yorker's notice lacks the contacts New York's law puts in the letter: %s", s)
 	}
+	ny := d
+	ny.Person = &Person{Name: "Sam", Elements: []string{"name", "government_id"}}
+	ny.Narrow(rules, Applying(obs), "US-NY")
+	tm, err := LoadTemplates("en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := tm.Render(ny)
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirmed := false
+	for _, f := range Check(doc, ny, DefaultGrade) {
+		confirmed = confirmed || f.Check == "confirm" && strings.Contains(f.Message, "New York State Attorney General") && f.Severity == ShouldFix
+	}
+	if !confirmed {
+		t.Error("the New York attorney general's details, not yet checked against its own page, are not flagged to confirm")
+	}
 	if s := support("CA-ON"); strings.Contains(s, "Federal Trade Commission") || strings.Contains(s, "Attorney General") {
 		t.Errorf("an Ontarian is given US contacts: %s", s)
 	}
