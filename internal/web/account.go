@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/breachdesk/breachdesk/internal/audit"
 	"github.com/breachdesk/breachdesk/internal/auth"
 	"github.com/breachdesk/breachdesk/internal/notify"
 )
@@ -48,7 +49,15 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, err error) {
 		return
 	}
 	var form = r.PostForm
-	s.renderForm(w, r, "users", "Users", map[string]any{"Users": users, "Roles": auth.Roles, "TeamRoles": auth.TeamRoles}, form, err)
+	s.renderForm(w, r, "users", "Users", usersView{Users: users, Roles: auth.Roles, TeamRoles: auth.TeamRoles}, form, err)
+}
+
+// usersView is the administrator's list of accounts and the form to add
+// one.
+type usersView struct {
+	Users     []auth.User
+	Roles     []auth.Role
+	TeamRoles []struct{ ID, Label, Duty string }
 }
 
 func (s *Server) addUser(w http.ResponseWriter, r *http.Request) {
@@ -91,11 +100,19 @@ func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) auditVerify(w http.ResponseWriter, r *http.Request) {
 	rep, err := s.Store.VerifyAll(r.Context())
-	data := map[string]any{"Count": rep.Count, "OK": err == nil, "Report": rep}
+	data := verifyView{Count: rep.Count, OK: err == nil, Report: rep}
 	if err != nil {
-		data["Problem"] = err.Error()
+		data.Problem = err.Error()
 	}
 	s.render(w, r, "verify", "Audit log check", data)
+}
+
+// verifyView is the audit log check: intact, or where it breaks.
+type verifyView struct {
+	Count   int64
+	OK      bool
+	Report  audit.Report
+	Problem string
 }
 
 func (s *Server) tokens(w http.ResponseWriter, r *http.Request) {
@@ -108,7 +125,14 @@ func (s *Server) tokensPage(w http.ResponseWriter, r *http.Request, created stri
 		s.renderError(w, r, lerr)
 		return
 	}
-	s.renderForm(w, r, "tokens", "API tokens", map[string]any{"Tokens": ts, "Created": created}, r.PostForm, err)
+	s.renderForm(w, r, "tokens", "API tokens", tokensView{Tokens: ts, Created: created}, r.PostForm, err)
+}
+
+// tokensView is a person's API tokens, and the one just created, shown
+// once.
+type tokensView struct {
+	Tokens  []auth.APIToken
+	Created string
 }
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request) {

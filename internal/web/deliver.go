@@ -314,7 +314,14 @@ func (s *Server) printRunPage(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, err)
 		return
 	}
-	s.render(w, r, "printrun", "Print run "+run, map[string]any{"ID": id, "Campaign": cid, "Run": run, "Files": files})
+	s.render(w, r, "printrun", "Print run "+run, printRunView{ID: id, Campaign: cid, Run: run, Files: files})
+}
+
+// printRunView is one print run's files for the mail house.
+type printRunView struct {
+	ID, Campaign int64
+	Run          string
+	Files        []string
 }
 
 // printFile downloads a file of a print run.
@@ -349,7 +356,16 @@ func (s *Server) renderCalls(w http.ResponseWriter, r *http.Request, failed erro
 		s.renderError(w, r, err)
 		return
 	}
-	s.renderForm(w, r, "calls", "Calls to make", map[string]any{"ID": id, "Campaign": cid, "Calls": calls, "Script": script, "Outcomes": app.CallOutcomes}, r.PostForm, failed)
+	s.renderForm(w, r, "calls", "Calls to make", callsView{ID: id, Campaign: cid, Calls: calls, Script: script, Outcomes: app.CallOutcomes}, r.PostForm, failed)
+}
+
+// callsView is a campaign's list of people to call, with the script and
+// the outcomes to record.
+type callsView struct {
+	ID, Campaign int64
+	Calls        []app.CallList
+	Script       notice.Document
+	Outcomes     []deliver.Status
 }
 
 // recordCall records what came of one call.

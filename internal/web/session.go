@@ -190,7 +190,12 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/setup", http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, "login", "Sign in", map[string]any{"Next": safeNext(r.FormValue("next")), "PreCSRF": s.preToken(w, r)})
+	s.render(w, r, "login", "Sign in", loginView{Next: safeNext(r.FormValue("next")), PreCSRF: s.preToken(w, r)})
+}
+
+// loginView is the sign-in form, with what was typed and why it failed.
+type loginView struct {
+	Next, PreCSRF, Email, Error string
 }
 
 // safeNext keeps redirects after sign-in on this site: only a path on this
@@ -230,10 +235,10 @@ const signInWait = 3 * time.Second
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	email := strings.ToLower(strings.TrimSpace(r.PostFormValue("email")))
 	pw := r.PostFormValue("password")
-	data := map[string]any{"Next": safeNext(r.PostFormValue("next")), "PreCSRF": s.preToken(w, r), "Email": email}
+	data := loginView{Next: safeNext(r.PostFormValue("next")), PreCSRF: s.preToken(w, r), Email: email}
 	tooMany := func(wait time.Duration, msg string) {
 		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
-		data["Error"] = msg
+		data.Error = msg
 		s.renderStatus(w, r, http.StatusTooManyRequests, "login", "Sign in", data)
 	}
 	// The attempt is counted before the password is hashed, so requests
@@ -271,7 +276,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	}
 	if !ok || hash == "" {
 		attempt.Failed()
-		data["Error"] = "That email and password do not match an account."
+		data.Error = "That email and password do not match an account."
 		s.renderStatus(w, r, http.StatusUnauthorized, "login", "Sign in", data)
 		return
 	}

@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -334,5 +336,33 @@ func TestEscalationRuleThresholdRefusedInWords(t *testing.T) {
 	}
 	if !found {
 		t.Fatalf("the rule was not saved: %+v", rules)
+	}
+}
+
+// Bug: the incident page dropped its store errors, so a failed read of
+// the timeline showed an empty timeline. A failed read shows an error.
+func TestAFailedReadShowsAnErrorNotAnEmptyTimeline(t *testing.T) {
+	f := newFixture(t).withOrg()
+	po := f.user("po@example.org", auth.PrivacyOfficer, true)
+	inc := f.incident(po, "USB stick lost")
+	c := f.login(po.Email)
+	path := "/incidents/" + strconv.FormatInt(inc.ID, 10) + "?tab=timeline"
+	if page := c.get(path); !strings.Contains(page, `class="timeline"`) {
+		t.Fatal("no timeline before the failure")
+	}
+	raw, err := sql.Open("sqlite", "file:"+filepath.Join(f.dir, "breachdesk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`ALTER TABLE timeline RENAME TO timeline_gone`); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", f.ts.URL+path, nil)
+	resp := c.do(req)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode < 500 || strings.Contains(string(body), `class="timeline"`) || !strings.Contains(string(body), "error-box") {
+		t.Fatalf("a failed read of the timeline: %d %.300s", resp.StatusCode, between(string(body), "<main", 600))
 	}
 }
