@@ -108,3 +108,16 @@ func TestPostgres(t *testing.T) {
 	pgtest.Base(t) // skipped without a database, failed under CI=true
 	runSuite(t, postgresOpener)
 }
+
+// breachdesk's PostgreSQL connections run without JIT compilation, which
+// cost more than the short queries of a page themselves.
+func TestPostgresConnectionsRunWithoutJIT(t *testing.T) {
+	db := postgresOpener.connect(t, pgtest.URL(t))
+	var jit string
+	if err := db.sql.QueryRowContext(context.Background(), `SHOW jit`).Scan(&jit); err != nil {
+		t.Fatal(err)
+	}
+	if jit != "off" {
+		t.Fatalf("jit is %q on breachdesk's connections, want off", jit)
+	}
+}
