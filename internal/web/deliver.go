@@ -164,7 +164,7 @@ func recordRows(recs []deliver.Record, names map[int64]string, when func(*time.T
 		b.WriteString("</td><td>")
 		b.WriteString(e(deliver.ChannelLabel(r.Channel)))
 		b.WriteString("</td><td>")
-		b.WriteString(e(strings.ReplaceAll(string(r.Status), "_", " ")))
+		b.WriteString(e(words(string(r.Status))))
 		b.WriteString("</td><td>")
 		b.WriteString(strconv.Itoa(r.Attempts))
 		b.WriteString("</td><td>")

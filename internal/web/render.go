@@ -104,7 +104,7 @@ func parseTemplates() (map[string]*template.Template, error) {
 		},
 		"add":          func(a, b int) int { return a + b },
 		"field":        fieldOf,
-		"words":        func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+		"words":        words,
 		"regimeLabel":  incident.RegimeLabel,
 		"channelLabel": func(c deliver.Channel) string { return deliver.ChannelLabel(c) },
 		"trimDot":      func(s string) string { return strings.TrimRight(strings.TrimSpace(s), ".") },
