@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -257,6 +258,88 @@ func testOverdueFollowsObligations(t *testing.T, o opener) {
 	c, err := db.Counts(ctx, due.Add(time.Hour))
 	if err != nil || c.PendingObligations != 0 || c.OverdueObligations != 0 || c.OpenIncidents[incident.KindBreach] != 1 {
 		t.Errorf("counts %+v %v", c, err)
+	}
+}
+
+// The overdue filter picks exactly the incidents whose clocks say they
+// are overdue (incident.Overdue, which the pages show): with no
+// obligations, by the default clocks; with obligations, by the earliest
+// deadline or target of those pending alone, whatever the default clocks
+// say (one pending without a deadline is not overdue, nor are obligations
+// all done); a closed incident never.
+func testOverdueFilterMatchesTheClocks(t *testing.T, o opener) {
+	ctx := context.Background()
+	db, now := o.open(t)
+	u := mustUser(t, db, "po@example.org", auth.PrivacyOfficer)
+	by := incident.Actor{UserID: u.ID, Name: u.Name}
+	laws := []string{"nz_privacy_act", "au_ndb"}
+	at := now.Add(40 * 24 * time.Hour) // every default clock has run out
+	past, future := at.Add(-time.Hour), at.Add(time.Hour)
+	ob := func(rule string, due, target *time.Time, st incident.ObligationStatus) incident.Obligation {
+		o := incident.Obligation{RuleID: rule, Regime: "nz", Audience: "regulator", Citation: "s 114", Decision: "required", DueAt: due, TargetAt: target, Status: st}
+		if st == incident.ObligationDone {
+			o.DoneAt = now
+		}
+		return o
+	}
+	cases := []struct {
+		name  string
+		obs   []incident.Obligation
+		close bool
+		want  bool
+	}{
+		{"no obligations", nil, false, true},
+		{"pending, past its deadline", []incident.Obligation{ob("a", &past, nil, incident.ObligationPending)}, false, true},
+		{"pending, past its target", []incident.Obligation{ob("a", nil, &past, incident.ObligationPending)}, false, true},
+		{"pending, deadline to come", []incident.Obligation{ob("a", &future, nil, incident.ObligationPending)}, false, false},
+		{"pending, no deadline", []incident.Obligation{ob("a", nil, nil, incident.ObligationPending)}, false, false},
+		{"done, past its deadline", []incident.Obligation{ob("a", &past, nil, incident.ObligationDone)}, false, false},
+		{"done past, pending to come", []incident.Obligation{ob("a", &past, nil, incident.ObligationDone), ob("b", &future, nil, incident.ObligationPending)}, false, false},
+		{"one pending past of two", []incident.Obligation{ob("a", &future, nil, incident.ObligationPending), ob("b", nil, &past, incident.ObligationPending)}, false, true},
+		{"closed, pending past", []incident.Obligation{ob("a", &past, nil, incident.ObligationPending)}, true, false},
+	}
+	want := map[int64]string{}
+	ids := map[int64]string{}
+	for _, c := range cases {
+		inc, err := db.CreateIncident(ctx, by, c.name, report(*now))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[inc.ID] = c.name
+		if c.obs != nil {
+			if err := db.SaveAssessment(ctx, by, incident.Assessment{IncidentID: inc.ID, AssessedAt: *now, RulesVersion: "test", Facts: "{}", Result: "{}", Summary: "assessed", Obligations: c.obs}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if c.close {
+			if _, err := db.UpdateIncident(ctx, by, inc.ID, func(i *incident.Incident) (incident.Change, error) {
+				i.Status, i.ClosedAt, i.CloseReason = incident.StatusClosed, now, "contained"
+				return incident.Change{Action: "incident.close"}, nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, err := db.Incident(ctx, inc.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Overdue(laws, at) != c.want {
+			t.Fatalf("%s: the clocks say overdue %v, the case %v", c.name, got.Overdue(laws, at), c.want)
+		}
+		if c.want {
+			want[inc.ID] = c.name
+		}
+	}
+	incs, _, err := db.Incidents(ctx, incident.Filter{Overdue: true, OverdueAt: at, Laws: laws})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]string{}
+	for _, inc := range incs {
+		got[inc.ID] = ids[inc.ID]
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("the overdue filter gave %v, the clocks %v", got, want)
 	}
 }
 

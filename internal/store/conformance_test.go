@@ -33,6 +33,7 @@ var suite = []struct {
 	{"AuditChainFromSeveralProcesses", testAuditChainFromSeveralProcesses},
 	{"TimesOrderAndRoundTrip", testTimesOrderAndRoundTrip},
 	{"OverdueFollowsObligations", testOverdueFollowsObligations},
+	{"OverdueFilterMatchesTheClocks", testOverdueFilterMatchesTheClocks},
 	{"RecordingMeetsTheSuspectedBreachAssessment", testRecordingMeetsTheSuspectedBreachAssessment},
 	{"DomainRulesHoldInTheStore", testDomainRulesHoldInTheStore},
 	{"OutboxClaimsLeasesAndRecords", testOutboxClaimsLeasesAndRecords},
