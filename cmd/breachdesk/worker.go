@@ -24,7 +24,7 @@ type queueFlags struct {
 
 func addQueueFlags(fs *flag.FlagSet) queueFlags {
 	return queueFlags{
-		workers:     fs.Int("job-workers", atoiOr(env("BREACHDESK_JOB_WORKERS", "0"), 0), "jobs this process works at once; default one per core (env BREACHDESK_JOB_WORKERS)"),
+		workers:     fs.Int("job-workers", atoiOr(env("BREACHDESK_JOB_WORKERS", "0"), 0), "jobs this process works at once, and as many merges of split scans beside them; default one per core (env BREACHDESK_JOB_WORKERS)"),
 		remindEvery: fs.Duration("remind-every", durationOr(env("BREACHDESK_REMIND_EVERY", "1h"), time.Hour), "how often the cluster checks deadlines and the plan's review for reminders, e.g. 1h (env BREACHDESK_REMIND_EVERY)"),
 		rescueAfter: fs.Duration("rescue-after", durationOr(env("BREACHDESK_RESCUE_AFTER", "1h"), time.Hour), "how long a job may run: longer is cancelled, and a job still marked running after that long (its process was killed) runs again elsewhere; longer than the longest scan (env BREACHDESK_RESCUE_AFTER)"),
 	}

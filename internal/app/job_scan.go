@@ -46,6 +46,18 @@ type ScanPartArgs struct {
 // Kind is the scan part's kind of job.
 func (ScanPartArgs) Kind() string { return ScanPartKind }
 
+// ScanMergeKind is the job kind that merges a split scan's parts.
+const ScanMergeKind = "scan_merge"
+
+// ScanMergeArgs is the merge of a split scan (jobs.MergeArgs queues it,
+// on jobs.MergeQueue).
+type ScanMergeArgs struct {
+	JobID int64 `json:"job_id"`
+}
+
+// Kind is the merge's kind of job.
+func (ScanMergeArgs) Kind() string { return ScanMergeKind }
+
 type scanWorker struct {
 	river.WorkerDefaults[ScanArgs]
 	a *App
@@ -56,8 +68,16 @@ type scanPartWorker struct {
 	a *App
 }
 
+type scanMergeWorker struct {
+	river.WorkerDefaults[ScanMergeArgs]
+	a *App
+}
+
 func (a *App) addScanWorker(ws *river.Workers) error {
 	if err := river.AddWorkerSafely(ws, &scanPartWorker{a: a}); err != nil {
+		return err
+	}
+	if err := river.AddWorkerSafely(ws, &scanMergeWorker{a: a}); err != nil {
 		return err
 	}
 	return river.AddWorkerSafely(ws, &scanWorker{a: a})
@@ -68,10 +88,15 @@ func (w *scanWorker) Work(ctx context.Context, job *river.Job[ScanArgs]) error {
 	return w.a.RunScanJob(ctx, job.Args.JobID)
 }
 
-// Work scans one part, and merges the scan if it was the last (see
-// RunScanPart).
+// Work scans one part (see RunScanPart).
 func (w *scanPartWorker) Work(ctx context.Context, job *river.Job[ScanPartArgs]) error {
 	return w.a.RunScanPart(ctx, job.Args.JobID, job.Args.Part, job.Attempt >= job.MaxAttempts)
+}
+
+// Work merges the scan's parts as they are done and ends the scan (see
+// RunScanMerge).
+func (w *scanMergeWorker) Work(ctx context.Context, job *river.Job[ScanMergeArgs]) error {
+	return w.a.RunScanMerge(ctx, job.Args.JobID, job.Attempt >= job.MaxAttempts)
 }
 
 // Default sizes of a scan's parts: files are grouped in the order they
@@ -135,7 +160,7 @@ func (a *App) RunScanJob(ctx context.Context, id int64) error {
 	if len(plan.Parts) > 1 {
 		// Queued with the parts' records in one transaction; a failure
 		// here is the database's, and River tries again.
-		return a.Store.SplitJob(ctx, j.ID, ScanPartKind, len(plan.Parts), plan.Total)
+		return a.Store.SplitJob(ctx, j.ID, ScanPartKind, ScanMergeKind, len(plan.Parts), plan.Total)
 	}
 	last := time.Time{}
 	out, runErr := a.RunScan(ctx, j, func(files, bytes, total int64) {
@@ -151,12 +176,12 @@ func (a *App) RunScanJob(ctx context.Context, id int64) error {
 	return a.endScan(ctx, j, out, runErr)
 }
 
-// RunScanPart scans one part of a split scan and records it done; the
-// worker that records the last part merges the people and ends the job.
-// A part run again scans again and is recorded once; a part of a scan
-// that has ended does nothing. A part that fails (the file store or the
-// database away) is tried again by River; on its last attempt (final)
-// the scan is recorded as failed, with the reason.
+// RunScanPart scans one part of a split scan and records it done (the
+// merge, RunScanMerge, takes it from there). A part run again scans again
+// and is recorded once; a part of a scan that has ended does nothing. A
+// part that fails (the file store or the database away) is tried again
+// by River; on its last attempt (final) the scan is recorded as failed,
+// with the reason.
 func (a *App) RunScanPart(ctx context.Context, id int64, part int, final bool) error {
 	j, err := a.Store.Job(ctx, id)
 	if fault.CodeOf(err) == fault.NotFound {
@@ -174,19 +199,70 @@ func (a *App) RunScanPart(ctx context.Context, id int64, part int, final bool) e
 	}
 	var p discover.Progress
 	if err == nil {
+		ph := startPhase()
 		p, err = a.scanPart(ctx, j, plan, part, nil)
+		a.endPhase(ph, j.ID, "part", "part", part, "bytes", p.Bytes)
 	}
 	if err == nil {
-		var remaining int
-		if remaining, err = a.Store.PartDone(ctx, j.ID, part, p.Files, p.Bytes); err == nil && remaining > 0 {
-			return nil
-		}
-	}
-	var out ScanOutcome
-	if err == nil {
-		out, err = a.mergeScan(ctx, j, plan)
+		_, err = a.Store.PartDone(ctx, j.ID, part, p.Files, p.Bytes)
 	}
 	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
+		return ctx.Err()
+	case !final:
+		return err
+	}
+	return a.endScan(ctx, j, ScanOutcome{}, err)
+}
+
+// mergePoll is how often a merge looks for parts done by other workers.
+const mergePoll = 250 * time.Millisecond
+
+// RunScanMerge merges a split scan's parts into its people while they
+// run: each part is added as soon as it and every part before it in the
+// plan are done, so that the people are those one scan of the files finds,
+// and once the last is added it lists the people and ends the scan. The
+// merge waits for the parts on a queue of its own (jobs.MergeQueue), so
+// the work of merging runs beside the parts, on any worker, instead of
+// after them.
+//
+// Its state is the resolver in this run's memory and the number of parts
+// added to it: a merge stopped with its process (or by its timeout) and
+// run again starts from an empty resolver, so no part is ever added
+// twice; two runs at once (River's rescuer took a slow one for dead) each
+// merge every part once, and the scan's outcome is recorded once,
+// whichever ends first (Store.Finish). A merge that fails for a reason a
+// retry may mend is tried again; on its last attempt (final) the scan is
+// recorded as failed. A scan ended meanwhile (a part failed for good)
+// ends the merge.
+func (a *App) RunScanMerge(ctx context.Context, id int64, final bool) error {
+	j, err := a.Store.Job(ctx, id)
+	if fault.CodeOf(err) == fault.NotFound {
+		return river.JobCancel(err)
+	}
+	if err != nil {
+		return err
+	}
+	if j.Ended() {
+		return nil
+	}
+	plan, err := a.readPlan(ctx, j.ID)
+	var out ScanOutcome
+	if err == nil {
+		out, err = a.mergeScan(ctx, j, plan, a.partsReady(j.ID, len(plan.Parts)))
+	}
+	if err != nil && !errors.Is(err, errScanEnded) && ctx.Err() == nil {
+		// Another run of the merge may have ended the scan and deleted
+		// the parts this one was reading: then there is nothing to do.
+		if now, jerr := a.Store.Job(ctx, id); jerr == nil && now.Ended() {
+			err = errScanEnded
+		}
+	}
+	switch {
+	case errors.Is(err, errScanEnded):
+		return nil
 	case ctx.Err() != nil:
 		return ctx.Err()
 	case err != nil && !final:
@@ -194,6 +270,9 @@ func (a *App) RunScanPart(ctx context.Context, id int64, part int, final bool) e
 	}
 	return a.endScan(ctx, j, out, err)
 }
+
+// errScanEnded says a scan ended while its merge waited for its parts.
+var errScanEnded = errors.New("the scan ended")
 
 // endScan records how a scan ended, once, and deletes its upload and
 // working files.
@@ -206,9 +285,11 @@ func (a *App) endScan(ctx context.Context, j *jobs.Job, out ScanOutcome, runErr 
 		}
 		end = jobs.End{Err: runErr, Source: scannerName, Note: "Scan of " + j.Label + " failed: " + runErr.Error()}
 	}
+	ph := startPhase()
 	if _, err := a.Store.Finish(context.WithoutCancel(ctx), j.ID, end); err != nil {
 		return err
 	}
+	a.endPhase(ph, j.ID, "outcome", "people", len(end.People))
 	a.cleanScan(context.WithoutCancel(ctx), j)
 	if runErr != nil {
 		return river.JobCancel(runErr)
@@ -539,10 +620,48 @@ func (a *App) scanPart(ctx context.Context, j *jobs.Job, plan *scanPlan, k int, 
 // the scan's findings.jsonl is them in the order of the parts (ScanFile).
 func findingsPart(k int) string { return fmt.Sprintf("findings-%05d.jsonl", k) }
 
-// mergeScan merges the parts' people in the order of the parts, as one
-// scan of all their files would find them, and returns the scan's
+// partsReady waits until the parts after the first next (in the plan's
+// order) include one done, and returns how many of the plan's parts,
+// from the first, are done: it looks every mergePoll, as the parts are
+// done by any worker. A scan ended meanwhile is errScanEnded.
+func (a *App) partsReady(id int64, parts int) func(ctx context.Context, next int) (int, error) {
+	return func(ctx context.Context, next int) (int, error) {
+		for {
+			done, err := a.Store.PartsDone(ctx, id)
+			if err != nil {
+				return 0, err
+			}
+			if len(done) != parts {
+				return 0, fmt.Errorf("the scan has %d parts recorded and %d planned", len(done), parts)
+			}
+			ready := next
+			for ready < len(done) && done[ready] {
+				ready++
+			}
+			if ready > next {
+				return ready, nil
+			}
+			j, err := a.Store.Job(ctx, id)
+			if err != nil {
+				return 0, err
+			}
+			if j.Ended() {
+				return 0, errScanEnded
+			}
+			select {
+			case <-ctx.Done():
+				return 0, ctx.Err()
+			case <-time.After(mergePoll):
+			}
+		}
+	}
+}
+
+// mergeScan adds the parts' people to one resolver in the order of the
+// parts, as one scan of all their files would find them, each as soon as
+// ready says it and those before it are done, and returns the scan's
 // outcome.
-func (a *App) mergeScan(ctx context.Context, j *jobs.Job, plan *scanPlan) (ScanOutcome, error) {
+func (a *App) mergeScan(ctx context.Context, j *jobs.Job, plan *scanPlan, ready func(ctx context.Context, next int) (int, error)) (ScanOutcome, error) {
 	key, err := hex.DecodeString(plan.Key)
 	if err != nil {
 		return ScanOutcome{}, err
@@ -552,21 +671,35 @@ func (a *App) mergeScan(ctx context.Context, j *jobs.Job, plan *scanPlan) (ScanO
 		return ScanOutcome{}, err
 	}
 	sum := &discover.Summary{Counts: map[discover.Type]*discover.Count{}, Skipped: plan.Skipped}
-	for k := range plan.Parts {
-		name := fmt.Sprintf("part-%05d", k)
-		if err := a.readPart(ctx, j.ID, name+".summary", func(r io.Reader) error {
-			var s discover.Summary
-			if err := json.NewDecoder(r).Decode(&s); err != nil {
-				return err
+	// The time and CPU spent adding parts, not waiting for them.
+	var busy, cpu time.Duration
+	for next := 0; next < len(plan.Parts); {
+		upTo, err := ready(ctx, next)
+		if err != nil {
+			return ScanOutcome{}, err
+		}
+		ph := startPhase()
+		for ; next < upTo; next++ {
+			name := fmt.Sprintf("part-%05d", next)
+			if err := a.readPart(ctx, j.ID, name+".summary", func(r io.Reader) error {
+				var s discover.Summary
+				if err := json.NewDecoder(r).Decode(&s); err != nil {
+					return err
+				}
+				sum.Add(&s)
+				return nil
+			}); err != nil {
+				return ScanOutcome{}, err
 			}
-			sum.Add(&s)
-			return nil
-		}); err != nil {
-			return ScanOutcome{}, err
+			if err := a.readPart(ctx, j.ID, name+".people", res.AddPartial); err != nil {
+				return ScanOutcome{}, err
+			}
 		}
-		if err := a.readPart(ctx, j.ID, name+".people", res.AddPartial); err != nil {
-			return ScanOutcome{}, err
-		}
+		busy += time.Since(ph.start)
+		cpu += processCPU() - ph.cpu
+	}
+	if a.Log != nil {
+		a.Log.Info("scan phase", "job", j.ID, "phase", "merge", "seconds", round3(busy.Seconds()), "cpu_seconds", round3(cpu.Seconds()), "parts", len(plan.Parts))
 	}
 	if j.StartedAt != nil {
 		if el := a.Now().Sub(*j.StartedAt); el > 0 {
@@ -574,7 +707,10 @@ func (a *App) mergeScan(ctx context.Context, j *jobs.Job, plan *scanPlan) (ScanO
 			sum.MBps = float64(sum.Bytes) / 1e6 / el.Seconds()
 		}
 	}
-	return a.resolveScan(ctx, j, sum, res)
+	ph := startPhase()
+	out, err := a.resolveScan(ctx, j, sum, res)
+	a.endPhase(ph, j.ID, "people", "people", len(out.People))
+	return out, err
 }
 
 func (a *App) readPart(ctx context.Context, id int64, name string, fn func(io.Reader) error) error {

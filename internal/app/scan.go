@@ -74,7 +74,8 @@ func (a *App) RunScan(ctx context.Context, j *jobs.Job, progress func(files, byt
 		}
 		done.Files, done.Bytes = done.Files+p.Files, done.Bytes+p.Bytes
 	}
-	return a.mergeScan(ctx, j, plan)
+	all := func(context.Context, int) (int, error) { return len(plan.Parts), nil }
+	return a.mergeScan(ctx, j, plan, all)
 }
 
 // resolveScan lists the people the merged scan found: reachable ones for

@@ -123,13 +123,17 @@ type Store interface {
 	JobsOf(ctx context.Context, incidentID int64) ([]Job, error)
 	// SplitJob records that a running job is split into parts of work
 	// of the kind partKind, sized total bytes in all, and queues one
-	// PartArgs per part in the same transaction, once: a job split
-	// already is left as it is.
-	SplitJob(ctx context.Context, id int64, partKind string, parts int, total int64) error
+	// PartArgs per part and one MergeArgs of the kind mergeKind (which
+	// merges the parts as they are done) in the same transaction, once:
+	// a job split already is left as it is.
+	SplitJob(ctx context.Context, id int64, partKind, mergeKind string, parts int, total int64) error
 	// PartDone records a part of a split job done, with the files and
 	// bytes it read, once, and the job's progress as the sum of its
 	// parts done; remaining is how many parts are not done yet.
 	PartDone(ctx context.Context, id int64, part int, files, bytes int64) (remaining int, err error)
+	// PartsDone says, for each part of a split job in order, whether it
+	// is done.
+	PartsDone(ctx context.Context, id int64) ([]bool, error)
 }
 
 // Inserter puts work on the queue inside a database transaction (River's
@@ -157,6 +161,24 @@ type PartArgs struct {
 
 // Kind is the kind of the part's work, e.g. "scan_part".
 func (a PartArgs) Kind() string { return a.JobKind }
+
+// MergeArgs is the queued work that merges the parts of a split job as
+// they are done. It runs on MergeQueue, beside the parts rather than in
+// a slot they need: it waits for them most of the time.
+type MergeArgs struct {
+	JobKind string `json:"-"`
+	JobID   int64  `json:"job_id"`
+}
+
+// Kind is the kind of the merge's work, e.g. "scan_merge".
+func (a MergeArgs) Kind() string { return a.JobKind }
+
+// InsertOpts puts a merge on its own queue.
+func (MergeArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: MergeQueue} }
+
+// MergeQueue is the queue of the merges of split jobs: every process that
+// works jobs works as many of them at once as it works other jobs.
+const MergeQueue = "merge"
 
 // Depth is the queue's state for one kind of job, for /metrics.
 type Depth struct {

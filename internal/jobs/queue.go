@@ -23,7 +23,8 @@ type Config struct {
 	// runs once per period however many processes run workers.
 	Periodic []*river.PeriodicJob
 	// MaxWorkers is how many jobs this process works at once (default:
-	// one per core).
+	// one per core), and how many merges of split jobs (MergeQueue)
+	// beside them.
 	MaxWorkers int
 	// RescueAfter is how long a job may run (default 1 hour): one that
 	// runs longer is cancelled, and one still marked running after that
@@ -76,7 +77,7 @@ func New(db *sql.DB, d schema.Dialect, cfg Config) (*Queue, error) {
 			n = runtime.NumCPU()
 		}
 		rc.Workers = cfg.Workers
-		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}}
+		rc.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: n}, MergeQueue: {MaxWorkers: n}}
 	}
 	var client *river.Client[*sql.Tx]
 	var err error

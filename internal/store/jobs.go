@@ -122,9 +122,9 @@ func (db *DB) Finish(ctx context.Context, id int64, end jobs.End) (bool, error) 
 	return finished, err
 }
 
-// SplitJob records a job's parts and queues each in one transaction,
-// once.
-func (db *DB) SplitJob(ctx context.Context, id int64, partKind string, parts int, total int64) error {
+// SplitJob records a job's parts and queues each, and their merge, in
+// one transaction, once.
+func (db *DB) SplitJob(ctx context.Context, id int64, partKind, mergeKind string, parts int, total int64) error {
 	if db.Queue == nil {
 		return fault.Errorf(fault.Internal, "No job queue is set up to run this work.")
 	}
@@ -151,8 +151,27 @@ func (db *DB) SplitJob(ctx context.Context, id int64, partKind string, parts int
 				return err
 			}
 		}
-		return nil
+		_, err = db.Queue.InsertTx(ctx, tx.Tx, jobs.MergeArgs{JobKind: mergeKind, JobID: id}, nil)
+		return err
 	})
+}
+
+// PartsDone says which parts of a split job are done, in order.
+func (db *DB) PartsDone(ctx context.Context, id int64) ([]bool, error) {
+	rows, err := db.sql.QueryContext(ctx, `SELECT done_at IS NOT NULL FROM scan_parts WHERE job_id = ? ORDER BY part`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var done []bool
+	for rows.Next() {
+		var d bool
+		if err := rows.Scan(&d); err != nil {
+			return nil, err
+		}
+		done = append(done, d)
+	}
+	return done, rows.Err()
 }
 
 // PartDone records one part of a split job done, once, sets the job's

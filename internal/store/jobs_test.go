@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -167,7 +168,7 @@ func testSplitJob(t *testing.T, o opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SplitJob(ctx, j.ID, "scan_part", 2, 100); fault.CodeOf(err) != fault.Conflict {
+	if err := db.SplitJob(ctx, j.ID, "scan_part", "scan_merge", 2, 100); fault.CodeOf(err) != fault.Conflict {
 		t.Fatalf("a job not running was split: %v", err)
 	}
 	if _, _, err := db.StartJob(ctx, j.ID); err != nil {
@@ -175,7 +176,7 @@ func testSplitJob(t *testing.T, o opener) {
 	}
 	const parts = 6
 	for range 2 { // the second time, as a job run again after a crash
-		if err := db.SplitJob(ctx, j.ID, "scan_part", parts, 6000); err != nil {
+		if err := db.SplitJob(ctx, j.ID, "scan_part", "scan_merge", parts, 6000); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -183,14 +184,17 @@ func testSplitJob(t *testing.T, o opener) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	queued := 0
+	queued, merges := 0, 0
 	for _, d := range ds {
-		if d.Kind == "scan_part" {
+		switch d.Kind {
+		case "scan_part":
 			queued = d.Waiting
+		case "scan_merge":
+			merges = d.Waiting
 		}
 	}
-	if queued != parts {
-		t.Fatalf("%d parts queued, want %d", queued, parts)
+	if queued != parts || merges != 1 {
+		t.Fatalf("%d parts and %d merges queued, want %d and 1", queued, merges, parts)
 	}
 	for k := range parts - 2 {
 		for range 2 {
@@ -199,6 +203,10 @@ func testSplitJob(t *testing.T, o opener) {
 				t.Fatalf("part %d: %d left (%v)", k, left, err)
 			}
 		}
+	}
+	done, err := other.PartsDone(ctx, j.ID)
+	if err != nil || fmt.Sprint(done) != "[true true true true false false]" {
+		t.Fatalf("parts done: %v (%v)", done, err)
 	}
 	got, err := db.Job(ctx, j.ID)
 	if err != nil || got.Parts != parts || got.PartsDone != parts-2 || got.Files != parts-2 || got.Bytes != 4000 || got.Total != 6000 {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -206,5 +207,98 @@ func TestSplitScanAcrossWorkers(t *testing.T) {
 				t.Fatalf("left in the store: %q", left)
 			}
 		})
+	}
+}
+
+// A split scan's merge adds each part once however it is run: stopped
+// while it waits for a part (as by a kill, or its timeout) and run again,
+// and then run twice at once (as when River's rescuer takes a slow merge
+// for dead), it finds the people one scan of the upload finds, and they
+// are added to the incident's list once.
+func TestSplitScanMergeRunAgain(t *testing.T) {
+	f := newFixture(t).withOrg()
+	po := f.user("po@example.org", auth.PrivacyOfficer, true)
+	ctx := context.Background()
+	a := f.srv.App
+	zb := splitZip(t)
+	start := func(title string, partBytes int64) (int64, *jobs.Job) {
+		inc := f.incident(po, title)
+		a.ScanPartBytes = partBytes
+		j, err := f.srv.StartScan(ctx, &po, inc.ID, "", bytes.NewReader(zb), "export.zip")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := a.RunScanJob(ctx, j.ID); err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.db.Job(ctx, j.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return inc.ID, got
+	}
+	people := func(incID int64, j *jobs.Job) ([]string, int) {
+		r, err := f.srv.ScanFile(ctx, &po, incID, j.ID, "people.jsonl")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		b, err := io.ReadAll(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		listed, err := f.db.AffectedPeople(ctx, incID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return canonical(t, b), len(listed)
+	}
+	oneInc, one := start("Export, scanned whole", 1<<40)
+	if one.State != jobs.Done || one.Parts != 0 {
+		t.Fatalf("one scan: %s, %d parts (%s)", one.State, one.Parts, one.Error)
+	}
+	splitInc, split := start("Export, scanned in parts", 2<<10)
+	if split.Parts < 4 || split.Ended() {
+		t.Fatalf("split scan: %s, %d parts", split.State, split.Parts)
+	}
+	half := split.Parts / 2
+	for k := range half {
+		if err := a.RunScanPart(ctx, split.ID, k, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Stopped while it waits for the other half.
+	stop, cancel := context.WithTimeout(ctx, time.Second)
+	err := a.RunScanMerge(stop, split.ID, false)
+	cancel()
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a merge stopped while waiting returned %v", err)
+	}
+	for k := half; k < split.Parts; k++ {
+		if err := a.RunScanPart(ctx, split.ID, k, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Run again, twice at once.
+	errs := make(chan error, 2)
+	for range 2 {
+		go func() { errs <- a.RunScanMerge(ctx, split.ID, false) }()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	split, err = f.db.Job(ctx, split.ID)
+	if err != nil || split.State != jobs.Done {
+		t.Fatalf("the split scan: %+v (%v)", split, err)
+	}
+	onePeople, oneListed := people(oneInc, one)
+	splitPeople, splitListed := people(splitInc, split)
+	if len(onePeople) < 100 || !slices.Equal(onePeople, splitPeople) {
+		t.Fatalf("one scan found %d people, the split scan merged again %d, or others", len(onePeople), len(splitPeople))
+	}
+	if oneListed == 0 || splitListed != oneListed {
+		t.Fatalf("people added to the list: %d by one scan, %d by the split scan merged again", oneListed, splitListed)
 	}
 }

@@ -6,7 +6,8 @@
 //	                                WORKERS worker processes, each on a core of its own
 //
 // run prints one line: the wall time from queuing the scan to its end,
-// the workers' CPU time (user+sys), the parts, the people, and a digest
+// the workers' CPU time (user+sys), the parts, the people, the time and
+// CPU time of each phase as the workers logged them, and a digest
 // of the people found (their masked lines with what depends on the order
 // of reading left out, sorted), which must be the same whatever the
 // number of workers.
@@ -220,13 +221,16 @@ func run(ctx context.Context, bd, dir string, workers int) error {
 		return fmt.Errorf("no incident to scan for: load the demo first")
 	}
 	var procs []*exec.Cmd
+	var logs []string
 	for k := range workers {
 		// One thread of Go code each (GOMAXPROCS=1, one job at a time): a
 		// worker is a one-core machine here, so two of them on this 2-core
 		// machine stand for two machines beside one.
 		cmd := exec.Command(bd, "worker", "--job-workers", "1")
 		cmd.Env = append(os.Environ(), "GOMAXPROCS=1", "BREACHDESK_WORKER_NAME=bench-worker-"+strconv.Itoa(k))
-		logf, err := os.Create(filepath.Join(os.Getenv("BREACHDESK_DATA"), fmt.Sprintf("worker-%d-%d.log", workers, k)))
+		logName := filepath.Join(os.Getenv("BREACHDESK_DATA"), fmt.Sprintf("worker-%d-%d.log", workers, k))
+		logs = append(logs, logName)
+		logf, err := os.Create(logName)
 		if err != nil {
 			return err
 		}
@@ -288,8 +292,58 @@ func run(ctx context.Context, bd, dir string, workers int) error {
 	if err := json.Unmarshal([]byte(got.Result), &res); err != nil {
 		return err
 	}
-	fmt.Printf("workers %d wall %.1f s cpu %.1f s parts %d bytes %d findings %d people %d digest %s\n", workers, wall.Seconds(), cpu.Seconds(), got.Parts, res.Summary.Bytes, res.Summary.Findings, people, digest)
+	phases, err := phaseTimes(logs, j.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("workers %d wall %.1f s cpu %.1f s parts %d bytes %d findings %d people %d phases %s digest %s\n", workers, wall.Seconds(), cpu.Seconds(), got.Parts, res.Summary.Bytes, res.Summary.Findings, people, phases, digest)
 	return nil
+}
+
+// phaseTimes sums the phases the workers logged for the job ("scan
+// phase": the parts, the merge of their people, listing the people,
+// recording the outcome) as "part W/C merge W/C people W/C outcome W/C",
+// the time each took and the CPU time its process spent meanwhile, in
+// seconds, summed over the workers. A worker that ran a part and the
+// merge at once counts its CPU time in both.
+func phaseTimes(logs []string, id int64) (string, error) {
+	names := []string{"part", "merge", "people", "outcome"}
+	wall, cpu := map[string]float64{}, map[string]float64{}
+	prefix := "job=" + strconv.FormatInt(id, 10) + " "
+	for _, name := range logs {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			return "", err
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			if !strings.Contains(line, `msg="scan phase" `+prefix) {
+				continue
+			}
+			var phase string
+			var w, c float64
+			for _, f := range strings.Fields(line) {
+				k, v, _ := strings.Cut(f, "=")
+				switch k {
+				case "phase":
+					phase = v
+				case "seconds":
+					w, err = strconv.ParseFloat(v, 64)
+				case "cpu_seconds":
+					c, err = strconv.ParseFloat(v, 64)
+				}
+				if err != nil {
+					return "", fmt.Errorf("%s: %q: %w", name, line, err)
+				}
+			}
+			wall[phase] += w
+			cpu[phase] += c
+		}
+	}
+	var out []string
+	for _, n := range names {
+		out = append(out, fmt.Sprintf("%s %.1f/%.1f", n, wall[n], cpu[n]))
+	}
+	return strings.Join(out, " "), nil
 }
 
 // peopleDigest reads the scan's people from the file store and digests
