@@ -120,6 +120,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// worker processes.
 	if !*noWorkers {
 		if err := q.Start(ctx); err != nil {
+			if ctx.Err() != nil {
+				// Stopped (Ctrl-C, SIGTERM) while the queue was starting:
+				// a stop like any other, not a failure to start.
+				fmt.Fprintln(stdout, "breachdesk stopped")
+				return nil
+			}
 			return fmt.Errorf("starting the job queue: %w", err)
 		}
 		defer stopQueue(q, log)

@@ -112,6 +112,11 @@ func cmdWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	if err := q.Start(ctx); err != nil {
+		if ctx.Err() != nil {
+			// Stopped while the queue was starting: a stop, not a failure.
+			fmt.Fprintln(stdout, "breachdesk worker stopped")
+			return nil
+		}
 		return fmt.Errorf("starting the job queue: %w", err)
 	}
 	deliveryCtx, stopDelivery := context.WithCancel(ctx)
