@@ -131,7 +131,7 @@ data: {categories: [name, health]}
 people: {vulnerable: false}
 recipient: {kind: malicious_actor}
 notification_constraints: {contact_details_available: false}`,
-		map[string]string{"uk.authority": "required", "uk.data_subjects": "not_required", "uk.public": "required"}, "very_high"},
+		map[string]string{"uk.authority": "required", "uk.data_subjects": "required", "uk.public": "required"}, "very_high"},
 }
 
 func TestWorkedExamples(t *testing.T) {
