@@ -62,7 +62,9 @@ func (r *rater) containment() string {
 	if r.hostile || r.accessed == "yes" {
 		return ""
 	}
-	if m := f.Remediation; m != nil && isTrue(m.Recovered) {
+	if m := f.Remediation; m != nil && isTrue(m.Recovered) && (r.accessed == "no" || r.holder != hThief) {
+		// Recovered from a thief, with nobody able to say whether it
+		// was read meanwhile, is not "before anyone looked at it".
 		return "the information was recovered before anyone looked at it"
 	}
 	if assurance(f) == "assured" {
@@ -224,6 +226,9 @@ func (r *rater) exposure() Channel {
 	case len(pr) > 0:
 		c.Severity = Medium
 		r.sayf(&c, "Exposure severity starts at medium: %s is private, though not a special category.", catWords(pr))
+	case has(r.cats, "other"):
+		c.Severity = Medium
+		r.say(&c, "Exposure severity starts at medium: information of a kind no category names (other) says something about the people beyond who they are and how to reach them, and nothing says it is harmless.")
 	default:
 		c.Severity = Low
 		r.say(&c, "Exposure severity starts at low: "+dataWords(r.cats)+" reveals little by itself.")
@@ -417,6 +422,8 @@ func (r *rater) misuse() Channel {
 				why = "the information was recovered" + seen
 			}
 			r.lower(s, max(c.Likelihood-1, floor), why)
+		} else if r.holder == hThief && r.accessed != "no" {
+			r.lower(s, max(c.Likelihood-1, Possible), "the information was recovered, but a thief had it, and whether it was read or copied meanwhile is not known")
 		} else {
 			s.capL(Remote, "the information was recovered before it could be misused")
 		}

@@ -79,6 +79,7 @@ var relationKeywords = []struct {
 	{hFamily, []string{"spouse", "husband", "wife", "family", "relative", "sibling", "their partner", "his partner", "her partner", "neighbour", "neighbor", "birth parent", "employer", "landlord"}},
 	{hTrusted, []string{"doctor", "lawyer", "solicitor", "accountant", "gp", "clinician", "counsellor", "professional", "contractor", "supplier", "processor", "service provider", "vendor", "under contract", "agreement"}},
 	{hColleague, staffWords},
+	{hFinder, []string{"finder", "found it", "found them", "found the", "picked it up", "picked up", "handed it in", "handed in"}},
 	{hOrganisation, []string{"agency", "department", "organisation", "organization", "company", "council", "insurer", "bank", "business", "ministry", "school", "hospital"}},
 	{hPublic, []string{"published", "public website", "internet", "online", "anyone", "media", "journalist", "newspaper", "press"}},
 	{hStranger, []string{"stranger", "member of the public", "wrong person", "wrong address", "customer", "client", "student", "patient", "another"}},
@@ -101,6 +102,21 @@ var formerStaffWords = []string{"colleague", "staff", "employee", "coworker", "c
 var formerWords = []string{"former", "formerly", "ex", "previous", "previously", "one-time", "departed", "dismissed", "sacked", "fired", "resigned",
 	"had left", "has left", "after leaving", "since leaving", "after they left", "after she left", "after he left", "no longer",
 	"deliberately", "intentionally", "on purpose", "with intent"}
+
+// onwardWords say the recipient passed the information on: once it went
+// further than the recipient, nobody knows who has it, and the
+// recipient's duties or agreement do not bind whoever it reached.
+var onwardWords = []string{"forwarded", "forwarded it", "passed it on", "passed on", "sent it on", "shared it", "shared it further", "circulated", "reposted", "re-posted", "uploaded it"}
+
+// passedOn says whether recipient.relationship says the recipient passed
+// the information on to others.
+func passedOn(text string) bool {
+	return anyWord(strings.ToLower(text), onwardWords)
+}
+
+// stolen says whether the carrier was stolen: whoever found or returned
+// it later, a thief had it first.
+func stolen(method string) bool { return method == "stolen_device" || method == "stolen_paper" }
 
 // negations, just before a word, turn it around ("not malicious", "no
 // relation", "not a colleague").
@@ -258,6 +274,16 @@ func holderOf(f *facts.Facts) (holder, string) {
 		if h == hColleague && staffMalice {
 			return hMalicious, from
 		}
+		if (h == hColleague || h == hTrusted || h == hOrganisation) && f.Recipient != nil && passedOn(f.Recipient.Relationship) {
+			// A recipient bound by duties, who passed it on: it is
+			// now with people nobody knows.
+			return hUnknown, "recipient.relationship"
+		}
+		if stolen(f.Method) && (h == hStranger || h == hFinder || h == hOrganisation || h == hUnknown) {
+			// Found or handed back by someone honest, but a thief had
+			// it first.
+			return hThief, "method"
+		}
 		if attack && from != "recipient.relation" && (h == hStranger || h == hUnknown || h == hOrganisation) {
 			return hMalicious, "cause"
 		}
@@ -272,6 +298,12 @@ func holderOf(f *facts.Facts) (holder, string) {
 		}
 		if r.Relationship != "" {
 			if h, ok := readRelationship(r.Relationship); ok {
+				if h == hOrganisation && r.Kind == "individual" {
+					// "an unintended recipient, who alerted the
+					// agency": the organisation named is the one that
+					// had the breach, not who has the information.
+					h = hStranger
+				}
 				return pick(h, "recipient.relationship")
 			}
 		}

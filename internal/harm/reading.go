@@ -183,10 +183,13 @@ func Resolve(f *facts.Facts) (*facts.Facts, []Assumption) {
 	} else if has(categories(f), "other") && !hasAny(categories(f), special) && (f.Data == nil || f.Data.Sensitive == nil) {
 		// Information no category names: most likely ordinary, but a
 		// cautious reading cannot take it to be harmless.
-		add(Assumption{Fact: "data.sensitive", Assumed: "the information no category names is not especially sensitive",
-			Why: "data.categories includes other, and nothing says what that information is",
-			Alternatives: []Alternative{worse("the other information is sensitive or private (case notes, debts, a service the person uses)", "data.sensitive: true", true,
-				func(h *facts.Facts) { dataOf(h).Sensitive = &yes })}})
+		add(Assumption{Fact: "data.sensitive", Assumed: "the information no category names is private, though not especially sensitive",
+			Why: "data.categories includes other: information about people beyond who they are and how to reach them (what they bought, what they own, what is on their phone) says something about their lives, and nothing says what it is",
+			Alternatives: []Alternative{
+				worse("the other information is sensitive (case notes, debts, a service the person uses)", "data.sensitive: true", true,
+					func(h *facts.Facts) { dataOf(h).Sensitive = &yes }),
+				better("the other information is ordinary and reveals nothing about the people", "data.sensitive: false",
+					func(h *facts.Facts) { dataOf(h).Sensitive = ptr(false) })}})
 	}
 
 	// Ransomware: has anyone seen the data? Not unless exfiltration was
@@ -329,6 +332,9 @@ func Resolve(f *facts.Facts) (*facts.Facts, []Assumption) {
 func holderWhy(f *facts.Facts, h holder, from string, n int64) string {
 	switch from {
 	case "recipient.relationship":
+		if h == hUnknown && passedOn(f.Recipient.Relationship) {
+			return fmt.Sprintf("read from recipient.relationship (%q): the recipient passed it on, so who has it now is not known, and the first recipient's duties do not bind whoever it reached", f.Recipient.Relationship)
+		}
 		if h == hMalicious && anyWord(strings.ToLower(f.Recipient.Relationship), formerWords) {
 			return fmt.Sprintf("read from recipient.relationship (%q): someone who worked for the organisation and reached the information after leaving, or on purpose, is not a colleague bound by their duties but someone who means harm", f.Recipient.Relationship)
 		}
@@ -350,6 +356,9 @@ func holderWhy(f *facts.Facts, h holder, from string, n int64) string {
 		case "failure_to_redact":
 			return "the document went to its intended recipient, who was not meant to see the information left in it"
 		case "stolen_device", "stolen_paper":
+			if f.Recipient != nil && f.Recipient.Relationship != "" {
+				return fmt.Sprintf("it was stolen: whoever found or returned it later (%q), a thief had it first", f.Recipient.Relationship)
+			}
 			return "a thief is malicious, but may be after the device or the bag rather than the information"
 		case "lost_device", "lost_paper", "improper_disposal":
 			return "what was lost may be found by anyone, or by no one"

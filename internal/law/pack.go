@@ -27,7 +27,7 @@ import (
 var builtin embed.FS
 
 // BuiltinVersion is the version of the rule packs compiled into this binary.
-const BuiltinVersion = "2026.11.5"
+const BuiltinVersion = "2026.11.6"
 
 // Pack is the rules of one regime (a law, or an organisation's own policy).
 type Pack struct {

@@ -379,3 +379,59 @@ func TestPrinciplesRound3(t *testing.T) {
 			map[string]string{"eu.authority": "not_required", "eu.data_subjects": "not_required"}},
 	})
 }
+
+// Round 4: the principles behind the remaining disagreements with
+// decided cases, each stated generally and tested with a neighbour that
+// must come out the other way.
+func TestPrinciplesRound4(t *testing.T) {
+	eu := "organisation: {subject_to: [eu_gdpr]}\n"
+	checkPrinciples(t, []principle{
+		// 1. A public communication is the form the duty to tell the
+		// people takes when contacting each is not practicable; the
+		// duty stands (GDPR art 34(3)(c), NZ s 115(2), AU s 26WL(2)(c)).
+		{"high risk, people cannot be contacted: told by public communication",
+			"organisation: {subject_to: [eu_gdpr, nz_privacy_act, au_ndb]}\ncause: malicious_external\nmethod: hacking\ndata: {categories: [name, health]}\npeople: {count: 3000}\neffects: {confidentiality: \"yes\"}\nnotification_constraints: {contact_details_available: false}\n",
+			map[string]string{"eu.data_subjects": "required", "eu.public": "required", "nz.individuals": "required", "nz.public": "required", "au.individuals": "required", "au.public": "required"}},
+		{"the same with contact details: told directly, no public communication",
+			"organisation: {subject_to: [eu_gdpr, nz_privacy_act, au_ndb]}\ncause: malicious_external\nmethod: hacking\ndata: {categories: [name, health]}\npeople: {count: 3000}\neffects: {confidentiality: \"yes\"}\n",
+			map[string]string{"eu.data_subjects": "required", "eu.public": "not_required", "nz.individuals": "required", "nz.public": "not_required", "au.individuals": "required", "au.public": "not_required"}},
+		// 2. An individual is not "another organisation" because the
+		// words name one ("a neighbour, who told the council"): identity
+		// numbers and bank details in a stranger's hands enable fraud.
+		{"a letter with a national ID number and bank details reached a stranger who told the agency",
+			eu + "cause: human_error\nmethod: misdirected_mail\ndata: {categories: [name, government_id, financial_account]}\npeople: {count: 1}\neffects: {confidentiality: \"yes\"}\nrecipient: {kind: individual, relationship: \"the wrong addressee, who returned it to the agency\"}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required"}},
+		{"the same letter with a name and a postal address only",
+			eu + "cause: human_error\nmethod: misdirected_mail\ndata: {categories: [name, address]}\npeople: {count: 1}\neffects: {confidentiality: \"yes\"}\nrecipient: {kind: individual, relationship: \"the wrong addressee, who returned it to the agency\"}\n",
+			map[string]string{"eu.data_subjects": "not_required"}},
+		// 3. A recipient bound by a duty of confidence lowers the
+		// likelihood only while the information stays with them: passed
+		// on, it is with people nobody knows.
+		{"health records sent to doctors who forwarded them on",
+			eu + "cause: human_error\nmethod: misdirected_email\ndata: {categories: [name, health]}\npeople: {count: 400}\neffects: {confidentiality: \"yes\"}\nrecipient: {kind: trusted_recipient, relationship: \"doctors under professional secrecy, one of whom forwarded it to others\"}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required"}},
+		{"the same doctors, who deleted it unopened and did not pass it on",
+			eu + "cause: human_error\nmethod: misdirected_email\ndata: {categories: [name, health]}\npeople: {count: 400}\neffects: {confidentiality: \"yes\"}\nrecipient: {kind: trusted_recipient, relationship: \"doctors under professional secrecy\", accessed: \"no\", confirmed_deleted: true}\n",
+			map[string]string{"eu.data_subjects": "not_required"}},
+		// 4. A thief had what was stolen, whoever found or returned it
+		// later; recovery proves nothing about what was read meanwhile.
+		{"stolen files with identity numbers, later found and handed in by a passer-by",
+			eu + "cause: theft_or_loss\nmethod: stolen_paper\ndata: {categories: [name, government_id, financial_account]}\npeople: {count: 90}\nrecipient: {kind: individual, relationship: \"a passer-by who found them and handed them in to the police\"}\nremediation: {recovered: true}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required"}},
+		{"stolen files with identity numbers recovered from wherever the thief left them",
+			eu + "cause: theft_or_loss\nmethod: stolen_paper\ndata: {categories: [name, government_id, financial_account]}\npeople: {count: 90}\nremediation: {recovered: true}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required"}},
+		{"the same files recovered with evidence that nobody opened them",
+			eu + "cause: theft_or_loss\nmethod: stolen_paper\ndata: {categories: [name, government_id, financial_account]}\npeople: {count: 90}\nrecipient: {kind: individual, relationship: \"a passer-by who found them and handed them in to the police\", accessed: \"no\"}\nremediation: {recovered: true}\n",
+			map[string]string{"eu.data_subjects": "not_required"}},
+		// 5. Information of a kind no category names is not taken to be
+		// harmless: in an attacker's hands it is a high risk, unless the
+		// organisation, which knows what it is, says it is ordinary.
+		{"an attacker's spyware took information of an unnamed kind",
+			eu + "cause: malicious_external\nmethod: malware\ndata: {categories: [other]}\npeople: {groups: [employees]}\neffects: {confidentiality: \"yes\"}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "required"}},
+		{"the same, the organisation judging it ordinary",
+			eu + "cause: malicious_external\nmethod: malware\ndata: {categories: [other], sensitive: false}\npeople: {groups: [employees]}\neffects: {confidentiality: \"yes\"}\n",
+			map[string]string{"eu.authority": "required", "eu.data_subjects": "not_required"}},
+	})
+}
