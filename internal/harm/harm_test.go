@@ -150,3 +150,39 @@ func TestRelationshipWords(t *testing.T) {
 		t.Error("many recipients misread")
 	}
 }
+
+// How long information was public is read from the timeline when
+// exposure.hours is not given: years online is not "more than a day",
+// and twenty minutes is not either.
+func TestPublicForAsLongAsTheTimelineSays(t *testing.T) {
+	for _, c := range []struct {
+		name, from, until, level, because string
+	}{
+		{"years", "2016-01-01T00:00:00Z", "2019-01-01T00:00:00Z", "medium", "public for 26304 hours"},
+		{"minutes", "2026-03-01T10:00:00Z", "2026-03-01T10:20:00Z", "low", "less than an hour"},
+	} {
+		doc := "method: unintended_publication\ndata: {categories: [name, address]}\nexposure: {publicly_available: true}\n"
+		f, err := facts.Parse([]byte("schema: breachdesk/facts/v1.1\ntimeline: {discovered_at: 2026-03-02T09:00:00Z, occurred_at: " + c.from + ", occurred_until: " + c.until + "}\n" + doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := Assess(f)
+		if a.Level.String() != c.level {
+			t.Errorf("%s: level %s, want %s", c.name, a.Level, c.level)
+		}
+		var all []string
+		for _, ch := range a.Channels {
+			all = append(all, ch.Reasons...)
+		}
+		if !strings.Contains(strings.Join(all, " "), c.because) {
+			t.Errorf("%s: reasons do not say %q: %v", c.name, c.because, all)
+		}
+		found := false
+		for _, as := range a.Assumptions {
+			found = found || (as.Fact == "exposure.hours" && strings.Contains(as.Why, "timeline"))
+		}
+		if !found {
+			t.Errorf("%s: exposure.hours not read from the timeline: %+v", c.name, a.Assumptions)
+		}
+	}
+}

@@ -236,6 +236,19 @@ func Resolve(f *facts.Facts) (*facts.Facts, []Assumption) {
 		add(a)
 	}
 
+	if t := g.Timeline; h == hPublic && (g.Exposure == nil || g.Exposure.Hours == nil) && t.OccurredAt != nil && t.OccurredUntil != nil && t.OccurredUntil.After(*t.OccurredAt) {
+		// The timeline says how long: from when it happened until it
+		// stopped.
+		x := facts.Exposure{}
+		if g.Exposure != nil {
+			x = *g.Exposure
+		}
+		hours := t.OccurredUntil.Sub(*t.OccurredAt).Hours()
+		x.Hours = &hours
+		g.Exposure = &x
+		add(Assumption{Fact: "exposure.hours", Assumed: num(hours) + " hours",
+			Why: "read from the timeline: public from timeline.occurred_at until timeline.occurred_until"})
+	}
 	// Did anyone look at it?
 	accessed := ""
 	if g.Recipient != nil {
