@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/breachdesk/breachdesk/internal/auth"
+	"github.com/breachdesk/breachdesk/internal/facts"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
 	"github.com/breachdesk/breachdesk/internal/notice"
@@ -205,6 +206,9 @@ func (a *App) PublishNotice(ctx context.Context, u *auth.User, id int64, req Pub
 		}
 		refusal.Message = "The public notice is not ready: " + strings.Join(msgs, " ") + " Fix these, or publish with a recorded reason."
 		refusal.Fields["override"] = "Say why it is published although its checks fail."
+	}
+	if notDirect == "" && individualsRequired(inc.Obligations) {
+		notDirect = noContactDetails(inc)
 	}
 	if notDirect == "" && individualsRequired(inc.Obligations) {
 		cs, err := a.Store.Campaigns(ctx, inc.ID)
@@ -412,6 +416,22 @@ func prevention(rv incident.ReviewRecord, loc *time.Location) []string {
 		out = append(out, strings.TrimSpace(rv.Lessons))
 	}
 	return out
+}
+
+// noContactDetails is why telling the people directly is not practicable
+// when the assessed facts already say it: their contact details are not
+// available (notification_constraints.contact_details_available: false).
+// It is "" otherwise, and for facts that cannot be read, which then ask
+// the person to say why.
+func noContactDetails(inc *incident.Incident) string {
+	if inc.Facts == "" {
+		return ""
+	}
+	f, err := facts.Parse([]byte(inc.Facts))
+	if err != nil || f.NotificationConstraints == nil || f.NotificationConstraints.ContactDetailsAvailable == nil || *f.NotificationConstraints.ContactDetailsAvailable {
+		return ""
+	}
+	return "The people's contact details are not available, as the assessment records (notification_constraints.contact_details_available: no), so they cannot be told directly."
 }
 
 // individualsRequired says whether the incident has an obligation,

@@ -56,6 +56,11 @@ func TestNoticesPublishAndPublicPage(t *testing.T) {
 	if resp := c.post(path+"/notices/publish", url.Values{"override": {"The Commissioner is being notified today; the notice must go out now."}}); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("publish with reason: %d", resp.StatusCode)
 	}
+	// The facts say the people cannot be contacted, so that is why the
+	// notice stands in for telling them directly: nobody is asked again.
+	if page := c.get(path + "/notices?kind=oaic"); !strings.Contains(page, "contact details are not available") {
+		t.Fatal("the OAIC statement does not say why direct notification was not practicable")
+	}
 	page = c.get(path + "/notices?kind=public")
 	slug := regexp.MustCompile(`/notices/(test-org-[0-9-]+-[0-9a-f]{6})`).FindStringSubmatch(page)
 	if slug == nil || !strings.Contains(page, "Social media post") {
