@@ -105,7 +105,7 @@ func (d Document) PhoneScript(org string) Document {
 // WriteLetter renders a notice to one person as a letter ready for a
 // window envelope.
 func (d Document) WriteLetter(w io.Writer, data Data, paper Paper) error {
-	b := NewBatch(paper)
+	b := newBatch(paper, true)
 	b.AddLetter(d, data)
 	return b.Write(w)
 }
