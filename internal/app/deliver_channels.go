@@ -31,7 +31,7 @@ const letterBatch = 1000
 // PrintLetters lays out every queued letter of a campaign for a mail
 // house: PDF batches of a thousand letters written to the letters folder
 // as they fill, and a manifest (reference, name, address, pages, batch).
-// Memory holds one batch whatever the campaign's size. Letters whose
+// Memory holds the batches in flight whatever the campaign's size. Letters whose
 // address cannot be printed are failed with the reason, for the next
 // channel. Errors: fault.Forbidden without the permission; fault.Conflict
 // when the campaign has no queued letters.

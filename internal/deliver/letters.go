@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strconv"
 	"strings"
 
@@ -16,36 +17,43 @@ import (
 var ManifestHeader = []string{"reference", "name", "address", "country", "pages", "batch", "sequence"}
 
 // PrintRun lays out letters for a mail house: PDF batches of at most
-// BatchSize letters, each written out as soon as it is full, and one
-// manifest row per letter. Memory holds two batches at most (one laid out
-// while the one before is written), whatever the run's size.
+// BatchSize letters and one manifest row per letter. A full batch is laid
+// out and written by a goroutine of its own while the next fills, up to
+// GOMAXPROCS batches at once (laying out and writing a batch is most of a
+// letter's CPU); manifest rows are written in batch order as batches are
+// on file. Memory holds the batches in flight and the one filling,
+// whatever the run's size.
 type PrintRun struct {
 	paper     notice.Paper
 	batchSize int
+	parallel  int
 	open      func(name string) (io.WriteCloser, error)
 	manifest  *csv.Writer
 	prefix    string
 
-	batch   *notice.Batch
-	inBatch int
-	batchNo int
+	pending []PrintLetter // the batch filling
+	batchNo int           // its number (from 1)
 	letters int
 	pages   int
 	names   []string
 
-	// A full batch is compressed and written by its own goroutine while
-	// the next one is laid out (compressing the pages is half of a
-	// letter's cost): writing carries its result, written counts the
-	// batches known to be on file, and err keeps the first failure.
-	writing chan batchWritten
-	written int
-	err     error
+	// done carries each batch's result; inflight counts the batches
+	// being laid out or written, finished holds those done before an
+	// earlier one, written counts the batches on file in order (1 to
+	// written), and err keeps the first failure.
+	done     chan batchWritten
+	inflight int
+	finished map[int]batchWritten
+	written  int
+	err      error
 }
 
 type batchWritten struct {
-	no   int
-	name string
-	err  error
+	no      int
+	name    string
+	letters []PrintLetter
+	pages   []int // each letter's
+	err     error
 }
 
 // NewPrintRun starts a run. open creates each batch file by name (the
@@ -55,14 +63,17 @@ func NewPrintRun(paper notice.Paper, batchSize int, prefix string, open func(nam
 	if batchSize <= 0 {
 		batchSize = 1000
 	}
-	r := &PrintRun{paper: paper, batchSize: batchSize, open: open, prefix: prefix, manifest: csv.NewWriter(manifest)}
+	parallel := runtime.GOMAXPROCS(0)
+	r := &PrintRun{paper: paper, batchSize: batchSize, parallel: parallel, open: open, prefix: prefix, manifest: csv.NewWriter(manifest),
+		done: make(chan batchWritten, parallel), finished: map[int]batchWritten{}}
 	if err := r.manifest.Write(ManifestHeader); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// PrintLetter is one person's letter in a run.
+// PrintLetter is one person's letter in a run. The run reads it while
+// the letter's batch is laid out: it must not be changed after Add.
 type PrintLetter struct {
 	Reference string
 	Document  notice.Document
@@ -70,8 +81,8 @@ type PrintLetter struct {
 	Country   string
 }
 
-// Add lays out one letter. A person without a complete address is refused
-// (check addresses before the run: CheckAddress).
+// Add puts one letter in the run. A person without a complete address is
+// refused (check addresses before the run: CheckAddress).
 func (r *PrintRun) Add(l PrintLetter) error {
 	p := l.Data.Person
 	if p == nil {
@@ -80,21 +91,13 @@ func (r *PrintRun) Add(l PrintLetter) error {
 	if problems := CheckAddress(p.Address, l.Country); len(problems) > 0 {
 		return fmt.Errorf("the letter to reference %s cannot be printed: %s", l.Reference, strings.Join(problems, "; "))
 	}
-	if r.batch == nil {
-		r.batch = notice.NewBatch(r.paper)
+	if len(r.pending) == 0 {
 		r.batchNo++
+		r.pending = make([]PrintLetter, 0, r.batchSize)
 	}
-	before := r.batch.Pages()
-	r.batch.AddLetter(l.Document, l.Data)
-	pages := r.batch.Pages() - before
-	r.inBatch++
+	r.pending = append(r.pending, l)
 	r.letters++
-	r.pages += pages
-	row := []string{l.Reference, csvSafe(p.Name), csvSafe(strings.Join(p.Address, " | ")), csvSafe(l.Country), strconv.Itoa(pages), r.batchName(r.batchNo), strconv.Itoa(r.inBatch)}
-	if err := r.manifest.Write(row); err != nil {
-		return err
-	}
-	if r.inBatch == r.batchSize {
+	if len(r.pending) == r.batchSize {
 		return r.flush()
 	}
 	return nil
@@ -102,57 +105,78 @@ func (r *PrintRun) Add(l PrintLetter) error {
 
 func (r *PrintRun) batchName(n int) string { return fmt.Sprintf("%s-batch-%04d.pdf", r.prefix, n) }
 
+// flush hands the filling batch to a goroutine, once one of the run's
+// slots is free.
 func (r *PrintRun) flush() error {
-	if err := r.wait(); err != nil {
-		return err
+	for r.inflight >= r.parallel {
+		r.took(<-r.done)
 	}
-	if r.batch == nil {
-		return nil
+	if r.err != nil || len(r.pending) == 0 {
+		return r.err
 	}
-	b, no, name := r.batch, r.batchNo, r.batchName(r.batchNo)
-	r.batch, r.inBatch = nil, 0
-	r.writing = make(chan batchWritten, 1)
-	go func(done chan<- batchWritten) {
-		done <- batchWritten{no: no, name: name, err: r.write(b, name)}
-	}(r.writing)
+	w := batchWritten{no: r.batchNo, name: r.batchName(r.batchNo), letters: r.pending}
+	r.pending = nil
+	r.inflight++
+	go func() {
+		w.pages, w.err = r.write(w.letters, w.name)
+		r.done <- w
+	}()
 	return nil
 }
 
-// write puts one batch on file.
-func (r *PrintRun) write(b *notice.Batch, name string) error {
+// write lays out one batch and puts it on file; it returns each letter's
+// pages.
+func (r *PrintRun) write(letters []PrintLetter, name string) ([]int, error) {
+	b := notice.NewBatch(r.paper)
+	pages := make([]int, len(letters))
+	for i, l := range letters {
+		before := b.Pages()
+		b.AddLetter(l.Document, l.Data)
+		pages[i] = b.Pages() - before
+	}
 	w, err := r.open(name)
 	if err != nil {
-		return fmt.Errorf("batch %s: %w", name, err)
+		return nil, fmt.Errorf("batch %s: %w", name, err)
 	}
 	if err := b.Write(w); err != nil {
 		w.Close()
-		return fmt.Errorf("batch %s: %w", name, err)
+		return nil, fmt.Errorf("batch %s: %w", name, err)
 	}
 	if err := w.Close(); err != nil {
-		return fmt.Errorf("batch %s: %w", name, err)
+		return nil, fmt.Errorf("batch %s: %w", name, err)
 	}
-	return nil
+	return pages, nil
 }
 
-// wait waits for the batch being written, if any, and returns the first
-// error of any batch.
-func (r *PrintRun) wait() error {
-	if r.writing != nil {
-		r.took(<-r.writing)
-	}
-	return r.err
-}
-
+// took records a batch's result, and writes the manifest rows of the
+// batches now on file in order.
 func (r *PrintRun) took(w batchWritten) {
-	r.writing = nil
+	r.inflight--
 	if w.err != nil {
 		if r.err == nil {
 			r.err = w.err
 		}
 		return
 	}
-	r.names = append(r.names, w.name)
-	r.written = w.no
+	r.finished[w.no] = w
+	for {
+		w, ok := r.finished[r.written+1]
+		if !ok || r.err != nil {
+			return
+		}
+		delete(r.finished, w.no)
+		for i, l := range w.letters {
+			p := l.Data.Person
+			row := []string{l.Reference, csvSafe(p.Name), csvSafe(strings.Join(p.Address, " | ")), csvSafe(l.Country), strconv.Itoa(w.pages[i]), w.name, strconv.Itoa(i + 1)}
+			if err := r.manifest.Write(row); err != nil {
+				r.err = err
+				return
+			}
+			r.pages += w.pages[i]
+		}
+		r.names = append(r.names, w.name)
+		r.written = w.no
+	}
 }
 
 // Batch is the number of the batch the last letter added went into
@@ -163,30 +187,35 @@ func (r *PrintRun) Batch() int { return r.batchNo }
 // n), without waiting, and the error of a batch that could not be
 // written. A letter is printed only once its batch is written.
 func (r *PrintRun) Written() (int, error) {
-	if r.writing != nil {
+	for {
 		select {
-		case w := <-r.writing:
+		case w := <-r.done:
 			r.took(w)
 		default:
+			return r.written, r.err
 		}
 	}
-	return r.written, r.err
 }
 
 // Close writes the last batch and the manifest's end, and waits for
 // every batch to be on file. It returns the batch files' names.
 func (r *PrintRun) Close() ([]string, error) {
-	if err := r.flush(); err != nil {
+	err := r.flush()
+	for r.inflight > 0 {
+		r.took(<-r.done)
+	}
+	if err != nil {
 		return nil, err
 	}
-	if err := r.wait(); err != nil {
-		return nil, err
+	if r.err != nil {
+		return nil, r.err
 	}
 	r.manifest.Flush()
 	return r.names, r.manifest.Error()
 }
 
-// Counts says how many letters and pages the run holds so far.
+// Counts says how many letters were added to the run, and how many pages
+// the batches on file hold.
 func (r *PrintRun) Counts() (letters, pages int) { return r.letters, r.pages }
 
 // csvSafe keeps a spreadsheet from taking a value for a formula.
