@@ -274,8 +274,13 @@ func cmdDeliver(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
+		batches := strings.Join(run.Batches, ", ")
+		if n := len(run.Batches); n > 3 {
+			// A million letters are a thousand batches: name the first and the last.
+			batches = fmt.Sprintf("%d, %s to %s", n, run.Batches[0], run.Batches[n-1])
+		}
 		fmt.Fprintf(stdout, "Print run %s: %d letters, %d pages, sealed in the file store %s (batches %s, manifest %s); 'breachdesk deliver print-files %s %s --out FOLDER' or the delivery page gives them for the mail house.\n", run.ID, run.Letters, run.Pages,
-			a.Blobs.Where, strings.Join(run.Batches, ", "), run.Manifest, pos[0], run.ID)
+			a.Blobs.Where, batches, run.Manifest, pos[0], run.ID)
 		return nil
 	case "print-files":
 		if len(pos) < 2 || *out == "" {

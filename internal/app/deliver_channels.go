@@ -336,10 +336,15 @@ func (a *App) ImportReturned(ctx context.Context, u *auth.User, id int64, r io.R
 	lookup := deliver.NewLookup(k.lookup)
 	var events []deliver.Event
 	var unknown []string
+	unknowns := 0
 	for _, row := range rows {
 		ref, err := a.Store.FindReference(ctx, lookup.ReferenceKey(row.Reference))
 		if fault.CodeOf(err) == fault.NotFound || err == nil && ref.IncidentID != id {
-			unknown = append(unknown, fmt.Sprintf("line %d", row.Line))
+			// A file of a million rows can be all wrong (another
+			// incident's): the message names the first ten.
+			if unknowns++; len(unknown) < 10 {
+				unknown = append(unknown, fmt.Sprintf("line %d", row.Line))
+			}
 			continue
 		}
 		if err != nil {
@@ -355,8 +360,11 @@ func (a *App) ImportReturned(ctx context.Context, u *auth.User, id int64, r io.R
 			}
 		}
 	}
-	if len(unknown) > 0 {
+	if unknowns > 0 {
 		msg := "These references are not letters of this incident: " + strings.Join(unknown, ", ") + ". Nothing was marked; check the file."
+		if unknowns > len(unknown) {
+			msg = fmt.Sprintf("%d references are not letters of this incident, the first at %s. Nothing was marked; check the file.", unknowns, strings.Join(unknown, ", "))
+		}
 		return 0, &fault.Error{Code: fault.Invalid, Message: msg, Fields: map[string]string{"file": msg}}
 	}
 	return a.Store.ApplyEvents(ctx, actorOf(u), events)
