@@ -38,6 +38,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	maxScan := fs.Int("max-scan-upload-mb", atoiOr(env("BREACHDESK_MAX_SCAN_UPLOAD_MB", "512"), 512), "largest upload of exposed files to scan, in MB (env BREACHDESK_MAX_SCAN_UPLOAD_MB)")
 	scanRoots := fs.String("scan-roots", env("BREACHDESK_SCAN_ROOTS", ""), "server folders a scan may be pointed at, separated by "+string(filepath.ListSeparator)+"; empty allows uploads only (env BREACHDESK_SCAN_ROOTS)")
 	delivery := deliveryFlags(fs)
+	rt := runtimeFlags(fs)
 	noWorkers := fs.Bool("no-workers", envBool("BREACHDESK_NO_WORKERS", false), "serve the web only and leave background jobs to 'breachdesk worker' processes (env BREACHDESK_NO_WORKERS)")
 	qf := addQueueFlags(fs)
 	target := fs.Int("target-hours", atoiOr(env("BREACHDESK_TARGET_HOURS", "0"), 0), "internal target for 'as soon as practicable' notifications, in hours; default 72 (env BREACHDESK_TARGET_HOURS)")
@@ -45,6 +46,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	stopDebug, err := rt.apply(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer stopDebug()
 	if err := os.MkdirAll(data.Dir, 0o700); err != nil {
 		return fmt.Errorf("cannot create the data folder %s: %w", data.Dir, err)
 	}

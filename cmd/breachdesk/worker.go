@@ -87,10 +87,16 @@ func cmdWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	data := dataFlag(fs)
 	qf := addQueueFlags(fs)
 	delivery := deliveryFlags(fs)
+	rt := runtimeFlags(fs)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	stopDebug, err := rt.apply(ctx, log)
+	if err != nil {
+		return err
+	}
+	defer stopDebug()
 	db, applied, err := openData(ctx, data)
 	if err != nil {
 		return err
