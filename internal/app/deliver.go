@@ -662,7 +662,7 @@ func (a *App) RunDelivery(ctx context.Context, w *deliver.Worker) error {
 type renderer struct {
 	a     *App
 	mu    sync.Mutex
-	cache map[int64]cachedData
+	cache map[int64]*cachedData
 	// ready holds the people and references of claimed messages, read a
 	// batch at a time by Prepare and taken out as each is written.
 	ready map[personKey]readyPerson
@@ -729,37 +729,79 @@ func (r *renderer) person(ctx context.Context, e deliver.Entry) (notice.Affected
 	return p, ref, err
 }
 
+// cachedData is a campaign's shared notice data, and the stencils its
+// emails are written from (one per shape of person, see notice.Stencil),
+// made again with the data.
 type cachedData struct {
 	data notice.Data
 	at   time.Time
+
+	mu       sync.Mutex
+	stencils map[string]*notice.Stencil
 }
 
-func (r *renderer) base(ctx context.Context, e deliver.Entry) (notice.Data, error) {
+// maxStencils bounds a campaign's stencils: people of further shapes
+// (rare mixes of the information involved) are rendered in full.
+const maxStencils = 256
+
+func (r *renderer) base(ctx context.Context, e deliver.Entry) (*cachedData, error) {
 	r.mu.Lock()
 	c, ok := r.cache[e.CampaignID]
 	r.mu.Unlock()
 	if ok && time.Since(c.at) < time.Minute {
-		return c.data, nil
+		return c, nil
 	}
 	camp, err := r.a.Store.Campaign(ctx, e.IncidentID, e.CampaignID)
 	if err != nil {
-		return notice.Data{}, err
+		return nil, err
 	}
 	inc, err := r.a.Store.Incident(ctx, e.IncidentID)
 	if err != nil {
-		return notice.Data{}, err
+		return nil, err
 	}
 	d, err := r.a.noticeData(ctx, inc, notice.Individual, NoticeOptions{Stage: camp.Stage, Option: notice.Option(camp.Option)})
 	if err != nil {
-		return notice.Data{}, err
+		return nil, err
 	}
+	c = &cachedData{data: d, at: time.Now(), stencils: map[string]*notice.Stencil{}}
 	r.mu.Lock()
 	if r.cache == nil {
-		r.cache = map[int64]cachedData{}
+		r.cache = map[int64]*cachedData{}
 	}
-	r.cache[e.CampaignID] = cachedData{data: d, at: time.Now()}
+	r.cache[e.CampaignID] = c
 	r.mu.Unlock()
-	return d, nil
+	return c, nil
+}
+
+// email writes one person's notice as an email: filled in from the
+// stencil of their shape, or rendered in full when the stencil declines
+// them. Both write the same bytes (notice.Stencil).
+func (c *cachedData) email(w *notice.Templates, p notice.Person) (notice.Email, error) {
+	d := c.data
+	d.Person = &p
+	key := notice.StencilKey(p)
+	c.mu.Lock()
+	st, ok := c.stencils[key]
+	c.mu.Unlock()
+	if !ok {
+		var err error
+		if st, err = w.Stencil(d); err != nil {
+			return notice.Email{}, err
+		}
+		c.mu.Lock()
+		if len(c.stencils) < maxStencils {
+			c.stencils[key] = st
+		}
+		c.mu.Unlock()
+	}
+	if em, ok := st.Fill(p); ok {
+		return em, nil
+	}
+	doc, err := w.Render(d)
+	if err != nil {
+		return notice.Email{}, err
+	}
+	return doc.ForEmail(w.Lang)
 }
 
 // Render writes one entry's message.
@@ -769,10 +811,11 @@ func (r *renderer) Render(ctx context.Context, e deliver.Entry) (deliver.Rendere
 	if err != nil {
 		return deliver.Rendered{}, err
 	}
-	d, err := r.base(ctx, e)
+	c, err := r.base(ctx, e)
 	if err != nil {
 		return deliver.Rendered{}, err
 	}
+	d := c.data
 	p, ref, err := r.person(ctx, e)
 	if fault.CodeOf(err) == fault.NotFound {
 		return deliver.Rendered{}, fmt.Errorf("%w: the person was removed from the list", deliver.ErrUnrenderable)
@@ -789,11 +832,7 @@ func (r *renderer) Render(ctx context.Context, e deliver.Entry) (deliver.Rendere
 	}
 	switch e.Channel {
 	case deliver.Email:
-		doc, err := a.Writer.Render(d)
-		if err != nil {
-			return deliver.Rendered{}, err
-		}
-		em, err := doc.ForEmail("en")
+		em, err := c.email(a.Writer, person)
 		if err != nil {
 			return deliver.Rendered{}, err
 		}

@@ -109,10 +109,11 @@ func (a *App) PrintLetters(ctx context.Context, u *auth.User, id, campaignID int
 			return run, err
 		}
 		for _, e := range es {
-			d, err := r.base(ctx, e)
+			c, err := r.base(ctx, e)
 			if err != nil {
 				return run, err
 			}
+			d := c.data
 			p, ref, err := r.person(ctx, e)
 			if err != nil {
 				return run, err

@@ -1,10 +1,15 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
+	"mime/multipart"
 	"net"
 	"net/mail"
 	"os"
@@ -34,6 +39,8 @@ import (
 type countingSink struct {
 	mu  sync.Mutex
 	ids map[string]int
+	// raw keeps each message as received, by Message-ID, when not nil.
+	raw map[string][]byte
 }
 
 func (s *countingSink) NewSession(*smtp.Conn) (smtp.Session, error) {
@@ -47,15 +54,19 @@ func (c *countingSession) Logout() error                        { return nil }
 func (c *countingSession) Mail(string, *smtp.MailOptions) error { return nil }
 func (c *countingSession) Rcpt(string, *smtp.RcptOptions) error { return nil }
 func (c *countingSession) Data(r io.Reader) error {
-	m, err := mail.ReadMessage(r)
+	raw, err := io.ReadAll(r)
 	if err != nil {
 		return err
 	}
-	if _, err := io.Copy(io.Discard, m.Body); err != nil {
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
 		return err
 	}
 	c.s.mu.Lock()
 	c.s.ids[m.Header.Get("Message-Id")]++
+	if c.s.raw != nil {
+		c.s.raw[m.Header.Get("Message-Id")] = raw
+	}
 	c.s.mu.Unlock()
 	return nil
 }
@@ -87,14 +98,20 @@ func demoApp(tb testing.TB) *app.App {
 // list, a campaign started, and a real SMTP server.
 func deliveryFixture(tb testing.TB, n int) (*app.App, *countingSink, string, int64) {
 	tb.Helper()
-	ctx := context.Background()
-	a := demoApp(tb)
 	var b strings.Builder
 	b.WriteString("name,email\n")
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&b, "Person %d,person%d@example.org\n", i, i)
 	}
-	if _, err := a.ImportPeople(ctx, app.System, 4, strings.NewReader(b.String())); err != nil {
+	return deliveryFixtureCSV(tb, b.String())
+}
+
+// deliveryFixtureCSV is deliveryFixture with the people of a contact list.
+func deliveryFixtureCSV(tb testing.TB, people string) (*app.App, *countingSink, string, int64) {
+	tb.Helper()
+	ctx := context.Background()
+	a := demoApp(tb)
+	if _, err := a.ImportPeople(ctx, app.System, 4, strings.NewReader(people)); err != nil {
 		tb.Fatal(err)
 	}
 	sink := &countingSink{ids: map[string]int{}}
@@ -192,6 +209,94 @@ func TestDeliveryTellsEveryPersonOnce(t *testing.T) {
 	if v.Counts.Total(deliver.Sent) != 300 || v.Counts.Pending() != 0 || v.Counts.Told() != 300 {
 		t.Fatalf("counts %+v", v.Counts)
 	}
+}
+
+// TestArchivedCopyIsWhatWasSent: the sealed copy of each message and its
+// SHA-256 are of exactly the subject, text and HTML the SMTP server
+// received, for names HTML escapes and names long enough to wrap
+// differently (the emails are filled in from a campaign's stencil).
+func TestArchivedCopyIsWhatWasSent(t *testing.T) {
+	ctx := context.Background()
+	csv := "name,email\n" +
+		"\"Zoë O'Brien & \"\"Sons\"\" <Ltd> + Co\",zoe@example.org\n" +
+		"Wiremu Te Rangi Wiremu Te Rangi Wiremu Te Rangi Wiremu Te Rangi Wiremu Jr,wiremu@example.org\n" +
+		"Ana,ana@example.org\n"
+	for i := 0; i < 20; i++ {
+		csv += fmt.Sprintf("Person %d,person%d@example.org\n", i, i)
+	}
+	a, sink, addr, c := deliveryFixtureCSV(t, csv)
+	sink.raw = map[string][]byte{}
+	runUntil(t, a, addr, c, 4)
+	recs, err := a.CampaignRecords(ctx, app.System, 4, c, deliver.Sent, 0, 100)
+	if err != nil || len(recs) != 23 {
+		t.Fatalf("%d sent: %v", len(recs), err)
+	}
+	sink.mu.Lock()
+	defer sink.mu.Unlock()
+	names := 0
+	for _, r := range recs {
+		raw, ok := sink.raw["<"+r.MessageID+">"]
+		if !ok {
+			t.Fatalf("message %s was not received", r.MessageID)
+		}
+		archived, err := a.Store.Content(ctx, 4, r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum := sha256.Sum256(archived); !bytes.Equal(sum[:], r.ContentHash) {
+			t.Fatalf("message %d: the hash is not of the archived copy", r.ID)
+		}
+		if got := receivedContent(t, raw); got != strings.ReplaceAll(string(archived), "\r\n", "\n") {
+			t.Fatalf("message %d: received\n%s\nbut archived\n%s", r.ID, got, archived)
+		}
+		for _, n := range []string{"Dear Zoë O&#39;Brien &amp; &#34;Sons&#34; &lt;Ltd&gt; &#43; Co,", "Dear Zoë O'Brien & \"Sons\" <Ltd> + Co,", "Dear Ana,", "Dear Wiremu Te Rangi Wiremu Te Rangi Wiremu Te Rangi Wiremu Te Rangi\nWiremu Jr,"} {
+			if bytes.Contains(archived, []byte(n)) {
+				names++
+			}
+		}
+	}
+	if names != 4 {
+		t.Fatalf("%d of the 4 greetings (a name HTML escapes, as text and as HTML; a wrapped one; a short one) found in the archived copies", names)
+	}
+}
+
+// receivedContent is a received email as the archive writes it: the
+// subject, the text part and the HTML part, decoded.
+func receivedContent(t *testing.T, raw []byte) string {
+	t.Helper()
+	m, err := mail.ReadMessage(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	subject, err := new(mime.WordDecoder).DecodeHeader(m.Header.Get("Subject"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := map[string]string{}
+	mr := multipart.NewReader(m.Body, params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := io.ReadAll(p) // quoted-printable is decoded by the reader
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, _, _ := strings.Cut(p.Header.Get("Content-Type"), ";")
+		parts[ct] = strings.ReplaceAll(string(body), "\r\n", "\n")
+	}
+	if len(parts) != 2 {
+		t.Fatalf("parts %v", parts)
+	}
+	return "Subject: " + subject + "\n\n" + parts["text/plain"] + "\n\n" + parts["text/html"]
 }
 
 // TestAddedPeopleGetOnlyTheirNotice: a stage already sent is not started
