@@ -438,12 +438,46 @@ func (a *App) CampaignRecords(ctx context.Context, u *auth.User, id, campaignID 
 	return a.Store.Records(ctx, campaignID, status, after, min(max(limit, 1), 1000))
 }
 
-// PeopleNames returns the names of the people of some messages, for the
-// campaign's page (the response team may see who is on the list).
-func (a *App) PeopleNames(ctx context.Context, u *auth.User, id int64, recs []deliver.Record) (map[int64]string, error) {
-	if _, _, err := a.Open(ctx, u, id, auth.WorkAccess); err != nil {
-		return nil, err
+// CampaignPage is what a campaign's page shows: the incident, the
+// campaign with its counts, a page of its messages with a status ("" for
+// all) after a message id, and the names of their people (the response
+// team may see who is on the list).
+type CampaignPage struct {
+	Incident *incident.Incident
+	CampaignView
+	Records []deliver.Record
+	Names   map[int64]string
+}
+
+// CampaignPage reads a campaign's page with one check of the incident
+// (the page is watched, refreshed every few seconds, while notices go
+// out).
+func (a *App) CampaignPage(ctx context.Context, u *auth.User, id, campaignID int64, status deliver.Status, after int64, limit int) (CampaignPage, error) {
+	inc, _, err := a.Open(ctx, u, id, auth.WorkAccess)
+	if err != nil {
+		return CampaignPage{}, err
 	}
+	c, err := a.Store.Campaign(ctx, id, campaignID)
+	if err != nil {
+		return CampaignPage{}, err
+	}
+	v, err := a.campaignView(ctx, c)
+	if err != nil {
+		return CampaignPage{}, err
+	}
+	recs, err := a.Store.Records(ctx, campaignID, status, after, min(max(limit, 1), 1000))
+	if err != nil {
+		return CampaignPage{}, err
+	}
+	names, err := a.peopleNames(ctx, id, recs)
+	if err != nil {
+		return CampaignPage{}, err
+	}
+	return CampaignPage{Incident: inc, CampaignView: v, Records: recs, Names: names}, nil
+}
+
+// peopleNames returns the names of the people of some messages.
+func (a *App) peopleNames(ctx context.Context, id int64, recs []deliver.Record) (map[int64]string, error) {
 	ids := make([]int64, len(recs))
 	for i, r := range recs {
 		ids[i] = r.PersonID

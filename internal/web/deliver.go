@@ -193,17 +193,18 @@ func (s *Server) campaignPage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, failed error) {
 	ctx, u := r.Context(), currentUser(r)
 	id, cid := pathID(r, "id"), pathID(r, "cid")
-	inc, _, err := s.Open(ctx, u, id, auth.WorkAccess)
+	status := deliver.Status(r.URL.Query().Get("status"))
+	after, err := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
+	if err != nil {
+		after = 0
+	}
+	pg, err := s.CampaignPage(ctx, u, id, cid, status, after, 100)
 	if err != nil {
 		s.renderError(w, r, err)
 		return
 	}
-	c, err := s.Campaign(ctx, u, id, cid)
-	if err != nil {
-		s.renderError(w, r, err)
-		return
-	}
-	v := campaignView{Inc: inc, C: c, Status: deliver.Status(r.URL.Query().Get("status")), Statuses: campaignStatuses, CanSend: u.Can(auth.SendNotices)}
+	inc, c := pg.Incident, pg.CampaignView
+	v := campaignView{Inc: inc, C: c, Status: status, Statuses: campaignStatuses, CanSend: u.Can(auth.SendNotices), Records: pg.Records, Names: pg.Names}
 	for _, ch := range deliver.Channels {
 		if m := c.Counts[ch]; len(m) > 0 {
 			row := campaignRow{Channel: ch, Counts: map[deliver.Status]int{}}
@@ -228,20 +229,8 @@ func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, failed e
 	if c.Status == deliver.CampaignRunning {
 		v.Unconfigured = s.Waiting(c.Counts)
 	}
-	after, err := strconv.ParseInt(r.URL.Query().Get("after"), 10, 64)
-	if err != nil {
-		after = 0
-	}
-	if v.Records, err = s.CampaignRecords(ctx, u, id, cid, v.Status, after, 100); err != nil {
-		s.renderError(w, r, err)
-		return
-	}
 	if len(v.Records) == 100 {
 		v.Next = v.Records[99].ID
-	}
-	if v.Names, err = s.PeopleNames(ctx, u, id, v.Records); err != nil {
-		s.renderError(w, r, err)
-		return
 	}
 	vw := s.view(w, r, "Campaign "+itoa(cid)+": "+inc.Ref(), v)
 	v.RecordRows = recordRows(v.Records, v.Names, vw.TP)
@@ -249,13 +238,13 @@ func (s *Server) renderCampaign(w http.ResponseWriter, r *http.Request, failed e
 	if c.Status == deliver.CampaignRunning || c.Status == deliver.CampaignQueuing {
 		vw.Refresh = 5
 	}
-	status := http.StatusOK
+	code := http.StatusOK
 	if failed != nil {
-		vw.Errors, vw.Message, status = fault.FieldsOf(failed), fault.MessageOf(failed), statusOf(failed)
+		vw.Errors, vw.Message, code = fault.FieldsOf(failed), fault.MessageOf(failed), statusOf(failed)
 		s.logIfInternal(r, failed)
 	}
 	vw.Form = r.PostForm
-	s.renderView(w, r, status, "campaign", vw)
+	s.renderView(w, r, code, "campaign", vw)
 }
 
 // campaignAction pauses, resumes, cancels, resends or prints a campaign.
