@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	kflate "github.com/klauspost/compress/flate"
+
 	"github.com/breachdesk/breachdesk/internal/deliver"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/incident"
@@ -462,10 +464,10 @@ func (db *DB) sealContent(id int64, content []byte) ([]byte, error) {
 		return nil, fault.Errorf(fault.Conflict, "No data key is set up, so what was sent cannot be archived.")
 	}
 	var b bytes.Buffer
-	zw, ok := deflaters.Get().(*flate.Writer)
+	zw, ok := deflaters.Get().(*kflate.Writer)
 	if !ok {
 		var err error
-		if zw, err = flate.NewWriter(&b, flate.BestSpeed); err != nil {
+		if zw, err = kflate.NewWriter(&b, kflate.BestSpeed); err != nil {
 			return nil, err
 		}
 	} else {
@@ -482,7 +484,10 @@ func (db *DB) sealContent(id int64, content []byte) ([]byte, error) {
 }
 
 // deflaters keeps compressors between messages: a new one allocates
-// about a megabyte of tables.
+// about a megabyte of tables. They are klauspost/compress's, which write
+// the same DEFLATE format as compress/flate (read back by Content) in
+// about three quarters of the time: compressing was a tenth of a sent
+// email's CPU.
 var deflaters sync.Pool
 
 // Content opens the archived copy of what a message sent.
@@ -520,6 +525,7 @@ func (db *DB) RecordResults(ctx context.Context, owner string, results []deliver
 	}
 	return db.tx(ctx, func(tx *Tx) error {
 		moves := countMoves{}
+		events := make([]any, 0, 5*len(results))
 		for i, r := range results {
 			// Only a message still being handed over takes a result: one
 			// cancelled or settled by another attempt meanwhile keeps its
@@ -552,13 +558,31 @@ func (db *DB) RecordResults(ctx context.Context, owner string, results []deliver
 			if err != nil {
 				return err
 			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO delivery_events (delivery_id, at, status, detail, source) VALUES (?,?,?,?,?)`,
-				r.EntryID, at, to, detail, "worker "+owner); err != nil {
-				return err
-			}
+			events = append(events, r.EntryID, at, string(to), detail, "worker "+owner)
+		}
+		if err := insertEvents(ctx, tx, events); err != nil {
+			return err
 		}
 		return moves.apply(ctx, tx)
 	})
+}
+
+// eventsChunk is how many delivery events one INSERT writes.
+const eventsChunk = 200
+
+// insertEvents writes delivery events (five values each: delivery, at,
+// status, detail, source) in a few multi-row INSERTs rather than one
+// statement per message.
+func insertEvents(ctx context.Context, tx *Tx, values []any) error {
+	for len(values) > 0 {
+		n := min(len(values)/5, eventsChunk)
+		q := `INSERT INTO delivery_events (delivery_id, at, status, detail, source) VALUES (?,?,?,?,?)` + strings.Repeat(`,(?,?,?,?,?)`, n-1)
+		if _, err := tx.ExecContext(ctx, q, values[:5*n]...); err != nil {
+			return err
+		}
+		values = values[5*n:]
+	}
+	return nil
 }
 
 // countMoves gathers a transaction's count changes, to write each
