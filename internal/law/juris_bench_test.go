@@ -14,7 +14,7 @@ import (
 // fiftyStatesTwentyCountries is one incident with people in all 50 states
 // and 20 countries, inferred laws, and some facts unknown, so the probes
 // run as they would for a real first assessment.
-func fiftyStatesTwentyCountries(b *testing.B) *facts.Facts {
+func fiftyStatesTwentyCountries(b testing.TB) *facts.Facts {
 	b.Helper()
 	states := []string{"AL", "AK", "AZ", "AR", "CA", "CO", "CT", "DE", "FL", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA", "ME", "MD",
 		"MA", "MI", "MN", "MS", "MO", "MT", "NE", "NV", "NH", "NJ", "NM", "NY", "NC", "ND", "OH", "OK", "OR", "PA", "RI", "SC", "SD", "TN",
