@@ -228,12 +228,13 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 	flips := findFlips(f, fc, vic, &base, &careful, rules, owners, res, dec, bases)
 	dues := make(map[string]*time.Time, len(rules))
 	targets := map[[2]int64]string{}
+	sc := newScratch(len(rules))
 	for i, rl := range rules {
 		if c := rl.commencement(f); c != inForce {
 			dec[i], flips[i] = rl.notYetInForce(f, c, dec[i])
 			bases[i] = "likely"
 		}
-		ob := rl.obligation(owners[i], f, &base, &careful, dec[i], bases[i], flips[i], unknownRegimes, o, dues, targets)
+		ob := rl.obligation(owners[i], f, &base, &careful, dec[i], bases[i], flips[i], unknownRegimes, o, dues, targets, sc)
 		a.Obligations = append(a.Obligations, ob)
 		if ob.Due != nil {
 			dues[rl.ID] = ob.Due
@@ -242,6 +243,23 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 		}
 	}
 	return a
+}
+
+// scratch is where an assessment's obligations keep their lists and
+// strings (scratch.go).
+type scratch struct {
+	reasons, facts, exceptions shelf[string]
+	times                      shelf[time.Time]
+	text                       texts
+	explained                  []explained
+}
+
+// newScratch sizes the shelves for about what an assessment of that
+// many rules writes (most obligations have one or two reasons, a missing
+// fact or two, rarely an exception, and a due time or a target).
+func newScratch(rules int) *scratch {
+	return &scratch{reasons: shelf[string]{n: 2 * rules}, facts: shelf[string]{n: rules}, exceptions: shelf[string]{n: rules / 4},
+		times: shelf[time.Time]{n: rules}}
 }
 
 // residents holds, per pack with places, how many affected people live
@@ -318,8 +336,14 @@ type decided struct {
 	// explain writes the reason when it is needed: probes only compare
 	// decisions, so compiled rules do not format reasons they would drop.
 	explain func() string
-	// suffix is said after the reason (what is unsettled).
-	suffix string
+	// write writes the reason from args when it is needed: a function
+	// made once, with what it needs from the facts in args, costs a probe
+	// nothing, where each explain closure is an allocation.
+	write func(whyArgs) string
+	args  whyArgs
+	// prefix is said before the reason and suffix after it (what is
+	// unsettled).
+	prefix, suffix string
 	// before: the rule had not commenced for this breach, so how the law
 	// reads the harm is beside the point.
 	before bool
@@ -330,16 +354,50 @@ func lazy(decision string, missing []string, explain func() string) decided {
 	return decided{decision: decision, missing: missing, explain: explain}
 }
 
+// whyArgs are what a reason written later needs from the facts.
+type whyArgs struct {
+	n    int64
+	cats []string
+	pw   bool
+}
+
+// body is the reason without its prefix and suffix.
+func (d *decided) body() string {
+	switch {
+	case d.reason != "":
+		return d.reason
+	case d.explain != nil:
+		return d.explain()
+	case d.write != nil:
+		return d.write(d.args)
+	}
+	return ""
+}
+
 // text is the decision's reason.
 func (d decided) text() string {
-	r := d.reason
-	if r == "" && d.explain != nil {
-		r = d.explain()
+	var t texts
+	return d.writeIn(&t)
+}
+
+// writeIn is text, written in t.
+func (d decided) writeIn(t *texts) string {
+	r := d.body()
+	if d.prefix == "" && d.suffix == "" {
+		return r
 	}
-	if d.suffix != "" {
-		r += " " + d.suffix
+	if d.suffix == "" {
+		return t.join(d.prefix, r)
 	}
-	return r
+	return t.join(d.prefix, r, " ", d.suffix)
+}
+
+// prefixed is d's reason said after a prefix, with other missing facts.
+func (d decided) prefixed(decision, prefix string, missing []string) decided {
+	if d.prefix != "" || d.suffix != "" {
+		return lazy(decision, missing, func() string { return prefix + d.text() })
+	}
+	return decided{decision: decision, reason: d.reason, explain: d.explain, write: d.write, args: d.args, prefix: prefix, missing: missing}
 }
 
 func (rl *Rule) decide(env *Env) decided {
@@ -454,6 +512,13 @@ func findFlips(f, fc *facts.Facts, vic bool, base, careful *reading, rules []*Ru
 			likely = true
 		}
 	}
+	// The flips found, in the order found, with their rule; grouped by
+	// rule into one array at the end.
+	type found struct {
+		rule int
+		flip Flip
+	}
+	var all []found
 	for _, as := range base.h.Assumptions {
 		for _, alt := range as.Alternatives {
 			var onLikely, onCareful []string
@@ -481,9 +546,30 @@ func findFlips(f, fc *facts.Facts, vic bool, base, careful *reading, rules []*Ru
 					continue
 				}
 				if d != dec[i].decision {
-					out[i] = append(out[i], Flip{Fact: as.Fact, If: alt.Value, Set: alt.Set, Decision: d})
+					all = append(all, found{i, Flip{Fact: as.Fact, If: alt.Value, Set: alt.Set, Decision: d}})
 				}
 			}
+		}
+	}
+	if len(all) == 0 {
+		return out
+	}
+	at := make([]int, len(rules)+1)
+	for _, fl := range all {
+		at[fl.rule+1]++
+	}
+	for i := 1; i <= len(rules); i++ {
+		at[i] += at[i-1]
+	}
+	flat := make([]Flip, len(all))
+	next := append([]int(nil), at[:len(rules)]...)
+	for _, fl := range all {
+		flat[next[fl.rule]] = fl.flip
+		next[fl.rule]++
+	}
+	for i := range rules {
+		if at[i+1] > at[i] {
+			out[i] = flat[at[i]:at[i+1]:at[i+1]]
 		}
 	}
 	return out
@@ -498,9 +584,9 @@ var strength = map[string]int{"not_required": 0, "undetermined": 1, "recommended
 
 var audienceLabels = map[string]string{"regulator": "Tell the regulator", "individuals": "Tell the affected people", "public": "Public notice", "record": "Keep a record"}
 
-func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful *reading, d decided, basis string, flips []Flip, unknownRegimes bool, o Options, dues map[string]*time.Time, targets map[[2]int64]string) Obligation {
+func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful *reading, d decided, basis string, flips []Flip, unknownRegimes bool, o Options, dues map[string]*time.Time, targets map[[2]int64]string, sc *scratch) Obligation {
 	ob := Obligation{Regime: p.Regime, Audience: rl.Audience, Recipient: rl.Recipient, Label: rl.Label, Decision: d.decision, Citation: rl.Citation,
-		Quote: rl.Quote, Rule: rl.ID, Basis: basis, Reasons: []string{}, MissingFacts: []string{}, Flips: []Flip{}, Exceptions: []string{},
+		Quote: rl.Quote, Rule: rl.ID, Basis: basis, Flips: []Flip{},
 		Content: rl.Content, MetWhenRecorded: rl.MetWhenRecorded, Threshold: rl.Threshold, Form: rl.Form, Substitute: rl.Substitute}
 	if ob.Label == "" {
 		ob.Label = audienceLabels[rl.Audience]
@@ -508,27 +594,33 @@ func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful *reading, d de
 	if ob.Content == nil {
 		ob.Content = []string{}
 	}
-	if r := d.text(); r != "" {
-		ob.Reasons = append(ob.Reasons, r)
+	// The lists are carved from the assessment's scratch, one open per
+	// shelf at a time, and closed before the obligation is returned.
+	reasons, missing := sc.reasons.open(), sc.facts.open()
+	if r := d.writeIn(&sc.text); r != "" {
+		reasons = append(reasons, r)
 	}
 	rd := base
 	if basis == "cautious" {
 		rd = careful
 	}
 	if d.before {
-		ob.Flips = append(ob.Flips, flips...)
-		ob.MissingFacts = append(ob.MissingFacts, d.missing...)
-		rl.deadline(&ob, f, o, dues, targets)
+		if len(flips) > 0 {
+			ob.Flips = flips
+		}
+		missing = append(missing, d.missing...)
+		ob.Reasons, ob.MissingFacts, ob.Exceptions = sc.reasons.close(reasons), sc.facts.close(missing), []string{}
+		rl.deadline(&ob, f, o, dues, targets, sc)
 		return ob
 	}
 	if rl.Test != "" && basis != "undetermined" {
-		ob.Reasons = append(ob.Reasons, explain(rl.Test, rd))
+		reasons = append(reasons, sc.explain(rl.Test, rd, rd == careful))
 	}
 	if base.h.Nothing && rl.Test != "" {
-		ob.MissingFacts = []string{"data.categories", "method", "recipient.relation"}
+		missing = append(missing, "data.categories", "method", "recipient.relation")
 	}
 	if basis == "cautious" && base.h.Nothing && rl.Cautious != "" {
-		ob.Reasons = append(ob.Reasons, rl.Cautious+" Nothing is known yet about what happened, so sensitive information is taken to be involved.")
+		reasons = append(reasons, rl.Cautious+" Nothing is known yet about what happened, so sensitive information is taken to be involved.")
 	}
 	if basis == "cautious" && len(careful.h.Assumptions) > 0 && rl.Cautious != "" {
 		var took []string
@@ -541,7 +633,7 @@ func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful *reading, d de
 			}
 		}
 		if len(took) > 0 {
-			ob.Reasons = append(ob.Reasons, rl.Cautious+" Taken with caution: "+strings.Join(took, "; ")+".")
+			reasons = append(reasons, rl.Cautious+" Taken with caution: "+strings.Join(took, "; ")+".")
 		}
 	}
 	if en := notifyingEntity(f); en != nil && rl.Audience != "record" && rl.Audience != "organisations" {
@@ -549,41 +641,46 @@ func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful *reading, d de
 		switch {
 		case hasNotified(en) && en.Reference == "":
 			ob.WaitingFor = fmt.Sprintf("The reference of %s's notification (entities[].reference), to show this duty was met.", name)
-			ob.Reasons = append(ob.Reasons, fmt.Sprintf("%s has notified; record its reference (entities[].reference) so the notification can be shown.", name))
+			reasons = append(reasons, fmt.Sprintf("%s has notified; record its reference (entities[].reference) so the notification can be shown.", name))
 		case hasNotified(en):
-			ob.Reasons = append(ob.Reasons, fmt.Sprintf("%s notified with reference %s.", name, en.Reference))
+			reasons = append(reasons, fmt.Sprintf("%s notified with reference %s.", name, en.Reference))
 		case ob.Decision != "not_required":
 			ob.WaitingFor = fmt.Sprintf("Confirmation that %s has notified, with its reference (entities[].notified, entities[].reference).", name)
-			ob.Reasons = append(ob.Reasons, fmt.Sprintf("%s has agreed to notify for the organisations that hold the information: your own notification will be satisfied by its once it confirms it has, with its reference. Until then this stays open and yours: if nobody notifies, every organisation holding the information is in breach (s 26WM (Cth) says so; the same holds everywhere).", name))
+			reasons = append(reasons, fmt.Sprintf("%s has agreed to notify for the organisations that hold the information: your own notification will be satisfied by its once it confirms it has, with its reference. Until then this stays open and yours: if nobody notifies, every organisation holding the information is in breach (s 26WM (Cth) says so; the same holds everywhere).", name))
 		}
 	}
-	seen := map[string]bool{}
+	// Each (fact, value) once, in the order found: the flips are this
+	// rule's own (findFlips, notYetInForce), so they are kept in place.
+	kept := flips[:0]
 	for _, fl := range flips {
-		key := fl.Fact + "\x00" + fl.Set
-		if seen[key] {
+		if slices.ContainsFunc(kept, func(k Flip) bool { return k.Fact == fl.Fact && k.Set == fl.Set }) {
 			continue
 		}
-		seen[key] = true
-		ob.Flips = append(ob.Flips, fl)
-		ob.MissingFacts = appendUnique(ob.MissingFacts, fl.Fact)
+		kept = append(kept, fl)
+		missing = appendUnique(missing, fl.Fact)
 	}
-	sort.Strings(ob.MissingFacts)
+	if len(kept) > 0 {
+		ob.Flips = kept
+	}
+	sort.Strings(missing)
 	if rl.IfUnknown == "undetermined" && len(ob.Flips) > 0 {
-		ob.Reasons = append(ob.Reasons, fmt.Sprintf("Undetermined: on the most likely reading the answer would be %s, but it depends on facts not yet known: %s. Establish them, or decide and record why.", words(ob.Decision), strings.Join(ob.MissingFacts, ", ")))
+		reasons = append(reasons, fmt.Sprintf("Undetermined: on the most likely reading the answer would be %s, but it depends on facts not yet known: %s. Establish them, or decide and record why.", words(ob.Decision), strings.Join(missing, ", ")))
 		ob.Decision, ob.Basis = "undetermined", "undetermined"
 	}
 	for _, m := range d.missing {
-		ob.MissingFacts = appendUnique(ob.MissingFacts, m)
+		missing = appendUnique(missing, m)
 	}
 	if unknownRegimes {
-		ob.MissingFacts = appendUnique(ob.MissingFacts, "organisation.subject_to")
+		missing = appendUnique(missing, "organisation.subject_to")
 	}
+	exceptions := sc.exceptions.open()
 	for k := range rl.Except {
 		if c := &rl.Except[k]; c.holds(&rd.env) {
-			ob.Exceptions = append(ob.Exceptions, c.Text)
+			exceptions = append(exceptions, c.Text)
 		}
 	}
-	rl.deadline(&ob, f, o, dues, targets)
+	ob.Reasons, ob.MissingFacts, ob.Exceptions = sc.reasons.close(reasons), sc.facts.close(missing), sc.exceptions.close(exceptions)
+	rl.deadline(&ob, f, o, dues, targets, sc)
 	return ob
 }
 
@@ -593,6 +690,26 @@ var testWords = map[string]string{
 	"serious_harm":        "serious harm (NZ)",
 	"likely_serious_harm": "serious harm (AU)",
 	"foreseeable_risk":    "foreseeable risk",
+}
+
+// explain is explain(test, rd), written once per test and reading for
+// all the rules that apply it.
+func (sc *scratch) explain(test string, rd *reading, careful bool) string {
+	for _, e := range sc.explained {
+		if e.test == test && e.careful == careful {
+			return e.text
+		}
+	}
+	w := explain(test, rd)
+	sc.explained = append(sc.explained, explained{test, careful, w})
+	return w
+}
+
+// explained is a test's reading of the harm, in words.
+type explained struct {
+	test    string
+	careful bool
+	text    string
 }
 
 // explain says in plain words how the regime's test reads the harm.
@@ -763,7 +880,7 @@ func (rl *Rule) notYetInForce(f *facts.Facts, c commenced, d decided) (decided, 
 // deadline fills due, target and overdue. Periods run from awareness (or
 // from suspicion, where the rule says so), or from the deadline of an
 // earlier rule they follow, so no deadline precedes its clock.
-func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options, dues map[string]*time.Time, targets map[[2]int64]string) {
+func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options, dues map[string]*time.Time, targets map[[2]int64]string, sc *scratch) {
 	ob.DueRule = rl.Deadline.Rule
 	if ob.Decision == "not_required" {
 		return
@@ -790,7 +907,7 @@ func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options, dues map[str
 		due = from // at the same time as the other notice, or before it
 	}
 	if !due.IsZero() {
-		ob.Due = &due
+		ob.Due = sc.times.put(due)
 		ob.Overdue = ob.Decision == "required" && o.At.After(due)
 	}
 	target := rl.Deadline.TargetHours
@@ -799,14 +916,14 @@ func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options, dues map[str
 	}
 	if target > 0 {
 		t := start.Add(time.Duration(target) * time.Hour)
-		ob.Target = &t
+		ob.Target = sc.times.put(t)
 		k := [2]int64{t.Unix(), int64(target)}
 		w, ok := targets[k]
 		if !ok {
 			w = fmt.Sprintf(" Internal target: within %d hours of becoming aware (%s).", target, t.Format("2 Jan 2006 15:04 MST"))
 			targets[k] = w // the same for most obligations of an assessment
 		}
-		ob.DueRule += w
+		ob.DueRule = sc.text.join(ob.DueRule, w)
 		ob.Overdue = ob.Overdue || (ob.Decision == "required" && o.At.After(t))
 	}
 }

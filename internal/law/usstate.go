@@ -52,6 +52,61 @@ type stateLaw struct {
 	Delay       provision   `yaml:"law_enforcement_delay"`
 	Exemptions  []exemption `yaml:"exemptions"`
 	Letter      *letterDef  `yaml:"letter"`
+	// why are the reasons that depend on nothing but the law, written
+	// once when it is compiled.
+	why stateWhy
+}
+
+// stateWhy are a state law's reasons that depend on nothing but the law,
+// and the function that writes the one that depends on the facts, made
+// once: a decision then costs a probe no formatting and no allocation.
+type stateWhy struct {
+	noResidents, paper, noPI, encrypted, goodFaith                      string
+	accessRuledOut, accessUnknown, acquisitionRuledOut, acquiredUnknown string
+	whereUnknown, withoutName, numberOnly                               string
+	exempt                                                              []string // by exemption
+	required                                                            func(whyArgs) string
+}
+
+// The facts whose absence leaves a decision open, shared by every
+// decision that waits for them (they are only ever copied).
+var (
+	missingAccess      = []string{"effects.confidentiality", "recipient.accessed"}
+	missingAcquisition = []string{"effects.exfiltrated", "recipient.accessed"}
+	missingWhere       = []string{"people.by_jurisdiction"}
+)
+
+// words writes the reasons of s that depend on nothing but the law.
+func (s *stateLaw) words() stateWhy {
+	n := s.Name
+	w := stateWhy{
+		noResidents:         fmt.Sprintf("No affected %s residents are counted (people.by_jurisdiction), and the law protects its residents.", n),
+		paper:               fmt.Sprintf("The records were on paper; %s's law covers computerised data only (%s).", n, s.PI.Citation),
+		noPI:                fmt.Sprintf("None of the information %s's law defines as personal information was involved (%s): %s.", n, s.PI.Citation, s.piWords()),
+		encrypted:           fmt.Sprintf("The data was encrypted and the key was not compromised: %s's safe harbour (%s).", n, s.Breach.Encryption.Citation),
+		goodFaith:           fmt.Sprintf("Good-faith acquisition by an employee or agent, not used or disclosed further, is not a breach under %s (%s).", s.Law, s.Breach.Citation),
+		accessRuledOut:      fmt.Sprintf("%s's law is triggered by unauthorised access (%s), and access by anyone not authorised was ruled out.", n, s.Breach.Citation),
+		accessUnknown:       fmt.Sprintf("%s's law is triggered by unauthorised access (%s); whether anyone not authorised could see the data is not known.", n, s.Breach.Citation),
+		acquisitionRuledOut: fmt.Sprintf("%s's law is triggered by acquisition (%s), and acquisition was ruled out: nothing was copied out and nobody outside obtained or viewed the data.", n, s.Breach.Citation),
+		acquiredUnknown:     fmt.Sprintf("%s's law is triggered when personal information \"was, or is reasonably believed to have been, acquired\" (%s). Whether it was is not known: establish whether data was copied out or seen.", n, s.Breach.Citation),
+		whereUnknown:        fmt.Sprintf("Whether any affected people live in %s is not known (people.by_jurisdiction).", n),
+		withoutName:         fmt.Sprintf("Elements %s's law lists were involved without names. Its definition (%s) covers them without a name when they would be enough to commit or attempt identity theft, which turns on what else was taken; notifying is the cautious course, or record why they would not be enough.", n, s.PI.Citation),
+		numberOnly:          fmt.Sprintf("A name with a card or account number was involved, but not the security code, access code or password. %s's definition (%s) counts the number \"in combination with any required security code, access code, or password\"; whether a number usable without one (many card-not-present payments need none) is covered is not settled. Notifying is the cautious course; if the numbers cannot be used without a code that was not taken, record why you decide otherwise.", n, s.PI.Citation),
+	}
+	for i := range s.Exemptions {
+		x := &s.Exemptions[i]
+		why := fmt.Sprintf("%s (%s)", x.Text, x.Citation)
+		if x.Unsettled != "" {
+			why += " Unsettled: " + x.Unsettled
+		}
+		w.exempt = append(w.exempt, "The organisation is subject to "+x.Law+": "+why)
+	}
+	lead, as := " "+n+" residents, as "+s.Law+" defines it ("+s.PI.Citation+": ", "), was "+triggerWords(s.Breach.Trigger)+" by someone not authorised ("+s.Breach.Citation+")."
+	w.required = func(a whyArgs) string {
+		found, _, _ := s.piOf(Env{Categories: a.cats, PasswordsProtected: a.pw})
+		return "Personal information of " + strconv.FormatInt(a.n, 10) + lead + strings.Join(found, ", ") + as
+	}
+	return w
 }
 
 // provision is a section of the law with its words.
@@ -388,53 +443,36 @@ func thousands(n int) string {
 // decides it as if no regulated-entity exemption applied, for the notices
 // an exemption keeps.
 func (s *stateLaw) residentsDecision(e Env, ignoreExemption bool) decided {
-	n := s.Name
+	w := &s.why
 	if e.ResidentsMax == 0 {
-		return lazy("not_required", nil, func() string {
-			return fmt.Sprintf("No affected %s residents are counted (people.by_jurisdiction), and the law protects its residents.", n)
-		})
+		return decided{decision: "not_required", reason: w.noResidents}
 	}
 	if e.Paper && !s.Paper {
-		return lazy("not_required", nil, func() string {
-			return fmt.Sprintf("The records were on paper; %s's law covers computerised data only (%s).", n, s.PI.Citation)
-		})
+		return decided{decision: "not_required", reason: w.paper}
 	}
 	anyPI, numberOnly, withoutName := s.piFlags(e)
 	if !anyPI && !numberOnly && !withoutName {
-		return lazy("not_required", nil, func() string {
-			return fmt.Sprintf("None of the information %s's law defines as personal information was involved (%s): %s.", n, s.PI.Citation, s.piWords())
-		})
+		return decided{decision: "not_required", reason: w.noPI}
 	}
 	if e.Unintelligible && s.Breach.Encryption.Citation != "" {
-		return lazy("not_required", nil, func() string {
-			return fmt.Sprintf("The data was encrypted and the key was not compromised: %s's safe harbour (%s).", n, s.Breach.Encryption.Citation)
-		})
+		return decided{decision: "not_required", reason: w.encrypted}
 	}
 	if s.Breach.GoodFaith && e.GoodFaithInsider {
-		return lazy("not_required", nil, func() string {
-			return fmt.Sprintf("Good-faith acquisition by an employee or agent, not used or disclosed further, is not a breach under %s (%s).", s.Law, s.Breach.Citation)
-		})
+		return decided{decision: "not_required", reason: w.goodFaith}
 	}
 	switch {
 	case s.Breach.Trigger == "access" && !e.Accessed && e.NotAcquired:
-		return lazy("not_required", nil, func() string {
-			return fmt.Sprintf("%s's law is triggered by unauthorised access (%s), and access by anyone not authorised was ruled out.", n, s.Breach.Citation)
-		})
+		return decided{decision: "not_required", reason: w.accessRuledOut}
 	case s.Breach.Trigger == "access" && !e.Accessed:
-		return lazy("undetermined", []string{"effects.confidentiality", "recipient.accessed"}, func() string {
-			return fmt.Sprintf("%s's law is triggered by unauthorised access (%s); whether anyone not authorised could see the data is not known.", n, s.Breach.Citation)
-		})
+		return decided{decision: "undetermined", reason: w.accessUnknown, missing: missingAccess}
 	case s.Breach.Trigger == "acquisition" && e.NotAcquired:
-		return lazy("not_required", nil, func() string {
-			return fmt.Sprintf("%s's law is triggered by acquisition (%s), and acquisition was ruled out: nothing was copied out and nobody outside obtained or viewed the data.", n, s.Breach.Citation)
-		})
+		return decided{decision: "not_required", reason: w.acquisitionRuledOut}
 	case s.Breach.Trigger == "acquisition" && !e.Acquired:
-		return lazy("undetermined", []string{"effects.exfiltrated", "recipient.accessed"}, func() string {
-			return fmt.Sprintf("%s's law is triggered when personal information \"was, or is reasonably believed to have been, acquired\" (%s). Whether it was is not known: establish whether data was copied out or seen.", n, s.Breach.Citation)
-		})
+		return decided{decision: "undetermined", reason: w.acquiredUnknown, missing: missingAcquisition}
 	}
 	level, likelihood := e.Level, e.Likelihood
 	if s.Harm != nil && harmUnlikely(e) && (!s.Harm.OnlyInadvertent || e.Inadvertent) {
+		n := s.Name
 		return lazy("not_required", nil, func() string {
 			return fmt.Sprintf("%s's risk-of-harm exception (%s): notice is not required when, after an appropriate investigation, %s is not reasonably likely, and the risk of harm here is %s (likelihood %s). Relying on it has conditions: see the record rule.", n, s.Harm.Citation, s.Harm.Test, words(level), words(likelihood))
 		})
@@ -443,37 +481,20 @@ func (s *stateLaw) residentsDecision(e Env, ignoreExemption bool) decided {
 		for i := range s.Exemptions {
 			x := &s.Exemptions[i]
 			if e.Under(x.Law) && (x.Effect == "deemed" || x.Effect == "exempt") {
-				return lazy("not_required", nil, func() string {
-					why := fmt.Sprintf("%s (%s)", x.Text, x.Citation)
-					if x.Unsettled != "" {
-						why += " Unsettled: " + x.Unsettled
-					}
-					return "The organisation is subject to " + x.Law + ": " + why
-				})
+				return decided{decision: "not_required", reason: w.exempt[i]}
 			}
 		}
 	}
 	if e.Residents == 0 {
-		return lazy("undetermined", []string{"people.by_jurisdiction"}, func() string {
-			return fmt.Sprintf("Whether any affected people live in %s is not known (people.by_jurisdiction).", n)
-		})
+		return decided{decision: "undetermined", reason: w.whereUnknown, missing: missingWhere}
 	}
 	if !anyPI && withoutName {
-		return lazy("recommended", nil, func() string {
-			return fmt.Sprintf("Elements %s's law lists were involved without names. Its definition (%s) covers them without a name when they would be enough to commit or attempt identity theft, which turns on what else was taken; notifying is the cautious course, or record why they would not be enough.", n, s.PI.Citation)
-		})
+		return decided{decision: "recommended", reason: w.withoutName}
 	}
 	if !anyPI {
-		return lazy("recommended", nil, func() string {
-			return fmt.Sprintf("A name with a card or account number was involved, but not the security code, access code or password. %s's definition (%s) counts the number \"in combination with any required security code, access code, or password\"; whether a number usable without one (many card-not-present payments need none) is covered is not settled. Notifying is the cautious course; if the numbers cannot be used without a code that was not taken, record why you decide otherwise.", n, s.PI.Citation)
-		})
+		return decided{decision: "recommended", reason: w.numberOnly}
 	}
-	residents, cats, pw := e.Residents, e.Categories, e.PasswordsProtected
-	return lazy("required", nil, func() string {
-		found, _, _ := s.piOf(Env{Categories: cats, PasswordsProtected: pw})
-		return "Personal information of " + strconv.FormatInt(residents, 10) + " " + n + " residents, as " + s.Law + " defines it (" + s.PI.Citation + ": " +
-			strings.Join(found, ", ") + "), was " + triggerWords(s.Breach.Trigger) + " by someone not authorised (" + s.Breach.Citation + ")."
-	})
+	return decided{decision: "required", write: w.required, args: whyArgs{n: e.Residents, cats: e.Categories, pw: e.PasswordsProtected}}
 }
 
 func triggerWords(trigger string) string {
@@ -506,6 +527,7 @@ func (s *stateLaw) compile() (*Pack, error) {
 	p := &Pack{Regime: s.Regime, Title: s.Name + ": " + s.Law, Places: s.Places, ResidentsOnly: true, Family: "us_state",
 		LastChecked: s.LastChecked, Quality: s.Quality, Sources: s.Sources, Unsettled: s.Unsettled, NotCovered: s.NotCovered,
 		Source: "statutes/" + s.Regime + ".yaml"}
+	s.why = s.words()
 	if len(s.Regulators) > 0 {
 		var who []string
 		for _, r := range s.Regulators {
@@ -555,11 +577,21 @@ func (s *stateLaw) compile() (*Pack, error) {
 			}
 			return false
 		}
+		// The reasons that depend only on the law, written once.
+		who, tw := upperFirst(n.Who), n.thresholdWords(s.Name)
+		onlyUnder := fmt.Sprintf("Owed only by an organisation subject to %s (%s), which organisation.subject_to does not name.", n.OnlyUnder, n.Citation)
+		noneToResidents := "No notice to " + s.Name + " residents is required, so none to " + n.Who + ": "
+		notKnown := fmt.Sprintf("%s must be told when %s are notified (%s); how many affected people live in %s is not known.", who, tw, n.Citation, s.Name)
+		notMet := fmt.Sprintf("%s must be told only when %s are notified (%s); ", who, tw, n.Citation)
+		notMetWhy := func(a whyArgs) string { return notMet + strconv.FormatInt(a.n, 10) + " are counted." }
+		ifResidents := "Whether " + s.Name + " residents must be told is not yet determined, and " + n.Who + " must be told if they are: "
+		told := fmt.Sprintf("%s must be told: %s are notified (%s).", who, tw, n.Citation)
+		if n.MoreThan == 0 && n.AtLeast == 0 {
+			told = fmt.Sprintf("%s must be told whenever %s residents are notified (%s).", who, s.Name, n.Citation)
+		}
 		fn := func(e Env) decided {
 			if n.OnlyUnder != "" && !e.Under(n.OnlyUnder) {
-				return lazy("not_required", nil, func() string {
-					return fmt.Sprintf("Owed only by an organisation subject to %s (%s), which organisation.subject_to does not name.", n.OnlyUnder, n.Citation)
-				})
+				return decided{decision: "not_required", reason: onlyUnder}
 			}
 			for i := range s.Exemptions {
 				x := &s.Exemptions[i]
@@ -571,32 +603,20 @@ func (s *stateLaw) compile() (*Pack, error) {
 			}
 			d := s.residentsDecision(e, keeps(e) || n.OnlyUnder != "")
 			if d.decision == "not_required" {
-				return lazy("not_required", nil, func() string {
-					return "No notice to " + s.Name + " residents is required, so none to " + n.Who + ": " + d.text()
-				})
+				return d.prefixed("not_required", noneToResidents, nil)
 			}
-			counted := e.Residents
 			met, known := n.threshold(e)
 			switch {
+			case !known && len(d.missing) == 0:
+				return decided{decision: "undetermined", reason: notKnown, missing: missingWhere}
 			case !known:
-				return lazy("undetermined", append(d.missing, "people.by_jurisdiction"), func() string {
-					return fmt.Sprintf("%s must be told when %s are notified (%s); how many affected people live in %s is not known.", upperFirst(n.Who), n.thresholdWords(s.Name), n.Citation, s.Name)
-				})
+				return decided{decision: "undetermined", reason: notKnown, missing: append(d.missing[:len(d.missing):len(d.missing)], "people.by_jurisdiction")}
 			case !met:
-				return lazy("not_required", nil, func() string {
-					return fmt.Sprintf("%s must be told only when %s are notified (%s); %d are counted.", upperFirst(n.Who), n.thresholdWords(s.Name), n.Citation, counted)
-				})
+				return decided{decision: "not_required", write: notMetWhy, args: whyArgs{n: e.Residents}}
 			case d.decision == "undetermined":
-				return lazy("undetermined", d.missing, func() string {
-					return "Whether " + s.Name + " residents must be told is not yet determined, and " + n.Who + " must be told if they are: " + d.text()
-				})
+				return d.prefixed("undetermined", ifResidents, d.missing)
 			}
-			return lazy(d.decision, nil, func() string {
-				if n.MoreThan == 0 && n.AtLeast == 0 {
-					return fmt.Sprintf("%s must be told whenever %s residents are notified (%s).", upperFirst(n.Who), s.Name, n.Citation)
-				}
-				return fmt.Sprintf("%s must be told: %s are notified (%s).", upperFirst(n.Who), n.thresholdWords(s.Name), n.Citation)
-			})
+			return decided{decision: d.decision, reason: told}
 		}
 		threshold := upperFirst(n.thresholdWords(s.Name))
 		dl := deadlineOf(n, afterInd)
@@ -645,31 +665,29 @@ func (s *stateLaw) compile() (*Pack, error) {
 // exception is relied on: every other condition of a notice holds, and
 // harm is not reasonably likely.
 func (s *stateLaw) harmRecord(n noticeDef, what string) func(Env) decided {
+	tw := n.thresholdWords(s.Name)
+	notKnown := fmt.Sprintf("%s when %s are affected (%s); how many is not known.", what, tw, n.Citation)
+	notMet := fmt.Sprintf("Only when %s are affected (%s).", tw, n.Citation)
+	relied := fmt.Sprintf("Relying on the risk-of-harm exception (%s): %s. %s", s.Harm.Citation, strings.ToLower(what[:1])+what[1:], n.Text)
 	return func(e Env) decided {
 		if !harmUnlikely(e) || (s.Harm.OnlyInadvertent && !e.Inadvertent) {
-			return lazy("not_required", nil, func() string { return "The risk-of-harm exception is not relied on here." })
+			return decided{decision: "not_required", reason: "The risk-of-harm exception is not relied on here."}
 		}
 		probe := e
 		probe.Level, probe.Likelihood = "high", "likely" // as if harm were likely
 		d := s.residentsDecision(probe, false)
 		switch d.decision {
 		case "not_required":
-			return lazy("not_required", nil, func() string { return "The exception is not needed: " + d.text() })
+			return d.prefixed("not_required", "The exception is not needed: ", nil)
 		case "undetermined":
-			return lazy("undetermined", d.missing, func() string { return "Needed only if the notice would otherwise be due: " + d.text() })
+			return d.prefixed("undetermined", "Needed only if the notice would otherwise be due: ", d.missing)
 		}
 		if met, known := n.threshold(e); !known {
-			return lazy("undetermined", []string{"people.by_jurisdiction"}, func() string {
-				return fmt.Sprintf("%s when %s are affected (%s); how many is not known.", what, n.thresholdWords(s.Name), n.Citation)
-			})
+			return decided{decision: "undetermined", reason: notKnown, missing: missingWhere}
 		} else if !met {
-			return lazy("not_required", nil, func() string {
-				return fmt.Sprintf("Only when %s are affected (%s).", n.thresholdWords(s.Name), n.Citation)
-			})
+			return decided{decision: "not_required", reason: notMet}
 		}
-		return lazy("required", nil, func() string {
-			return fmt.Sprintf("Relying on the risk-of-harm exception (%s): %s. %s", s.Harm.Citation, strings.ToLower(what[:1])+what[1:], n.Text)
-		})
+		return decided{decision: "required", reason: relied}
 	}
 }
 
