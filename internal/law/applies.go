@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/breachdesk/breachdesk/internal/facts"
@@ -42,26 +41,45 @@ func (r *Rules) applicable(f *facts.Facts) ([]*Pack, []Applies, bool, []string) 
 	}
 	var where map[string]int64
 	if f.People != nil && len(f.People.ByJurisdiction) > 0 {
-		where = map[string]int64{}
+		where = make(map[string]int64, len(f.People.ByJurisdiction))
 		for code, n := range f.People.ByJurisdiction {
 			if n > 0 {
 				where[strings.ToUpper(code)] += n
 			}
 		}
 	}
-	// livesIn lists the places people were counted in that each pack covers.
+	// livesIn lists the places people were counted in that each pack
+	// covers. The packs' lists are cut from one array: the places are
+	// counted per pack first.
 	type counted struct {
 		codes []string
 		n     int64
 	}
-	cover := map[*Pack]*counted{}
-	for code, c := range where {
+	cover := make(map[*Pack]*counted, len(where)+8)
+	slab, places := make([]counted, 0, len(where)+8), 0
+	for code := range where {
 		for _, p := range r.packsAt(code) {
 			k := cover[p]
 			if k == nil {
-				k = &counted{}
+				if len(slab) == cap(slab) {
+					slab = make([]counted, 0, 16) // the earlier ones stay where they are
+				}
+				slab = append(slab, counted{})
+				k = &slab[len(slab)-1]
 				cover[p] = k
 			}
+			k.n++
+			places++
+		}
+	}
+	codes := make([]string, places)
+	for _, k := range cover {
+		k.codes, codes = codes[:0:k.n], codes[k.n:]
+		k.n = 0
+	}
+	for code, c := range where {
+		for _, p := range r.packsAt(code) {
+			k := cover[p]
 			k.codes, k.n = append(k.codes, code), k.n+c
 		}
 	}
@@ -94,10 +112,22 @@ func (r *Rules) applicable(f *facts.Facts) ([]*Pack, []Applies, bool, []string) 
 			add(id, "The organisation is subject to it (organisation.subject_to).")
 		}
 	case where != nil:
+		var t texts
 		for _, p := range r.Packs {
 			if codes, n := livesIn(p); n > 0 && !p.Always {
-				add(p.Regime, "Inferred because organisation.subject_to is not given: "+strconv.FormatInt(n, 10)+" affected people live in "+strings.Join(codes, ", ")+
-					" (people.by_jurisdiction). Confirm the organisation is subject to it.")
+				t.room(200)
+				start := len(t.buf)
+				t.buf = append(t.buf, "Inferred because organisation.subject_to is not given: "...)
+				t.int(n)
+				t.buf = append(t.buf, " affected people live in "...)
+				for i, c := range codes {
+					if i > 0 {
+						t.buf = append(t.buf, ", "...)
+					}
+					t.buf = append(t.buf, c...)
+				}
+				t.buf = append(t.buf, " (people.by_jurisdiction). Confirm the organisation is subject to it."...)
+				add(p.Regime, t.since(start))
 			}
 		}
 		sort.Strings(order)

@@ -226,7 +226,9 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 		dec[i], bases[i] = rl.decideOn(&base, &eb, &ec)
 	}
 	flips := findFlips(f, fc, vic, &base, &careful, rules, owners, res, dec, bases)
-	dues := make(map[string]*time.Time, len(rules))
+	// dues are the due times (or targets) of the rules so far: a period
+	// that runs after another rule's names an earlier rule of its pack.
+	dues := make([]*time.Time, len(rules))
 	targets := map[[2]int64]string{}
 	sc := newScratch(len(rules))
 	for i, rl := range rules {
@@ -234,12 +236,21 @@ func (r *Rules) Assess(f *facts.Facts, o Options) Assessment {
 			dec[i], flips[i] = rl.notYetInForce(f, c, dec[i])
 			bases[i] = "likely"
 		}
-		ob := rl.obligation(owners[i], f, &base, &careful, dec[i], bases[i], flips[i], unknownRegimes, o, dues, targets, sc)
+		var after *time.Time
+		if id := rl.Deadline.After; id != "" {
+			for j := i - 1; j >= 0 && owners[j] == owners[i]; j-- {
+				if rules[j].ID == id {
+					after = dues[j]
+					break
+				}
+			}
+		}
+		ob := rl.obligation(owners[i], f, &base, &careful, dec[i], bases[i], flips[i], unknownRegimes, o, after, targets, sc)
 		a.Obligations = append(a.Obligations, ob)
 		if ob.Due != nil {
-			dues[rl.ID] = ob.Due
+			dues[i] = ob.Due
 		} else if ob.Target != nil {
-			dues[rl.ID] = ob.Target
+			dues[i] = ob.Target
 		}
 	}
 	return a
@@ -256,10 +267,11 @@ type scratch struct {
 
 // newScratch sizes the shelves for about what an assessment of that
 // many rules writes (most obligations have one or two reasons, a missing
-// fact or two, rarely an exception, and a due time or a target).
+// fact or two, rarely an exception, a due time or a target, and a due
+// rule and reasons of a few hundred bytes joined in the texts).
 func newScratch(rules int) *scratch {
 	return &scratch{reasons: shelf[string]{n: 2 * rules}, facts: shelf[string]{n: rules}, exceptions: shelf[string]{n: rules / 4},
-		times: shelf[time.Time]{n: rules}}
+		times: shelf[time.Time]{n: rules}, text: texts{chunk: 256 * rules}}
 }
 
 // residents holds, per pack with places, how many affected people live
@@ -268,7 +280,7 @@ func newScratch(rules int) *scratch {
 type residents map[*Pack][2]int64
 
 func (r *Rules) residentsOf(e Env, packs []*Pack) residents {
-	out := residents{}
+	out := make(residents, len(packs))
 	if e.Places == nil {
 		for _, p := range packs {
 			if len(p.Places) > 0 {
@@ -277,7 +289,7 @@ func (r *Rules) residentsOf(e Env, packs []*Pack) residents {
 		}
 		return out
 	}
-	in, elsewhere := map[*Pack]int64{}, map[*Pack]int64{}
+	in, elsewhere := make(map[*Pack]int64, len(packs)), make(map[*Pack]int64, len(packs))
 	var counted int64
 	for code, n := range e.Places {
 		counted += n
@@ -339,7 +351,7 @@ type decided struct {
 	// write writes the reason from args when it is needed: a function
 	// made once, with what it needs from the facts in args, costs a probe
 	// nothing, where each explain closure is an allocation.
-	write func(whyArgs) string
+	write func(*texts, whyArgs) string
 	args  whyArgs
 	// prefix is said before the reason and suffix after it (what is
 	// unsettled).
@@ -362,14 +374,14 @@ type whyArgs struct {
 }
 
 // body is the reason without its prefix and suffix.
-func (d *decided) body() string {
+func (d *decided) body(t *texts) string {
 	switch {
 	case d.reason != "":
 		return d.reason
 	case d.explain != nil:
 		return d.explain()
 	case d.write != nil:
-		return d.write(d.args)
+		return d.write(t, d.args)
 	}
 	return ""
 }
@@ -382,7 +394,7 @@ func (d decided) text() string {
 
 // writeIn is text, written in t.
 func (d decided) writeIn(t *texts) string {
-	r := d.body()
+	r := d.body(t)
 	if d.prefix == "" && d.suffix == "" {
 		return r
 	}
@@ -584,7 +596,7 @@ var strength = map[string]int{"not_required": 0, "undetermined": 1, "recommended
 
 var audienceLabels = map[string]string{"regulator": "Tell the regulator", "individuals": "Tell the affected people", "public": "Public notice", "record": "Keep a record"}
 
-func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful *reading, d decided, basis string, flips []Flip, unknownRegimes bool, o Options, dues map[string]*time.Time, targets map[[2]int64]string, sc *scratch) Obligation {
+func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful *reading, d decided, basis string, flips []Flip, unknownRegimes bool, o Options, after *time.Time, targets map[[2]int64]string, sc *scratch) Obligation {
 	ob := Obligation{Regime: p.Regime, Audience: rl.Audience, Recipient: rl.Recipient, Label: rl.Label, Decision: d.decision, Citation: rl.Citation,
 		Quote: rl.Quote, Rule: rl.ID, Basis: basis, Flips: []Flip{},
 		Content: rl.Content, MetWhenRecorded: rl.MetWhenRecorded, Threshold: rl.Threshold, Form: rl.Form, Substitute: rl.Substitute}
@@ -610,7 +622,7 @@ func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful *reading, d de
 		}
 		missing = append(missing, d.missing...)
 		ob.Reasons, ob.MissingFacts, ob.Exceptions = sc.reasons.close(reasons), sc.facts.close(missing), []string{}
-		rl.deadline(&ob, f, o, dues, targets, sc)
+		rl.deadline(&ob, f, o, after, targets, sc)
 		return ob
 	}
 	if rl.Test != "" && basis != "undetermined" {
@@ -680,7 +692,7 @@ func (rl *Rule) obligation(p *Pack, f *facts.Facts, base, careful *reading, d de
 		}
 	}
 	ob.Reasons, ob.MissingFacts, ob.Exceptions = sc.reasons.close(reasons), sc.facts.close(missing), sc.exceptions.close(exceptions)
-	rl.deadline(&ob, f, o, dues, targets, sc)
+	rl.deadline(&ob, f, o, after, targets, sc)
 	return ob
 }
 
@@ -880,7 +892,7 @@ func (rl *Rule) notYetInForce(f *facts.Facts, c commenced, d decided) (decided, 
 // deadline fills due, target and overdue. Periods run from awareness (or
 // from suspicion, where the rule says so), or from the deadline of an
 // earlier rule they follow, so no deadline precedes its clock.
-func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options, dues map[string]*time.Time, targets map[[2]int64]string, sc *scratch) {
+func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options, after *time.Time, targets map[[2]int64]string, sc *scratch) {
 	ob.DueRule = rl.Deadline.Rule
 	if ob.Decision == "not_required" {
 		return
@@ -891,7 +903,7 @@ func (rl *Rule) deadline(ob *Obligation, f *facts.Facts, o Options, dues map[str
 		ob.DueRule += fmt.Sprintf(" The processor knew on %s and must tell the controller without undue delay (art 33(2)); the controller's clock starts when it is told.", t.UTC().Format("2 Jan 2006 15:04 MST"))
 	}
 	from := start
-	if t := dues[rl.Deadline.After]; t != nil && t.After(start) {
+	if t := after; t != nil && t.After(start) {
 		from = *t
 	}
 	dl := rl.Deadline

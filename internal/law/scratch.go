@@ -52,13 +52,16 @@ func (s *shelf[T]) put(v T) *T {
 }
 
 // texts writes strings into shared byte buffers.
-type texts struct{ buf []byte }
+type texts struct {
+	buf   []byte
+	chunk int // how many bytes a fresh buffer holds (4 KB if not set)
+}
 
 // room makes sure the next n bytes fit in the current buffer, so that a
 // string being written is never split over two.
 func (t *texts) room(n int) {
 	if cap(t.buf)-len(t.buf) < n {
-		t.buf = make([]byte, 0, max(16<<10, n))
+		t.buf = make([]byte, 0, max(t.chunk, 4<<10, n))
 	}
 }
 

@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -65,7 +64,7 @@ type stateWhy struct {
 	accessRuledOut, accessUnknown, acquisitionRuledOut, acquiredUnknown string
 	whereUnknown, withoutName, numberOnly                               string
 	exempt                                                              []string // by exemption
-	required                                                            func(whyArgs) string
+	required                                                            func(*texts, whyArgs) string
 }
 
 // The facts whose absence leaves a decision open, shared by every
@@ -102,9 +101,22 @@ func (s *stateLaw) words() stateWhy {
 		w.exempt = append(w.exempt, "The organisation is subject to "+x.Law+": "+why)
 	}
 	lead, as := " "+n+" residents, as "+s.Law+" defines it ("+s.PI.Citation+": ", "), was "+triggerWords(s.Breach.Trigger)+" by someone not authorised ("+s.Breach.Citation+")."
-	w.required = func(a whyArgs) string {
-		found, _, _ := s.piOf(Env{Categories: a.cats, PasswordsProtected: a.pw})
-		return "Personal information of " + strconv.FormatInt(a.n, 10) + lead + strings.Join(found, ", ") + as
+	w.required = func(t *texts, a whyArgs) string {
+		t.room(512)
+		start := len(t.buf)
+		t.buf = append(t.buf, "Personal information of "...)
+		t.int(a.n)
+		t.buf = append(t.buf, lead...)
+		first := true
+		s.piFound(&Env{Categories: a.cats, PasswordsProtected: a.pw}, func(phrase string) {
+			if !first {
+				t.buf = append(t.buf, ", "...)
+			}
+			first = false
+			t.buf = append(t.buf, phrase...)
+		})
+		t.buf = append(t.buf, as...)
+		return t.since(start)
 	}
 	return w
 }
@@ -326,18 +338,19 @@ var elementCategory = map[string]string{
 	"biometric": "biometric", "genetic": "genetic", "credentials": "credentials", "dob": "date_of_birth", "access_code": "security_code",
 }
 
-// piOf says which kinds of information involved the statute lists, and
-// whether only an account or card number without its code was (which the
-// statutes that say "any required security code" leave open).
-func (s *stateLaw) piOf(e Env) (found []string, numberWithoutCode, withoutName bool) {
+// piFound calls each with how each kind of information involved that
+// the statute lists is said, once per data category: the elements
+// personal information alone first, then those with a name.
+func (s *stateLaw) piFound(e *Env, each func(phrase string)) {
 	name := false
 	for _, id := range s.PI.Identifiers {
 		name = name || e.Has(id)
 	}
-	var seen []string // a handful at most: a slice, not a map
+	var seenBuf [16]string // a handful at most: on the stack, not a map
+	seen := seenBuf[:0]
 	check := func(list []string, needName bool) {
 		for _, el := range list {
-			if (needName && !name) || !present(e, el) {
+			if (needName && !name) || !present(*e, el) {
 				continue
 			}
 			if c := elementCategory[el]; !slices.Contains(seen, c) {
@@ -346,30 +359,15 @@ func (s *stateLaw) piOf(e Env) (found []string, numberWithoutCode, withoutName b
 				if needName {
 					k = 1
 				}
-				found = append(found, elementPhrase[el][k])
+				each(elementPhrase[el][k])
 			}
 		}
 	}
 	check(s.PI.Alone, false)
 	check(s.PI.WithName, true)
-	if len(found) == 0 && name {
-		for _, el := range s.PI.WithName {
-			if (el == "account_with_code" && e.Has("financial_account")) || (el == "card_with_code" && e.Has("payment_card")) {
-				numberWithoutCode = true
-			}
-		}
-	}
-	if len(found) == 0 && !name && s.PI.AloneIfIdentityTheft {
-		for _, el := range s.PI.WithName {
-			if present(e, el) {
-				withoutName = true
-			}
-		}
-	}
-	return found, numberWithoutCode, withoutName
 }
 
-// piFlags is piOf without the words, for deciding: whether any listed
+// piFlags is what piFound finds, without the words, for deciding: whether any listed
 // element is involved, whether only a number without its code is, and
 // whether only elements without a name are.
 func (s *stateLaw) piFlags(e Env) (anyPI, numberWithoutCode, withoutName bool) {
@@ -583,7 +581,14 @@ func (s *stateLaw) compile() (*Pack, error) {
 		noneToResidents := "No notice to " + s.Name + " residents is required, so none to " + n.Who + ": "
 		notKnown := fmt.Sprintf("%s must be told when %s are notified (%s); how many affected people live in %s is not known.", who, tw, n.Citation, s.Name)
 		notMet := fmt.Sprintf("%s must be told only when %s are notified (%s); ", who, tw, n.Citation)
-		notMetWhy := func(a whyArgs) string { return notMet + strconv.FormatInt(a.n, 10) + " are counted." }
+		notMetWhy := func(t *texts, a whyArgs) string {
+			t.room(len(notMet) + 32)
+			start := len(t.buf)
+			t.buf = append(t.buf, notMet...)
+			t.int(a.n)
+			t.buf = append(t.buf, " are counted."...)
+			return t.since(start)
+		}
 		ifResidents := "Whether " + s.Name + " residents must be told is not yet determined, and " + n.Who + " must be told if they are: "
 		told := fmt.Sprintf("%s must be told: %s are notified (%s).", who, tw, n.Citation)
 		if n.MoreThan == 0 && n.AtLeast == 0 {
