@@ -407,7 +407,9 @@ func (d decided) writeIn(t *texts) string {
 // prefixed is d's reason said after a prefix, with other missing facts.
 func (d decided) prefixed(decision, prefix string, missing []string) decided {
 	if d.prefix != "" || d.suffix != "" {
-		return lazy(decision, missing, func() string { return prefix + d.text() })
+		// Copies, so that only this rare path moves them to the heap.
+		inner, before := d, prefix
+		return lazy(decision, missing, func() string { return before + inner.text() })
 	}
 	return decided{decision: decision, reason: d.reason, explain: d.explain, write: d.write, args: d.args, prefix: prefix, missing: missing}
 }

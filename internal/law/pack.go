@@ -183,6 +183,9 @@ type Rules struct {
 	// bySub, for a country (or EU), the packs naming one of its
 	// subdivisions (or member states).
 	byPlace, bySub map[string][]*Pack
+	// withCountry is, for a subdivision a pack names, the packs naming
+	// it followed by those naming its country (packsAt).
+	withCountry map[string][]*Pack
 	// byID is every pack by its regime id.
 	byID map[string]*Pack
 	// statutes are the US state profiles the state packs were compiled
@@ -209,6 +212,12 @@ func (r *Rules) placeIndex() map[string][]*Pack {
 				r.bySub[c] = append(r.bySub[c], p)
 			}
 		}
+		r.withCountry = map[string][]*Pack{}
+		for code, here := range r.byPlace {
+			if country, _, sub := strings.Cut(code, "-"); sub {
+				r.withCountry[code] = append(here[:len(here):len(here)], r.byPlace[country]...)
+			}
+		}
 	})
 	return r.byPlace
 }
@@ -222,14 +231,18 @@ func (r *Rules) subdivided(country string) []*Pack {
 }
 
 // packsAt lists the packs that protect people living at code: those
-// naming the code, and those naming its country.
+// naming the code, and those naming its country. The list is shared:
+// callers only read it.
 func (r *Rules) packsAt(code string) []*Pack {
 	idx := r.placeIndex()
-	out := idx[code]
-	if country, _, sub := strings.Cut(code, "-"); sub {
-		out = append(out[:len(out):len(out)], idx[country]...)
+	country, _, sub := strings.Cut(code, "-")
+	if !sub {
+		return idx[code]
 	}
-	return out
+	if both, ok := r.withCountry[code]; ok {
+		return both
+	}
+	return idx[country] // no pack names the subdivision itself
 }
 
 // Load reads the built-in packs and, if dir is not empty, an
