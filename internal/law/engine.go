@@ -268,10 +268,11 @@ type scratch struct {
 // newScratch sizes the shelves for about what an assessment of that
 // many rules writes (most obligations have one or two reasons, a missing
 // fact or two, rarely an exception, a due time or a target, and a due
-// rule and reasons of a few hundred bytes joined in the texts).
+// rule and reasons of a few hundred bytes joined in the texts, in
+// buffers of 8 KB, which waste less at their ends than larger ones).
 func newScratch(rules int) *scratch {
 	return &scratch{reasons: shelf[string]{n: 2 * rules}, facts: shelf[string]{n: rules}, exceptions: shelf[string]{n: rules / 4},
-		times: shelf[time.Time]{n: rules}, text: texts{chunk: 256 * rules}}
+		times: shelf[time.Time]{n: rules}, text: texts{chunk: min(8<<10, 256*rules)}}
 }
 
 // residents holds, per pack with places, how many affected people live
@@ -388,8 +389,11 @@ func (d *decided) body(t *texts) string {
 
 // text is the decision's reason.
 func (d decided) text() string {
-	var t texts
-	return d.writeIn(&t)
+	r := d.body(&texts{})
+	if d.suffix != "" {
+		r += " " + d.suffix
+	}
+	return d.prefix + r
 }
 
 // writeIn is text, written in t.
