@@ -12,10 +12,12 @@ import (
 	"github.com/breachdesk/breachdesk/internal/deliver"
 	"github.com/breachdesk/breachdesk/internal/fault"
 	"github.com/breachdesk/breachdesk/internal/notice"
+	"github.com/breachdesk/breachdesk/internal/store"
 )
 
-// TestPrintRunAndReturnedMail: the letters of 12 people print into a run
-// whose manifest names each reference once; the mail house's file of
+// TestPrintRunAndReturnedMail: the letters of 12 people, 5 of them left
+// by a print run that stopped, print into a run whose manifest names each
+// reference once; the mail house's file of
 // returned references marks those letters returned, and a file of
 // references that are no letter of the incident is refused whole, naming
 // the first ten lines and how many there are.
@@ -55,6 +57,12 @@ func TestPrintRunAndReturnedMail(t *testing.T) {
 	if err := <-stopped; err != nil {
 		t.Fatal(err)
 	}
+	// A print run that stopped half way holds 5 letters; once its lease
+	// runs out the next run takes them with the 7 still queued.
+	if es, err := a.Store.ClaimLetters(ctx, c.ID, "print stopped", 5); err != nil || len(es) != 5 {
+		t.Fatalf("claimed %d: %v", len(es), err)
+	}
+	a.Store.(*store.DB).Now = func() time.Time { return time.Now().Add(31 * time.Minute) }
 	run, err := a.PrintLetters(ctx, app.System, 4, c.ID, notice.A4)
 	if err != nil {
 		t.Fatal(err)
