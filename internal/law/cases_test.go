@@ -37,6 +37,26 @@ type workedCase struct {
 	Verified *bool `yaml:"verified"`
 }
 
+// facts parses the case's facts document and says when it is judged:
+// its own moment (at), or an hour after the organisation became aware.
+func (c workedCase) facts() (*facts.Facts, time.Time, error) {
+	doc, err := yaml.Marshal(c.Facts)
+	if err != nil {
+		return nil, time.Time{}, err
+	}
+	f, err := facts.Parse(doc)
+	if err != nil {
+		return nil, time.Time{}, fmt.Errorf("facts: %w", err)
+	}
+	at := f.Timeline.DiscoveredAt.Add(time.Hour)
+	if c.At != "" {
+		if at, err = time.Parse(time.RFC3339, c.At); err != nil {
+			return nil, time.Time{}, fmt.Errorf("at: %w", err)
+		}
+	}
+	return f, at, nil
+}
+
 // verified says whether the case was checked against the source's text.
 func (c *workedCase) verified() bool { return c.Verified == nil || *c.Verified }
 
@@ -160,20 +180,10 @@ func TestCorpusAgreesWithTheAuthorities(t *testing.T) {
 		if c.verified() {
 			verifiedCases++
 		}
-		doc, err := yaml.Marshal(c.Facts)
+		f, at, err := c.facts()
 		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := facts.Parse(doc)
-		if err != nil {
-			t.Errorf("%s: facts: %v", id, err)
+			t.Errorf("%s: %v", id, err)
 			continue
-		}
-		at := f.Timeline.DiscoveredAt.Add(time.Hour)
-		if c.At != "" {
-			if at, err = time.Parse(time.RFC3339, c.At); err != nil {
-				t.Fatal(err)
-			}
 		}
 		a := rules.Assess(f, Options{At: at})
 		regimes := map[string]bool{}

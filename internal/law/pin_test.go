@@ -16,10 +16,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"gopkg.in/yaml.v3"
-
-	"github.com/breachdesk/breachdesk/internal/facts"
 )
 
 var (
@@ -38,19 +34,9 @@ func pinnedAssessments(t *testing.T) map[string]Assessment {
 	rules := mustRules(t)
 	out := map[string]Assessment{}
 	for id, c := range loadCases(t) {
-		doc, err := yaml.Marshal(c.Facts)
+		f, at, err := c.facts()
 		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := facts.Parse(doc)
-		if err != nil {
-			t.Fatalf("%s: facts: %v", id, err)
-		}
-		at := f.Timeline.DiscoveredAt.Add(time.Hour)
-		if c.At != "" {
-			if at, err = time.Parse(time.RFC3339, c.At); err != nil {
-				t.Fatal(err)
-			}
+			t.Fatalf("%s: %v", id, err)
 		}
 		out["case/"+id] = rules.Assess(f, Options{At: at})
 	}
