@@ -183,15 +183,9 @@ func (a *App) RunScanJob(ctx context.Context, id int64) error {
 // by River; on its last attempt (final) the scan is recorded as failed,
 // with the reason.
 func (a *App) RunScanPart(ctx context.Context, id int64, part int, final bool) error {
-	j, err := a.Store.Job(ctx, id)
-	if fault.CodeOf(err) == fault.NotFound {
-		return river.JobCancel(err)
-	}
-	if err != nil {
+	j, err := a.liveScan(ctx, id)
+	if j == nil || err != nil {
 		return err
-	}
-	if j.Ended() {
-		return nil
 	}
 	plan, err := a.readPlan(ctx, j.ID)
 	if err == nil && (part < 0 || part >= len(plan.Parts)) {
@@ -217,6 +211,20 @@ func (a *App) RunScanPart(ctx context.Context, id int64, part int, final bool) e
 	return a.endScan(ctx, j, ScanOutcome{}, err)
 }
 
+// liveScan reads a split scan's job for one of its parts or its merge:
+// nil when the scan has ended (nothing is left to do), and an error that
+// cancels the River job when the scan is gone.
+func (a *App) liveScan(ctx context.Context, id int64) (*jobs.Job, error) {
+	j, err := a.Store.Job(ctx, id)
+	if fault.CodeOf(err) == fault.NotFound {
+		return nil, river.JobCancel(err)
+	}
+	if err != nil || j.Ended() {
+		return nil, err
+	}
+	return j, nil
+}
+
 // mergePoll is how often a merge looks for parts done by other workers.
 const mergePoll = 250 * time.Millisecond
 
@@ -238,15 +246,9 @@ const mergePoll = 250 * time.Millisecond
 // recorded as failed. A scan ended meanwhile (a part failed for good)
 // ends the merge.
 func (a *App) RunScanMerge(ctx context.Context, id int64, final bool) error {
-	j, err := a.Store.Job(ctx, id)
-	if fault.CodeOf(err) == fault.NotFound {
-		return river.JobCancel(err)
-	}
-	if err != nil {
+	j, err := a.liveScan(ctx, id)
+	if j == nil || err != nil {
 		return err
-	}
-	if j.Ended() {
-		return nil
 	}
 	plan, err := a.readPlan(ctx, j.ID)
 	var out ScanOutcome
@@ -514,6 +516,9 @@ func (a *App) splitZip(ctx context.Context, j *jobs.Job, plan *scanPlan, e scanE
 // files.
 func (a *App) workDir() string {
 	root := filepath.Join(a.ScanDir, "work")
+	// A host name that cannot be read is "" for every process of this
+	// machine alike, so the folders still match the processes that made
+	// them.
 	host, _ := os.Hostname()
 	host = strings.NewReplacer("/", "_", string(filepath.Separator), "_").Replace(host)
 	a.workOnce.Do(func() {

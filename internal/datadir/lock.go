@@ -41,7 +41,7 @@ func Acquire(dir, what string) (*Lock, error) {
 		return nil, fmt.Errorf("%w: %s holds %s. Stop it first, or give this one another --data folder (several servers on one database need the PostgreSQL deployment): %w",
 			ErrInUse, who, dir, err)
 	}
-	host, _ := os.Hostname()
+	host, _ := os.Hostname() // only named to the next process refused; "" if it cannot be read
 	note := fmt.Sprintf("breachdesk %s (pid %d on %s, since %s)\n", what, os.Getpid(), host, time.Now().UTC().Format(time.RFC3339))
 	// The note names this process to the next one refused; the lock
 	// itself does not depend on it.
