@@ -14,7 +14,10 @@ import (
 // when they share an email, a phone number, a national identifier, or a
 // name and a date of birth (union-find with path halving). Keys are kept
 // as 64-bit hashes of the normalised values; with 30 million keys the
-// chance of any collision is about 1 in 40,000.
+// chance of any collision is about 1 in 40,000. Each person's contact
+// details are kept once: a record's copy of a detail its person has is
+// left out (by the same kind of key), which a scan of many records per
+// person spends most of its memory and listing time on otherwise.
 type Resolver struct {
 	seed maphash.Seed
 	// touched sums what keyIndex.touch read, so that the reads are kept.
@@ -23,12 +26,17 @@ type Resolver struct {
 	nodes chunked[node]
 	// places are the countries ("NZ") and subdivisions ("AU-VIC")
 	// people live in, by the index nodes keep.
-	places   []string
-	placeID  map[string]uint16
-	index    *keyIndex
-	files    []string
-	fileID   map[string]int32
-	lastFile int32 // the file of the last record added
+	places  []string
+	placeID map[string]uint16
+	index   *keyIndex
+	// details holds the keys of the contact details each person has (see
+	// linkNew), so that copies are not linked again.
+	details *keyIndex
+	// keepCopies links every detail, copies too (a test's reference).
+	keepCopies bool
+	files      []string
+	fileID     map[string]int32
+	lastFile   int32 // the file of the last record added
 	// Contact details per record, chained per person.
 	attrs attrChunks
 	// version is the contract WritePeople writes. identifierKey, when
@@ -36,8 +44,9 @@ type Resolver struct {
 	// people carry their HMACs (the findings do not, in that case).
 	version       int
 	identifierKey []byte
-	// Buffers for one record's name and composite keys.
+	// Buffers for one record's name, composite keys and details.
 	name, key []byte
+	dets      []detail
 	// idMAC computes people's identifiers' HMACs as they are listed.
 	idMAC hash.Hash
 	idSum []byte
@@ -137,7 +146,7 @@ func NewResolver() *Resolver { return newResolver(0) }
 // newResolver sizes the index for about keys keys up front, so a scan
 // that knows roughly how much it will read does not grow it step by step.
 func newResolver(keys int) *Resolver {
-	r := &Resolver{seed: maphash.MakeSeed(), index: newKeyIndex(keys), fileID: map[string]int32{}, placeID: map[string]uint16{"": 0}, places: []string{""},
+	r := &Resolver{seed: maphash.MakeSeed(), index: newKeyIndex(keys), details: newKeyIndex(keys), fileID: map[string]int32{}, placeID: map[string]uint16{"": 0}, places: []string{""},
 		version: ContractVersion}
 	// About a record per key, a contact detail per record, 32 bytes each.
 	r.nodes.first, r.attrs.first, r.attrs.firstArena = keys, keys, 32*keys
@@ -331,39 +340,8 @@ func (r *Resolver) add(path string, fs []personValue, text []byte) {
 		r.placeID[place] = pid
 	}
 	r.nodes.add(node{parent: id, elems: mask, file: fid, where: rank<<16 | uint32(pid), head: -1, tail: -1})
-	rec := r.nodes.at(id)
-	link := func(kind uint8, v []byte) {
-		off, n := r.attrs.text(v)
-		a := r.attrs.add(attr{kind: kind, off: off, n: n, next: -1})
-		if rec.head < 0 {
-			rec.head = a
-		} else {
-			r.attrs.at(rec.tail).next = a
-		}
-		rec.tail = a
-	}
-	if r.name = names.full(r.name[:0], true); len(r.name) > 0 {
-		link(iPersonName, r.name)
-		if names.parts() {
-			if r.name = names.given(r.name[:0], true); len(r.name) > 0 {
-				link(kindGiven, r.name)
-			}
-			if r.name = names.family(r.name[:0], true); len(r.name) > 0 {
-				link(kindFamily, r.name)
-			}
-		}
-	}
-	for i := range fs {
-		switch fs[i].kind {
-		case iEmail, iPhone, iStreetAddress:
-			link(uint8(fs[i].kind), val(fs[i].show))
-		}
-	}
-	// People carry their identifiers' HMACs when the findings do not:
-	// each identifier is kept once, by the record that brought it (a
-	// record whose key was already known joins the person who has it).
-	// They are linked before the record is joined to anyone, while its
-	// chain of details is its own.
+	// The record's keys are looked up first, so that its details are
+	// linked knowing whom it joins.
 	var others [len(keys)]int32
 	var seen uint8   // bit k: keys[k] was held already, by others[k]
 	var known uint64 // bit i: fs[i]'s key was held already
@@ -378,13 +356,63 @@ func (r *Resolver) add(path string, fs []personValue, text []byte) {
 			}
 		}
 	}
+	// into is the person whose details the record's will follow: the
+	// first it is joined to (see union). A detail that person has already
+	// is not linked again, as People lists each detail once, in the order
+	// first found: a later copy in the same chain can never come first.
+	into := int32(-1)
+	for k := range nk {
+		if seen&(1<<k) != 0 && others[k] != id {
+			into = r.find(others[k])
+			break
+		}
+	}
+	prose := proseJoin{other: -1}
+	if into < 0 && proseName != nil {
+		// No key joins it: the name in a letter may, and nothing the
+		// record adds below changes whether it does.
+		prose = r.proseLookup(proseName, path, id, nk)
+		if prose.join {
+			into = r.find(prose.other)
+		}
+	}
+	// The record's details, in the order they are linked: its name (and
+	// its parts), contact details and, when people carry them, the
+	// identifiers it is the first to bring (a record whose key was
+	// already known joins the person who has it).
+	dets := r.dets[:0]
+	buf := names.full(r.name[:0], true)
+	full, given, family := len(buf), len(buf), len(buf)
+	if full > 0 && names.parts() {
+		buf = names.given(buf, true)
+		given = len(buf)
+		buf = names.family(buf, true)
+		family = len(buf)
+	}
+	r.name = buf
+	for _, d := range [...]struct {
+		kind   uint8
+		lo, hi int
+	}{{iPersonName, 0, full}, {kindGiven, full, given}, {kindFamily, given, family}} {
+		if d.hi > d.lo {
+			dets = append(dets, detail{kind: d.kind, v: buf[d.lo:d.hi]})
+		}
+	}
+	for i := range fs {
+		switch fs[i].kind {
+		case iEmail, iPhone, iStreetAddress:
+			dets = append(dets, detail{kind: uint8(fs[i].kind), v: val(fs[i].show)})
+		}
+	}
 	if r.identifierKey != nil {
 		for i := range fs {
 			if fs[i].kind >= 0 && identifies(int(fs[i].kind)) && (i >= 64 || known&(1<<i) == 0) {
-				link(kindIdentifier+uint8(fs[i].kind), val(fs[i].norm))
+				dets = append(dets, detail{kind: kindIdentifier + uint8(fs[i].kind), v: val(fs[i].norm)})
 			}
 		}
 	}
+	r.linkNew(id, into, dets)
+	r.dets = dets
 	for k := range nk {
 		if seen&(1<<k) != 0 {
 			r.union(id, others[k])
@@ -395,12 +423,80 @@ func (r *Resolver) add(path string, fs []personValue, text []byte) {
 	// in every paragraph counts once; two mentions that each come with
 	// identifiers (a list of clients, two of whom share a name) are
 	// joined only by those.
-	if proseName != nil {
-		r.key = append(append(append(r.key[:0], proseName...), 0), path...)
-		k := r.hash(iPersonName, r.key)
-		if other, ok := r.index.firstOrAdd(k, id); ok && (nk == 0 || r.nodes.at(r.find(other)).elems&identified == 0) {
-			r.union(id, other)
+	if proseName != nil && prose.other < 0 {
+		prose = r.proseLookup(proseName, path, id, nk)
+	}
+	if prose.join {
+		r.union(id, prose.other)
+	}
+}
+
+// proseJoin is what proseLookup found: the first record with the same
+// name in the same file (-1 for none), and whether the record joins it.
+type proseJoin struct {
+	other int32
+	join  bool
+}
+
+// proseLookup looks up a name found in free text, keyed with its file,
+// adding the record under it when it is the first. A record with
+// identifiers joins the earlier mention only when that person has none.
+func (r *Resolver) proseLookup(name []byte, path string, id int32, nk int) proseJoin {
+	r.key = append(append(append(r.key[:0], name...), 0), path...)
+	other, ok := r.index.firstOrAdd(r.hash(iPersonName, r.key), id)
+	if !ok {
+		return proseJoin{other: id}
+	}
+	return proseJoin{other: other, join: nk == 0 || r.nodes.at(r.find(other)).elems&identified == 0}
+}
+
+// detail is one of a record's contact details: a type's index (or
+// kindGiven and kindFamily for the parts of a name, kindIdentifier plus
+// the type for an identifier), its bytes, and its key in Resolver.details.
+type detail struct {
+	kind uint8
+	v    []byte
+	key  uint64
+}
+
+// linkNew adds a record's details to its chain, in order, leaving out
+// those the person it is about to join (into, or the record itself when
+// -1) has already: People lists each detail once, in the order first
+// found, and a later copy in the same chain can never come first, so
+// leaving it out changes nothing but the work. Details are indexed per
+// person, by a 64-bit hash of the person's root, their kind and their
+// bytes (trusted as the keys are: see Resolver); a person joined to an
+// older one has its details indexed again under the new root, once, as
+// they come.
+func (r *Resolver) linkNew(id, into int32, dets []detail) {
+	if into < 0 {
+		into = id
+	}
+	salt := uint64(into+1) * 0x9e3779b97f4a7c15
+	for i := range dets {
+		d := &dets[i]
+		if len(d.v) > 255 {
+			d.v = d.v[:255] // as the arena keeps it
 		}
+		h := r.hash(int(d.kind), d.v) ^ salt
+		h = (h ^ h>>31) * 0xbf58476d1ce4e5b9
+		d.key = h ^ h>>29
+		r.touched += r.details.touch(d.key)
+	}
+	rec := r.nodes.at(id)
+	for i := range dets {
+		d := &dets[i]
+		if _, held := r.details.firstOrAdd(d.key, id); held && !r.keepCopies {
+			continue
+		}
+		off, n := r.attrs.text(d.v)
+		a := r.attrs.add(attr{kind: d.kind, off: off, n: n, next: -1})
+		if rec.head < 0 {
+			rec.head = a
+		} else {
+			r.attrs.at(rec.tail).next = a
+		}
+		rec.tail = a
 	}
 }
 
@@ -535,7 +631,10 @@ func (r *Resolver) People(fn func(Person)) int {
 		}
 		fileIDs = fileIDs[:0]
 		for _, rec := range order[start[i]:start[i+1]] {
-			if f := r.nodes.at(rec).file; len(fileIDs) < maxListed && !slices.Contains(fileIDs, f) {
+			if len(fileIDs) == maxListed {
+				break
+			}
+			if f := r.nodes.at(rec).file; !slices.Contains(fileIDs, f) {
 				fileIDs = append(fileIDs, f)
 				p.Files = append(p.Files, r.files[f])
 			}
