@@ -133,6 +133,7 @@ func (r *Resolver) AddPartial(rd io.Reader) error {
 		vs     []personValue
 		text   []byte
 		places = map[string]string{}
+		fixed  [8]byte // a value's fixed fields, read into one buffer for all
 	)
 	readBytes := func() ([]byte, error) {
 		n, err := binary.ReadUvarint(br)
@@ -178,7 +179,6 @@ func (r *Resolver) AddPartial(rd io.Reader) error {
 			return errPartial
 		}
 		for range count {
-			var fixed [8]byte
 			if _, err := io.ReadFull(br, fixed[:]); err != nil {
 				return errPartial
 			}
