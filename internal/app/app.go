@@ -112,6 +112,7 @@ type App struct {
 	dkeys  *deliveryKeys
 
 	workOnce sync.Once // the scans' working folders of stopped processes deleted
+	merges   mergeTurns
 }
 
 // New loads the rule packs and the notice templates in use and returns

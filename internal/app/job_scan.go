@@ -193,12 +193,18 @@ func (a *App) RunScanPart(ctx context.Context, id int64, part int, final bool) e
 	}
 	var p discover.Progress
 	if err == nil {
-		ph := startPhase()
-		p, err = a.scanPart(ctx, j, plan, part, nil)
-		a.endPhase(ph, j.ID, "part", "part", part, "bytes", p.Bytes)
+		var end func()
+		if end, err = a.merges.startPart(ctx); err == nil {
+			ph := startPhase()
+			p, err = a.scanPart(ctx, j, plan, part, nil)
+			a.endPhase(ph, j.ID, "part", "part", part, "bytes", p.Bytes)
+			end()
+		}
 	}
 	if err == nil {
-		_, err = a.Store.PartDone(ctx, j.ID, part, p.Files, p.Bytes)
+		if _, err = a.Store.PartDone(ctx, j.ID, part, p.Files, p.Bytes); err == nil {
+			a.merges.partDone()
+		}
 	}
 	switch {
 	case err == nil:
@@ -628,10 +634,12 @@ func findingsPart(k int) string { return fmt.Sprintf("findings-%05d.jsonl", k) }
 // partsReady waits until the parts after the first next (in the plan's
 // order) include one done, and returns how many of the plan's parts,
 // from the first, are done: it looks every mergePoll, as the parts are
-// done by any worker. A scan ended meanwhile is errScanEnded.
+// done by any worker, and at once when one is done in this process. A
+// scan ended meanwhile is errScanEnded.
 func (a *App) partsReady(id int64, parts int) func(ctx context.Context, next int) (int, error) {
 	return func(ctx context.Context, next int) (int, error) {
 		for {
+			here := a.merges.parts() // before looking, so no part done here is missed
 			done, err := a.Store.PartsDone(ctx, id)
 			if err != nil {
 				return 0, err
@@ -656,6 +664,7 @@ func (a *App) partsReady(id int64, parts int) func(ctx context.Context, next int
 			select {
 			case <-ctx.Done():
 				return 0, ctx.Err()
+			case <-here:
 			case <-time.After(mergePoll):
 			}
 		}
@@ -678,11 +687,16 @@ func (a *App) mergeScan(ctx context.Context, j *jobs.Job, plan *scanPlan, ready 
 	sum := &discover.Summary{Counts: map[discover.Type]*discover.Count{}, Skipped: plan.Skipped}
 	// The time and CPU spent adding parts, not waiting for them.
 	var busy, cpu time.Duration
+	// Parts ready and not yet added, for this process's parts to wait on.
+	behind := 0
+	defer func() { a.merges.add(-behind) }()
 	for next := 0; next < len(plan.Parts); {
 		upTo, err := ready(ctx, next)
 		if err != nil {
 			return ScanOutcome{}, err
 		}
+		a.merges.add(upTo - next)
+		behind += upTo - next
 		ph := startPhase()
 		for ; next < upTo; next++ {
 			name := fmt.Sprintf("part-%05d", next)
@@ -699,6 +713,8 @@ func (a *App) mergeScan(ctx context.Context, j *jobs.Job, plan *scanPlan, ready 
 			if err := a.readPart(ctx, j.ID, name+".people", res.AddPartial); err != nil {
 				return ScanOutcome{}, err
 			}
+			a.merges.add(-1)
+			behind--
 		}
 		busy += time.Since(ph.start)
 		cpu += processCPU() - ph.cpu
