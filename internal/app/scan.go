@@ -88,6 +88,9 @@ func (a *App) resolveScan(ctx context.Context, j *jobs.Job, sum *discover.Summar
 	}
 	defer pf.Abort()
 	sr := ScanResult{Summary: sum, ByJurisdiction: map[string]int{}}
+	// Sized once: growing a list of hundreds of thousands copied it again
+	// and again.
+	out.People = make([]notice.Affected, 0, res.Count())
 	pw := bufio.NewWriterSize(pf, 256<<10)
 	var line []byte
 	res.People(func(p discover.Person) {
