@@ -14,10 +14,10 @@ import (
 // when they share an email, a phone number, a national identifier, or a
 // name and a date of birth (union-find with path halving). Keys are kept
 // as 64-bit hashes of the normalised values; with 30 million keys the
-// chance of any collision is about 1 in 40,000. Each person's contact
-// details are kept once: a record's copy of a detail its person has is
-// left out (by the same kind of key), which a scan of many records per
-// person spends most of its memory and listing time on otherwise.
+// chance of any collision is about 1 in 40,000. A record that repeats
+// its person's first contact details does not keep copies of them (see
+// linkNew): a scan of many records per person spends most of its memory
+// and listing time on them otherwise.
 type Resolver struct {
 	seed maphash.Seed
 	// touched sums what keyIndex.touch read, so that the reads are kept.
@@ -29,9 +29,6 @@ type Resolver struct {
 	places  []string
 	placeID map[string]uint16
 	index   *keyIndex
-	// details holds the keys of the contact details each person has (see
-	// linkNew), so that copies are not linked again.
-	details *keyIndex
 	// keepCopies links every detail, copies too (a test's reference).
 	keepCopies bool
 	files      []string
@@ -146,7 +143,7 @@ func NewResolver() *Resolver { return newResolver(0) }
 // newResolver sizes the index for about keys keys up front, so a scan
 // that knows roughly how much it will read does not grow it step by step.
 func newResolver(keys int) *Resolver {
-	r := &Resolver{seed: maphash.MakeSeed(), index: newKeyIndex(keys), details: newKeyIndex(keys), fileID: map[string]int32{}, placeID: map[string]uint16{"": 0}, places: []string{""},
+	r := &Resolver{seed: maphash.MakeSeed(), index: newKeyIndex(keys), fileID: map[string]int32{}, placeID: map[string]uint16{"": 0}, places: []string{""},
 		version: ContractVersion}
 	// About a record per key, a contact detail per record, 32 bytes each.
 	r.nodes.first, r.attrs.first, r.attrs.firstArena = keys, keys, 32*keys
@@ -411,7 +408,14 @@ func (r *Resolver) add(path string, fs []personValue, text []byte) {
 			}
 		}
 	}
-	r.linkNew(id, into, dets)
+	// A record all of whose keys are known already (or a name in a letter
+	// mentioned before) most likely repeats what its person has; one that
+	// brings a new key brings new details, and comparing is not worth it.
+	repeats := into
+	if nk > 0 && seen != 1<<nk-1 {
+		repeats = -1
+	}
+	r.linkNew(id, repeats, dets)
 	r.dets = dets
 	for k := range nk {
 		if seen&(1<<k) != 0 {
@@ -452,42 +456,51 @@ func (r *Resolver) proseLookup(name []byte, path string, id int32, nk int) prose
 
 // detail is one of a record's contact details: a type's index (or
 // kindGiven and kindFamily for the parts of a name, kindIdentifier plus
-// the type for an identifier), its bytes, and its key in Resolver.details.
+// the type for an identifier) and its bytes.
 type detail struct {
 	kind uint8
 	v    []byte
-	key  uint64
 }
 
+// leadDetails is how many of a person's first details a record's are
+// compared with (see linkNew).
+const leadDetails = 8
+
 // linkNew adds a record's details to its chain, in order, leaving out
-// those the person it is about to join (into, or the record itself when
-// -1) has already: People lists each detail once, in the order first
-// found, and a later copy in the same chain can never come first, so
-// leaving it out changes nothing but the work. Details are indexed per
-// person, by a 64-bit hash of the person's root, their kind and their
-// bytes (trusted as the keys are: see Resolver); a person joined to an
-// older one has its details indexed again under the new root, once, as
-// they come.
+// those the record has already and those among the first leadDetails of
+// the person it is about to join (into; -1 for none, or not to compare):
+// People lists each
+// detail once, in the order first found, and a later copy in the same
+// chain can never come first, so leaving it out changes nothing but the
+// work. A person's first details are their first record's (their name,
+// email, phone and address, which most of their records repeat), read
+// from where the records' details are kept, so leaving copies out costs
+// no memory of its own.
 func (r *Resolver) linkNew(id, into int32, dets []detail) {
-	if into < 0 {
-		into = id
+	var lead [leadDetails]attr
+	nl := 0
+	if into >= 0 && !r.keepCopies {
+		for a := r.nodes.at(into).head; a >= 0 && nl < len(lead); nl++ {
+			lead[nl] = *r.attrs.at(a)
+			a = lead[nl].next
+		}
 	}
-	salt := uint64(into+1) * 0x9e3779b97f4a7c15
+	rec := r.nodes.at(id)
+next:
 	for i := range dets {
 		d := &dets[i]
 		if len(d.v) > 255 {
 			d.v = d.v[:255] // as the arena keeps it
 		}
-		h := r.hash(int(d.kind), d.v) ^ salt
-		h = (h ^ h>>31) * 0xbf58476d1ce4e5b9
-		d.key = h ^ h>>29
-		r.touched += r.details.touch(d.key)
-	}
-	rec := r.nodes.at(id)
-	for i := range dets {
-		d := &dets[i]
-		if _, held := r.details.firstOrAdd(d.key, id); held && !r.keepCopies {
-			continue
+		for k := range lead[:nl] {
+			if a := &lead[k]; a.kind == d.kind && int(a.n) == len(d.v) && string(r.attrs.bytes(a)) == string(d.v) {
+				continue next
+			}
+		}
+		for _, o := range dets[:i] {
+			if o.kind == d.kind && string(o.v) == string(d.v) && !r.keepCopies {
+				continue next
+			}
 		}
 		off, n := r.attrs.text(d.v)
 		a := r.attrs.add(attr{kind: d.kind, off: off, n: n, next: -1})
