@@ -20,6 +20,9 @@ const RemindersKind = "reminders"
 type RemindersArgs struct {
 	// Period is when the period began.
 	Period time.Time `json:"period"`
+	// Previous is when the period before began: a run covers it when it
+	// never ran (see RunReminders).
+	Previous time.Time `json:"previous,omitzero"`
 }
 
 // Kind is the reminders' kind of job.
@@ -36,17 +39,19 @@ func (a *App) addRemindersWorker(ws *river.Workers) error {
 
 // remindersJob is inserted by the leader at each boundary of every, and
 // once when a process becomes leader (a period whose leader died still
-// runs). The same period inserted twice is one job (unique by its
-// arguments), and its effect is applied once in any case (RunReminders).
+// runs, and so does the one before it: see RunReminders). The same period
+// inserted twice is one job (unique by its arguments), and its effect is
+// applied once in any case.
 func remindersJob(every time.Duration) *river.PeriodicJob {
 	return river.NewPeriodicJob(aligned(every), func() (river.JobArgs, *river.InsertOpts) {
-		return RemindersArgs{Period: time.Now().UTC().Truncate(every)}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
+		period := time.Now().UTC().Truncate(every)
+		return RemindersArgs{Period: period, Previous: period.Add(-every)}, &river.InsertOpts{UniqueOpts: river.UniqueOpts{ByArgs: true}}
 	}, &river.PeriodicJobOpts{ID: RemindersKind, RunOnStart: true})
 }
 
 // Work runs one period's reminders.
 func (w *remindersWorker) Work(ctx context.Context, job *river.Job[RemindersArgs]) error {
-	_, _, err := w.a.RunReminders(ctx, job.Args.Period, job.ID)
+	_, _, err := w.a.RunReminders(ctx, job.Args.Period, job.Args.Previous, job.ID)
 	return err
 }
 
@@ -58,8 +63,13 @@ const dueSoon = 24 * time.Hour
 // day and again when it has passed, and the privacy officers, once a
 // week, while the response plan is due for review. The period's run and
 // its reminders are recorded in one transaction, so a period runs once
-// however many processes try; ran is false when it had run already.
-func (a *App) RunReminders(ctx context.Context, period time.Time, jobID int64) (sent int, ran bool, err error) {
+// however many processes try; ran is false when it had run already. The
+// previous period (zero for none) is recorded as covered by this run
+// when it never ran although the cluster was up before it: its leader
+// died before inserting its job and the next leader came after it ended.
+// Reminders are of what is due now, so this run sends what it would
+// have, late by a period at most; a longer gap is not covered.
+func (a *App) RunReminders(ctx context.Context, period, previous time.Time, jobID int64) (sent int, ran bool, err error) {
 	now := a.Now()
 	due, err := a.Store.ObligationsDue(ctx, now.Add(dueSoon))
 	if err != nil {
@@ -109,7 +119,7 @@ func (a *App) RunReminders(ctx context.Context, period time.Time, jobID int64) (
 		y, w := now.ISOWeek()
 		rs = append(rs, jobs.Reminder{Key: fmt.Sprintf("plan:review:%d-W%02d", y, w), UserIDs: poIDs, Text: "The response plan is due for review: " + st.Reminder})
 	}
-	done, ran, err := a.Store.RunPeriodic(ctx, RemindersKind, period, jobID, rs)
+	done, ran, err := a.Store.RunPeriodic(ctx, RemindersKind, period, previous, jobID, rs)
 	if err != nil || !ran {
 		return 0, ran, err
 	}

@@ -205,7 +205,7 @@ type PeriodicStore interface {
 	// period, and leaves each reminder not sent before, in one
 	// transaction, once: ok is false, and nothing changes, when that
 	// period has already run. sent are the reminders left now.
-	RunPeriodic(ctx context.Context, kind string, period time.Time, jobID int64, rs []Reminder) (sent []Reminder, ok bool, err error)
+	RunPeriodic(ctx context.Context, kind string, period, previous time.Time, jobID int64, rs []Reminder) (sent []Reminder, ok bool, err error)
 }
 
 // DepthStore reads the queue's state.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -128,25 +129,54 @@ func testPeriodicRunsOnce(t *testing.T, o opener) {
 	u := mustUser(t, db, "po@example.org", auth.PrivacyOfficer)
 	period := now.Truncate(time.Hour)
 	rs := []jobs.Reminder{{Key: "obligation:1:overdue", UserIDs: []int64{u.ID}, Text: "INC-0001: overdue."}}
-	sent, ok, err := db.RunPeriodic(ctx, "reminders", period, 7, rs)
+	// The first run ever: the period before it is not the cluster's.
+	sent, ok, err := db.RunPeriodic(ctx, "reminders", period, period.Add(-time.Hour), 7, rs)
 	if err != nil || !ok || len(sent) != 1 {
 		t.Fatalf("first run: %v %v %v", sent, ok, err)
 	}
 	parallel(t, 4, func(int) error {
-		sent, ok, err := db.RunPeriodic(ctx, "reminders", period, 8, rs)
+		sent, ok, err := db.RunPeriodic(ctx, "reminders", period, period.Add(-time.Hour), 8, rs)
 		if err == nil && (ok || len(sent) > 0) {
 			return errors.New("the same period ran twice")
 		}
 		return err
 	})
 	rs = append(rs, jobs.Reminder{Key: "plan:review:2026-W10", UserIDs: []int64{u.ID}, Text: "The plan is due for review."})
-	sent, ok, err = db.RunPeriodic(ctx, "reminders", period.Add(time.Hour), 9, rs)
+	sent, ok, err = db.RunPeriodic(ctx, "reminders", period.Add(time.Hour), period, 9, rs)
 	if err != nil || !ok || len(sent) != 1 || sent[0].Key != "plan:review:2026-W10" {
 		t.Fatalf("next period: %+v %v %v", sent, ok, err)
 	}
 	msgs, err := db.Notifications(ctx, u.ID)
 	if err != nil || len(msgs) != 2 {
 		t.Fatalf("%d notifications, want 2: %v", len(msgs), err)
+	}
+	// The third period's leader died before inserting its job: the fourth
+	// period's run covers it, once; the fifth's finds it run already.
+	for k, p := range []int{4, 4, 5} {
+		at := period.Add(time.Duration(p-1) * time.Hour)
+		if _, ok, err := db.RunPeriodic(ctx, "reminders", at, at.Add(-time.Hour), int64(10+k), rs); err != nil || ok != (k != 1) {
+			t.Fatalf("period %d, run %d: %v %v", p, k, ok, err)
+		}
+	}
+	rows, err := db.sql.QueryContext(ctx, `SELECT period, job_id FROM periodic_runs WHERE kind = 'reminders' ORDER BY period`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var p string
+		var job int64
+		if err := rows.Scan(&p, &job); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d by %d", int(parseTS(p).Sub(period)/time.Hour)+1, job))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"1 by 7", "2 by 9", "3 by 10", "4 by 10", "5 by 12"}; !slices.Equal(got, want) {
+		t.Errorf("periods recorded (period by job) %q, want %q", got, want)
 	}
 }
 

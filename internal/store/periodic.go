@@ -9,8 +9,10 @@ import (
 
 // RunPeriodic records a periodic run and its reminders in one
 // transaction: the period's row first (a second run of the period stops
-// there), then each reminder whose key was never sent.
-func (db *DB) RunPeriodic(ctx context.Context, kind string, period time.Time, jobID int64, rs []jobs.Reminder) ([]jobs.Reminder, bool, error) {
+// there), then the previous period's when it never ran and one before it
+// did (its leader died before inserting its job: this run covers it),
+// then each reminder whose key was never sent.
+func (db *DB) RunPeriodic(ctx context.Context, kind string, period, previous time.Time, jobID int64, rs []jobs.Reminder) ([]jobs.Reminder, bool, error) {
 	var sent []jobs.Reminder
 	ok := false
 	err := db.tx(ctx, func(tx *Tx) error {
@@ -22,6 +24,13 @@ func (db *DB) RunPeriodic(ctx context.Context, kind string, period time.Time, jo
 			return err // this period has run: nothing more
 		}
 		ok = true
+		if !previous.IsZero() && previous.Before(period) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO periodic_runs (kind, period, ran_at, job_id)
+ SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM periodic_runs WHERE kind = ? AND period < ?) ON CONFLICT DO NOTHING`,
+				kind, ts(previous), ts(db.Now()), jobID, kind, ts(previous)); err != nil {
+				return err
+			}
+		}
 		for _, r := range rs {
 			res, err := tx.ExecContext(ctx, `INSERT INTO reminders_sent (key, sent_at) VALUES (?,?) ON CONFLICT DO NOTHING`, r.Key, ts(db.Now()))
 			if err != nil {
