@@ -151,7 +151,10 @@ func TestStencilOfATemplateThatChangesWordsIsNotUsed(t *testing.T) {
 // BenchmarkStencilNotices writes the same personalised emails as
 // BenchmarkPersonalisedNotices from one stencil.
 func BenchmarkStencilNotices(b *testing.B) {
-	tpl, _ := LoadTemplates("en")
+	tpl, err := LoadTemplates("en")
+	if err != nil {
+		b.Fatal(err)
+	}
 	base := example(b, "../../examples/retailer-card-skimming.yaml", Individual)
 	people := syntheticPeople(1000)
 	d := base
