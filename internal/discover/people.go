@@ -353,24 +353,26 @@ func (r *Resolver) add(path string, fs []personValue, text []byte) {
 			}
 		}
 	}
-	// into is the person whose details the record's will follow: the
-	// first it is joined to (see union). A detail that person has already
-	// is not linked again, as People lists each detail once, in the order
-	// first found: a later copy in the same chain can never come first.
-	into := int32(-1)
-	for k := range nk {
-		if seen&(1<<k) != 0 && others[k] != id {
-			into = r.find(others[k])
-			break
-		}
-	}
+	// repeats is the person whose first details the record's are compared
+	// with (see linkNew): the one it joins first (see union), when every
+	// key it has was known already, or when it is a name in a letter
+	// mentioned before (nothing the record adds below changes whether it
+	// joins that mention). Such a record most likely repeats what its
+	// person has; one that brings a new key brings new details, and
+	// comparing is not worth it.
+	repeats := int32(-1)
 	prose := proseJoin{other: -1}
-	if into < 0 && proseName != nil {
-		// No key joins it: the name in a letter may, and nothing the
-		// record adds below changes whether it does.
-		prose = r.proseLookup(proseName, path, id, nk)
-		if prose.join {
-			into = r.find(prose.other)
+	switch {
+	case nk > 0 && seen == 1<<nk-1:
+		for k := range nk {
+			if others[k] != id {
+				repeats = r.find(others[k])
+				break
+			}
+		}
+	case nk == 0 && proseName != nil:
+		if prose = r.proseLookup(proseName, path, id, nk); prose.join {
+			repeats = r.find(prose.other)
 		}
 	}
 	// The record's details, in the order they are linked: its name (and
@@ -407,13 +409,6 @@ func (r *Resolver) add(path string, fs []personValue, text []byte) {
 				dets = append(dets, detail{kind: kindIdentifier + uint8(fs[i].kind), v: val(fs[i].norm)})
 			}
 		}
-	}
-	// A record all of whose keys are known already (or a name in a letter
-	// mentioned before) most likely repeats what its person has; one that
-	// brings a new key brings new details, and comparing is not worth it.
-	repeats := into
-	if nk > 0 && seen != 1<<nk-1 {
-		repeats = -1
 	}
 	r.linkNew(id, repeats, dets)
 	r.dets = dets
