@@ -39,6 +39,7 @@ func (m *mergeTurns) startPart(ctx context.Context) (func(), error) {
 			return func() {
 				m.mu.Lock()
 				m.running--
+				m.wake() // a core for a part that waits, when there are several
 				m.mu.Unlock()
 			}, nil
 		}
@@ -77,11 +78,18 @@ func (m *mergeTurns) parts() <-chan struct{} {
 func (m *mergeTurns) add(n int) {
 	m.mu.Lock()
 	m.behind += n
-	if m.behind <= 0 && m.turn != nil {
+	if m.behind <= 0 {
+		m.wake()
+	}
+	m.mu.Unlock()
+}
+
+// wake lets the parts that wait look again; m.mu is held.
+func (m *mergeTurns) wake() {
+	if m.turn != nil {
 		close(m.turn)
 		m.turn = nil
 	}
-	m.mu.Unlock()
 }
 
 // waitTurn returns the channel a waiting part waits on; m.mu is held.

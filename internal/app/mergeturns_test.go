@@ -8,7 +8,8 @@ import (
 
 // While a merge in the process has parts ready to add, parts leave it a
 // core: none starts on one core, one on two; parts already scanning go
-// on, and waiting parts start once the merge has caught up. A part done
+// on, and waiting parts start once the merge has caught up or a running
+// part has ended. A part done
 // here wakes the merge at once. (A cancelled context shows whether a part
 // would wait: it returns the context's error only then.)
 func TestMergeTurnsLeaveTheMergeACore(t *testing.T) {
@@ -49,11 +50,24 @@ func TestMergeTurnsLeaveTheMergeACore(t *testing.T) {
 
 	two := &mergeTurns{cores: 2}
 	two.add(1)
-	if _, ok := mayStart(two); !ok {
+	end, ok = mayStart(two)
+	if !ok {
 		t.Fatal("no part started on two cores with the merge behind")
 	}
 	if _, ok := mayStart(two); ok {
 		t.Fatal("a second part started on two cores with the merge behind")
+	}
+	two.mu.Lock()
+	waiting := two.waitTurn() // what the part refused above waits on
+	two.mu.Unlock()
+	end() // the first part's core is free again
+	select {
+	case <-waiting:
+	default:
+		t.Fatal("a part ending did not wake the parts that wait")
+	}
+	if _, ok := mayStart(two); !ok {
+		t.Fatal("no part started on two cores once the running one ended")
 	}
 
 	here := one.parts()
